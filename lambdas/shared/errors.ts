@@ -1,0 +1,172 @@
+/**
+ * Error classes thrown by the provisioning handlers.
+ *
+ * Step Functions matches `Retry` and `Catch` clauses on the `errorType` that Lambda reports, which is the thrown
+ * error's `name`. Every class therefore sets `name` explicitly (bundling may rename classes), and the workflow
+ * definition refers to these names through {@link ErrorNames}, never to string literals.
+ *
+ * @example
+ * ```ts
+ * throw new ValidationError('tier', 'must be one of starter, pro, enterprise', 'gold');
+ * // Step Functions sees errorType "ValidationError" and the message
+ * // "tier: must be one of starter, pro, enterprise (got "gold")"
+ * ```
+ */
+
+/** Base class: every error the platform raises on purpose. */
+export abstract class PlatformError extends Error {
+  /** Whether retrying the same step later can succeed. */
+  public abstract readonly retryable: boolean;
+  /** A sentence an operator can act on; recorded in the registry as the failure reason. */
+  public get reason(): string {
+    return this.message;
+  }
+}
+
+/** Input that breaks a documented rule. Never retried; nothing has been created when it is thrown. */
+export class ValidationError extends PlatformError {
+  public override readonly name = 'ValidationError';
+  public readonly retryable = false;
+  constructor(
+    public readonly field: string,
+    public readonly rule: string,
+    received?: unknown,
+  ) {
+    super(`${field}: ${rule}${received === undefined ? '' : ` (got ${JSON.stringify(received)})`}`);
+  }
+}
+
+/** The tenant is already being provisioned by another request, or is live. Never retried, never rolled back. */
+export class TenantConflictError extends PlatformError {
+  public override readonly name = 'TenantConflictError';
+  public readonly retryable = false;
+}
+
+/**
+ * A resource with our deterministic name exists but belongs to another execution or tenant. The workflow must not
+ * touch it: rollback skips it and the failure reason names it.
+ */
+export class OwnershipConflictError extends PlatformError {
+  public override readonly name = 'OwnershipConflictError';
+  public readonly retryable = false;
+}
+
+/** AWS throttled us or answered with a transient fault; the step is retried with backoff and jitter. */
+export class RetryableError extends PlatformError {
+  public override readonly name = 'RetryableError';
+  public readonly retryable = true;
+}
+
+/** The instance entered a state it cannot leave without an operator (failed, incompatible-*, storage-full...). */
+export class InstanceFailedError extends PlatformError {
+  public override readonly name = 'InstanceFailedError';
+  public readonly retryable = false;
+}
+
+/** The tier's provisioning time budget ran out before the instance became available. */
+export class ProvisioningTimeoutError extends PlatformError {
+  public override readonly name = 'ProvisioningTimeoutError';
+  public readonly retryable = false;
+}
+
+/** A misconfigured deployment (missing environment variable, bad context value). */
+export class ConfigurationError extends PlatformError {
+  public override readonly name = 'ConfigurationError';
+  public readonly retryable = false;
+}
+
+/** A permanent AWS refusal we do not classify further (access denied, invalid parameter, quota exceeded...). */
+export class AwsRequestError extends PlatformError {
+  public override readonly name = 'AwsRequestError';
+  public readonly retryable = false;
+}
+
+/** Names Step Functions matches on. */
+export const ErrorNames = {
+  validation: 'ValidationError',
+  tenantConflict: 'TenantConflictError',
+  ownershipConflict: 'OwnershipConflictError',
+  retryable: 'RetryableError',
+  instanceFailed: 'InstanceFailedError',
+  timeout: 'ProvisioningTimeoutError',
+  configuration: 'ConfigurationError',
+  awsRequest: 'AwsRequestError',
+} as const;
+
+/**
+ * Error names that mean "the invocation itself failed, not our code's decision": Lambda service faults, and a
+ * function that crashed or timed out after its side effect. Retrying is safe because every step is idempotent.
+ */
+export const INVOCATION_FAULT_NAMES = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
+  'Runtime.ExitError',
+] as const;
+
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+  'LimitExceededException',
+]);
+
+const TRANSIENT_NAMES = new Set([
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServiceError',
+  'InternalServiceErrorException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  $retryable?: { throttling?: boolean };
+  $metadata?: { httpStatusCode?: number };
+}
+
+/** True when an AWS SDK error is throttling or a transient service fault. */
+export function isTransientAwsError(error: unknown): boolean {
+  const e = error as AwsLikeError;
+  if (!e || typeof e !== 'object') return false;
+  if (e.$retryable) return true;
+  if (e.name && (THROTTLING_NAMES.has(e.name) || TRANSIENT_NAMES.has(e.name))) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status === 429 || (status !== undefined && status >= 500);
+}
+
+/**
+ * Maps anything a handler caught to a {@link PlatformError}, so the workflow sees one of the known names:
+ * platform errors pass through, transient AWS faults become {@link RetryableError}, the rest {@link AwsRequestError}.
+ *
+ * @param action - what the handler was doing, e.g. `"CreateDBInstance"`; prefixed to the message.
+ */
+export function toPlatformError(error: unknown, action: string): PlatformError {
+  if (error instanceof PlatformError) return error;
+  const e = error as AwsLikeError;
+  const detail = `${action} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+  return isTransientAwsError(error) ? new RetryableError(detail) : new AwsRequestError(detail);
+}
+
+/** The AWS SDK error name of `error`, or undefined. */
+export function awsErrorName(error: unknown): string | undefined {
+  return (error as AwsLikeError)?.name;
+}
