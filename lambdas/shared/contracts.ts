@@ -97,7 +97,18 @@ export interface RollbackResult {
   leftovers: string[];
   /** Resources deleted by this pass, as `type:identifier`. */
   deleted: string[];
+  /** Rollback passes so far (the workflow waits between passes while an instance cannot be deleted yet). */
   passes: number;
+  /** True when the pass budget is spent and leftovers remain: the tenant ends ROLLBACK_FAILED. */
+  exhausted: boolean;
+}
+
+/** The RecordFailure step's result; the workflow's Fail state reports it as the execution's error and cause. */
+export interface FailureRecord {
+  error: string;
+  reason: string;
+  failedStep: string;
+  status: 'FAILED' | 'ROLLBACK_FAILED';
 }
 
 /** The workflow state: the raw input plus one key per completed step. */
@@ -110,10 +121,9 @@ export interface WorkflowState extends Partial<ProvisioningRequest> {
   migrations?: MigrationsResult;
   backups?: BackupsResult;
   alarms?: AlarmsResult;
-  /** Name of the step that failed, set by the Catch that routes to rollback. */
-  failedStep?: string;
   error?: CaughtError;
   rollback?: RollbackResult;
+  failure?: FailureRecord;
 }
 
 /** Step names: the Task state names of the workflow, the registry's `failedStep`, and metric dimensions. */

@@ -1,0 +1,34 @@
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type FailedEventDetail,
+  OUTCOME_DETAIL_TYPES,
+  OUTCOME_EVENT_SOURCE,
+  type ProvisionedEventDetail,
+} from './contracts';
+import { RetryableError } from './errors';
+
+/** The EventBridge entry of an outcome event. Details carry identifiers and ARNs only. */
+export function outcomeEntry(
+  busName: string,
+  detail: { kind: 'provisioned'; value: ProvisionedEventDetail } | { kind: 'failed'; value: FailedEventDetail },
+): PutEventsRequestEntry {
+  return {
+    EventBusName: busName,
+    Source: OUTCOME_EVENT_SOURCE,
+    DetailType: OUTCOME_DETAIL_TYPES[detail.kind],
+    Detail: JSON.stringify(detail.value),
+    Resources: [detail.value.executionArn],
+  };
+}
+
+/**
+ * Publishes one entry. PutEvents reports per-entry failures with HTTP 200, so the failed count is checked and a
+ * failed entry becomes a {@link RetryableError}.
+ */
+export async function publishEvent(client: EventBridgeClient, entry: PutEventsRequestEntry): Promise<void> {
+  const result = await client.send(new PutEventsCommand({ Entries: [entry] }));
+  if ((result.FailedEntryCount ?? 0) > 0) {
+    const failed = result.Entries?.[0];
+    throw new RetryableError(`PutEvents rejected the outcome event: ${failed?.ErrorCode} ${failed?.ErrorMessage}`);
+  }
+}
