@@ -144,6 +144,9 @@ export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED';
 
+/** The registry's index by status (partition `status`, sort `updatedAt`), used by `tenantctl list` and the stats. */
+export const REGISTRY_STATUS_INDEX = 'byStatus';
+
 /** One item of the tenant registry table (partition key `tenantId`). */
 export interface TenantRecord {
   tenantId: string;

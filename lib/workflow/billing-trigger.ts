@@ -1,0 +1,82 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { BILLING_INPUT_PATHS, billingEventPattern, rejectedBillingEventPattern } from '../triggers/billing-pattern';
+
+export interface BillingTriggerProps {
+  /** The provisioning workflow the billing events start. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** Tier names the start rule accepts; events naming another tier go to the rejected queue. */
+  readonly tierNames: readonly string[];
+  /** Key that encrypts both queues. */
+  readonly encryptionKey: kms.IKey;
+  /** Topic for queue alarms (wired by the observability construct). */
+  readonly alertTopic: sns.ITopic;
+  /** Name of an existing bus the billing system sends to. @default - `defaultBus` */
+  readonly billingEventBusName?: string;
+  /** The platform's own bus, used when no billing bus is named. */
+  readonly defaultBus: events.IEventBus;
+}
+
+/**
+ * Billing events start provisioning. Valid events start the workflow (the workflow's claim step turns a redelivered
+ * event into a no-op); events the workflow could never accept (malformed, unknown tier) land in a rejected-events
+ * queue, and deliveries EventBridge could not make land in a dead-letter queue. Both queues are encrypted and
+ * alarmed, so nothing is dropped silently.
+ */
+export class BillingTrigger extends Construct {
+  public readonly bus: events.IEventBus;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly rejectedQueue: sqs.Queue;
+  public readonly startRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: BillingTriggerProps) {
+    super(scope, id);
+    this.bus = props.billingEventBusName
+      ? events.EventBus.fromEventBusName(this, 'Bus', props.billingEventBusName)
+      : props.defaultBus;
+    const queueProps: sqs.QueueProps = {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    };
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', queueProps);
+    this.rejectedQueue = new sqs.Queue(this, 'RejectedEventsQueue', queueProps);
+
+    const input = events.RuleTargetInput.fromObject(
+      Object.fromEntries(
+        Object.entries(BILLING_INPUT_PATHS).map(([field, path]) => [field, events.EventField.fromPath(path)]),
+      ),
+    );
+    this.startRule = new events.Rule(this, 'StartRule', {
+      description: 'Billing asks for a tenant database: start the provisioning workflow',
+      eventBus: this.bus,
+      eventPattern: billingEventPattern([...props.tierNames]),
+      targets: [
+        new targets.SfnStateMachine(props.stateMachine, {
+          input,
+          deadLetterQueue: this.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+    new events.Rule(this, 'RejectedRule', {
+      description: 'Billing events the workflow cannot accept: keep them for an operator',
+      eventBus: this.bus,
+      eventPattern: rejectedBillingEventPattern([...props.tierNames]),
+      targets: [new targets.SqsQueue(this.rejectedQueue, { deadLetterQueue: this.deadLetterQueue })],
+    });
+  }
+
+  /** Queues that must stay empty; the observability construct alarms on each. */
+  get queues(): sqs.IQueue[] {
+    return [this.deadLetterQueue, this.rejectedQueue];
+  }
+}

@@ -1,0 +1,193 @@
+import { STEPS, type StepName } from '../../lambdas/shared/contracts';
+import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
+
+/**
+ * The provisioning workflow in Amazon States Language (JSONPath), built as data so that it can be unit-tested and
+ * executed locally. Task resources are `${<Step>FunctionArn}` placeholders filled by `DefinitionSubstitutions`;
+ * the synthesized template therefore holds the definition as one plain JSON string.
+ */
+
+/** Non-Task state names, exported for tests and the benchmark. */
+export const STATE_NAMES = {
+  isDuplicate: 'IsDuplicateRequest',
+  alreadyRequested: 'AlreadyRequested',
+  isAvailable: 'IsInstanceAvailable',
+  provisioned: 'Provisioned',
+  isRollbackDone: 'IsRollbackDone',
+  waitBeforeRollback: 'WaitBeforeNextRollbackPass',
+  failed: 'ProvisioningFailed',
+} as const;
+
+/** Task steps that run Lambda functions, in workflow order. */
+export const TASK_STEPS = [
+  STEPS.validate,
+  STEPS.claim,
+  STEPS.createInstance,
+  STEPS.waitForInstance,
+  STEPS.storeCredentials,
+  STEPS.runMigrations,
+  STEPS.configureBackups,
+  STEPS.configureAlarms,
+  STEPS.markActive,
+  STEPS.rollback,
+  STEPS.recordFailure,
+] as const satisfies readonly StepName[];
+
+/** The `DefinitionSubstitutions` key of a step's function ARN. */
+export function functionArnVariable(step: StepName): string {
+  return `${step}FunctionArn`;
+}
+
+export interface DefinitionOptions {
+  /** Whole-execution timeout. */
+  readonly timeoutSeconds: number;
+  /** Seconds between rollback passes while an instance cannot be deleted yet. @default 30 */
+  readonly rollbackWaitSeconds?: number;
+  /** Timeout of one WaitForInstance invocation (the Lambda's own timeout). @default 900 */
+  readonly waitTaskTimeoutSeconds?: number;
+  /** Extra error names that are retried on a given step (e.g. an unreachable database right after creation). */
+  readonly extraRetryableErrors?: Partial<Record<StepName, readonly string[]>>;
+}
+
+type Json = Record<string, unknown>;
+
+/** Errors retried on every Task: our transient class and Lambda invocation faults (every step is idempotent). */
+const BASE_RETRYABLE = [ErrorNames.retryable, ...INVOCATION_FAULT_NAMES];
+
+function retryFor(step: StepName, options: DefinitionOptions): Json[] {
+  return [
+    {
+      ErrorEquals: [...BASE_RETRYABLE, ...(options.extraRetryableErrors?.[step] ?? [])],
+      IntervalSeconds: 2,
+      BackoffRate: 2,
+      MaxAttempts: 6,
+      MaxDelaySeconds: 60,
+      JitterStrategy: 'FULL',
+    },
+  ];
+}
+
+function task(step: StepName, options: DefinitionOptions, fields: Json): Json {
+  return {
+    Type: 'Task',
+    Resource: `\${${functionArnVariable(step)}}`,
+    TimeoutSeconds: 120,
+    Retry: retryFor(step, options),
+    ...fields,
+  };
+}
+
+const toRollback = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STEPS.rollback }];
+const toRecordFailure = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STEPS.recordFailure }];
+
+/**
+ * Builds the workflow definition.
+ *
+ * validate → claim → (duplicate? succeed) → create → [wait ⟲] → credentials → migrations → backups → alarms →
+ * active. Any failure after the claim rolls back in passes until nothing of this execution is left, then records
+ * the failure; failures before it only record.
+ */
+export function buildProvisioningDefinition(options: DefinitionOptions): Json {
+  const states: Json = {
+    [STEPS.validate]: task(STEPS.validate, options, {
+      Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id', 'executionName.$': '$$.Execution.Name' },
+      ResultPath: '$.request',
+      Catch: toRecordFailure,
+      Next: STEPS.claim,
+    }),
+    [STEPS.claim]: task(STEPS.claim, options, {
+      ResultPath: '$.claim',
+      Catch: toRecordFailure,
+      Next: STATE_NAMES.isDuplicate,
+    }),
+    [STATE_NAMES.isDuplicate]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.claim.outcome', StringEquals: 'DUPLICATE', Next: STATE_NAMES.alreadyRequested }],
+      Default: STEPS.createInstance,
+    },
+    [STATE_NAMES.alreadyRequested]: {
+      Type: 'Succeed',
+      Comment: 'The same request id already owns the tenant: nothing is provisioned twice.',
+    },
+    [STEPS.createInstance]: task(STEPS.createInstance, options, {
+      ResultPath: '$.instance',
+      Catch: toRollback,
+      Next: STEPS.waitForInstance,
+    }),
+    [STEPS.waitForInstance]: task(STEPS.waitForInstance, options, {
+      Comment:
+        'Long poll: one invocation waits up to ~13 minutes, so an hour-long creation costs a handful of transitions.',
+      TimeoutSeconds: options.waitTaskTimeoutSeconds ?? 900,
+      ResultPath: '$.readiness',
+      Catch: toRollback,
+      Next: STATE_NAMES.isAvailable,
+    }),
+    [STATE_NAMES.isAvailable]: {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.readiness.status', StringEquals: 'AVAILABLE', Next: STEPS.storeCredentials }],
+      Default: STEPS.waitForInstance,
+    },
+    [STEPS.storeCredentials]: task(STEPS.storeCredentials, options, {
+      ResultPath: '$.credentials',
+      Catch: toRollback,
+      Next: STEPS.runMigrations,
+    }),
+    [STEPS.runMigrations]: task(STEPS.runMigrations, options, {
+      TimeoutSeconds: 300,
+      ResultPath: '$.migrations',
+      Catch: toRollback,
+      Next: STEPS.configureBackups,
+    }),
+    [STEPS.configureBackups]: task(STEPS.configureBackups, options, {
+      ResultPath: '$.backups',
+      Catch: toRollback,
+      Next: STEPS.configureAlarms,
+    }),
+    [STEPS.configureAlarms]: task(STEPS.configureAlarms, options, {
+      ResultPath: '$.alarms',
+      Catch: toRollback,
+      Next: STEPS.markActive,
+    }),
+    [STEPS.markActive]: task(STEPS.markActive, options, {
+      ResultPath: '$.outcome',
+      Catch: toRollback,
+      Next: STATE_NAMES.provisioned,
+    }),
+    [STATE_NAMES.provisioned]: { Type: 'Succeed' },
+    [STEPS.rollback]: task(STEPS.rollback, options, {
+      TimeoutSeconds: 300,
+      ResultPath: '$.rollback',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: STEPS.recordFailure }],
+      Next: STATE_NAMES.isRollbackDone,
+    }),
+    [STATE_NAMES.isRollbackDone]: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Or: [
+            { Variable: '$.rollback.complete', BooleanEquals: true },
+            { Variable: '$.rollback.exhausted', BooleanEquals: true },
+          ],
+          Next: STEPS.recordFailure,
+        },
+      ],
+      Default: STATE_NAMES.waitBeforeRollback,
+    },
+    [STATE_NAMES.waitBeforeRollback]: {
+      Type: 'Wait',
+      Seconds: options.rollbackWaitSeconds ?? 30,
+      Next: STEPS.rollback,
+    },
+    [STEPS.recordFailure]: task(STEPS.recordFailure, options, {
+      ResultPath: '$.failure',
+      Next: STATE_NAMES.failed,
+    }),
+    [STATE_NAMES.failed]: { Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.reason' },
+  };
+  return {
+    Comment: 'Provisions one tenant database: complete, or rolled back and recorded as failed.',
+    StartAt: STEPS.validate,
+    TimeoutSeconds: options.timeoutSeconds,
+    States: states,
+  };
+}

@@ -1,0 +1,90 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { ALARM_NAME_PREFIX, INSTANCE_ID_PREFIX, MANAGED_BY, TAG_KEYS } from '../../lambdas/shared/naming';
+
+/**
+ * ARNs and conditions that scope the handlers' permissions to tenant resources: instance identifiers, alarm names
+ * and secret names carry fixed prefixes, and destructive actions additionally require the platform's
+ * `managed-by` tag on the resource.
+ */
+export class TenantResourceArns {
+  private readonly stack: Stack;
+
+  constructor(
+    scope: Construct,
+    private readonly secretNamePattern: string,
+  ) {
+    this.stack = Stack.of(scope);
+  }
+
+  private rds(resource: string, name: string, region?: string): string {
+    return this.stack.formatArn({
+      service: 'rds',
+      resource,
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      ...(region ? { region } : {}),
+    });
+  }
+
+  /** Every tenant DB instance. */
+  get instances(): string {
+    return this.rds('db', `${INSTANCE_ID_PREFIX}*`);
+  }
+
+  /** Subnet groups, parameter groups and option groups a CreateDBInstance request names. */
+  get instanceDependencies(): string[] {
+    return [this.rds('subgrp', '*'), this.rds('pg', '*'), this.rds('og', '*')];
+  }
+
+  /** Automated-backup replicas in `region`. */
+  autoBackups(region: string): string {
+    return this.rds('auto-backup', '*', region);
+  }
+
+  /** Every per-tenant alarm. */
+  get alarms(): string {
+    return this.stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${ALARM_NAME_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** Every tenant application secret (Secrets Manager appends `-` and six characters to secret ARNs). */
+  get appSecrets(): string {
+    return this.stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${this.secretNamePattern.replaceAll('{tenantId}', '*')}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** RDS-managed master user secrets. */
+  get rdsManagedSecrets(): string {
+    return this.stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: 'rds!db-*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+}
+
+/** Condition: the resource carries the platform's `managed-by` tag. */
+export const MANAGED_RESOURCE_CONDITION = { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+
+/** Condition: the request tags the new resource with the platform's `managed-by` tag. */
+export const MANAGED_REQUEST_CONDITION = { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+
+/** Shorthand for an Allow statement. */
+export function allow(
+  actions: string[],
+  resources: string[],
+  conditions?: Record<string, unknown>,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) });
+}
