@@ -1,0 +1,91 @@
+import { STEPS } from '../../lambdas/shared/contracts';
+import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
+import { buildProvisioningDefinition, STATE_NAMES, TASK_STEPS } from '../../lib/workflow/definition';
+
+type State = {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  Retry?: { ErrorEquals: string[]; JitterStrategy?: string; MaxDelaySeconds?: number }[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath: string }[];
+  Choices?: { Next: string }[];
+};
+
+describe('provisioning definition', () => {
+  // Prepare
+  const definition = buildProvisioningDefinition({ timeoutSeconds: 18_000 }) as {
+    StartAt: string;
+    TimeoutSeconds: number;
+    States: Record<string, State>;
+  };
+  const states = definition.States;
+
+  it('has an overall execution timeout', () => {
+    expect(definition.TimeoutSeconds).toBe(18_000);
+  });
+
+  it('points every transition at an existing state', () => {
+    // Act
+    const targets = Object.values(states).flatMap((s) => [
+      s.Next,
+      s.Default,
+      ...(s.Choices ?? []).map((c) => c.Next),
+      ...(s.Catch ?? []).map((c) => c.Next),
+    ]);
+    // Assess
+    for (const target of targets.filter(Boolean)) expect(Object.keys(states)).toContain(target);
+    expect(states[definition.StartAt]).toBeDefined();
+  });
+
+  it.each(TASK_STEPS)('%s retries transient faults with capped, jittered backoff', (step) => {
+    // Act
+    const retry = states[step]?.Retry?.[0];
+    // Assess
+    expect(retry?.ErrorEquals).toEqual(expect.arrayContaining([ErrorNames.retryable, ...INVOCATION_FAULT_NAMES]));
+    expect(retry?.JitterStrategy).toBe('FULL');
+    expect(retry?.MaxDelaySeconds).toBe(60);
+    expect(retry?.ErrorEquals).not.toContain('States.ALL');
+  });
+
+  it.each([
+    [STEPS.validate, STEPS.recordFailure],
+    [STEPS.claim, STEPS.recordFailure],
+    [STEPS.createInstance, STEPS.rollback],
+    [STEPS.waitForInstance, STEPS.rollback],
+    [STEPS.storeCredentials, STEPS.rollback],
+    [STEPS.runMigrations, STEPS.rollback],
+    [STEPS.configureBackups, STEPS.rollback],
+    [STEPS.configureAlarms, STEPS.rollback],
+    [STEPS.markActive, STEPS.rollback],
+    [STEPS.rollback, STEPS.recordFailure],
+  ])('a permanent failure in %s goes to %s', (step, next) => {
+    expect(states[step]?.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: next });
+  });
+
+  it('records failures without a catch of its own and then fails the execution', () => {
+    expect(states[STEPS.recordFailure]?.Catch).toBeUndefined();
+    expect(states[STEPS.recordFailure]?.Next).toBe(STATE_NAMES.failed);
+    expect(states[STATE_NAMES.failed]).toMatchObject({
+      Type: 'Fail',
+      ErrorPath: '$.failure.error',
+      CausePath: '$.failure.reason',
+    });
+  });
+
+  it('loops on the long poll until the instance is available', () => {
+    expect(states[STEPS.waitForInstance]?.Next).toBe(STATE_NAMES.isAvailable);
+    expect(states[STATE_NAMES.isAvailable]?.Default).toBe(STEPS.waitForInstance);
+    expect(states[STATE_NAMES.isAvailable]?.Choices?.[0]?.Next).toBe(STEPS.storeCredentials);
+  });
+
+  it('adds step-specific retryable errors only where asked', () => {
+    // Act
+    const withExtra = buildProvisioningDefinition({
+      timeoutSeconds: 60,
+      extraRetryableErrors: { [STEPS.runMigrations]: ['DatabaseUnreachableError'] },
+    }) as { States: Record<string, State> };
+    // Assess
+    expect(withExtra.States[STEPS.runMigrations]?.Retry?.[0]?.ErrorEquals).toContain('DatabaseUnreachableError');
+    expect(withExtra.States[STEPS.storeCredentials]?.Retry?.[0]?.ErrorEquals).not.toContain('DatabaseUnreachableError');
+  });
+});
