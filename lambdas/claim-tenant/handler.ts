@@ -1,0 +1,18 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, requireEnv } from '../shared/config';
+import { type ClaimResult, STEPS, type WorkflowState } from '../shared/contracts';
+import { claimTenant } from '../shared/registry';
+import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
+
+const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+
+/**
+ * ClaimTenant: takes the tenant's registry record for this execution (see `claimTenant` for every outcome). Nothing
+ * exists in AWS yet, so the workflow sends a failure here straight to RecordFailure without rollback.
+ */
+export const handler = stepHandler(
+  STEPS.claim,
+  async (state: WorkflowState): Promise<ClaimResult> =>
+    claimTenant(registry, requireEnv(ENV.registryTable), state.request),
+);
