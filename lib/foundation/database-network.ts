@@ -1,0 +1,82 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { Construct } from 'constructs';
+import { POSTGRES_PORT } from '../../lambdas/shared/naming';
+
+export interface DatabaseNetworkProps {
+  /** Prefix of the DB subnet group name. */
+  readonly platformName: string;
+  readonly vpc: ec2.IVpc;
+  /** Subnets of tenant databases and of the migration Lambda. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Security group of the interface endpoints the migration Lambda calls.
+   * @default - no endpoints: the migration Lambda gets no HTTPS egress
+   */
+  readonly endpointSecurityGroup?: ec2.ISecurityGroup;
+  /**
+   * Security group of the SaaS application, admitted on PostgreSQL.
+   * @default - only the migration Lambda is admitted
+   */
+  readonly applicationSecurityGroupId?: string;
+}
+
+/**
+ * The network side of every tenant database: the DB subnet group the workflow names in CreateDBInstance, the
+ * security group attached to each instance, and the migration Lambda's security group, the only platform client.
+ */
+export class DatabaseNetwork extends Construct {
+  public readonly subnetGroup: rds.SubnetGroup;
+  /** Attached to every tenant instance: PostgreSQL from the migration Lambda (and the application), nothing out. */
+  public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** Attached to the migration Lambda: PostgreSQL to tenant databases and HTTPS to the endpoints, nothing else. */
+  public readonly migrationSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: DatabaseNetworkProps) {
+    super(scope, id);
+
+    this.subnetGroup = new rds.SubnetGroup(this, 'SubnetGroup', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      // Deterministic so the workflow and operators can name it; it holds no data, so it goes with the stack.
+      subnetGroupName: `${props.platformName}-tenant-databases`,
+      description: `${props.platformName}: isolated subnets of tenant databases`,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Tenant databases: PostgreSQL from the migration Lambda and the application only',
+      allowAllOutbound: false,
+    });
+    this.migrationSecurityGroup = new ec2.SecurityGroup(this, 'MigrationSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Migration Lambda: PostgreSQL to tenant databases, HTTPS to interface endpoints',
+      allowAllOutbound: false,
+    });
+
+    const postgres = ec2.Port.tcp(POSTGRES_PORT);
+    this.migrationSecurityGroup.connections.allowTo(
+      this.databaseSecurityGroup,
+      postgres,
+      'Migration Lambda to tenant databases',
+    );
+    if (props.endpointSecurityGroup) {
+      this.migrationSecurityGroup.connections.allowTo(
+        props.endpointSecurityGroup,
+        ec2.Port.tcp(443),
+        'Migration Lambda to AWS APIs through interface endpoints',
+      );
+    }
+    if (props.applicationSecurityGroupId) {
+      const application = ec2.SecurityGroup.fromSecurityGroupId(
+        this,
+        'ApplicationSecurityGroup',
+        props.applicationSecurityGroupId,
+        { mutable: false },
+      );
+      this.databaseSecurityGroup.addIngressRule(application, postgres, 'SaaS application to tenant databases');
+    }
+  }
+}
