@@ -1,0 +1,111 @@
+import {
+  CreateDBInstanceCommand,
+  type CreateDBInstanceCommandInput,
+  type DBInstance,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { clock } from '../shared/clock';
+import type { InstanceResult, ValidatedRequest, WorkflowState } from '../shared/contracts';
+import {
+  AwsRequestError,
+  awsErrorName,
+  OwnershipConflictError,
+  RetryableError,
+  TenantConflictError,
+} from '../shared/errors';
+import { isOwnedBy } from '../shared/naming';
+import { updateOwnedRecord } from '../shared/registry';
+import { logger } from '../shared/runtime';
+import { buildCreateDbInstanceRequest, type PlatformSettings } from './request';
+
+export interface CreateInstanceDeps {
+  rds: RDSClient;
+  registry: DynamoDBDocumentClient;
+  table: string;
+  platform: PlatformSettings;
+}
+
+/**
+ * When waiting stops: the tier's budget counted from the first creation. A re-run of the step that finds
+ * `state.instance` keeps that deadline, so retries never extend the budget.
+ */
+export function deadlineFor(state: Pick<WorkflowState, 'request' | 'instance'>, nowMs: number): string {
+  if (state.instance) return state.instance.deadline;
+  return new Date(nowMs + state.request.tierDefinition.provisioningBudgetMinutes * 60_000).toISOString();
+}
+
+function arnOf(instance: DBInstance | undefined, action: string): string {
+  if (!instance?.DBInstanceArn) throw new AwsRequestError(`${action} returned no DBInstanceArn`);
+  return instance.DBInstanceArn;
+}
+
+/**
+ * The instance already exists. It is ours only when its tags name this tenant and this execution: then an earlier
+ * attempt of this step created it and crashed before returning. Anything else is someone else's database, which
+ * this execution (and its rollback) must leave alone.
+ */
+async function adoptOwnInstance(rds: RDSClient, instanceId: string, request: ValidatedRequest): Promise<string> {
+  let existing: DBInstance | undefined;
+  try {
+    const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }));
+    existing = DBInstances?.[0];
+  } catch (error) {
+    if (awsErrorName(error) !== 'DBInstanceNotFoundFault') throw error;
+    // Deleted between our create and this describe: the next attempt can create it.
+    throw new RetryableError(
+      `DB instance ${instanceId} disappeared right after CreateDBInstance reported it; retrying`,
+    );
+  }
+  if (!isOwnedBy(existing?.TagList, request)) {
+    throw new OwnershipConflictError(
+      `DB instance ${instanceId} already exists and was not created by this execution for tenant ${request.tenantId}; it is left untouched`,
+    );
+  }
+  logger.info('DB instance exists from an earlier attempt of this execution; continuing', { instanceId });
+  return arnOf(existing, 'DescribeDBInstances');
+}
+
+async function createOrAdopt(
+  rds: RDSClient,
+  input: CreateDBInstanceCommandInput,
+  request: ValidatedRequest,
+): Promise<string> {
+  const instanceId = input.DBInstanceIdentifier as string;
+  try {
+    const { DBInstance } = await rds.send(new CreateDBInstanceCommand(input));
+    return arnOf(DBInstance, 'CreateDBInstance');
+  } catch (error) {
+    switch (awsErrorName(error)) {
+      case 'DBInstanceAlreadyExistsFault':
+        return adoptOwnInstance(rds, instanceId, request);
+      case 'InsufficientDBInstanceCapacityFault':
+        // Capacity rarely returns within the workflow's retry window; fail fast and say what to do.
+        throw new AwsRequestError(
+          `CreateDBInstance: RDS has no capacity for ${input.DBInstanceClass} in the Availability Zones of DB subnet group ${input.DBSubnetGroupName} right now (InsufficientDBInstanceCapacity); retry the onboarding later or use a tier with another instance class`,
+        );
+      default:
+        // stepHandler maps the rest: throttling to RetryableError, invalid parameters and quotas to AwsRequestError.
+        throw error;
+    }
+  }
+}
+
+/**
+ * CreateInstance: creates the tenant's DB instance (or finds the one an earlier attempt of this execution created),
+ * records its id in the registry so operators see it while it is still creating, and returns the waiting deadline.
+ */
+export async function createInstance(deps: CreateInstanceDeps, state: WorkflowState): Promise<InstanceResult> {
+  const { request } = state;
+  const input = buildCreateDbInstanceRequest(request, deps.platform);
+  const instanceId = input.DBInstanceIdentifier as string;
+  logger.info('creating DB instance', { instanceId, instanceClass: input.DBInstanceClass });
+  const instanceArn = await createOrAdopt(deps.rds, input, request);
+  if (!(await updateOwnedRecord(deps.registry, deps.table, request, { instanceId }))) {
+    throw new TenantConflictError(
+      `the registry record of tenant ${request.tenantId} now belongs to another execution; instance ${instanceId} of this execution is rolled back`,
+    );
+  }
+  return { instanceId, instanceArn, deadline: deadlineFor(state, clock.now()) };
+}

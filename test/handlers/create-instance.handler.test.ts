@@ -1,0 +1,251 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateDBInstanceCommand,
+  DBInstanceAlreadyExistsFault,
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  InsufficientDBInstanceCapacityFault,
+  RDSClient,
+  RDSServiceException,
+} from '@aws-sdk/client-rds';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { handler } from '../../lambdas/create-instance/handler';
+import { buildCreateDbInstanceRequest } from '../../lambdas/create-instance/request';
+import { clock } from '../../lambdas/shared/clock';
+import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import { ownershipTags, type Tag } from '../../lambdas/shared/naming';
+import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+
+const NOW = Date.parse('2026-11-26T10:00:00.000Z');
+const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';
+const INSTANCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:tenant-acme';
+const ENVIRONMENT = {
+  REGISTRY_TABLE_NAME: 'tenant-registry',
+  PLATFORM_KMS_KEY_ARN: 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee',
+  DB_SUBNET_GROUP_NAME: 'tenant-db-subnets',
+  DB_SECURITY_GROUP_ID: 'sg-0123456789abcdef0',
+  DB_PARAMETER_GROUPS: JSON.stringify({ postgres17: 'tenant-db-postgres17' }),
+  MONITORING_ROLE_ARN: 'arn:aws:iam::123456789012:role/tenant-db-monitoring',
+};
+
+function stateFor(tier: string, instance?: WorkflowState['instance']): WorkflowState {
+  const request: ValidatedRequest = {
+    tenantId: 'acme',
+    tier,
+    tierDefinition: DEFAULT_TIERS[tier] as TierDefinition,
+    requestedBy: 'ops',
+    requestId: 'acme-pro-1',
+    metadata: {},
+    executionArn: EXECUTION_ARN,
+    executionName: 'acme-pro-1',
+  };
+  return { request, claim: { outcome: 'CLAIMED', attempt: 1 }, ...(instance ? { instance } : {}) };
+}
+
+const rds = mockClient(RDSClient);
+const ddb = mockClient(DynamoDBDocumentClient);
+const fault = <T>(Fault: new (opts: { message: string; $metadata: object }) => T) =>
+  new Fault({ message: 'from RDS', $metadata: {} });
+
+beforeEach(() => {
+  rds.reset();
+  ddb.reset();
+  ddb.on(UpdateCommand).resolves({});
+  Object.assign(process.env, ENVIRONMENT);
+  jest.spyOn(clock, 'now').mockReturnValue(NOW);
+});
+
+afterEach(() => jest.restoreAllMocks());
+
+afterAll(() => {
+  for (const name of Object.keys(ENVIRONMENT)) delete process.env[name];
+});
+
+describe('CreateInstance handler', () => {
+  it.each<[string, number]>([
+    ['starter', 45],
+    ['pro', 60],
+    ['enterprise', 90],
+  ])('creates the %s instance and gives it the tier budget of %i minutes', async (tier, minutes) => {
+    // Prepare
+    const state = stateFor(tier);
+    rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
+
+    // Act
+    const result = await handler(state);
+
+    // Assess
+    expect(result).toEqual({
+      instanceId: 'tenant-acme',
+      instanceArn: INSTANCE_ARN,
+      deadline: new Date(NOW + minutes * 60_000).toISOString(),
+    });
+    const platform = {
+      kmsKeyArn: ENVIRONMENT.PLATFORM_KMS_KEY_ARN,
+      subnetGroupName: ENVIRONMENT.DB_SUBNET_GROUP_NAME,
+      securityGroupId: ENVIRONMENT.DB_SECURITY_GROUP_ID,
+      parameterGroupName: 'tenant-db-postgres17',
+      monitoringRoleArn: ENVIRONMENT.MONITORING_ROLE_ARN,
+    };
+    expect(rds).toHaveReceivedCommandWith(
+      CreateDBInstanceCommand,
+      buildCreateDbInstanceRequest(state.request, platform),
+    );
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: 'tenant-registry',
+      ConditionExpression: 'executionArn = :owner',
+      ExpressionAttributeValues: expect.objectContaining({ ':v0': 'tenant-acme', ':owner': EXECUTION_ARN }),
+    });
+  });
+
+  it('keeps the first deadline when the step runs again', async () => {
+    // Prepare
+    const first = { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: '2026-11-26T09:30:00.000Z' };
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceArn: INSTANCE_ARN,
+          TagList: ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: EXECUTION_ARN }),
+        },
+      ],
+    });
+
+    // Act
+    const result = await handler(stateFor('pro', first));
+
+    // Assess
+    expect(result.deadline).toBe(first.deadline);
+  });
+
+  it('continues with the instance an earlier attempt of this execution created', async () => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceArn: INSTANCE_ARN,
+          TagList: ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: EXECUTION_ARN }),
+        },
+      ],
+    });
+
+    // Act
+    const result = await handler(stateFor('pro'));
+
+    // Assess
+    expect(result).toMatchObject({ instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN });
+    expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'tenant-acme' });
+    expect(ddb).toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it.each<[string, Tag[] | undefined]>([
+    ['another execution', ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: `${EXECUTION_ARN}-earlier` })],
+    ['nobody we know (no tags)', undefined],
+  ])('refuses an existing instance created by %s and leaves it alone', async (_case, tags) => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: tags }] });
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'OwnershipConflictError',
+      message: expect.stringContaining('DB instance tenant-acme already exists'),
+    });
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('retries when the existing instance vanished before it could be described', async () => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).rejects(fault(DBInstanceNotFoundFault));
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
+  });
+
+  it('fails permanently with a clear reason when RDS has no capacity for the class', async () => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).rejects(fault(InsufficientDBInstanceCapacityFault));
+
+    // Act
+    const result = handler(stateFor('enterprise'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'AwsRequestError',
+      message: expect.stringMatching(/no capacity for db\.r7g\.xlarge .*tenant-db-subnets/),
+    });
+  });
+
+  it.each([
+    'InvalidParameterCombination',
+    'InvalidParameterValue',
+    'StorageQuotaExceededFault',
+    'InstanceQuotaExceededFault',
+    'KMSKeyNotAccessibleFault',
+  ])('fails permanently on %s', async (name) => {
+    // Prepare
+    rds
+      .on(CreateDBInstanceCommand)
+      .rejects(
+        new RDSServiceException({ name, $fault: 'client', message: 'refused', $metadata: { httpStatusCode: 400 } }),
+      );
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'AwsRequestError', message: expect.stringContaining(name) });
+  });
+
+  it('asks the workflow to retry when RDS throttles', async () => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).rejects(
+      new RDSServiceException({
+        name: 'Throttling',
+        $fault: 'client',
+        message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
+  });
+
+  it('fails with TenantConflictError when the registry record is no longer ours', async () => {
+    // Prepare
+    rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
+  });
+
+  it('fails with ConfigurationError, before calling RDS, when the engine has no parameter group', async () => {
+    // Prepare
+    process.env.DB_PARAMETER_GROUPS = JSON.stringify({ postgres16: 'tenant-db-postgres16' });
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: /postgres17/ });
+    expect(rds).not.toHaveReceivedCommand(CreateDBInstanceCommand);
+  });
+});
