@@ -1,0 +1,125 @@
+import {
+  type DBInstance,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
+  type RDSClient,
+  StartDBInstanceAutomatedBackupsReplicationCommand,
+} from '@aws-sdk/client-rds';
+import { ENV, optionalEnv } from '../shared/config';
+import type { BackupsResult, WorkflowState } from '../shared/contracts';
+import { AwsRequestError, awsErrorName, ConfigurationError, RetryableError, ValidationError } from '../shared/errors';
+import { logger } from '../shared/runtime';
+import { backupModification, enablesAutomatedBackups } from './modification';
+import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedReplicationArn } from './replication';
+
+/**
+ * ConfigureBackups: gives the instance its tier's retention and backup window, then, for tiers that ask for it,
+ * replicates automated backups to the backup Region. Idempotent: both parts first look at what is already there.
+ */
+
+export interface BackupClients {
+  /** RDS in the instance's Region. */
+  rds: RDSClient;
+  /** RDS in the backup Region; undefined when the deployment has no backup Region. */
+  backup?: { region: string; client: RDSClient };
+}
+
+const INVALID_STATE_FAULTS = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceAutomatedBackupStateFault']);
+
+/** RDS refuses changes while the instance is busy (e.g. its first backup right after creation): try again later. */
+function busyInstanceError(error: unknown, action: string): RetryableError | undefined {
+  if (!INVALID_STATE_FAULTS.has(awsErrorName(error) ?? '')) return undefined;
+  return new RetryableError(`${action}: the instance is busy, retrying (${(error as Error).message})`);
+}
+
+async function describeInstance(rds: RDSClient, instanceId: string): Promise<DBInstance> {
+  const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }));
+  const instance = DBInstances?.[0];
+  if (!instance) throw new AwsRequestError(`DescribeDBInstances returned no instance ${instanceId}`);
+  return instance;
+}
+
+async function applyRetentionAndWindow(rds: RDSClient, instance: DBInstance, state: WorkflowState): Promise<void> {
+  const modification = backupModification(instance, state.request.tierDefinition);
+  if (!modification) return;
+  if (enablesAutomatedBackups(instance)) {
+    logger.warn('automated backups were off; turning them on starts a backup now', {
+      instanceId: instance.DBInstanceIdentifier,
+      retentionDays: modification.BackupRetentionPeriod,
+    });
+  }
+  try {
+    await rds.send(new ModifyDBInstanceCommand(modification));
+  } catch (error) {
+    throw busyInstanceError(error, 'ModifyDBInstance') ?? error;
+  }
+  logger.info('backup retention and window applied', {
+    retentionDays: modification.BackupRetentionPeriod,
+    window: modification.PreferredBackupWindow,
+  });
+}
+
+async function replicationInBackupRegion(client: RDSClient, instance: DBInstance): Promise<string | undefined> {
+  try {
+    const { DBInstanceAutomatedBackups } = await client.send(
+      new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: instance.DbiResourceId }),
+    );
+    return activeReplicationArn(DBInstanceAutomatedBackups ?? []);
+  } catch (error) {
+    if (awsErrorName(error) === 'DBInstanceAutomatedBackupNotFoundFault') return undefined;
+    throw error;
+  }
+}
+
+async function replicate(
+  backup: NonNullable<BackupClients['backup']>,
+  instance: DBInstance,
+  sourceArn: string,
+  state: WorkflowState,
+): Promise<string | undefined> {
+  const existing =
+    reportedReplicationArn(instance, backup.region) ?? (await replicationInBackupRegion(backup.client, instance));
+  if (existing) {
+    logger.info('backups already replicated', { replicationArn: existing, replicationRegion: backup.region });
+    return existing;
+  }
+  const request = replicationRequest({
+    sourceArn,
+    encrypted: instance.StorageEncrypted === true,
+    tier: state.request.tierDefinition,
+    backupRegion: backup.region,
+    kmsKeyArn: optionalEnv(ENV.backupKmsKeyArn),
+  });
+  try {
+    const { DBInstanceAutomatedBackup } = await backup.client.send(
+      new StartDBInstanceAutomatedBackupsReplicationCommand(request),
+    );
+    logger.info('backup replication started', { replicationRegion: backup.region });
+    return DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn;
+  } catch (error) {
+    // A start that raced an earlier attempt of this step: the replication exists, which is all this step wants.
+    if (INVALID_STATE_FAULTS.has(awsErrorName(error) ?? '') && /already/i.test((error as Error).message ?? '')) {
+      return replicationInBackupRegion(backup.client, instance);
+    }
+    throw busyInstanceError(error, 'StartDBInstanceAutomatedBackupsReplication') ?? error;
+  }
+}
+
+export async function configureBackups(clients: BackupClients, state: WorkflowState): Promise<BackupsResult> {
+  const tier = state.request.tierDefinition;
+  if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
+  const instance = await describeInstance(clients.rds, state.instance.instanceId);
+  await applyRetentionAndWindow(clients.rds, instance, state);
+
+  const result: BackupsResult = { retentionDays: tier.backup.retentionDays };
+  if (!tier.backup.crossRegionReplication) return result;
+  const backup = clients.backup;
+  if (!backup) {
+    throw new ConfigurationError(`${ENV.backupRegion} is not set but tier ${state.request.tier} replicates backups`);
+  }
+  const sourceArn = instance.DBInstanceArn ?? state.instance.instanceArn;
+  assertOtherRegion(sourceArn, backup.region);
+  const replicationArn = await replicate(backup, instance, sourceArn, state);
+  return { ...result, replicationRegion: backup.region, ...(replicationArn ? { replicationArn } : {}) };
+}

@@ -1,0 +1,17 @@
+import { RDSClient } from '@aws-sdk/client-rds';
+import { ENV, optionalEnv } from '../shared/config';
+import { STEPS, type WorkflowState } from '../shared/contracts';
+import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
+import { configureBackups } from './configure-backups';
+
+const rds = traced(new RDSClient(CLIENT_CONFIG));
+// Replication is started from the destination Region, so that Region gets its own client.
+const backupRegion = optionalEnv(ENV.backupRegion);
+const backup = backupRegion
+  ? { region: backupRegion, client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })) }
+  : undefined;
+
+/** ConfigureBackups: tier retention and window; cross-Region replication for tiers that ask for it. */
+export const handler = stepHandler(STEPS.configureBackups, async (state: WorkflowState) =>
+  configureBackups({ rds, backup }, state),
+);

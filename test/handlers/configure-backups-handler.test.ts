@@ -1,0 +1,77 @@
+import {
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  RDSClient,
+  StartDBInstanceAutomatedBackupsReplicationCommand,
+} from '@aws-sdk/client-rds';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+
+// The handler builds its clients when loaded, so the backup Region is set before it is required below.
+const BACKUP_REGION = 'eu-central-1';
+const SOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:tenant-acme';
+const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:123456789012:auto-backup:ab-EXAMPLE`;
+const enterprise = DEFAULT_TIERS.enterprise as TierDefinition;
+
+const rds = mockClient(RDSClient);
+
+afterAll(() => rds.restore());
+
+it('sends the replication request to RDS in BACKUP_REPLICATION_REGION and the rest to the instance Region', async () => {
+  // Prepare
+  process.env.BACKUP_REPLICATION_REGION = BACKUP_REGION;
+  const {
+    handler,
+  }: typeof import('../../lambdas/configure-backups/handler') = require('../../lambdas/configure-backups/handler');
+  const regionOf = async (getClient: () => RDSClient) => getClient().config.region();
+  const calls: string[] = [];
+  rds
+    .on(DescribeDBInstancesCommand)
+    .callsFake(async (_input, getClient) => {
+      calls.push(`DescribeDBInstances@${await regionOf(getClient)}`);
+      return {
+        DBInstances: [
+          {
+            DBInstanceIdentifier: 'tenant-acme',
+            DBInstanceArn: SOURCE_ARN,
+            DbiResourceId: 'db-ABC',
+            StorageEncrypted: true,
+            BackupRetentionPeriod: enterprise.backup.retentionDays,
+            PreferredBackupWindow: enterprise.backup.preferredWindow,
+          },
+        ],
+      };
+    })
+    .on(DescribeDBInstanceAutomatedBackupsCommand)
+    .resolves({ DBInstanceAutomatedBackups: [] })
+    .on(StartDBInstanceAutomatedBackupsReplicationCommand)
+    .callsFake(async (_input, getClient) => {
+      calls.push(`StartDBInstanceAutomatedBackupsReplication@${await regionOf(getClient)}`);
+      return { DBInstanceAutomatedBackup: { DBInstanceAutomatedBackupsArn: REPLICATION_ARN } };
+    });
+  const request = {
+    tenantId: 'acme',
+    tier: 'enterprise',
+    tierDefinition: enterprise,
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:tenant-db-provisioning:acme-enterprise-1',
+  } as ValidatedRequest;
+  const state: WorkflowState = {
+    request,
+    instance: { instanceId: 'tenant-acme', instanceArn: SOURCE_ARN, deadline: '2026-11-26T12:00:00.000Z' },
+  };
+
+  // Act
+  const result = await handler(state);
+
+  // Assess
+  expect(result).toEqual({
+    retentionDays: enterprise.backup.retentionDays,
+    replicationArn: REPLICATION_ARN,
+    replicationRegion: BACKUP_REGION,
+  });
+  expect(calls).toEqual([
+    'DescribeDBInstances@us-east-1',
+    `StartDBInstanceAutomatedBackupsReplication@${BACKUP_REGION}`,
+  ]);
+});
