@@ -1,0 +1,64 @@
+import {
+  type CloudWatchClient,
+  DescribeAlarmsCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  type Tag,
+} from '@aws-sdk/client-cloudwatch';
+import { ENV, requireEnv } from '../shared/config';
+import type { AlarmsResult, WorkflowState } from '../shared/contracts';
+import { OwnershipConflictError, ValidationError } from '../shared/errors';
+import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
+import { logger } from '../shared/runtime';
+import { buildAlarmRequests } from './alarm-requests';
+
+/**
+ * ConfigureAlarms: puts the tenant's alarms. PutMetricAlarm overwrites an alarm of the same name, which makes a
+ * retry harmless, but would also silently take over another execution's alarm; so existing alarms are checked
+ * for this execution's tags first.
+ */
+
+/** An alarm that already exists under one of the tenant's names, with its tags. */
+export interface ExistingAlarm {
+  name: string;
+  tags: readonly Tag[] | undefined;
+}
+
+/** Why the existing alarms may not be overwritten, or undefined when all of them belong to this execution. */
+export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner: OwnerContext): string | undefined {
+  const foreign = existing.find((alarm) => !isOwnedBy(alarm.tags, owner));
+  if (!foreign) return undefined;
+  const whose =
+    tagValue(foreign.tags, TAG_KEYS.managedBy) === MANAGED_BY
+      ? `belongs to execution ${tagValue(foreign.tags, TAG_KEYS.executionArn) ?? '(untagged)'}`
+      : 'was not created by the tenant database platform';
+  return `alarm ${foreign.name} already exists and ${whose}`;
+}
+
+/** The tenant's alarms that exist now (DescribeAlarms by name), with their tags. */
+export async function existingAlarms(client: CloudWatchClient, names: string[]): Promise<ExistingAlarm[]> {
+  const { MetricAlarms = [] } = await client.send(new DescribeAlarmsCommand({ AlarmNames: names }));
+  return Promise.all(
+    MetricAlarms.map(async (alarm) => {
+      const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }));
+      return { name: alarm.AlarmName ?? '(unnamed)', tags: Tags };
+    }),
+  );
+}
+
+export async function configureAlarms(client: CloudWatchClient, state: WorkflowState): Promise<AlarmsResult> {
+  const { tenantId, tier, executionArn, tierDefinition } = state.request;
+  const owner = { tenantId, tier, executionArn };
+  const topicArn = requireEnv(ENV.alertTopicArn);
+  if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
+  const names = alarmNames(tenantId);
+
+  const conflict = alarmOwnershipConflict(await existingAlarms(client, names), owner);
+  if (conflict) throw new OwnershipConflictError(conflict);
+
+  for (const request of buildAlarmRequests(tenantId, state.instance.instanceId, tierDefinition, topicArn, owner)) {
+    await client.send(new PutMetricAlarmCommand(request));
+  }
+  logger.info('alarms configured', { alarmNames: names });
+  return { alarmNames: names };
+}
