@@ -99,16 +99,25 @@ export interface PlatformConfig {
   readonly vpcInterfaceEndpoints: readonly InterfaceEndpointName[];
 }
 
-/** A context value that breaks a rule. The message names the context key, the rule and the value received. */
+/**
+ * A context value that breaks a rule. The message names the context key, the rule and the value received:
+ * `cdk.json context "maxAzs": must be a whole number from 2 to 6 (got 1)`.
+ */
 export class PlatformConfigError extends Error {
   public override readonly name = 'PlatformConfigError';
   constructor(
     public readonly key: string,
     public readonly rule: string,
     received: unknown,
-    options?: ErrorOptions,
+    options?: ErrorOptions & {
+      /** Leave the value out of the message when the rule already quotes it (tier violations do, line by line). */
+      readonly quotesValue?: boolean;
+    },
   ) {
-    super(`cdk.json context "${key}": ${rule} (got ${JSON.stringify(received)})`, options);
+    super(
+      `cdk.json context "${key}": ${rule}${options?.quotesValue ? '' : ` (got ${JSON.stringify(received)})`}`,
+      options,
+    );
   }
 }
 
@@ -259,7 +268,7 @@ function parseTiers(raw: unknown): TierCatalog {
     return resolveCatalog((asJson(raw) ?? {}) as Parameters<typeof resolveCatalog>[0]);
   } catch (error) {
     // The TierCatalogError message already names tier, field and rule, one violation per line.
-    throw new PlatformConfigError('tiers', (error as Error).message, raw, { cause: error });
+    throw new PlatformConfigError('tiers', (error as Error).message, raw, { cause: error, quotesValue: true });
   }
 }
 

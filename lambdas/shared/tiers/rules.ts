@@ -225,18 +225,22 @@ export const TIER_RULES: readonly TierRule[] = [
     check: (t) => !isProvisionedStorage(t) || intIn(t.storage.iops, 1000, 256000),
   },
   {
+    // CreateDBInstance `Iops`: for RDS for PostgreSQL "a multiple between .5 and 50 of the storage amount".
     id: 'io1-iops-ratio',
     field: 'storage.iops',
-    rule: 'io1 IOPS must be from 1 to 50 times the allocated GiB',
+    rule: 'io1 IOPS must be from 0.5 to 50 times the allocated GiB',
     check: (t) =>
       t.storage.type !== 'io1' ||
-      ((t.storage.iops ?? 0) >= t.storage.allocatedGiB && (t.storage.iops ?? 0) <= 50 * t.storage.allocatedGiB),
+      ((t.storage.iops ?? 0) >= 0.5 * t.storage.allocatedGiB && (t.storage.iops ?? 0) <= 50 * t.storage.allocatedGiB),
   },
   {
+    // io2 Block Express raises the ceiling to 1000 IOPS per GiB; the 0.5 floor of `Iops` still applies.
     id: 'io2-iops-ratio',
     field: 'storage.iops',
-    rule: 'io2 IOPS must be at most 1000 times the allocated GiB',
-    check: (t) => t.storage.type !== 'io2' || (t.storage.iops ?? 0) <= 1000 * t.storage.allocatedGiB,
+    rule: 'io2 IOPS must be from 0.5 to 1000 times the allocated GiB',
+    check: (t) =>
+      t.storage.type !== 'io2' ||
+      ((t.storage.iops ?? 0) >= 0.5 * t.storage.allocatedGiB && (t.storage.iops ?? 0) <= 1000 * t.storage.allocatedGiB),
   },
   {
     id: 'io-no-throughput',
