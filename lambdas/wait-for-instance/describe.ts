@@ -1,0 +1,25 @@
+import {
+  type DBInstance,
+  DBInstanceNotFoundFault,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
+import type { InstanceView } from './poll';
+
+/** The fields of a described instance the poller needs; endpoint and secret only once RDS reports them. */
+export function viewOf(instance: DBInstance): InstanceView {
+  const { Endpoint, MasterUserSecret } = instance;
+  return {
+    status: instance.DBInstanceStatus ?? 'unknown',
+    ...(Endpoint?.Address && Endpoint.Port ? { endpoint: { address: Endpoint.Address, port: Endpoint.Port } } : {}),
+    ...(MasterUserSecret?.SecretArn ? { masterSecretArn: MasterUserSecret.SecretArn } : {}),
+  };
+}
+
+/** DescribeDBInstances of one instance; an empty answer is reported like the API's own DBInstanceNotFound. */
+export async function describeInstance(rds: RDSClient, instanceId: string): Promise<InstanceView> {
+  const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }));
+  const instance = DBInstances?.[0];
+  if (!instance) throw new DBInstanceNotFoundFault({ message: `DBInstance ${instanceId} not found.`, $metadata: {} });
+  return viewOf(instance);
+}

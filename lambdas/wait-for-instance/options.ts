@@ -1,0 +1,35 @@
+import type { WorkflowState } from '../shared/contracts';
+import { ConfigurationError } from '../shared/errors';
+import type { PollOptions } from './poll';
+
+/** Default polling time per invocation: 13 minutes, leaving 2 of the Lambda's 15-minute maximum as headroom. */
+export const DEFAULT_POLL_BUDGET_SECONDS = 780;
+/** Lambda stops a function after 900 s; a budget above this would be cut off mid-describe and retried as a fault. */
+export const MAX_POLL_BUDGET_SECONDS = 840;
+
+/** The polling budget from `POLL_BUDGET_SECONDS` (whole seconds, 1-840), in milliseconds. */
+export function pollBudgetMs(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_POLL_BUDGET_SECONDS * 1000;
+  const seconds = Number(raw);
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_POLL_BUDGET_SECONDS) {
+    throw new ConfigurationError(
+      `POLL_BUDGET_SECONDS must be a whole number of seconds from 1 to ${MAX_POLL_BUDGET_SECONDS} (got "${raw}")`,
+    );
+  }
+  return seconds * 1000;
+}
+
+/**
+ * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set
+ * the deadline that way, and the tier travels in the state, so both ends agree without another state field.
+ */
+export function pollOptionsFor(state: WorkflowState, budgetMs: number): PollOptions {
+  if (!state.instance) throw new ConfigurationError('WaitForInstance needs $.instance from CreateInstance');
+  const deadlineMs = Date.parse(state.instance.deadline);
+  return {
+    instanceId: state.instance.instanceId,
+    deadlineMs,
+    budgetMs,
+    createdAtMs: deadlineMs - state.request.tierDefinition.provisioningBudgetMinutes * 60_000,
+  };
+}
