@@ -6,7 +6,23 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { BILLING_INPUT_PATHS, billingEventPattern, rejectedBillingEventPattern } from '../triggers/billing-pattern';
+import {
+  BILLING_INPUT_PATHS,
+  BILLING_INPUT_TEMPLATE,
+  billingEventPattern,
+  rejectedBillingEventPattern,
+} from '../triggers/billing-pattern';
+
+/** The billing contract's input transformer, exactly as `billing-pattern.ts` defines it. */
+class BillingInput extends events.RuleTargetInput {
+  public constructor() {
+    super();
+  }
+
+  public bind(): events.RuleTargetInputProperties {
+    return { inputPathsMap: { ...BILLING_INPUT_PATHS }, inputTemplate: BILLING_INPUT_TEMPLATE };
+  }
+}
 
 export interface BillingTriggerProps {
   /** The provisioning workflow the billing events start. */
@@ -49,18 +65,13 @@ export class BillingTrigger extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', queueProps);
     this.rejectedQueue = new sqs.Queue(this, 'RejectedEventsQueue', queueProps);
 
-    const input = events.RuleTargetInput.fromObject(
-      Object.fromEntries(
-        Object.entries(BILLING_INPUT_PATHS).map(([field, path]) => [field, events.EventField.fromPath(path)]),
-      ),
-    );
     this.startRule = new events.Rule(this, 'StartRule', {
       description: 'Billing asks for a tenant database: start the provisioning workflow',
       eventBus: this.bus,
       eventPattern: billingEventPattern([...props.tierNames]),
       targets: [
         new targets.SfnStateMachine(props.stateMachine, {
-          input,
+          input: new BillingInput(),
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
