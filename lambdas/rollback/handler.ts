@@ -1,0 +1,21 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV, optionalEnv } from '../shared/config';
+import { STEPS, type WorkflowState } from '../shared/contracts';
+import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
+import { rollbackPass } from './rollback';
+
+const rds = traced(new RDSClient(CLIENT_CONFIG));
+const secrets = traced(new SecretsManagerClient(CLIENT_CONFIG));
+const cloudwatch = traced(new CloudWatchClient(CLIENT_CONFIG));
+// Backup replication is stopped from the destination Region, like it was started.
+const backupRegion = optionalEnv(ENV.backupRegion);
+const backup = backupRegion
+  ? { region: backupRegion, client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })) }
+  : undefined;
+
+/** Rollback: one compensation pass over what this execution created. */
+export const handler = stepHandler(STEPS.rollback, async (state: WorkflowState) =>
+  rollbackPass({ rds, secrets, cloudwatch, backup }, state),
+);

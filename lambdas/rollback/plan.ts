@@ -1,0 +1,109 @@
+/**
+ * The rollback planner: from what exists under the tenant's deterministic names, decide what this pass deletes.
+ * Pure, so every combination of "exists / owned / busy" is unit-tested without AWS.
+ *
+ * Order is the reverse of creation: alarms, backup replication, application secret, then the instance. Only
+ * resources whose tags prove this execution created them are touched; the rest are reported as skipped (a failed
+ * duplicate onboarding must never delete a live tenant's database).
+ */
+
+/** Resource labels used in `leftovers`, `deleted` and `skipped`, as `type:identifier`. */
+export const resourceLabel = {
+  alarm: (name: string) => `alarm:${name}`,
+  replication: (sourceArn: string) => `backup-replication:${sourceArn}`,
+  secret: (arn: string) => `secret:${arn}`,
+  instance: (id: string) => `db-instance:${id}`,
+} as const;
+
+export interface ObservedAlarm {
+  name: string;
+  owned: boolean;
+}
+
+export interface ObservedSecret {
+  arn: string;
+  owned: boolean;
+  /** Secrets Manager already shows a deletion date (a force delete in progress, or a manual scheduled delete). */
+  scheduledForDeletion: boolean;
+}
+
+export interface ObservedInstance {
+  id: string;
+  arn: string;
+  status: string;
+  owned: boolean;
+  deletionProtection: boolean;
+  /** Automated backups of the instance are being replicated to the backup Region. */
+  replicating: boolean;
+}
+
+/** What exists under the tenant's names right now. Absent keys: nothing there. */
+export interface ObservedResources {
+  alarms: readonly ObservedAlarm[];
+  secret?: ObservedSecret;
+  instance?: ObservedInstance;
+}
+
+export type RollbackAction =
+  | { kind: 'delete-alarms'; names: string[] }
+  | { kind: 'stop-backup-replication'; sourceArn: string }
+  | { kind: 'delete-secret'; arn: string; scheduledForDeletion: boolean }
+  | { kind: 'delete-instance'; instanceId: string; disableDeletionProtection: boolean };
+
+export interface RollbackPlan {
+  /** What to do this pass, in order. */
+  actions: RollbackAction[];
+  /** Owned resources that will still exist after this pass even if every action succeeds. */
+  remaining: string[];
+  /** Resources under our names that belong to someone else, with why they are left alone. */
+  skipped: { label: string; reason: string }[];
+}
+
+const NOT_OURS = 'its tags do not name this execution; it belongs to another onboarding or was made by hand';
+
+/**
+ * The actions of one rollback pass. An owned instance stays in `remaining` until DescribeDBInstances stops finding
+ * it, which is never within the pass that asks RDS to delete it; while it is `deleting` there is nothing to do but
+ * wait for the next pass.
+ *
+ * @example
+ * ```ts
+ * planRollback({ alarms: [], instance: { id: 'tenant-acme', status: 'deleting', owned: true, ... } });
+ * // { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [] }
+ * ```
+ */
+export function planRollback(observed: ObservedResources): RollbackPlan {
+  const plan: RollbackPlan = { actions: [], remaining: [], skipped: [] };
+  const { alarms, secret, instance } = observed;
+
+  const ownedAlarms = alarms.filter((alarm) => alarm.owned).map((alarm) => alarm.name);
+  if (ownedAlarms.length > 0) plan.actions.push({ kind: 'delete-alarms', names: ownedAlarms });
+  for (const alarm of alarms.filter((a) => !a.owned)) {
+    plan.skipped.push({ label: resourceLabel.alarm(alarm.name), reason: NOT_OURS });
+  }
+
+  const removeInstance = instance?.owned === true && instance.status !== 'deleting';
+  if (removeInstance && instance.replicating) {
+    plan.actions.push({ kind: 'stop-backup-replication', sourceArn: instance.arn });
+  }
+
+  if (secret?.owned) {
+    plan.actions.push({ kind: 'delete-secret', arn: secret.arn, scheduledForDeletion: secret.scheduledForDeletion });
+  } else if (secret) {
+    plan.skipped.push({ label: resourceLabel.secret(secret.arn), reason: NOT_OURS });
+  }
+
+  if (instance && !instance.owned) {
+    plan.skipped.push({ label: resourceLabel.instance(instance.id), reason: NOT_OURS });
+  } else if (instance) {
+    plan.remaining.push(resourceLabel.instance(instance.id));
+  }
+  if (removeInstance) {
+    plan.actions.push({
+      kind: 'delete-instance',
+      instanceId: instance.id,
+      disableDeletionProtection: instance.deletionProtection,
+    });
+  }
+  return plan;
+}

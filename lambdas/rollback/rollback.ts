@@ -1,0 +1,168 @@
+import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DeleteDBInstanceCommand,
+  ModifyDBInstanceCommand,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
+} from '@aws-sdk/client-rds';
+import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { optionalEnv } from '../shared/config';
+import type { RollbackResult, WorkflowState } from '../shared/contracts';
+import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
+import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { observeResources, type RollbackClients } from './observe';
+import { planRollback, type RollbackAction, resourceLabel } from './plan';
+
+/**
+ * Rollback: one compensation pass. The workflow calls it again after 30 s until it reports `complete` (nothing this
+ * execution created remains) or `exhausted` (the pass budget is spent; the tenant ends ROLLBACK_FAILED). Each pass
+ * looks at what exists, deletes what it may, and reports what is left; repeating a pass is always safe.
+ */
+
+/** Environment variable with the pass budget; the default, 120 passes 30 s apart, waits about an hour. */
+export const ROLLBACK_MAX_PASSES_ENV = 'ROLLBACK_MAX_PASSES';
+export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
+
+/** A pass result, plus what was left alone because it is not this execution's. */
+export interface RollbackPassResult extends RollbackResult {
+  skipped: string[];
+}
+
+export function maxPasses(): number {
+  const raw = optionalEnv(ROLLBACK_MAX_PASSES_ENV, String(DEFAULT_ROLLBACK_MAX_PASSES)) ?? '';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigurationError(
+      `${ROLLBACK_MAX_PASSES_ENV} must be a positive whole number (got ${JSON.stringify(raw)})`,
+    );
+  }
+  return value;
+}
+
+/** How one action ended: gone (listed as deleted), not there any more, still there, or to be retried next pass. */
+type Outcome = 'deleted' | 'absent' | 'pending';
+
+const NOT_FOUND = new Set([
+  'ResourceNotFoundException',
+  'DBInstanceNotFoundFault',
+  'DBInstanceAutomatedBackupNotFoundFault',
+]);
+const INVALID_STATE = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceAutomatedBackupStateFault']);
+
+async function perform(clients: RollbackClients, action: RollbackAction): Promise<Outcome> {
+  switch (action.kind) {
+    case 'delete-alarms':
+      await clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: action.names }));
+      return 'deleted';
+    case 'stop-backup-replication': {
+      if (!clients.backup) {
+        throw new ConfigurationError('backups replicate but BACKUP_REPLICATION_REGION is not set for the rollback');
+      }
+      await clients.backup.client.send(
+        new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: action.sourceArn }),
+      );
+      return 'deleted';
+    }
+    case 'delete-secret':
+      // No recovery window: a scheduled deletion would keep the name taken and block the tenant's next onboarding.
+      await clients.secrets.send(new DeleteSecretCommand({ SecretId: action.arn, ForceDeleteWithoutRecovery: true }));
+      return 'deleted';
+    case 'delete-instance':
+      if (action.disableDeletionProtection) {
+        await clients.rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: action.instanceId,
+            DeletionProtection: false,
+            ApplyImmediately: true,
+          }),
+        );
+      }
+      // A rolled-back onboarding has no data worth a final snapshot, and its automated backups must not outlive it.
+      await clients.rds.send(
+        new DeleteDBInstanceCommand({
+          DBInstanceIdentifier: action.instanceId,
+          SkipFinalSnapshot: true,
+          DeleteAutomatedBackups: true,
+        }),
+      );
+      logger.info('instance deletion requested', { instanceId: action.instanceId });
+      return 'pending';
+  }
+}
+
+function labelsOf(action: RollbackAction): string[] {
+  switch (action.kind) {
+    case 'delete-alarms':
+      return action.names.map(resourceLabel.alarm);
+    case 'stop-backup-replication':
+      return [resourceLabel.replication(action.sourceArn)];
+    case 'delete-secret':
+      return [resourceLabel.secret(action.arn)];
+    case 'delete-instance':
+      return [resourceLabel.instance(action.instanceId)];
+  }
+}
+
+/**
+ * Runs one action. Throttling and transient faults abort the pass (the workflow retries it whole); any other
+ * refusal leaves the resource for the next pass, so one stuck resource never stops the others from going.
+ */
+async function attempt(clients: RollbackClients, action: RollbackAction): Promise<Outcome> {
+  try {
+    return await perform(clients, action);
+  } catch (error) {
+    if (isTransientAwsError(error)) {
+      throw new RetryableError(`Rollback ${action.kind}: ${awsErrorName(error)}: ${(error as Error).message}`);
+    }
+    const name = awsErrorName(error) ?? 'Error';
+    if (NOT_FOUND.has(name)) return 'absent';
+    // Secrets Manager may refuse to delete a secret whose deletion is already under way: it is going, as wanted.
+    if (action.kind === 'delete-secret' && action.scheduledForDeletion && name === 'InvalidRequestException') {
+      return 'absent';
+    }
+    if (INVALID_STATE.has(name)) {
+      logger.info('resource busy; retrying next pass', { action: action.kind, reason: (error as Error).message });
+    } else {
+      logger.error('could not delete; retrying next pass', {
+        action: action.kind,
+        errorName: name,
+        reason: (error as Error).message,
+      });
+    }
+    return 'pending';
+  }
+}
+
+export async function rollbackPass(clients: RollbackClients, state: WorkflowState): Promise<RollbackPassResult> {
+  const budget = maxPasses();
+  const passes = (state.rollback?.passes ?? 0) + 1;
+  const plan = planRollback(await observeResources(clients, state));
+  for (const { label, reason } of plan.skipped) {
+    logger.warn('not rolled back: not created by this execution', { resource: label, reason });
+  }
+
+  const deleted: string[] = [];
+  const leftovers = new Set(plan.remaining);
+  for (const action of plan.actions) {
+    const outcome = await attempt(clients, action);
+    const labels = labelsOf(action);
+    if (outcome === 'deleted') deleted.push(...labels);
+    for (const label of labels) {
+      if (outcome === 'pending') leftovers.add(label);
+      else leftovers.delete(label);
+    }
+  }
+
+  const complete = leftovers.size === 0;
+  const exhausted = !complete && passes >= budget;
+  if (exhausted) metrics.addMetric(METRIC_NAMES.rollbackFailed, MetricUnit.Count, 1);
+  const result = {
+    complete,
+    leftovers: [...leftovers],
+    deleted,
+    passes,
+    exhausted,
+    skipped: plan.skipped.map((s) => s.label),
+  };
+  logger.info('rollback pass finished', { ...result });
+  return result;
+}

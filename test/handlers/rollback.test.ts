@@ -1,0 +1,483 @@
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-cloudwatch';
+import {
+  type DBInstance,
+  DBInstanceNotFoundFault,
+  DeleteDBInstanceCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  InvalidDBInstanceStateFault,
+  ModifyDBInstanceCommand,
+  RDSClient,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
+} from '@aws-sdk/client-rds';
+import {
+  DeleteSecretCommand,
+  DescribeSecretCommand,
+  InvalidRequestException,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { type ObservedInstance, type ObservedResources, planRollback } from '../../lambdas/rollback/plan';
+import { DEFAULT_ROLLBACK_MAX_PASSES, rollbackPass } from '../../lambdas/rollback/rollback';
+import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import { alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
+import { metrics } from '../../lambdas/shared/runtime';
+import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+
+const ACCOUNT = '123456789012';
+const INSTANCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:tenant-acme`;
+const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:saas/tenant/acme/app-AbCdEf`;
+const BACKUP_REGION = 'us-west-2';
+const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-EXAMPLE`;
+const TIERS = Object.keys(DEFAULT_TIERS);
+
+function tierOf(name: string): TierDefinition {
+  const tier = DEFAULT_TIERS[name];
+  if (!tier) throw new Error(`no tier ${name}`);
+  return tier;
+}
+
+function ownerFor(tier: string, execution = `acme-${tier}-1`): OwnerContext {
+  return {
+    tenantId: 'acme',
+    tier,
+    executionArn: `arn:aws:states:us-east-1:${ACCOUNT}:execution:provisioning:${execution}`,
+  };
+}
+
+function stateFor(tier: string, extra: Partial<WorkflowState> = {}): WorkflowState {
+  return {
+    request: { ...ownerFor(tier), tierDefinition: tierOf(tier) } as ValidatedRequest,
+    claim: { outcome: 'CLAIMED', attempt: 1 },
+    instance: { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: '2026-11-26T12:00:00.000Z' },
+    error: { Error: 'AwsRequestError', Cause: '{"errorMessage":"boom"}' },
+    ...extra,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// planRollback
+// ---------------------------------------------------------------------------------------------------------------
+
+const instance = (overrides: Partial<ObservedInstance> = {}): ObservedInstance => ({
+  id: 'tenant-acme',
+  arn: INSTANCE_ARN,
+  status: 'available',
+  owned: true,
+  deletionProtection: false,
+  replicating: false,
+  ...overrides,
+});
+
+describe('planRollback', () => {
+  it.each<[string, ObservedResources, ReturnType<typeof planRollback>]>([
+    ['nothing exists', { alarms: [] }, { actions: [], remaining: [], skipped: [] }],
+    [
+      'everything exists and is ours (reverse creation order)',
+      {
+        alarms: [
+          { name: 'tenant-db-acme-cpu-utilization', owned: true },
+          { name: 'tenant-db-acme-free-storage', owned: true },
+        ],
+        secret: { arn: SECRET_ARN, owned: true, scheduledForDeletion: false },
+        instance: instance({ deletionProtection: true, replicating: true }),
+      },
+      {
+        actions: [
+          { kind: 'delete-alarms', names: ['tenant-db-acme-cpu-utilization', 'tenant-db-acme-free-storage'] },
+          { kind: 'stop-backup-replication', sourceArn: INSTANCE_ARN },
+          { kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: false },
+          { kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: true },
+        ],
+        remaining: ['db-instance:tenant-acme'],
+        skipped: [],
+      },
+    ],
+    [
+      'our instance is already deleting',
+      { alarms: [], instance: instance({ status: 'deleting', replicating: true }) },
+      { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [] },
+    ],
+    [
+      'our instance is still creating (RDS decides whether it can go yet)',
+      { alarms: [], instance: instance({ status: 'creating' }) },
+      {
+        actions: [{ kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: false }],
+        remaining: ['db-instance:tenant-acme'],
+        skipped: [],
+      },
+    ],
+    [
+      'the instance, secret and an alarm belong to a live tenant',
+      {
+        alarms: [
+          { name: 'tenant-db-acme-cpu-utilization', owned: false },
+          { name: 'tenant-db-acme-read-latency', owned: true },
+        ],
+        secret: { arn: SECRET_ARN, owned: false, scheduledForDeletion: false },
+        instance: instance({ owned: false, replicating: true, deletionProtection: true }),
+      },
+      {
+        actions: [{ kind: 'delete-alarms', names: ['tenant-db-acme-read-latency'] }],
+        remaining: [],
+        skipped: [
+          {
+            label: 'alarm:tenant-db-acme-cpu-utilization',
+            reason: expect.stringContaining('tags do not name this execution'),
+          },
+          { label: `secret:${SECRET_ARN}`, reason: expect.any(String) },
+          { label: 'db-instance:tenant-acme', reason: expect.any(String) },
+        ],
+      },
+    ],
+    [
+      'only a secret scheduled for deletion is left',
+      { alarms: [], secret: { arn: SECRET_ARN, owned: true, scheduledForDeletion: true } },
+      { actions: [{ kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: true }], remaining: [], skipped: [] },
+    ],
+  ])('when %s', (_case, observed, expected) => {
+    // Act
+    const plan = planRollback(observed);
+
+    // Assess
+    expect(plan).toEqual(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// rollbackPass
+// ---------------------------------------------------------------------------------------------------------------
+
+const rds = new RDSClient({ region: 'us-east-1' });
+const backupRds = new RDSClient({ region: BACKUP_REGION });
+const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
+const clients = { rds, secrets, cloudwatch, backup: { region: BACKUP_REGION, client: backupRds } };
+const rdsMock = mockClient(rds);
+const backupMock = mockClient(backupRds);
+const secretsMock = mockClient(secrets);
+const cloudwatchMock = mockClient(cloudwatch);
+
+function dbInstance(tier: string, overrides: Partial<DBInstance> = {}, owner = ownerFor(tier)): DBInstance {
+  return {
+    DBInstanceIdentifier: 'tenant-acme',
+    DBInstanceArn: INSTANCE_ARN,
+    DbiResourceId: 'db-ABC',
+    DBInstanceStatus: 'available',
+    DeletionProtection: tierOf(tier).deletionProtection,
+    TagList: ownershipTags(owner),
+    DBInstanceAutomatedBackupsReplications: tierOf(tier).backup.crossRegionReplication
+      ? [{ DBInstanceAutomatedBackupsArn: REPLICATION_ARN }]
+      : [],
+    ...overrides,
+  };
+}
+
+/** Everything the execution of `tier` created is still there. */
+function givenEverything(tier: string, owner = ownerFor(tier)): void {
+  const names = alarmNames('acme');
+  cloudwatchMock
+    .on(DescribeAlarmsCommand)
+    .resolves({
+      MetricAlarms: names.map((n) => ({
+        AlarmName: n,
+        AlarmArn: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${n}`,
+      })),
+    })
+    .on(ListTagsForResourceCommand)
+    .resolves({ Tags: ownershipTags(owner) });
+  secretsMock
+    .on(DescribeSecretCommand)
+    .resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app', Tags: ownershipTags(owner) });
+  rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance(tier, {}, owner)] });
+}
+
+beforeEach(() => {
+  for (const mock of [rdsMock, backupMock, secretsMock, cloudwatchMock]) mock.reset();
+  cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+  secretsMock.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+  rdsMock.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+  delete process.env.ROLLBACK_MAX_PASSES;
+  delete process.env.SECRET_NAME_PATTERN;
+});
+
+describe('rollbackPass', () => {
+  it.each(TIERS)('deletes everything this %s execution created, the instance last', async (tier) => {
+    // Prepare
+    givenEverything(tier);
+    const replicates = tierOf(tier).backup.crossRegionReplication;
+
+    // Act
+    const result = await rollbackPass(clients, stateFor(tier));
+
+    // Assess
+    expect(result).toEqual({
+      complete: false,
+      leftovers: ['db-instance:tenant-acme'],
+      deleted: [
+        ...alarmNames('acme').map((n) => `alarm:${n}`),
+        ...(replicates ? [`backup-replication:${INSTANCE_ARN}`] : []),
+        `secret:${SECRET_ARN}`,
+      ],
+      passes: 1,
+      exhausted: false,
+      skipped: [],
+    });
+    expect(cloudwatchMock).toHaveReceivedCommandWith(DeleteAlarmsCommand, { AlarmNames: alarmNames('acme') });
+    expect(secretsMock).toHaveReceivedCommandWith(DeleteSecretCommand, {
+      SecretId: SECRET_ARN,
+      ForceDeleteWithoutRecovery: true,
+    });
+    expect(rdsMock).toHaveReceivedCommandWith(DeleteDBInstanceCommand, {
+      DBInstanceIdentifier: 'tenant-acme',
+      SkipFinalSnapshot: true,
+      DeleteAutomatedBackups: true,
+    });
+    expect(rdsMock).toHaveReceivedCommandTimes(ModifyDBInstanceCommand, tierOf(tier).deletionProtection ? 1 : 0);
+    if (tierOf(tier).deletionProtection) {
+      expect(rdsMock).toHaveReceivedCommandWith(ModifyDBInstanceCommand, {
+        DBInstanceIdentifier: 'tenant-acme',
+        DeletionProtection: false,
+        ApplyImmediately: true,
+      });
+    }
+    expect(backupMock).toHaveReceivedCommandTimes(StopDBInstanceAutomatedBackupsReplicationCommand, replicates ? 1 : 0);
+    expect(rdsMock).not.toHaveReceivedCommand(StopDBInstanceAutomatedBackupsReplicationCommand);
+  });
+
+  it.each(TIERS)('waits while the %s instance is deleting, then completes once it is gone', async (tier) => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce({ DBInstances: [dbInstance(tier, { DBInstanceStatus: 'deleting' })] })
+      .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+
+    // Act
+    const waiting = await rollbackPass(clients, stateFor(tier));
+    const done = await rollbackPass(clients, stateFor(tier, { rollback: waiting }));
+
+    // Assess
+    expect(waiting).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
+    expect(done).toEqual({ complete: true, leftovers: [], deleted: [], passes: 2, exhausted: false, skipped: [] });
+    expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+  });
+
+  it("leaves a live tenant's instance, secret and alarms alone and does not count them as leftovers", async () => {
+    // Prepare
+    givenEverything('pro', ownerFor('pro', 'acme-pro-0'));
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('pro'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
+    expect(result.skipped).toEqual([
+      ...alarmNames('acme').map((n) => `alarm:${n}`),
+      `secret:${SECRET_ARN}`,
+      'db-instance:tenant-acme',
+    ]);
+    for (const command of [DeleteDBInstanceCommand, ModifyDBInstanceCommand])
+      expect(rdsMock).not.toHaveReceivedCommand(command);
+    expect(secretsMock).not.toHaveReceivedCommand(DeleteSecretCommand);
+    expect(cloudwatchMock).not.toHaveReceivedCommand(DeleteAlarmsCommand);
+    expect(backupMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    ['still creating', new InvalidDBInstanceStateFault({ message: 'Instance is in creating state', $metadata: {} })],
+    ['refused for another reason', Object.assign(new Error('not authorized'), { name: 'AccessDenied' })],
+  ])('keeps the instance as a leftover when its deletion is %s, and still deletes the rest', async (_case, error) => {
+    // Prepare
+    givenEverything('starter');
+    rdsMock.on(DeleteDBInstanceCommand).rejects(error);
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('starter'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'] });
+    expect(result.deleted).toContain(`secret:${SECRET_ARN}`);
+  });
+
+  it('records a secret it may not delete as a leftover and goes on to the instance', async () => {
+    // Prepare
+    givenEverything('starter');
+    secretsMock.on(DeleteSecretCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('starter'));
+
+    // Assess
+    expect(result.leftovers).toEqual(['db-instance:tenant-acme', `secret:${SECRET_ARN}`]);
+    expect(rdsMock).toHaveReceivedCommand(DeleteDBInstanceCommand);
+  });
+
+  it.each([
+    ['already deleted', new ResourceNotFoundException({ message: 'gone', $metadata: {} }), false],
+    [
+      'being force-deleted',
+      new InvalidRequestException({ message: 'already scheduled for deletion', $metadata: {} }),
+      true,
+    ],
+  ])('counts a secret %s as gone', async (_case, error, scheduled) => {
+    // Prepare
+    secretsMock
+      .on(DescribeSecretCommand)
+      .resolves({
+        ARN: SECRET_ARN,
+        Tags: ownershipTags(ownerFor('pro')),
+        ...(scheduled ? { DeletedDate: new Date() } : {}),
+      })
+      .on(DeleteSecretCommand)
+      .rejects(error);
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('pro'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
+  });
+
+  it('counts an instance that vanished between describe and delete as gone', async () => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [dbInstance('starter')] })
+      .on(DeleteDBInstanceCommand)
+      .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('starter'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: true, leftovers: [] });
+  });
+
+  it('aborts the pass on throttling so the workflow retries it whole', async () => {
+    // Prepare
+    givenEverything('pro');
+    cloudwatchMock.on(DeleteAlarmsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+
+    // Act
+    const outcome = rollbackPass(clients, stateFor('pro'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
+    expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+  });
+
+  it('stops a replication the state reports even before the source lists it', async () => {
+    // Prepare
+    rdsMock.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [dbInstance('enterprise', { DBInstanceAutomatedBackupsReplications: [] })],
+    });
+    backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+      DBInstanceAutomatedBackups: [{ Status: 'pending', DBInstanceAutomatedBackupsArn: REPLICATION_ARN }],
+    });
+    const state = stateFor('enterprise', {
+      backups: { retentionDays: 35, replicationArn: REPLICATION_ARN, replicationRegion: BACKUP_REGION },
+    });
+
+    // Act
+    const result = await rollbackPass(clients, state);
+
+    // Assess
+    expect(backupMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+      DbiResourceId: 'db-ABC',
+    });
+    expect(backupMock).toHaveReceivedCommandWith(StopDBInstanceAutomatedBackupsReplicationCommand, {
+      SourceDBInstanceArn: INSTANCE_ARN,
+    });
+    expect(result.deleted).toEqual([`backup-replication:${INSTANCE_ARN}`]);
+  });
+
+  it('finds the secret under SECRET_NAME_PATTERN', async () => {
+    // Prepare
+    process.env.SECRET_NAME_PATTERN = 'prod/{tenantId}/db-app';
+
+    // Act
+    await rollbackPass(clients, stateFor('starter'));
+
+    // Assess
+    expect(secretsMock).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: 'prod/acme/db-app' });
+  });
+});
+
+describe('rollbackPass budget', () => {
+  let addMetric: jest.SpyInstance;
+
+  beforeEach(() => {
+    addMetric = jest.spyOn(metrics, 'addMetric');
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [dbInstance('pro', { DBInstanceStatus: 'deleting' })] });
+  });
+
+  afterEach(() => {
+    addMetric.mockRestore();
+    metrics.clearMetrics();
+  });
+
+  it.each([
+    [undefined, 0, 1, false],
+    [undefined, DEFAULT_ROLLBACK_MAX_PASSES - 2, DEFAULT_ROLLBACK_MAX_PASSES - 1, false],
+    [undefined, DEFAULT_ROLLBACK_MAX_PASSES - 1, DEFAULT_ROLLBACK_MAX_PASSES, true],
+    ['3', 2, 3, true],
+    ['3', 1, 2, false],
+  ])(
+    'with ROLLBACK_MAX_PASSES=%s after %i passes: pass %i, exhausted %s',
+    async (budget, before, passes, exhausted) => {
+      // Prepare
+      if (budget !== undefined) process.env.ROLLBACK_MAX_PASSES = budget;
+      const previous = {
+        complete: false,
+        leftovers: ['db-instance:tenant-acme'],
+        deleted: [],
+        passes: before,
+        exhausted: false,
+      };
+      const state = stateFor('pro', before > 0 ? { rollback: previous } : {});
+
+      // Act
+      const result = await rollbackPass(clients, state);
+
+      // Assess
+      expect(result).toMatchObject({ complete: false, passes, exhausted });
+      if (exhausted) expect(addMetric).toHaveBeenCalledWith('RollbackFailed', 'Count', 1);
+      else expect(addMetric).not.toHaveBeenCalled();
+    },
+  );
+
+  it('is never exhausted once complete', async () => {
+    // Prepare
+    process.env.ROLLBACK_MAX_PASSES = '1';
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('pro'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: true, exhausted: false, passes: 1 });
+    expect(addMetric).not.toHaveBeenCalled();
+  });
+
+  it.each(['0', '-1', 'ten', '2.5'])('rejects ROLLBACK_MAX_PASSES=%s', async (budget) => {
+    // Prepare
+    process.env.ROLLBACK_MAX_PASSES = budget;
+
+    // Act
+    const outcome = rollbackPass(clients, stateFor('pro'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'ConfigurationError' });
+  });
+});
