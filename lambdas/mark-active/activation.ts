@@ -1,0 +1,54 @@
+import type { ProvisionedEventDetail, TenantRecord, WorkflowState } from '../shared/contracts';
+import { ConfigurationError } from '../shared/errors';
+
+/** MarkActive's result (`$.outcome`). */
+export interface ActivationResult {
+  status: 'ACTIVE';
+  provisionedAt: string;
+}
+
+/** What the earlier steps established and the registry and the outcome event publish: identifiers and ARNs only. */
+export type ActivationFacts = Required<
+  Pick<TenantRecord, 'instanceId' | 'endpointAddress' | 'endpointPort' | 'secretArn'>
+>;
+
+/** The facts of a completed provisioning from the workflow state, or a ConfigurationError naming the missing key. */
+export function activationFacts(state: WorkflowState): ActivationFacts {
+  const { instance, readiness, credentials } = state;
+  if (!instance) throw new ConfigurationError('MarkActive needs $.instance from CreateInstance');
+  if (readiness?.status !== 'AVAILABLE' || !readiness.endpointAddress || !readiness.endpointPort) {
+    throw new ConfigurationError('MarkActive needs an AVAILABLE $.readiness with the endpoint from WaitForInstance');
+  }
+  if (!credentials) throw new ConfigurationError('MarkActive needs $.credentials from StoreCredentials');
+  return {
+    instanceId: instance.instanceId,
+    endpointAddress: readiness.endpointAddress,
+    endpointPort: readiness.endpointPort,
+    secretArn: credentials.secretArn,
+  };
+}
+
+/**
+ * When the tenant became active. A retry after a crash finds the record already ACTIVE and keeps its time, so the
+ * rewrite and the re-published event carry the same values as the first attempt.
+ */
+export function provisionedAtOf(record: Pick<TenantRecord, 'status' | 'provisionedAt'>, now: string): string {
+  return record.status === 'ACTIVE' && record.provisionedAt ? record.provisionedAt : now;
+}
+
+/** Seconds from the claim of this attempt (the record's `createdAt`) to activation. */
+export function provisioningSeconds(createdAt: string, provisionedAt: string): number {
+  return Math.round((Date.parse(provisionedAt) - Date.parse(createdAt)) / 1000);
+}
+
+/** The `provisioned` outcome event: where the database is and which secret holds its login, never the password. */
+export function provisionedDetail(state: WorkflowState, facts: ActivationFacts): ProvisionedEventDetail {
+  const { request } = state;
+  return {
+    tenantId: request.tenantId,
+    tier: request.tier,
+    ...facts,
+    executionArn: request.executionArn,
+    requestId: request.requestId,
+  };
+}
