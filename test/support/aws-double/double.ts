@@ -1,0 +1,246 @@
+import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { RDSServiceException } from '@aws-sdk/client-rds';
+import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
+import { SNSServiceException } from '@aws-sdk/client-sns';
+import { VirtualClock } from '../virtual-clock';
+import { type AlarmSummary, CloudWatchDouble } from './cloudwatch';
+import { DynamoDbDouble } from './dynamodb';
+import type { CallContext, DoubleEnvironment, Route, ServiceName } from './environment';
+import { crashError, NotModeledError, type ServiceExceptionClass, throttlingError } from './errors';
+import { EventBridgeDouble } from './eventbridge';
+import { Faults } from './faults';
+import { Ids } from './ids';
+import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
+import { redact } from './redact';
+import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
+import { SnsDouble } from './sns';
+
+/**
+ * A stateful, in-memory AWS for the workflow tests and the benchmark: RDS, Secrets Manager, CloudWatch, DynamoDB,
+ * EventBridge and SNS, on a virtual clock, with fault injection and a call log. Wire it to the real SDK clients
+ * with `installAwsDouble`.
+ *
+ * @example
+ * ```ts
+ * const double = new AwsDouble();
+ * double.dynamodb.defineTable(registryTable('registry'));
+ * const restoreAws = installAwsDouble(double);
+ * const restoreClock = double.clock.install();
+ * // ... run handlers ...
+ * expect(double.leftovers()).toEqual([]);
+ * expect(double.violations).toEqual([]);
+ * restoreAws(); restoreClock();
+ * ```
+ */
+
+export interface AwsDoubleOptions {
+  clock?: VirtualClock;
+  /** Region of clients configured without one; default `AWS_REGION`, else us-east-1. */
+  region?: string;
+  account?: string;
+  /** Seed of generated ids and passwords. */
+  seed?: number;
+  /** Virtual time every call takes (default 0): makes call counts visible as time in benchmark runs. */
+  callLatencyMs?: number;
+}
+
+export type CallOutcome = 'ok' | 'error' | 'throttled' | 'injected-error' | 'crashed';
+
+/** One call as the log keeps it: the input with every secret value redacted. */
+export interface CallRecord {
+  seq: number;
+  /** Virtual time of the call, epoch ms. */
+  at: number;
+  service: ServiceName;
+  command: string;
+  region: string;
+  input: unknown;
+  outcome: CallOutcome;
+  /** Error name when the call failed. */
+  error?: string;
+}
+
+/** What exists now: the "nothing is leaked" assertions read it. */
+export interface Inventory {
+  instances: InstanceSummary[];
+  /** Secrets the platform creates (application secrets), including those scheduled for deletion. */
+  secrets: SecretSummary[];
+  /** RDS-managed master secrets (`rds!db-...`). */
+  managedSecrets: SecretSummary[];
+  alarms: AlarmSummary[];
+  /** Replicated (and retained) automated backups. */
+  replications: BackupSummary[];
+  snapshots: { identifier: string; region: string; instanceIdentifier: string }[];
+}
+
+const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
+  rds: RDSServiceException,
+  secretsmanager: SecretsManagerServiceException,
+  cloudwatch: CloudWatchServiceException,
+  dynamodb: DynamoDBServiceException,
+  eventbridge: EventBridgeServiceException,
+  sns: SNSServiceException,
+};
+
+async function regionOf(config: Readonly<Record<string, unknown>>, fallback: string): Promise<string> {
+  const region = config.region;
+  const resolved: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
+  return typeof resolved === 'string' && resolved !== '' ? resolved : fallback;
+}
+
+export class AwsDouble {
+  readonly clock: VirtualClock;
+  readonly account: string;
+  readonly region: string;
+  readonly rds: RdsDouble;
+  readonly secretsManager: SecretsManagerDouble;
+  readonly cloudWatch: CloudWatchDouble;
+  readonly dynamodb: DynamoDbDouble;
+  readonly eventBridge: EventBridgeDouble;
+  readonly sns: SnsDouble;
+  readonly faults = new Faults();
+  /** Every call, in order. */
+  readonly calls: CallRecord[] = [];
+  /** Platform expectations requests broke (see PlatformExpectationError). */
+  readonly violations: string[];
+  /** Set when a `crashAfter` fault fired; read and cleared with {@link takeCrash}. */
+  crashPending = false;
+
+  private readonly env: DoubleEnvironment;
+  private readonly routes: Record<ServiceName, readonly Route[]>;
+  private readonly callLatencyMs: number;
+
+  constructor(options: AwsDoubleOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.account = options.account ?? '123456789012';
+    this.region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+    this.callLatencyMs = options.callLatencyMs ?? 0;
+    this.env = {
+      clock: this.clock,
+      account: this.account,
+      region: this.region,
+      ids: new Ids(options.seed),
+      secretValues: new Set(),
+      violations: [],
+    };
+    this.violations = this.env.violations;
+    this.secretsManager = new SecretsManagerDouble(this.env);
+    this.rds = new RdsDouble(this.env, this.secretsManager);
+    this.cloudWatch = new CloudWatchDouble(this.env);
+    this.dynamodb = new DynamoDbDouble(this.env);
+    this.eventBridge = new EventBridgeDouble(this.env);
+    this.sns = new SnsDouble(this.env);
+    this.routes = {
+      rds: this.rds.routes,
+      secretsmanager: this.secretsManager.routes,
+      cloudwatch: this.cloudWatch.routes,
+      dynamodb: this.dynamodb.routes,
+      eventbridge: this.eventBridge.routes,
+      sns: this.sns.routes,
+    };
+  }
+
+  /**
+   * Answers one SDK command sent by a client of `service`: logs it, applies faults, runs it, and returns the
+   * output with `$metadata`. Called by the stubs `installAwsDouble` puts on the clients.
+   */
+  async invoke(
+    service: ServiceName,
+    command: object,
+    clientConfig: Readonly<Record<string, unknown>>,
+  ): Promise<unknown> {
+    const found = this.routes[service].find((r) => command instanceof r.command);
+    const name = found?.name ?? command.constructor.name.replace(/Command$/, '');
+    const input = (command as { input?: unknown }).input ?? {};
+    const region = await regionOf(clientConfig, this.region);
+    const record: CallRecord = {
+      seq: this.calls.length + 1,
+      at: this.clock.now(),
+      service,
+      command: name,
+      region,
+      input: redact(input, this.env.secretValues),
+      outcome: 'ok',
+    };
+    this.calls.push(record);
+    const fail = (outcome: CallOutcome, error: Error): never => {
+      record.outcome = outcome;
+      record.error = error.name;
+      throw error;
+    };
+    if (!found) {
+      fail(
+        'error',
+        new NotModeledError(`the AWS double does not implement ${service} ${name}; add it to test/support/aws-double`),
+      );
+    }
+    const route = found as Route;
+    if (this.callLatencyMs > 0) await this.clock.sleep(this.callLatencyMs);
+    const fault = this.faults.before(service, name, input);
+    if (fault?.kind === 'throttle') fail('throttled', throttlingError(SERVICE_EXCEPTIONS[service]));
+    if (fault?.kind === 'error') fail('injected-error', fault.error);
+    const context: CallContext = { service, command: name, region, clientConfig };
+    let output: unknown;
+    try {
+      output = await route.run(input, context);
+    } catch (error) {
+      fail('error', error as Error);
+    }
+    if (this.faults.crashAfter(service, name, input)) {
+      this.crashPending = true;
+      fail('crashed', crashError(service, name));
+    }
+    return {
+      ...(output as object),
+      $metadata: { httpStatusCode: 200, requestId: this.env.ids.uuid(), attempts: 1, totalRetryDelay: 0 },
+    };
+  }
+
+  /** Whether a `crashAfter` fault fired since the last call; clears the flag. */
+  takeCrash(): boolean {
+    const crashed = this.crashPending;
+    this.crashPending = false;
+    return crashed;
+  }
+
+  /** Every password and secret value the double generated or stored: none may appear in outputs, events or logs. */
+  allSecretValues(): string[] {
+    return [...this.env.secretValues];
+  }
+
+  inventory(): Inventory {
+    const secrets = this.secretsManager.list();
+    return {
+      instances: this.rds.listInstances(),
+      secrets: secrets.filter((s) => !s.owningService),
+      managedSecrets: secrets.filter((s) => s.owningService),
+      alarms: this.cloudWatch.list(),
+      replications: this.rds.listBackups(),
+      snapshots: this.rds.listSnapshots(),
+    };
+  }
+
+  /**
+   * Everything that still exists, as `type:identifier` (the form RollbackResult uses). A secret scheduled for
+   * deletion still blocks its name, so it is listed, marked as such.
+   */
+  leftovers(): string[] {
+    const inventory = this.inventory();
+    return [
+      ...inventory.instances.map((i) => `instance:${i.identifier}`),
+      ...[...inventory.secrets, ...inventory.managedSecrets].map(
+        (s) => `secret:${s.name}${s.scheduledDeletion ? ' (scheduled for deletion)' : ''}`,
+      ),
+      ...inventory.alarms.map((a) => `alarm:${a.name}`),
+      ...inventory.replications.map((r) => `backup-replication:${r.arn}`),
+      ...inventory.snapshots.map((s) => `snapshot:${s.identifier}`),
+    ];
+  }
+
+  /** Calls made so far, optionally of one service and command. */
+  callsTo(service: ServiceName, command?: string): CallRecord[] {
+    return this.calls.filter((c) => c.service === service && (command === undefined || c.command === command));
+  }
+}

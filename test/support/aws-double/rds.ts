@@ -1,0 +1,746 @@
+import {
+  AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  type CreateDBInstanceCommandInput,
+  type CreateDBInstanceCommandOutput,
+  type DBInstance,
+  DBInstanceAlreadyExistsFault,
+  type DBInstanceAutomatedBackup,
+  DBInstanceAutomatedBackupNotFoundFault,
+  DBInstanceAutomatedBackupQuotaExceededFault,
+  DBInstanceNotFoundFault,
+  DBSnapshotAlreadyExistsFault,
+  DeleteDBInstanceAutomatedBackupCommand,
+  type DeleteDBInstanceAutomatedBackupCommandOutput,
+  DeleteDBInstanceCommand,
+  type DeleteDBInstanceCommandOutput,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  type DescribeDBInstanceAutomatedBackupsCommandOutput,
+  DescribeDBInstancesCommand,
+  type DescribeDBInstancesCommandOutput,
+  InstanceQuotaExceededFault,
+  InvalidDBInstanceAutomatedBackupStateFault,
+  InvalidDBInstanceStateFault,
+  KMSKeyNotAccessibleFault,
+  ListTagsForResourceCommand,
+  type ListTagsForResourceCommandOutput,
+  ModifyDBInstanceCommand,
+  type ModifyDBInstanceCommandOutput,
+  RemoveTagsFromResourceCommand,
+  StartDBInstanceAutomatedBackupsReplicationCommand,
+  type StartDBInstanceAutomatedBackupsReplicationCommandOutput,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
+  type StopDBInstanceAutomatedBackupsReplicationCommandOutput,
+  type Tag,
+} from '@aws-sdk/client-rds';
+import type { TimerHandle } from '../virtual-clock';
+import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
+import { errorMetadata, NotModeledError } from './errors';
+import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
+import {
+  invalidCombination,
+  invalidValue,
+  missingParameter,
+  validateBackupSettings,
+  validateCreateDBInstance,
+} from './rds-rules';
+import type { SecretsManagerDouble } from './secrets-manager';
+import { isIntIn, mergeTags, requireString, validateTags } from './validate';
+
+/**
+ * RDS for PostgreSQL DB instances with their lifecycle on the virtual clock:
+ *
+ * ```
+ * CreateDBInstance ─► creating ──creationMs──► backing-up ──backingUpMs──► available ─► onAvailable hook
+ *                                  └─(finalStatus ≠ available)─► failed / incompatible-* / storage-full
+ * DeleteDBInstance ─► deleting ──deletionMs──► gone (master secret removed, replicated backups retained)
+ * ```
+ *
+ * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
+ * is called in the destination Region, as AWS requires, with the client's Region telling where the call went.
+ */
+
+const MINUTE = 60_000;
+const DAY_MS = 24 * 3600_000;
+
+export interface RdsTimings {
+  /** Time in `creating` (default 10 min). */
+  creationMs: number;
+  /** Time in `backing-up` after creation (default 2 min). */
+  backingUpMs: number;
+  /** Time in `deleting` before the instance is gone (default 5 min). */
+  deletionMs: number;
+  /** Time in `modifying` after ModifyDBInstance (default 0: the change applies without a status change). */
+  modifyingMs: number;
+  /**
+   * How long after creation DeleteDBInstance is refused with InvalidDBInstanceState while the instance is still
+   * `creating` (default: the whole creating phase).
+   */
+  refuseDeletionWhileCreatingMs: number;
+  /** Time a new cross-Region backup replication stays `pending` before `replicating` (default 5 min). */
+  replicationPendingMs: number;
+}
+
+export const DEFAULT_RDS_TIMINGS: Readonly<RdsTimings> = {
+  creationMs: 10 * MINUTE,
+  backingUpMs: 2 * MINUTE,
+  deletionMs: 5 * MINUTE,
+  modifyingMs: 0,
+  refuseDeletionWhileCreatingMs: Number.POSITIVE_INFINITY,
+  replicationPendingMs: 5 * MINUTE,
+};
+
+/** Where a new instance ends: `available`, or a state only an operator can leave. */
+export type FinalInstanceStatus =
+  | 'available'
+  | 'failed'
+  | 'incompatible-parameters'
+  | 'incompatible-network'
+  | 'storage-full';
+
+interface InstanceState {
+  identifier: string;
+  region: string;
+  arn: string;
+  resourceId: string;
+  status: string;
+  createdAt: number;
+  /** When the instance left `creating`. */
+  createTime?: number;
+  spec: Omit<CreateDBInstanceCommandInput, 'MasterUserPassword'>;
+  tags: Tag[];
+  deletionProtection: boolean;
+  backupRetentionPeriod: number;
+  backupWindow: string;
+  maintenanceWindow: string;
+  endpointVisible: boolean;
+  masterSecret?: { arn: string; kmsKeyId: string; status: 'creating' | 'active' };
+  timers: TimerHandle[];
+}
+
+type BackupStatus = 'pending' | 'replicating' | 'retained';
+
+interface AutomatedBackupState {
+  arn: string;
+  /** Region the backup lives in. */
+  region: string;
+  source: { arn: string; region: string; identifier: string; resourceId: string; spec: InstanceState['spec'] };
+  status: BackupStatus;
+  retentionDays: number;
+  kmsKeyId?: string;
+  createdAt: number;
+  timers: TimerHandle[];
+}
+
+/** An instance as the inventory lists it. */
+export interface InstanceSummary {
+  identifier: string;
+  region: string;
+  arn: string;
+  status: string;
+  tags: Tag[];
+}
+
+/** A replicated (or retained) automated backup as the inventory lists it. */
+export interface BackupSummary {
+  arn: string;
+  region: string;
+  sourceArn: string;
+  status: BackupStatus;
+}
+
+const notFound = (id: string) =>
+  new DBInstanceNotFoundFault({ message: `DBInstance ${id} not found.`, $metadata: errorMetadata(404) });
+const invalidState = (message: string) => new InvalidDBInstanceStateFault({ message, $metadata: errorMetadata(400) });
+const backupNotFound = (message: string) =>
+  new DBInstanceAutomatedBackupNotFoundFault({ message, $metadata: errorMetadata(404) });
+
+const MODIFIABLE = new Set([
+  'DBInstanceIdentifier',
+  'ApplyImmediately',
+  'DeletionProtection',
+  'BackupRetentionPeriod',
+  'PreferredBackupWindow',
+  'PreferredMaintenanceWindow',
+]);
+
+/** `arn:aws:rds:<region>:<account>:db:<identifier>` → its parts. */
+function parseInstanceArn(arn: string): { region: string; identifier: string } | undefined {
+  const m = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):[0-9]{12}:db:([A-Za-z0-9-]+)$/.exec(arn);
+  return m ? { region: m[1] as string, identifier: (m[2] as string).toLowerCase() } : undefined;
+}
+
+function kmsKeyRegion(key: string): string | undefined {
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
+}
+
+export class RdsDouble {
+  readonly timings: RdsTimings = { ...DEFAULT_RDS_TIMINGS };
+  /** Called when an instance becomes available (deliver the RDS event to the readiness Lambda, or not). */
+  onAvailable?: (instance: DBInstance) => unknown;
+  /** Decides where each new instance ends; read at CreateDBInstance. */
+  finalStatus: (identifier: string) => FinalInstanceStatus = () => 'available';
+  /** DB instances per account and Region (the default RDS quota is 40). */
+  instanceQuota = 40;
+
+  private readonly instances: InstanceState[] = [];
+  private readonly backups: AutomatedBackupState[] = [];
+  private readonly snapshots: { identifier: string; region: string; instanceIdentifier: string }[] = [];
+
+  readonly routes: readonly Route[] = [
+    route(CreateDBInstanceCommand, (input, ctx) => this.createDBInstance(input, ctx)),
+    route(DescribeDBInstancesCommand, (input, ctx) => this.describeDBInstances(input, ctx)),
+    route(ModifyDBInstanceCommand, (input, ctx) => this.modifyDBInstance(input, ctx)),
+    route(DeleteDBInstanceCommand, (input, ctx) => this.deleteDBInstance(input, ctx)),
+    route(StartDBInstanceAutomatedBackupsReplicationCommand, (input, ctx) => this.startReplication(input, ctx)),
+    route(StopDBInstanceAutomatedBackupsReplicationCommand, (input, ctx) => this.stopReplication(input, ctx)),
+    route(DescribeDBInstanceAutomatedBackupsCommand, (input, ctx) => this.describeAutomatedBackups(input, ctx)),
+    route(DeleteDBInstanceAutomatedBackupCommand, (input, ctx) => this.deleteAutomatedBackup(input, ctx)),
+    route(ListTagsForResourceCommand, (input) => this.listTags(input)),
+    route(AddTagsToResourceCommand, (input) => this.addTags(input)),
+    route(RemoveTagsFromResourceCommand, (input) => this.removeTags(input)),
+  ];
+
+  constructor(
+    private readonly env: DoubleEnvironment,
+    private readonly secretsManager: SecretsManagerDouble,
+  ) {}
+
+  createDBInstance(input: CreateDBInstanceCommandInput, ctx: CallContext): Out<CreateDBInstanceCommandOutput> {
+    validateCreateDBInstance(input);
+    if (input.PubliclyAccessible === true) {
+      breakExpectation(
+        this.env,
+        `CreateDBInstance ${input.DBInstanceIdentifier}: tenant databases must not be PubliclyAccessible`,
+      );
+    }
+    const identifier = (input.DBInstanceIdentifier as string).toLowerCase();
+    if (this.instance(ctx.region, identifier)) {
+      throw new DBInstanceAlreadyExistsFault({ message: 'DB instance already exists', $metadata: errorMetadata(400) });
+    }
+    if (this.instances.filter((i) => i.region === ctx.region).length >= this.instanceQuota) {
+      throw new InstanceQuotaExceededFault({
+        message: 'The request cannot be processed because it would exceed the maximum number of DB instances.',
+        $metadata: errorMetadata(400),
+      });
+    }
+    const { MasterUserPassword: _password, ...spec } = input;
+    const arn = `arn:aws:rds:${ctx.region}:${this.env.account}:db:${identifier}`;
+    const instance: InstanceState = {
+      identifier,
+      region: ctx.region,
+      arn,
+      resourceId: `db-${this.env.ids.chars(26, UPPER_ALNUM)}`,
+      status: 'creating',
+      createdAt: this.env.clock.now(),
+      spec: structuredClone(spec),
+      tags: structuredClone(input.Tags ?? []),
+      deletionProtection: input.DeletionProtection ?? false,
+      backupRetentionPeriod: input.BackupRetentionPeriod ?? 1,
+      backupWindow: input.PreferredBackupWindow ?? '07:00-07:30',
+      maintenanceWindow: input.PreferredMaintenanceWindow ?? 'sun:05:00-sun:05:30',
+      endpointVisible: false,
+      timers: [],
+    };
+    if (input.ManageMasterUserPassword === true) instance.masterSecret = this.createMasterSecret(instance);
+    this.instances.push(instance);
+    this.startLifecycle(instance);
+    return { DBInstance: this.describe(instance) };
+  }
+
+  describeDBInstances(
+    input: DescribeDBInstancesCommand['input'],
+    ctx: CallContext,
+  ): Out<DescribeDBInstancesCommandOutput> {
+    if (input.DBInstanceIdentifier !== undefined) {
+      const instance = this.resolve(ctx.region, input.DBInstanceIdentifier);
+      if (!instance) throw notFound(input.DBInstanceIdentifier);
+      return { DBInstances: [this.describe(instance)] };
+    }
+    const matches = (instance: InstanceState) =>
+      (input.Filters ?? []).every((filter) => {
+        const values = filter.Values ?? [];
+        if (filter.Name === 'db-instance-id') return values.some((v) => this.resolve(ctx.region, v) === instance);
+        if (filter.Name === 'dbi-resource-id') return values.includes(instance.resourceId);
+        throw new NotModeledError(`DescribeDBInstances filter ${filter.Name}`);
+      });
+    return {
+      DBInstances: this.instances.filter((i) => i.region === ctx.region && matches(i)).map((i) => this.describe(i)),
+    };
+  }
+
+  modifyDBInstance(input: ModifyDBInstanceCommand['input'], ctx: CallContext): Out<ModifyDBInstanceCommandOutput> {
+    const unmodeled = Object.entries(input).filter(([key, value]) => value !== undefined && !MODIFIABLE.has(key));
+    if (unmodeled.length > 0) {
+      throw new NotModeledError(`ModifyDBInstance parameters ${unmodeled.map(([k]) => k).join(', ')}`);
+    }
+    const id = requireString(input.DBInstanceIdentifier, 'DBInstanceIdentifier', missingParameter);
+    const instance = this.resolve(ctx.region, id);
+    if (!instance) throw notFound(id);
+    const changes = Object.entries(input)
+      .filter(([key, value]) => value !== undefined && key !== 'DBInstanceIdentifier' && key !== 'ApplyImmediately')
+      .map(([key]) => key);
+    const onlyProtection = changes.every((key) => key === 'DeletionProtection');
+    // Deletion protection is a flag on the resource, not a change to the database: RDS accepts it in any state.
+    if (instance.status === 'deleting' || (instance.status !== 'available' && !onlyProtection)) {
+      throw invalidState(`Database instance is not in available state (it is ${instance.status}).`);
+    }
+    validateBackupSettings({
+      BackupRetentionPeriod: input.BackupRetentionPeriod,
+      PreferredBackupWindow: input.PreferredBackupWindow ?? (input.PreferredMaintenanceWindow && instance.backupWindow),
+      PreferredMaintenanceWindow:
+        input.PreferredMaintenanceWindow ?? (input.PreferredBackupWindow && instance.maintenanceWindow),
+    });
+    if (input.DeletionProtection !== undefined) instance.deletionProtection = input.DeletionProtection;
+    if (input.BackupRetentionPeriod !== undefined) instance.backupRetentionPeriod = input.BackupRetentionPeriod;
+    if (input.PreferredBackupWindow !== undefined) instance.backupWindow = input.PreferredBackupWindow;
+    if (input.PreferredMaintenanceWindow !== undefined) instance.maintenanceWindow = input.PreferredMaintenanceWindow;
+    if (!onlyProtection && this.timings.modifyingMs > 0) {
+      instance.status = 'modifying';
+      instance.timers.push(
+        this.env.clock.schedule(this.timings.modifyingMs, () => {
+          if (instance.status === 'modifying') instance.status = 'available';
+        }),
+      );
+    }
+    return { DBInstance: this.describe(instance) };
+  }
+
+  deleteDBInstance(input: DeleteDBInstanceCommand['input'], ctx: CallContext): Out<DeleteDBInstanceCommandOutput> {
+    const id = requireString(input.DBInstanceIdentifier, 'DBInstanceIdentifier', missingParameter);
+    const instance = this.resolve(ctx.region, id);
+    if (!instance) throw notFound(id);
+    if (instance.status === 'deleting') throw invalidState(`Instance ${instance.identifier} is already being deleted.`);
+    if (instance.deletionProtection) {
+      throw invalidCombination(
+        'Cannot delete protected DB Instance, please disable deletion protection and try again.',
+      );
+    }
+    const age = this.env.clock.now() - instance.createdAt;
+    if (instance.status === 'creating' && age < this.timings.refuseDeletionWhileCreatingMs) {
+      throw invalidState(`Instance ${instance.identifier} is currently creating - it cannot be deleted yet.`);
+    }
+    if (input.SkipFinalSnapshot === true && input.FinalDBSnapshotIdentifier !== undefined) {
+      throw invalidCombination(
+        'FinalDBSnapshotIdentifier can not be specified when deleting an instance with SkipFinalSnapshot=true.',
+      );
+    }
+    if (input.SkipFinalSnapshot !== true) {
+      if (!input.FinalDBSnapshotIdentifier) {
+        throw invalidCombination('FinalDBSnapshotIdentifier is required unless SkipFinalSnapshot is specified.');
+      }
+      this.recordFinalSnapshot(instance, input.FinalDBSnapshotIdentifier);
+    }
+    for (const timer of instance.timers.splice(0)) timer.cancel();
+    instance.status = 'deleting';
+    const deleteAutomatedBackups = input.DeleteAutomatedBackups ?? true;
+    instance.timers.push(
+      this.env.clock.schedule(this.timings.deletionMs, () => this.finishDeletion(instance, deleteAutomatedBackups)),
+    );
+    return { DBInstance: this.describe(instance) };
+  }
+
+  startReplication(
+    input: StartDBInstanceAutomatedBackupsReplicationCommand['input'],
+    ctx: CallContext,
+  ): Out<StartDBInstanceAutomatedBackupsReplicationCommandOutput> {
+    const sourceArn = requireString(input.SourceDBInstanceArn, 'SourceDBInstanceArn', missingParameter);
+    const source = parseInstanceArn(sourceArn);
+    if (!source) throw invalidValue(`Invalid SourceDBInstanceArn: ${sourceArn}`);
+    if (source.region === ctx.region) {
+      throw invalidValue(
+        'StartDBInstanceAutomatedBackupsReplication must be called in the destination Region, which must differ from the source Region.',
+      );
+    }
+    const instance = this.instance(source.region, source.identifier);
+    if (!instance) throw notFound(source.identifier);
+    if (instance.status !== 'available') {
+      throw invalidState(`DB instance ${instance.identifier} is not in available state (it is ${instance.status}).`);
+    }
+    if (instance.backupRetentionPeriod === 0) {
+      throw invalidState(`Automated backups are not enabled for DB instance ${instance.identifier}.`);
+    }
+    if (instance.spec.StorageEncrypted === true && !input.KmsKeyId) {
+      throw invalidCombination('KmsKeyId is required to replicate the automated backups of an encrypted DB instance.');
+    }
+    const keyRegion = input.KmsKeyId ? kmsKeyRegion(input.KmsKeyId) : undefined;
+    if (keyRegion !== undefined && keyRegion !== ctx.region) {
+      throw new KMSKeyNotAccessibleFault({
+        message: `The KMS key ${input.KmsKeyId} is not in the destination Region ${ctx.region}.`,
+        $metadata: errorMetadata(400),
+      });
+    }
+    const retentionDays = input.BackupRetentionPeriod ?? 7;
+    if (!isIntIn(retentionDays, 1, 35)) throw invalidValue(`Invalid backup retention period ${retentionDays}.`);
+    const active = this.activeReplication(instance);
+    if (active?.region === ctx.region) {
+      throw invalidState(
+        `DB instance ${instance.identifier} is already replicating automated backups to ${ctx.region}.`,
+      );
+    }
+    if (active) {
+      throw new DBInstanceAutomatedBackupQuotaExceededFault({
+        message: `DB instance ${instance.identifier} already replicates its automated backups to ${active.region}.`,
+        $metadata: errorMetadata(400),
+      });
+    }
+    const backup: AutomatedBackupState = {
+      arn: `arn:aws:rds:${ctx.region}:${this.env.account}:auto-backup:ab-${this.env.ids.chars(26, LOWER_ALNUM)}`,
+      region: ctx.region,
+      source: {
+        arn: instance.arn,
+        region: instance.region,
+        identifier: instance.identifier,
+        resourceId: instance.resourceId,
+        spec: instance.spec,
+      },
+      status: 'pending',
+      retentionDays,
+      kmsKeyId: input.KmsKeyId,
+      createdAt: this.env.clock.now(),
+      timers: [],
+    };
+    backup.timers.push(
+      this.env.clock.schedule(this.timings.replicationPendingMs, () => {
+        if (backup.status === 'pending') backup.status = 'replicating';
+      }),
+    );
+    this.backups.push(backup);
+    return { DBInstanceAutomatedBackup: this.describeBackup(backup) };
+  }
+
+  stopReplication(
+    input: StopDBInstanceAutomatedBackupsReplicationCommand['input'],
+    ctx: CallContext,
+  ): Out<StopDBInstanceAutomatedBackupsReplicationCommandOutput> {
+    const sourceArn = requireString(input.SourceDBInstanceArn, 'SourceDBInstanceArn', missingParameter);
+    const source = parseInstanceArn(sourceArn);
+    if (!source) throw invalidValue(`Invalid SourceDBInstanceArn: ${sourceArn}`);
+    const instance = this.instance(source.region, source.identifier);
+    if (!instance) throw notFound(source.identifier);
+    const active = this.activeReplication(instance);
+    if (!active || active.region !== ctx.region) {
+      throw invalidState(`DB instance ${instance.identifier} is not replicating automated backups to ${ctx.region}.`);
+    }
+    this.retain(active);
+    return { DBInstanceAutomatedBackup: this.describeBackup(active) };
+  }
+
+  describeAutomatedBackups(
+    input: DescribeDBInstanceAutomatedBackupsCommand['input'],
+    ctx: CallContext,
+  ): Out<DescribeDBInstanceAutomatedBackupsCommandOutput> {
+    if (input.Filters?.length) throw new NotModeledError('DescribeDBInstanceAutomatedBackups Filters');
+    // The Region's own instances have an active automated backup while retention is on.
+    const own: DBInstanceAutomatedBackup[] = this.instances
+      .filter((i) => i.region === ctx.region && i.backupRetentionPeriod > 0 && i.createTime !== undefined)
+      .map((i) => ({
+        ...this.backupFields(i.region, i.arn, i.identifier, i.resourceId, i.spec),
+        DBInstanceAutomatedBackupsArn: `arn:aws:rds:${i.region}:${this.env.account}:auto-backup:ab-${i.resourceId.slice(3).toLowerCase()}`,
+        Status: 'active',
+        BackupRetentionPeriod: i.backupRetentionPeriod,
+      }));
+    const stored = this.backups.filter((b) => b.region === ctx.region).map((b) => this.describeBackup(b));
+    const selected = [...own, ...stored].filter(
+      (b) =>
+        (input.DbiResourceId === undefined || b.DbiResourceId === input.DbiResourceId) &&
+        (input.DBInstanceIdentifier === undefined ||
+          b.DBInstanceIdentifier === input.DBInstanceIdentifier.toLowerCase()) &&
+        (input.DBInstanceAutomatedBackupsArn === undefined ||
+          b.DBInstanceAutomatedBackupsArn === input.DBInstanceAutomatedBackupsArn),
+    );
+    if (selected.length === 0 && (input.DbiResourceId || input.DBInstanceAutomatedBackupsArn)) {
+      throw backupNotFound(
+        `No automated backup found for ${input.DbiResourceId ?? input.DBInstanceAutomatedBackupsArn}.`,
+      );
+    }
+    return { DBInstanceAutomatedBackups: selected };
+  }
+
+  deleteAutomatedBackup(
+    input: DeleteDBInstanceAutomatedBackupCommand['input'],
+    ctx: CallContext,
+  ): Out<DeleteDBInstanceAutomatedBackupCommandOutput> {
+    if (!input.DbiResourceId && !input.DBInstanceAutomatedBackupsArn) {
+      throw invalidCombination('Specify DbiResourceId or DBInstanceAutomatedBackupsArn.');
+    }
+    const backup = this.backups.find(
+      (b) =>
+        b.region === ctx.region &&
+        (b.arn === input.DBInstanceAutomatedBackupsArn || b.source.resourceId === input.DbiResourceId),
+    );
+    if (!backup) {
+      throw backupNotFound(
+        `No automated backup found for ${input.DbiResourceId ?? input.DBInstanceAutomatedBackupsArn}.`,
+      );
+    }
+    if (backup.status !== 'retained') {
+      throw new InvalidDBInstanceAutomatedBackupStateFault({
+        message: `The automated backup is ${backup.status}; stop the replication before deleting it.`,
+        $metadata: errorMetadata(400),
+      });
+    }
+    this.removeBackup(backup);
+    return { DBInstanceAutomatedBackup: { ...this.describeBackup(backup), Status: 'deleting' } };
+  }
+
+  listTags(input: ListTagsForResourceCommand['input']): Out<ListTagsForResourceCommandOutput> {
+    return { TagList: structuredClone(this.byArn(input.ResourceName).tags) };
+  }
+
+  addTags(input: AddTagsToResourceCommand['input']): Record<string, never> {
+    const instance = this.byArn(input.ResourceName);
+    const tags = mergeTags(instance.tags, input.Tags ?? []);
+    validateTags(tags, invalidValue);
+    instance.tags = tags;
+    return {};
+  }
+
+  removeTags(input: RemoveTagsFromResourceCommand['input']): Record<string, never> {
+    const instance = this.byArn(input.ResourceName);
+    instance.tags = instance.tags.filter((t) => !(input.TagKeys ?? []).includes(t.Key ?? ''));
+    return {};
+  }
+
+  /** Every instance that exists, in any state. */
+  listInstances(): InstanceSummary[] {
+    return this.instances.map((i) => ({
+      identifier: i.identifier,
+      region: i.region,
+      arn: i.arn,
+      status: i.status,
+      tags: structuredClone(i.tags),
+    }));
+  }
+
+  /** Every replicated or retained automated backup, in any Region. */
+  listBackups(): BackupSummary[] {
+    return this.backups.map((b) => ({ arn: b.arn, region: b.region, sourceArn: b.source.arn, status: b.status }));
+  }
+
+  /** Final snapshots taken by DeleteDBInstance. */
+  listSnapshots(): { identifier: string; region: string; instanceIdentifier: string }[] {
+    return structuredClone(this.snapshots);
+  }
+
+  /** An instance as DescribeDBInstances returns it, or undefined. */
+  describeInstance(identifier: string, region: string): DBInstance | undefined {
+    const instance = this.instance(region, identifier.toLowerCase());
+    return instance && this.describe(instance);
+  }
+
+  private createMasterSecret(instance: InstanceState): InstanceState['masterSecret'] {
+    const kmsKeyId = instance.spec.MasterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager';
+    const { RandomPassword: password } = this.secretsManager.getRandomPassword({
+      PasswordLength: 28,
+      ExcludeCharacters: '/@"\' \\',
+    });
+    const arn = this.secretsManager.createManaged({
+      region: instance.region,
+      name: `rds!db-${this.env.ids.uuid()}`,
+      owningService: 'rds',
+      kmsKeyId,
+      tags: [
+        { Key: 'aws:rds:primaryDBInstanceArn', Value: instance.arn },
+        { Key: 'aws:secretsmanager:owningService', Value: 'rds' },
+      ],
+      value: JSON.stringify({ username: instance.spec.MasterUsername, password }),
+    });
+    return { arn, kmsKeyId, status: 'creating' };
+  }
+
+  private startLifecycle(instance: InstanceState): void {
+    const { creationMs, backingUpMs } = this.timings;
+    const final = this.finalStatus(instance.identifier);
+    const { clock } = this.env;
+    instance.timers.push(
+      clock.schedule(creationMs, () => {
+        instance.createTime = clock.now();
+        if (final !== 'available') {
+          instance.status = final;
+          return undefined;
+        }
+        instance.status = 'backing-up';
+        instance.endpointVisible = true;
+        instance.timers.push(clock.schedule(backingUpMs, () => this.becomeAvailable(instance)));
+        return undefined;
+      }),
+    );
+  }
+
+  private becomeAvailable(instance: InstanceState): unknown {
+    instance.status = 'available';
+    if (instance.masterSecret) instance.masterSecret.status = 'active';
+    return this.onAvailable?.(this.describe(instance));
+  }
+
+  private finishDeletion(instance: InstanceState, deleteAutomatedBackups: boolean): void {
+    this.instances.splice(this.instances.indexOf(instance), 1);
+    if (instance.masterSecret) this.secretsManager.removeManaged(instance.masterSecret.arn);
+    const replication = this.activeReplication(instance);
+    if (replication) this.retain(replication);
+    if (!deleteAutomatedBackups && instance.backupRetentionPeriod > 0 && instance.createTime !== undefined) {
+      const retained: AutomatedBackupState = {
+        arn: `arn:aws:rds:${instance.region}:${this.env.account}:auto-backup:ab-${instance.resourceId.slice(3).toLowerCase()}`,
+        region: instance.region,
+        source: {
+          arn: instance.arn,
+          region: instance.region,
+          identifier: instance.identifier,
+          resourceId: instance.resourceId,
+          spec: instance.spec,
+        },
+        status: 'retained',
+        retentionDays: instance.backupRetentionPeriod,
+        createdAt: this.env.clock.now(),
+        timers: [],
+      };
+      this.backups.push(retained);
+      this.retain(retained);
+    }
+  }
+
+  /** Replicated backups outlive the replication: they stay `retained` until deleted or out of retention. */
+  private retain(backup: AutomatedBackupState): void {
+    for (const timer of backup.timers.splice(0)) timer.cancel();
+    backup.status = 'retained';
+    backup.timers.push(this.env.clock.schedule(backup.retentionDays * DAY_MS, () => this.removeBackup(backup)));
+  }
+
+  private removeBackup(backup: AutomatedBackupState): void {
+    for (const timer of backup.timers.splice(0)) timer.cancel();
+    const index = this.backups.indexOf(backup);
+    if (index >= 0) this.backups.splice(index, 1);
+  }
+
+  private recordFinalSnapshot(instance: InstanceState, identifier: string): void {
+    if (this.snapshots.some((s) => s.region === instance.region && s.identifier === identifier)) {
+      throw new DBSnapshotAlreadyExistsFault({
+        message: `Cannot create the snapshot because a snapshot with the identifier ${identifier} already exists.`,
+        $metadata: errorMetadata(400),
+      });
+    }
+    this.snapshots.push({ identifier, region: instance.region, instanceIdentifier: instance.identifier });
+  }
+
+  private activeReplication(instance: InstanceState): AutomatedBackupState | undefined {
+    return this.backups.find((b) => b.source.arn === instance.arn && b.status !== 'retained');
+  }
+
+  private instance(region: string, identifier: string): InstanceState | undefined {
+    return this.instances.find((i) => i.region === region && i.identifier === identifier);
+  }
+
+  /** By identifier (any case) or ARN, in the calling Region. */
+  private resolve(region: string, idOrArn: string): InstanceState | undefined {
+    const arn = parseInstanceArn(idOrArn);
+    if (arn) return arn.region === region ? this.instance(region, arn.identifier) : undefined;
+    return this.instance(region, idOrArn.toLowerCase());
+  }
+
+  private byArn(resourceName: string | undefined): InstanceState {
+    const arn = requireString(resourceName, 'ResourceName', missingParameter);
+    const parsed = parseInstanceArn(arn);
+    if (!parsed) throw new NotModeledError(`RDS tagging of resources other than DB instances (${arn})`);
+    const instance = this.instance(parsed.region, parsed.identifier);
+    if (!instance) throw notFound(parsed.identifier);
+    return instance;
+  }
+
+  private backupFields(
+    region: string,
+    arn: string,
+    identifier: string,
+    resourceId: string,
+    spec: InstanceState['spec'],
+  ): DBInstanceAutomatedBackup {
+    return {
+      DBInstanceArn: arn,
+      DbiResourceId: resourceId,
+      Region: region,
+      DBInstanceIdentifier: identifier,
+      AllocatedStorage: spec.AllocatedStorage,
+      Port: spec.Port ?? 5432,
+      MasterUsername: spec.MasterUsername,
+      Engine: spec.Engine,
+      EngineVersion: spec.EngineVersion,
+      StorageType: spec.StorageType,
+      Encrypted: spec.StorageEncrypted ?? false,
+    };
+  }
+
+  private describeBackup(backup: AutomatedBackupState): DBInstanceAutomatedBackup {
+    const { source } = backup;
+    return {
+      ...this.backupFields(source.region, source.arn, source.identifier, source.resourceId, source.spec),
+      DBInstanceAutomatedBackupsArn: backup.arn,
+      Status: backup.status,
+      BackupRetentionPeriod: backup.retentionDays,
+      KmsKeyId: backup.kmsKeyId,
+      InstanceCreateTime: new Date(backup.createdAt),
+    };
+  }
+
+  private describe(i: InstanceState): DBInstance {
+    const { spec } = i;
+    const port = spec.Port ?? 5432;
+    return structuredClone({
+      DBInstanceIdentifier: i.identifier,
+      DBInstanceArn: i.arn,
+      DbiResourceId: i.resourceId,
+      DBInstanceClass: spec.DBInstanceClass,
+      Engine: spec.Engine,
+      EngineVersion: spec.EngineVersion,
+      DBInstanceStatus: i.status,
+      MasterUsername: spec.MasterUsername,
+      DBName: spec.DBName,
+      Endpoint: i.endpointVisible
+        ? {
+            Address: `${i.identifier}.abc123.${i.region}.rds.amazonaws.com`,
+            Port: port,
+            HostedZoneId: 'Z2R2ITUGPM61AM',
+          }
+        : undefined,
+      AllocatedStorage: spec.AllocatedStorage,
+      MaxAllocatedStorage: spec.MaxAllocatedStorage,
+      StorageType: spec.StorageType ?? 'gp2',
+      Iops: spec.Iops,
+      StorageThroughput: spec.StorageThroughput,
+      StorageEncrypted: spec.StorageEncrypted ?? false,
+      KmsKeyId: spec.StorageEncrypted
+        ? (spec.KmsKeyId ?? `arn:aws:kms:${i.region}:${this.env.account}:alias/aws/rds`)
+        : undefined,
+      InstanceCreateTime: i.createTime === undefined ? undefined : new Date(i.createTime),
+      MultiAZ: spec.MultiAZ ?? false,
+      PubliclyAccessible: spec.PubliclyAccessible ?? false,
+      AutoMinorVersionUpgrade: spec.AutoMinorVersionUpgrade ?? true,
+      BackupRetentionPeriod: i.backupRetentionPeriod,
+      PreferredBackupWindow: i.backupWindow,
+      PreferredMaintenanceWindow: i.maintenanceWindow,
+      DeletionProtection: i.deletionProtection,
+      CopyTagsToSnapshot: spec.CopyTagsToSnapshot ?? false,
+      DBSubnetGroup: spec.DBSubnetGroupName ? { DBSubnetGroupName: spec.DBSubnetGroupName } : undefined,
+      VpcSecurityGroups: (spec.VpcSecurityGroupIds ?? []).map((id) => ({ VpcSecurityGroupId: id, Status: 'active' })),
+      DBParameterGroups: spec.DBParameterGroupName
+        ? [{ DBParameterGroupName: spec.DBParameterGroupName, ParameterApplyStatus: 'in-sync' }]
+        : [],
+      CACertificateIdentifier: spec.CACertificateIdentifier ?? 'rds-ca-rsa2048-g1',
+      MonitoringInterval: spec.MonitoringInterval ?? 0,
+      MonitoringRoleArn: spec.MonitoringRoleArn,
+      PerformanceInsightsEnabled: spec.EnablePerformanceInsights ?? false,
+      PerformanceInsightsKMSKeyId: spec.PerformanceInsightsKMSKeyId,
+      PerformanceInsightsRetentionPeriod: spec.PerformanceInsightsRetentionPeriod,
+      DatabaseInsightsMode: spec.DatabaseInsightsMode,
+      EnabledCloudwatchLogsExports: spec.EnableCloudwatchLogsExports,
+      IAMDatabaseAuthenticationEnabled: spec.EnableIAMDatabaseAuthentication ?? false,
+      PendingModifiedValues: {},
+      TagList: i.tags,
+      MasterUserSecret: i.masterSecret
+        ? { SecretArn: i.masterSecret.arn, SecretStatus: i.masterSecret.status, KmsKeyId: i.masterSecret.kmsKeyId }
+        : undefined,
+      DBInstanceAutomatedBackupsReplications: this.backups
+        .filter((b) => b.source.arn === i.arn && b.status !== 'retained')
+        .map((b) => ({ DBInstanceAutomatedBackupsArn: b.arn })),
+    } satisfies DBInstance);
+  }
+}
