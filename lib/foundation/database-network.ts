@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { Construct } from 'constructs';
@@ -69,6 +69,7 @@ export class DatabaseNetwork extends Construct {
         'Migration Lambda to AWS APIs through interface endpoints',
       );
     }
+    keepDefaultEgressRevoked(this.migrationSecurityGroup);
     if (props.applicationSecurityGroupId) {
       const application = ec2.SecurityGroup.fromSecurityGroupId(
         this,
@@ -79,4 +80,30 @@ export class DatabaseNetwork extends Construct {
       this.databaseSecurityGroup.addIngressRule(application, postgres, 'SaaS application to tenant databases');
     }
   }
+}
+
+/** CDK's placeholder rule that matches no traffic (255.255.255.255/32, ICMP type 252 code 86). */
+const NO_TRAFFIC_EGRESS = {
+  cidrIp: '255.255.255.255/32',
+  description: 'Disallow all traffic',
+  ipProtocol: 'icmp',
+  fromPort: 252,
+  toPort: 86,
+};
+
+/**
+ * EC2 gives every security group an allow-all egress rule, which CloudFormation revokes only when the group's own
+ * `SecurityGroupEgress` lists a rule. CDK drops its no-traffic placeholder from that list as soon as an egress rule
+ * is added, even one it renders as a separate `AWS::EC2::SecurityGroupEgress` (every rule to another security group
+ * is), which would leave the default allow-all rule in place. Keep the placeholder whenever the list is empty.
+ */
+function keepDefaultEgressRevoked(group: ec2.SecurityGroup): void {
+  const cfn = group.node.defaultChild as ec2.CfnSecurityGroup;
+  const rendered = cfn.securityGroupEgress;
+  cfn.securityGroupEgress = Lazy.any({
+    produce: () => {
+      const rules = Stack.of(group).resolve(rendered) as unknown[] | undefined;
+      return rules && rules.length > 0 ? rules : [NO_TRAFFIC_EGRESS];
+    },
+  });
 }
