@@ -81,6 +81,9 @@ export function buildCreateDbInstanceRequest(
     CopyTagsToSnapshot: true,
     DeletionProtection: tier.deletionProtection,
     AutoMinorVersionUpgrade: true,
+    // Without this, RDS silently enrols the instance in paid Extended Support when its major version leaves
+    // standard support; tenants are upgraded instead (tier engine versions are validated as still creatable).
+    EngineLifecycleSupport: 'open-source-rds-extended-support-disabled',
     DatabaseInsightsMode: monitoring.databaseInsightsMode,
     EnablePerformanceInsights: monitoring.performanceInsights,
     ...(monitoring.performanceInsights

@@ -1,12 +1,6 @@
 import type { ProvisionedEventDetail, TenantRecord, WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 
-/** MarkActive's result (`$.outcome`). */
-export interface ActivationResult {
-  status: 'ACTIVE';
-  provisionedAt: string;
-}
-
 /** What the earlier steps established and the registry and the outcome event publish: identifiers and ARNs only. */
 export type ActivationFacts = Required<
   Pick<TenantRecord, 'instanceId' | 'endpointAddress' | 'endpointPort' | 'secretArn'>

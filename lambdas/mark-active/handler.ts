@@ -2,9 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../shared/config';
+import type { ActivationResult } from '../shared/contracts';
 import { STEPS, type WorkflowState } from '../shared/contracts';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import type { ActivationResult } from './activation';
 import { markActive } from './mark';
 
 const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));

@@ -1,18 +1,12 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
-import type { WorkflowState } from '../shared/contracts';
+import type { ActivationResult, WorkflowState } from '../shared/contracts';
 import { TenantConflictError } from '../shared/errors';
 import { outcomeEntry, publishEvent } from '../shared/events';
 import { getTenant, updateOwnedRecord } from '../shared/registry';
 import { METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import {
-  type ActivationResult,
-  activationFacts,
-  provisionedAtOf,
-  provisionedDetail,
-  provisioningSeconds,
-} from './activation';
+import { activationFacts, provisionedAtOf, provisionedDetail, provisioningSeconds } from './activation';
 
 export interface MarkActiveDeps {
   registry: DynamoDBDocumentClient;

@@ -85,6 +85,12 @@ export interface AlarmsResult {
   alarmNames: string[];
 }
 
+/** MarkActive's result (`$.outcome`). */
+export interface ActivationResult {
+  status: 'ACTIVE';
+  provisionedAt: string;
+}
+
 /** A Step Functions Catch result (`ResultPath: $.error`). */
 export interface CaughtError {
   Error: string;
@@ -121,6 +127,7 @@ export interface WorkflowState extends Partial<ProvisioningRequest> {
   migrations?: MigrationsResult;
   backups?: BackupsResult;
   alarms?: AlarmsResult;
+  outcome?: ActivationResult;
   error?: CaughtError;
   rollback?: RollbackResult;
   failure?: FailureRecord;

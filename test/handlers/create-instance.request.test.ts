@@ -54,6 +54,7 @@ const common = (tier: string): Partial<CreateDBInstanceCommandInput> => ({
   PreferredMaintenanceWindow: 'sun:04:00-sun:04:30',
   CopyTagsToSnapshot: true,
   AutoMinorVersionUpgrade: true,
+  EngineLifecycleSupport: 'open-source-rds-extended-support-disabled',
   MonitoringRoleArn: platform.monitoringRoleArn,
   Tags: [
     { Key: 'tenant-db:tenant-id', Value: 'acme-corp' },
