@@ -1,5 +1,6 @@
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { CreateDBInstanceCommandInput } from '@aws-sdk/client-rds';
+import { AwsDouble, type AwsDoubleOptions, installAwsDouble } from '../support/aws-double';
 
 /** Requests shaped like the platform's, valid as AWS documents them; tests change one field at a time. */
 
@@ -44,5 +45,28 @@ export function alarmRequest(name: string): PutMetricAlarmCommandInput {
     TreatMissingData: 'missing',
     AlarmActions: ['arn:aws:sns:us-east-1:123456789012:tenant-db-alerts'],
     Tags: [{ Key: 'tenant-db:tenant-id', Value: 'acme' }],
+  };
+}
+
+/**
+ * A fresh double per test, wired to the SDK clients; returns its getter.
+ *
+ * @example
+ * ```ts
+ * const aws = useAwsDouble();
+ * it('...', async () => { aws().rds.timings.creationMs = 60_000; ... });
+ * ```
+ */
+export function useAwsDouble(options?: AwsDoubleOptions): () => AwsDouble {
+  let double: AwsDouble | undefined;
+  let restore: (() => void) | undefined;
+  beforeEach(() => {
+    double = new AwsDouble(options);
+    restore = installAwsDouble(double);
+  });
+  afterEach(() => restore?.());
+  return () => {
+    if (!double) throw new Error('useAwsDouble: the double exists only inside a test');
+    return double;
   };
 }
