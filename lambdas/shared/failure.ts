@@ -10,8 +10,6 @@ import { type CaughtError, STEPS, type StepName, type WorkflowState } from './co
  * ValidateInput failed; `rollbackError` is set when the Rollback step itself failed after its retries.
  */
 export interface FailureState extends Partial<WorkflowState> {
-  /** MarkActive's result; present only when the tenant was marked ACTIVE. */
-  outcome?: unknown;
   rollbackError?: CaughtError;
 }
 

@@ -35,7 +35,7 @@ const RESULTS: FailureState = {
   migrations: { applied: ['0001'], durationMs: 10 },
   backups: { retentionDays: 14 },
   alarms: { alarmNames: [] },
-  outcome: { status: 'ACTIVE' },
+  outcome: { status: 'ACTIVE', provisionedAt: '2026-11-26T12:00:00.000Z' },
 };
 
 function stateAfter(completed: number, extra: FailureState = {}): FailureState {
