@@ -1,0 +1,235 @@
+import { ValidationError } from '../../lambdas/shared/errors';
+import { ALARM_KEYS } from '../../lambdas/shared/naming';
+import type { StorageSpec, TierDefinition } from '../../lambdas/shared/tiers';
+import {
+  CURRENCY,
+  DAILY_CHANGE_RATE,
+  HOURS_PER_MONTH,
+  PRICE_SOURCE,
+  PRICE_TABLE,
+  PRICED_REGIONS,
+  PRICES_AS_OF,
+  type RegionPrices,
+} from './price-table';
+
+/**
+ * Monthly on-demand cost estimate of one tenant database, line by line, from {@link PRICE_TABLE}.
+ */
+
+/** One priced line of the estimate. */
+export interface CostLine {
+  readonly key: string;
+  readonly description: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitPriceUsd: number;
+  /** quantity × unit price, rounded to cents. */
+  readonly monthlyUsd: number;
+}
+
+export interface CostEstimate {
+  readonly region: string;
+  readonly currency: typeof CURRENCY;
+  readonly pricesAsOf: string;
+  readonly source: string;
+  readonly lines: readonly CostLine[];
+  /** Items the table has no price for (e.g. an instance class added by a tier override); not in the total. */
+  readonly unpriced: readonly string[];
+  /** Sum of the lines, in USD. */
+  readonly totalMonthlyUsd: number;
+  /** What the estimate assumes or leaves out. */
+  readonly notes: readonly string[];
+}
+
+/** IOPS and throughput an RDS volume delivers, and how much of it is billed on top of the GB-month price. */
+export interface StoragePerformance {
+  readonly iops: number;
+  readonly throughputMiBps?: number;
+  readonly billedIops: number;
+  readonly billedThroughputMiBps: number;
+  /** True when the figures are the gp3 baseline rather than provisioned values. */
+  readonly baseline: boolean;
+}
+
+/** RDS for PostgreSQL gp3 gives 3000 IOPS / 125 MiB/s below 400 GiB and 12000 IOPS / 500 MiB/s from 400 GiB. */
+const GP3_LARGE_VOLUME_GIB = 400;
+
+/** The performance of a volume as RDS provisions it, and the part billed per IOPS and per MiB/s. */
+export function storagePerformance(storage: StorageSpec): StoragePerformance {
+  if (storage.type === 'gp3') {
+    const large = storage.allocatedGiB >= GP3_LARGE_VOLUME_GIB;
+    const baselineIops = large ? 12000 : 3000;
+    const baselineThroughput = large ? 500 : 125;
+    const iops = storage.iops ?? baselineIops;
+    const throughputMiBps = storage.throughputMiBps ?? baselineThroughput;
+    return {
+      iops,
+      throughputMiBps,
+      billedIops: Math.max(0, iops - baselineIops),
+      billedThroughputMiBps: Math.max(0, throughputMiBps - baselineThroughput),
+      baseline: storage.iops === undefined && storage.throughputMiBps === undefined,
+    };
+  }
+  if (storage.type === 'gp2') {
+    // gp2 delivers 3 IOPS per GiB (at least 100, at most 16000) at no extra charge.
+    return {
+      iops: Math.min(16000, Math.max(100, 3 * storage.allocatedGiB)),
+      billedIops: 0,
+      billedThroughputMiBps: 0,
+      baseline: true,
+    };
+  }
+  return { iops: storage.iops ?? 0, billedIops: storage.iops ?? 0, billedThroughputMiBps: 0, baseline: false };
+}
+
+/** vCPUs of a DB instance class: 2 up to `large`, 4 per `xlarge` step (`db.r7g.2xlarge` → 8). */
+export function vcpusOf(instanceClass: string): number {
+  const size = instanceClass.split('.')[2] ?? '';
+  const xlarge = /^([0-9]*)xlarge$/.exec(size);
+  if (!xlarge) return 2;
+  return 4 * (xlarge[1] ? Number(xlarge[1]) : 1);
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+function line(key: string, description: string, quantity: number, unit: string, unitPriceUsd: number): CostLine {
+  return { key, description, quantity, unit, unitPriceUsd, monthlyUsd: round2(quantity * unitPriceUsd) };
+}
+
+function regionPrices(region: string): RegionPrices {
+  const prices = PRICE_TABLE[region];
+  if (!prices) {
+    throw new ValidationError('region', `must be a Region of the price table: ${PRICED_REGIONS.join(', ')}`, region);
+  }
+  return prices;
+}
+
+/**
+ * The estimated monthly on-demand cost of one tenant database of `tier` in `region`, as priced lines.
+ *
+ * Multi-AZ doubles instance hours and storage (a standby of the same size). Automated backups are free up to 100% of
+ * the database size; beyond that the estimate assumes {@link DAILY_CHANGE_RATE} of the data changes per retained day.
+ * Replicated backups in the backup Region are billed in full, plus the transfer of the changes.
+ *
+ * @throws ValidationError on `region` when the table has no prices for it.
+ * @example
+ * ```ts
+ * estimateMonthlyCost(DEFAULT_TIERS.starter, 'us-east-1').totalMonthlyUsd; // ≈ 16
+ * ```
+ */
+export function estimateMonthlyCost(tier: TierDefinition, region: string): CostEstimate {
+  const prices = regionPrices(region);
+  const copies = tier.multiAz ? 2 : 1;
+  const azLabel = tier.multiAz ? 'Multi-AZ (primary + standby)' : 'Single-AZ';
+  const lines: CostLine[] = [];
+  const unpriced: string[] = [];
+
+  const hourly = prices.instanceHour[tier.instanceClass];
+  if (hourly === undefined) unpriced.push(`instance class ${tier.instanceClass}`);
+  else {
+    lines.push(line('instance', `${tier.instanceClass} ${azLabel}`, copies * HOURS_PER_MONTH, 'instance-hour', hourly));
+  }
+
+  const { storage } = tier;
+  const storagePrices = prices.storage[storage.type];
+  lines.push(
+    line(
+      'storage',
+      `${storage.type} storage, ${storage.allocatedGiB} GiB × ${copies}`,
+      copies * storage.allocatedGiB,
+      'GB-month',
+      storagePrices.gbMonth,
+    ),
+  );
+  const performance = storagePerformance(storage);
+  if (performance.billedIops > 0 && storagePrices.iopsMonth !== undefined) {
+    lines.push(
+      line(
+        'iops',
+        `provisioned IOPS ${storage.type === 'gp3' ? 'above the gp3 baseline ' : ''}× ${copies}`,
+        copies * performance.billedIops,
+        'IOPS-month',
+        storagePrices.iopsMonth,
+      ),
+    );
+  }
+  if (performance.billedThroughputMiBps > 0 && storagePrices.throughputMiBpsMonth !== undefined) {
+    lines.push(
+      line(
+        'throughput',
+        `gp3 throughput above the baseline × ${copies}`,
+        copies * performance.billedThroughputMiBps,
+        'MiBps-month',
+        storagePrices.throughputMiBpsMonth,
+      ),
+    );
+  }
+
+  const backupBeyondFree = storage.allocatedGiB * DAILY_CHANGE_RATE * tier.backup.retentionDays;
+  lines.push(
+    line(
+      'backup',
+      `automated backups beyond 100% of the database size (${tier.backup.retentionDays} days retained)`,
+      round2(backupBeyondFree),
+      'GB-month',
+      prices.backupGbMonth,
+    ),
+  );
+  if (tier.backup.crossRegionReplication) {
+    const days = tier.backup.replicationRetentionDays ?? tier.backup.retentionDays;
+    const replicated = storage.allocatedGiB * (1 + DAILY_CHANGE_RATE * days);
+    const transferred = storage.allocatedGiB * DAILY_CHANGE_RATE * 30;
+    lines.push(
+      line(
+        'backup-replica',
+        `replicated backups in the backup Region (${days} days retained)`,
+        round2(replicated),
+        'GB-month',
+        prices.backupGbMonth,
+      ),
+      line(
+        'backup-transfer',
+        'cross-Region transfer of daily changes',
+        round2(transferred),
+        'GB',
+        prices.interRegionTransferGb,
+      ),
+    );
+  }
+
+  if (tier.monitoring.databaseInsightsMode === 'advanced') {
+    const vcpus = vcpusOf(tier.instanceClass);
+    lines.push(
+      line(
+        'database-insights',
+        `Database Insights Advanced, ${vcpus} vCPU`,
+        vcpus * HOURS_PER_MONTH,
+        'vCPU-hour',
+        prices.databaseInsightsAdvancedVcpuHour,
+      ),
+    );
+  }
+
+  // The RDS-managed master user secret and the tenant's application secret.
+  lines.push(
+    line('secrets', 'Secrets Manager secrets (master user + application)', 2, 'secret-month', prices.secretMonth),
+  );
+  lines.push(
+    line('alarms', 'CloudWatch alarms (standard resolution)', ALARM_KEYS.length, 'alarm-month', prices.alarmMonth),
+  );
+
+  return {
+    region,
+    currency: CURRENCY,
+    pricesAsOf: PRICES_AS_OF,
+    source: PRICE_SOURCE,
+    lines,
+    unpriced,
+    totalMonthlyUsd: round2(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
+    notes: [
+      `Estimate from on-demand list prices as of ${PRICES_AS_OF} (${PRICE_SOURCE}); not a quote.`,
+      `Backups assume ${DAILY_CHANGE_RATE * 100}% of the data changes per day.`,
+      'Not included: taxes, discounts, data transfer out, storage growth under autoscaling, CloudWatch Logs for exported logs and Enhanced Monitoring.',
+    ],
+  };
+}
