@@ -1,0 +1,83 @@
+import type { TenantRecord } from '../../lambdas/shared/contracts';
+
+/**
+ * Registry records as tenantctl shows them. Output is built from an allow-list of fields, so an attribute added to
+ * the table later (or written by mistake) is not printed until someone decides it may be.
+ */
+
+export const PUBLIC_RECORD_FIELDS = [
+  'tenantId',
+  'tier',
+  'status',
+  'attempt',
+  'requestedBy',
+  'requestId',
+  'executionArn',
+  'createdAt',
+  'updatedAt',
+  'provisionedAt',
+  'failedAt',
+  'failedStep',
+  'failureReason',
+  'instanceId',
+  'endpointAddress',
+  'endpointPort',
+  'secretArn',
+  'leftovers',
+  'metadata',
+] as const satisfies readonly (keyof TenantRecord)[];
+
+export type PublicRecord = Partial<Pick<TenantRecord, (typeof PUBLIC_RECORD_FIELDS)[number]>>;
+
+/** The allow-listed fields of a record that are set. */
+export function publicRecord(record: TenantRecord): PublicRecord {
+  const source = record as unknown as Record<string, unknown>;
+  return Object.fromEntries(
+    PUBLIC_RECORD_FIELDS.filter((field) => source[field] !== undefined).map((field) => [field, source[field]]),
+  ) as PublicRecord;
+}
+
+const show = (value: unknown): string =>
+  Array.isArray(value)
+    ? value.join(', ')
+    : typeof value === 'object' && value !== null
+      ? JSON.stringify(value)
+      : String(value);
+
+/** `tenantctl status`: one field per line. */
+export function renderRecord(record: TenantRecord): string {
+  const fields = Object.entries(publicRecord(record));
+  const width = Math.max(...fields.map(([key]) => key.length));
+  return `${fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`).join('\n')}\n`;
+}
+
+/** What matters most about a tenant in one cell: where it lives, or why it failed. */
+function detailOf(record: TenantRecord): string {
+  if (record.status === 'ACTIVE' && record.endpointAddress)
+    return `${record.endpointAddress}:${record.endpointPort ?? ''}`;
+  if (record.status === 'FAILED' || record.status === 'ROLLBACK_FAILED') {
+    return [record.failedStep, record.failureReason].filter(Boolean).join(': ');
+  }
+  return record.executionArn?.split(':').pop() ?? '';
+}
+
+/** `tenantctl list`: a table, one tenant per row. */
+export function renderTable(records: readonly TenantRecord[]): string {
+  if (records.length === 0) return 'No tenants.\n';
+  const header = ['TENANT', 'TIER', 'STATUS', 'ATTEMPT', 'UPDATED', 'DETAIL'];
+  const rows = records.map((r) => [
+    r.tenantId,
+    r.tier ?? '',
+    r.status,
+    String(r.attempt ?? ''),
+    r.updatedAt ?? '',
+    detailOf(r),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const format = (row: string[]): string =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return `${[header, ...rows].map(format).join('\n')}\n`;
+}

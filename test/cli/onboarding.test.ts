@@ -1,0 +1,128 @@
+import type { TenantRecord } from '../../lambdas/shared/contracts';
+import { ConfigurationError, TenantConflictError, ValidationError } from '../../lambdas/shared/errors';
+import { TierCatalogError } from '../../lambdas/shared/tiers';
+import { EXIT, errorMessageFor, exitCodeFor } from '../../lib/cli/exit-codes';
+import { decideOnboarding, executionArnOf, onboardingRequest } from '../../lib/cli/onboarding';
+
+const SM = 'arn:aws:states:us-east-1:111122223333:stateMachine:tenant-db-provisioning';
+
+function record(status: TenantRecord['status'], tier: string, attempt: number): TenantRecord {
+  return {
+    tenantId: 'acme',
+    tier,
+    status,
+    attempt,
+    requestId: `acme-${tier}-${attempt}`,
+    requestedBy: 'jane',
+    executionArn: executionArnOf(SM, `acme-${tier}-${attempt}`),
+    createdAt: '2026-11-01T10:00:00Z',
+    updatedAt: '2026-11-01T10:30:00Z',
+  };
+}
+
+describe('decideOnboarding', () => {
+  it.each([
+    ['a new tenant starts attempt 1', undefined, { kind: 'start', attempt: 1, executionName: 'acme-pro-1' }],
+    [
+      'a FAILED tenant starts the next attempt',
+      record('FAILED', 'pro', 2),
+      { kind: 'start', attempt: 3, executionName: 'acme-pro-3' },
+    ],
+    [
+      'a FAILED tenant may retry on another tier',
+      record('FAILED', 'starter', 1),
+      { kind: 'start', attempt: 2, executionName: 'acme-pro-2' },
+    ],
+    [
+      'a ROLLBACK_FAILED tenant starts the next attempt (the claim step judges the leftovers)',
+      record('ROLLBACK_FAILED', 'pro', 1),
+      { kind: 'start', attempt: 2, executionName: 'acme-pro-2' },
+    ],
+    [
+      'a tenant PROVISIONING on the same tier is followed',
+      record('PROVISIONING', 'pro', 1),
+      { kind: 'follow', executionArn: `${SM.replace(':stateMachine:', ':execution:')}:acme-pro-1` },
+    ],
+  ])('%s', (_name, existing, expected) => {
+    // Act / Assess
+    expect(decideOnboarding(existing, 'acme', 'pro')).toEqual(expected);
+  });
+
+  it.each([
+    ['an ACTIVE tenant', record('ACTIVE', 'pro', 1), /already ACTIVE on tier pro/],
+    [
+      'a tenant PROVISIONING on another tier',
+      record('PROVISIONING', 'starter', 1),
+      /being provisioned on tier starter/,
+    ],
+  ])('refuses %s', (_name, existing, message) => {
+    // Act / Assess
+    expect(() => decideOnboarding(existing, 'acme', 'pro')).toThrow(TenantConflictError);
+    expect(() => decideOnboarding(existing, 'acme', 'pro')).toThrow(message);
+  });
+});
+
+describe('onboarding request and execution ARN', () => {
+  it('uses the execution name as the request id, so a re-run is the same request', () => {
+    // Act / Assess
+    expect(onboardingRequest('acme', 'pro', 'jane', 'acme-pro-1')).toEqual({
+      tenantId: 'acme',
+      tier: 'pro',
+      requestedBy: 'jane',
+      requestId: 'acme-pro-1',
+    });
+  });
+
+  it.each([
+    [SM, 'arn:aws:states:us-east-1:111122223333:execution:tenant-db-provisioning:acme-pro-1'],
+    [
+      'arn:aws-cn:states:cn-north-1:111122223333:stateMachine:sm',
+      'arn:aws-cn:states:cn-north-1:111122223333:execution:sm:acme-pro-1',
+    ],
+  ])('derives the execution ARN from %s', (stateMachineArn, expected) => {
+    // Act / Assess
+    expect(executionArnOf(stateMachineArn, 'acme-pro-1')).toBe(expected);
+  });
+});
+
+describe('exit codes', () => {
+  it.each([
+    [
+      'bad input',
+      new ValidationError('tier', 'must be one of starter'),
+      EXIT.badInput,
+      'invalid input: tier: must be one of starter',
+    ],
+    [
+      'a refusal',
+      new TenantConflictError('tenant acme is already ACTIVE'),
+      EXIT.refused,
+      'refused: tenant acme is already ACTIVE',
+    ],
+    [
+      'a broken deployment setting',
+      new ConfigurationError('cannot read cdk.json'),
+      EXIT.awsOrConfig,
+      'ConfigurationError: cannot read cdk.json',
+    ],
+    ['an invalid tier catalog', new TierCatalogError([]), EXIT.awsOrConfig, 'invalid tier catalog in cdk.json'],
+    [
+      'an AWS error',
+      Object.assign(new Error('User is not authorized to perform: states:StartExecution'), {
+        name: 'AccessDeniedException',
+      }),
+      EXIT.awsOrConfig,
+      'AccessDeniedException: User is not authorized',
+    ],
+    [
+      'missing credentials',
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      EXIT.awsOrConfig,
+      'no AWS credentials: Could not load credentials',
+    ],
+  ])('maps %s to its exit code and a one-line message', (_name, error, code, message) => {
+    // Act / Assess
+    expect(exitCodeFor(error)).toBe(code);
+    expect(errorMessageFor(error)).toContain(message);
+  });
+});
