@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeAws, item, startFakeAws, wire } from './fake-aws';
 import { failedHistory, MIGRATION_FAILURE } from './history';
@@ -9,7 +11,6 @@ import { failedHistory, MIGRATION_FAILURE } from './history';
  */
 
 const BIN = join(__dirname, '..', '..', 'bin', 'tenantctl.mjs');
-const REPO = join(__dirname, '..', '..');
 const SM = 'arn:aws:states:us-east-1:111122223333:stateMachine:tenant-db-provisioning';
 const EXECUTION = 'arn:aws:states:us-east-1:111122223333:execution:tenant-db-provisioning:acme-corp-pro-2';
 
@@ -28,12 +29,15 @@ const BASE_ENV = {
   AWS_EC2_METADATA_DISABLED: 'true',
 };
 
+// An empty working directory: no cdk.json, so the built-in tier catalog whatever the repository's context says.
+let cwd: string;
+
 function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [BIN, ...args],
-      { cwd: REPO, env: { ...BASE_ENV, ...env }, timeout: 45_000 },
+      { cwd, env: { ...BASE_ENV, ...env }, timeout: 45_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
       },
@@ -67,6 +71,7 @@ let fake: FakeAws;
 let runs: Record<'plan' | 'planJson' | 'badTenant' | 'unknownTier' | 'failedOnboarding', Run>;
 
 beforeAll(async () => {
+  cwd = mkdtempSync(join(tmpdir(), 'tenantctl-spawn-'));
   let started = false;
   fake = await startFakeAws({
     'DynamoDB_20120810.GetItem': () => ({ Item: item(started ? thisAttempt : previousAttempt) }),
@@ -95,7 +100,10 @@ beforeAll(async () => {
   runs = { plan, planJson, badTenant, unknownTier, failedOnboarding };
 });
 
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  rmSync(cwd, { recursive: true, force: true });
+});
 
 describe('tenantctl binary', () => {
   it('plan prints what onboarding creates and its monthly estimate, without credentials', () => {
