@@ -1,13 +1,8 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  type DBInstance,
-  DescribeDBInstanceAutomatedBackupsCommand,
-  DescribeDBInstancesCommand,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+import { type DBInstance, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { existingAlarms } from '../configure-alarms/configure-alarms';
-import { activeReplicationArn } from '../configure-backups/replication';
+import { replicationInBackupRegion } from '../configure-backups/configure-backups';
 import { ENV, optionalEnv } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
@@ -58,10 +53,7 @@ async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance 
 async function isReplicating(clients: RollbackClients, instance: DBInstance, state: WorkflowState): Promise<boolean> {
   if ((instance.DBInstanceAutomatedBackupsReplications ?? []).length > 0) return true;
   if (!state.backups?.replicationArn || !clients.backup) return false;
-  const { DBInstanceAutomatedBackups = [] } = await clients.backup.client.send(
-    new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: instance.DbiResourceId }),
-  );
-  return activeReplicationArn(DBInstanceAutomatedBackups) !== undefined;
+  return (await replicationInBackupRegion(clients.backup.client, instance)) !== undefined;
 }
 
 async function observeInstance(clients: RollbackClients, state: WorkflowState, owner: OwnerContext) {

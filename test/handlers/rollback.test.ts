@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import {
   type DBInstance,
+  DBInstanceAutomatedBackupNotFoundFault,
   DBInstanceNotFoundFault,
   DeleteDBInstanceCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -396,6 +397,26 @@ describe('rollbackPass', () => {
       SourceDBInstanceArn: INSTANCE_ARN,
     });
     expect(result.deleted).toEqual([`backup-replication:${INSTANCE_ARN}`]);
+  });
+
+  it('does not stop a replication the state reports when the backup Region has none left', async () => {
+    // Prepare
+    rdsMock.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [dbInstance('enterprise', { DBInstanceAutomatedBackupsReplications: [] })],
+    });
+    backupMock
+      .on(DescribeDBInstanceAutomatedBackupsCommand)
+      .rejects(new DBInstanceAutomatedBackupNotFoundFault({ message: 'No automated backup found', $metadata: {} }));
+    const state = stateFor('enterprise', {
+      backups: { retentionDays: 35, replicationArn: REPLICATION_ARN, replicationRegion: BACKUP_REGION },
+    });
+
+    // Act
+    const result = await rollbackPass(clients, state);
+
+    // Assess
+    expect(backupMock).not.toHaveReceivedCommand(StopDBInstanceAutomatedBackupsReplicationCommand);
+    expect(result).toMatchObject({ deleted: [], leftovers: ['db-instance:tenant-acme'] });
   });
 
   it('finds the secret under SECRET_NAME_PATTERN', async () => {
