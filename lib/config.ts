@@ -159,7 +159,8 @@ export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
   {
     key: 'maxAzs',
     default: String(DEFAULTS.maxAzs),
-    description: 'Availability Zones of the created VPC, at least 2 (ignored with `vpcId`).',
+    description:
+      'Availability Zones of the created VPC: the first `maxAzs` of the Region, 2 to 6 (the most any Region has; ignored with `vpcId`).',
   },
   {
     key: 'applicationSecurityGroupId',
@@ -255,7 +256,7 @@ function optionalMatch(key: string, value: unknown, pattern: RegExp, rule: strin
   return value === undefined ? undefined : requireMatch(key, value, pattern, rule);
 }
 
-function integerAtLeast(key: string, raw: unknown, min: number, max: number): number {
+function integerIn(key: string, raw: unknown, min: number, max: number): number {
   const value = asInteger(raw);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new PlatformConfigError(key, `must be a whole number from ${min} to ${max}`, raw);
@@ -301,7 +302,7 @@ function parseEndpoints(raw: unknown): readonly InterfaceEndpointName[] {
 
 function parseProvisioningTimeout(raw: unknown, catalog: TierCatalog): number {
   const key = 'provisioningTimeoutMinutes';
-  const value = integerAtLeast(key, raw ?? DEFAULTS.provisioningTimeoutMinutes, 1, MAX_PROVISIONING_TIMEOUT_MINUTES);
+  const value = integerIn(key, raw ?? DEFAULTS.provisioningTimeoutMinutes, 1, MAX_PROVISIONING_TIMEOUT_MINUTES);
   const [slowestTier, slowest] = Object.entries(catalog).reduce<[string, number]>(
     (worst, [name, tier]) =>
       tier.provisioningBudgetMinutes > worst[1] ? [name, tier.provisioningBudgetMinutes] : worst,
@@ -370,7 +371,7 @@ export function loadPlatformConfig(node: Node): PlatformConfig {
       'must be 1-20 lower-case letters, digits and single hyphens, starting with a letter and not ending with a hyphen',
     ),
     vpcId: optionalMatch('vpcId', get('vpcId'), VPC_ID, 'must be a VPC id such as vpc-0123456789abcdef0'),
-    maxAzs: integerAtLeast('maxAzs', get('maxAzs') ?? DEFAULTS.maxAzs, 2, 6),
+    maxAzs: integerIn('maxAzs', get('maxAzs') ?? DEFAULTS.maxAzs, 2, 6),
     applicationSecurityGroupId: optionalMatch(
       'applicationSecurityGroupId',
       get('applicationSecurityGroupId'),

@@ -52,11 +52,11 @@ export class FoundationStack extends Stack {
   public readonly alertTopic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps) {
+    const { config, ...stackProps } = props;
     super(scope, id, {
       description: 'Tenant database platform foundation: network, encryption key, database networking, alerts',
-      ...props,
+      ...stackProps,
     });
-    const { config } = props;
     this.config = config;
 
     const encryption = new PlatformKey(this, 'Encryption', { platformName: config.platformName });
