@@ -3,15 +3,14 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STEPS } from '../shared/contracts';
-import type { FailureState } from '../shared/failure';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { recordFailure } from './record-failure';
+import { type RecordFailureEvent, recordFailure } from './record-failure';
 
 const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
 const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 const sns = traced(new SNSClient(CLIENT_CONFIG));
 
 /** RecordFailure: registry, outcome event, alert and metrics of a failed execution. */
-export const handler = stepHandler(STEPS.recordFailure, async (state: FailureState) =>
-  recordFailure({ doc, events, sns }, state),
+export const handler = stepHandler(STEPS.recordFailure, async (event: RecordFailureEvent) =>
+  recordFailure({ doc, events, sns }, event),
 );

@@ -17,6 +17,15 @@ import { failedEventDetail, failureRecordOf, leftoversOf, rollbackFailedAlert } 
  * fields again; a retried event or alert is a duplicate consumers can recognise by execution ARN.
  */
 
+/**
+ * The step's payload: the workflow state and the execution ARN from the context object, so that input rejected
+ * before ValidateInput produced `$.request` is still reported against its execution.
+ */
+export interface RecordFailureEvent {
+  state: FailureState;
+  executionArn: string;
+}
+
 export interface RecordFailureClients {
   doc: DynamoDBDocumentClient;
   events: EventBridgeClient;
@@ -38,10 +47,7 @@ async function recordInRegistry(doc: DynamoDBDocumentClient, state: FailureState
 }
 
 async function publishFailedEvent(events: EventBridgeClient, detail: FailedEventDetail): Promise<void> {
-  const entry = outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'failed', value: detail });
-  // Input rejected by ValidateInput carries no execution ARN; an event must not name an empty resource.
-  if (!detail.executionArn) delete entry.Resources;
-  await publishEvent(events, entry);
+  await publishEvent(events, outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'failed', value: detail }));
 }
 
 async function alertOnCall(sns: SNSClient, state: FailureState, detail: FailedEventDetail): Promise<void> {
@@ -68,9 +74,12 @@ function emitMetrics(state: FailureState, record: FailureRecord): void {
   }
 }
 
-export async function recordFailure(clients: RecordFailureClients, state: FailureState): Promise<FailureRecord> {
+export async function recordFailure(
+  clients: RecordFailureClients,
+  { state, executionArn }: RecordFailureEvent,
+): Promise<FailureRecord> {
   const record = failureRecordOf(state);
-  const detail = failedEventDetail(state, record, state.request?.executionArn ?? '');
+  const detail = failedEventDetail(state, record, executionArn);
   logger.info('recording failure', { ...record, leftovers: detail.leftovers });
 
   await recordInRegistry(clients.doc, state, record);

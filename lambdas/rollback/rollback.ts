@@ -5,7 +5,7 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { optionalEnv } from '../shared/config';
+import { ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
@@ -19,7 +19,7 @@ import { planRollback, type RollbackAction, resourceLabel } from './plan';
  */
 
 /** Environment variable with the pass budget; the default, 120 passes 30 s apart, waits about an hour. */
-export const ROLLBACK_MAX_PASSES_ENV = 'ROLLBACK_MAX_PASSES';
+export const ROLLBACK_MAX_PASSES_ENV = ENV.rollbackMaxPasses;
 export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
 
 /** A pass result, plus what was left alone because it is not this execution's. */

@@ -19,6 +19,7 @@ export const ENV = {
   backupKmsKeyArn: 'BACKUP_REPLICATION_KMS_KEY_ARN',
   tierCatalog: 'TIER_CATALOG',
   pollBudgetSeconds: 'POLL_BUDGET_SECONDS',
+  rollbackMaxPasses: 'ROLLBACK_MAX_PASSES',
 } as const;
 
 /** The value of environment variable `name`, or a {@link ConfigurationError} naming it. */

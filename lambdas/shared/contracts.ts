@@ -103,6 +103,8 @@ export interface RollbackResult {
   leftovers: string[];
   /** Resources deleted by this pass, as `type:identifier`. */
   deleted: string[];
+  /** Resources under this tenant's names that belong to someone else and were left alone, as `type:identifier`. */
+  skipped?: string[];
   /** Rollback passes so far (the workflow waits between passes while an instance cannot be deleted yet). */
   passes: number;
   /** True when the pass budget is spent and leftovers remain: the tenant ends ROLLBACK_FAILED. */
@@ -130,6 +132,8 @@ export interface WorkflowState extends Partial<ProvisioningRequest> {
   outcome?: ActivationResult;
   error?: CaughtError;
   rollback?: RollbackResult;
+  /** Set when the Rollback step itself failed after its retries. */
+  rollbackError?: CaughtError;
   failure?: FailureRecord;
 }
 

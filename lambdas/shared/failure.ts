@@ -9,9 +9,7 @@ import { type CaughtError, STEPS, type StepName, type WorkflowState } from './co
  * The state RecordFailure receives: whatever the workflow collected before the failure. `request` is missing when
  * ValidateInput failed; `rollbackError` is set when the Rollback step itself failed after its retries.
  */
-export interface FailureState extends Partial<WorkflowState> {
-  rollbackError?: CaughtError;
-}
+export type FailureState = Partial<WorkflowState>;
 
 /** Registry and event `reason` limit: enough for an AWS error message, small enough for a DynamoDB item and a UI. */
 export const MAX_REASON_LENGTH = 1000;

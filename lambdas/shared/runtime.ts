@@ -39,6 +39,7 @@ export function traced<T>(client: T): T {
 const PERSISTENT_KEYS = ['tenantId', 'tier', 'executionArn'] as const;
 
 interface Identifiable {
+  state?: Identifiable;
   request?: { tenantId?: string; tier?: string; executionArn?: string };
   input?: { tenantId?: unknown; tier?: unknown };
   executionArn?: string;
@@ -48,7 +49,9 @@ interface Identifiable {
 
 /** The log keys of an event, from the validated request when there is one, else from the raw input. */
 export function logKeysOf(event: unknown): Record<string, string> {
-  const e = (event ?? {}) as Identifiable;
+  const envelope = (event ?? {}) as Identifiable;
+  // RecordFailure receives `{ state, executionArn }`; every other step receives the state itself.
+  const e = { ...envelope.state, ...envelope };
   const raw = e.request ?? e.input ?? e;
   const keys: Record<string, unknown> = {
     tenantId: raw.tenantId,

@@ -179,6 +179,8 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Next: STEPS.rollback,
     },
     [STEPS.recordFailure]: task(STEPS.recordFailure, options, {
+      Comment: 'The execution ARN comes from the context: input rejected by ValidateInput has no $.request.',
+      Parameters: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.failure',
       Next: STATE_NAMES.failed,
     }),

@@ -28,6 +28,13 @@ function executionArn(tier: string): string {
   return `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:acme-${tier}-1`;
 }
 
+const REJECTED_EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:rejected-1`;
+
+/** The RecordFailure payload the workflow sends: the state plus the execution ARN from the context object. */
+function envelope(state: FailureState) {
+  return { state, executionArn: state.request?.executionArn ?? REJECTED_EXECUTION_ARN };
+}
+
 function lambdaError(errorType: string, errorMessage: string): CaughtError {
   return { Error: errorType, Cause: JSON.stringify({ errorType, errorMessage, trace: [] }) };
 }
@@ -274,7 +281,7 @@ describe('handler', () => {
       const state = failedAtMigrations(tier, { rollback: rollback() });
 
       // Act
-      const result = await handler(state);
+      const result = await handler(envelope(state));
 
       // Assess
       expect(result).toEqual({
@@ -320,7 +327,7 @@ describe('handler', () => {
     const state = failedAtMigrations(tier, { rollback: GAVE_UP });
 
     // Act
-    const result = await handler(state);
+    const result = await handler(envelope(state));
 
     // Assess
     expect(result).toMatchObject({ error: 'RollbackFailed', status: 'ROLLBACK_FAILED' });
@@ -345,7 +352,7 @@ describe('handler', () => {
     });
 
     // Act
-    const result = await handler(state);
+    const result = await handler(envelope(state));
 
     // Assess
     expect(result.status).toBe('ROLLBACK_FAILED');
@@ -364,7 +371,7 @@ describe('handler', () => {
     } as FailureState;
 
     // Act
-    const result = await handler(state);
+    const result = await handler(envelope(state));
 
     // Assess
     expect(result).toEqual({
@@ -375,7 +382,7 @@ describe('handler', () => {
     });
     expect(registry).not.toHaveReceivedAnyCommand();
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
-    expect(entry).not.toHaveProperty('Resources');
+    expect(entry?.Resources).toEqual([REJECTED_EXECUTION_ARN]);
     expect(JSON.parse(entry?.Detail ?? '')).toMatchObject({
       tenantId: 'Bad Tenant',
       tier: 'gold',
@@ -396,7 +403,7 @@ describe('handler', () => {
     registry.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
 
     // Act
-    const result = await handler(state);
+    const result = await handler(envelope(state));
 
     // Assess
     expect(result).toEqual({
@@ -422,7 +429,7 @@ describe('handler', () => {
     prepare();
 
     // Act
-    const outcome = handler(failedAtMigrations('starter'));
+    const outcome = handler(envelope(failedAtMigrations('starter')));
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
