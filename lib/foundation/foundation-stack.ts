@@ -27,8 +27,10 @@ export interface FoundationStackProps extends StackProps {
  *
  * @example
  * ```ts
- * const foundation = new FoundationStack(app, 'tenant-db-foundation', { config: loadPlatformConfig(app.node) });
- * new WorkflowStack(app, 'tenant-db-workflow', { foundation });
+ * const app = new App();
+ * const config = loadPlatformConfig(app.node);
+ * const foundation = new FoundationStack(app, `${config.platformName}-foundation`, { config });
+ * foundation.databaseSecurityGroup; // attach to every tenant instance
  * ```
  */
 export class FoundationStack extends Stack {
