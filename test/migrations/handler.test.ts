@@ -7,7 +7,7 @@ import { RDS_CA_BUNDLE_ENV } from '../../lambdas/run-migrations/tls';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ErrorNames } from '../../lambdas/shared/errors';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
-import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../support/postgres';
+import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres, unusedPort } from '../support/postgres';
 import { captureOutput, type OutputCapture } from './output-capture';
 
 /**
@@ -27,6 +27,7 @@ const SECRETS = [MASTER_PASSWORD, APP_PASSWORD, WRONG_PASSWORD];
 const secretsManager = mockClient(SecretsManagerClient);
 let server: TestPostgres;
 let output: OutputCapture;
+let closedPort: number;
 
 function secretString(value: object): { SecretString: string } {
   return { SecretString: JSON.stringify(value) };
@@ -52,6 +53,7 @@ function stateFor(overrides: { port?: number; masterSecretArn?: string } = {}): 
 
 beforeAll(async () => {
   server = await startPostgres({ tls: true });
+  closedPort = await unusedPort();
   await createRdsLikeDatabase(server, {
     database: DATABASE_NAME,
     masterUser: MASTER_USERNAME,
@@ -111,7 +113,7 @@ describe('RunMigrations handler', () => {
 
   it.each([
     ['a wrong master password', MigrationErrorNames.authentication, () => stateFor({ masterSecretArn: WRONG_ARN })],
-    ['a closed port', MigrationErrorNames.unreachable, () => stateFor({ port: 1 })],
+    ['a closed port', MigrationErrorNames.unreachable, () => stateFor({ port: closedPort })],
     ['a certificate from an unknown CA', MigrationErrorNames.tls, () => withCa(server.untrustedCaFile ?? '')],
     ['no CA bundle', ErrorNames.configuration, () => withCa('/nonexistent/rds-ca.pem')],
     ['a master secret that is not JSON', ErrorNames.configuration, () => stateFor({ masterSecretArn: GARBLED_ARN })],

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
 import { MIGRATIONS_DIR } from '../../lambdas/run-migrations/bundling';
-import { type DatabaseTarget, DEFAULT_TIMEOUTS } from '../../lambdas/run-migrations/connection';
+import { APPLICATION_NAME, type DatabaseTarget, DEFAULT_TIMEOUTS } from '../../lambdas/run-migrations/connection';
 import {
   DatabaseUnreachableError,
   MigrationFailedError,
@@ -95,6 +95,11 @@ const asApp = <T>(target: DatabaseTarget, work: (c: Client) => Promise<T>, passw
   connect(target.database, APP_USERNAME, password).then((c) => withClient(c, work));
 const asSuperuser = <T>(database: string, work: (c: Client) => Promise<T>) =>
   server.superuser(database).then((c) => withClient(c, work));
+
+/** Polls `condition` every 20 ms until it holds (the test timeout bounds the wait). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 /** The SQL state a statement fails with, or undefined when it succeeds. */
 async function sqlState(client: Client, sql: string): Promise<string | undefined> {
@@ -323,11 +328,23 @@ describe('re-running', () => {
   });
 
   it('serializes two concurrent runs: one applies everything, the other finds it done', async () => {
-    // Prepare
+    // Prepare: hold the lock until both runs are waiting for it, so they really overlap
     const target = await freshDatabase();
+    const holder = await connect(target.database, MASTER_USERNAME, MASTER_PASSWORD);
+    await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const runs = [run(target), run(target)];
+    await waitFor(async () => {
+      const { rows } = await holder.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity
+         WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`,
+        [APPLICATION_NAME],
+      );
+      return rows[0]?.waiting === 2;
+    });
 
     // Act
-    const results = await Promise.all([run(target), run(target)]);
+    await holder.end();
+    const results = await Promise.all(runs);
 
     // Assess
     expect(results.map((r) => r.applied.length).sort()).toEqual([0, MIGRATIONS.length]);

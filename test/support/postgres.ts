@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { scramSha256Verifier } from '../../lambdas/run-migrations/scram';
@@ -71,10 +72,16 @@ function waitForInfo(child: ChildProcessWithoutNullStreams): Promise<ServerInfo>
   });
 }
 
-/** Starts a server; resolves once it accepts connections. */
+/** Starts a server on a free port; resolves once it accepts connections. */
 export async function startPostgres(options: StartOptions = {}): Promise<TestPostgres> {
-  const child = spawn(process.execPath, [SERVER_SCRIPT, JSON.stringify(options)], { stdio: 'pipe' });
-  const info = await waitForInfo(child);
+  const launch = async () => {
+    const child = spawn(process.execPath, [SERVER_SCRIPT, JSON.stringify({ ...options, port: await unusedPort() })], {
+      stdio: 'pipe',
+    });
+    return { child, info: await waitForInfo(child) };
+  };
+  // Another process may take the port between our probe and postgres binding it: one more try on another port.
+  const { child, info } = await launch().catch(launch);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const server: TestPostgres = {
     ...info,
@@ -124,4 +131,16 @@ export function connectionTo(
 ): ClientConfig {
   const ssl = server.caFile ? { rejectUnauthorized: true, ca: readFileSync(server.caFile, 'utf8') } : false;
   return { host: server.host, port: server.port, database, ...credentials, ssl };
+}
+
+/** A local port nothing listens on (it was free a moment ago): connecting to it is refused. */
+export function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
