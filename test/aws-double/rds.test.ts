@@ -18,7 +18,8 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PlatformExpectationError } from '../support/aws-double';
+import { readySignalOf } from '../../lambdas/readiness-signal/signal';
+import { instanceCreatedEvent, PlatformExpectationError, type RdsEventBridgeEvent } from '../support/aws-double';
 import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from './fixtures';
 
 const MINUTE = 60_000;
@@ -68,6 +69,35 @@ describe('RDS double', () => {
         Address: 'tenant-acme.abc123.us-east-1.rds.amazonaws.com',
         Port: 5432,
         HostedZoneId: 'Z2R2ITUGPM61AM',
+      });
+    });
+
+    it('builds the RDS "DB instance created" event that the readiness listener recognises', async () => {
+      // Prepare
+      const events: RdsEventBridgeEvent[] = [];
+      aws().rds.onAvailable = (instance) => events.push(instanceCreatedEvent(instance, new Date(aws().clock.now())));
+      await create();
+
+      // Act
+      aws().clock.runAll();
+
+      // Assess
+      expect(events).toEqual([
+        expect.objectContaining({
+          source: 'aws.rds',
+          'detail-type': 'RDS DB Instance Event',
+          resources: [ARN],
+          detail: expect.objectContaining({
+            EventID: 'RDS-EVENT-0005',
+            SourceIdentifier: 'tenant-acme',
+            SourceArn: ARN,
+          }),
+        }),
+      ]);
+      expect(readySignalOf(events[0] as RdsEventBridgeEvent, 'unused')).toEqual({
+        tenantId: 'acme',
+        instanceId: 'tenant-acme',
+        at: '2030-01-01T00:12:00.000Z',
       });
     });
 

@@ -15,7 +15,13 @@ export { crashError, NotModeledError, PlatformExpectationError, throttlingError 
 export type { EntryFailure, PublishedEvent } from './eventbridge';
 export type { ChaosSpec, Fault, FaultKind, FaultSpec } from './faults';
 export { installAwsDouble } from './install';
-export { DEFAULT_RDS_TIMINGS, type FinalInstanceStatus, type RdsTimings } from './rds';
+export {
+  DEFAULT_RDS_TIMINGS,
+  type FinalInstanceStatus,
+  instanceCreatedEvent,
+  type RdsEventBridgeEvent,
+  type RdsTimings,
+} from './rds';
 export { REDACTED } from './redact';
 export type { SecretSummary } from './secrets-manager';
 export type { PublishedMessage } from './sns';

@@ -174,6 +174,61 @@ function kmsKeyRegion(key: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
 }
 
+/** An EventBridge event as RDS puts it on the default bus. */
+export interface RdsEventBridgeEvent {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: 'aws.rds';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: {
+    EventCategories: string[];
+    SourceType: 'DB_INSTANCE';
+    SourceArn: string;
+    Date: string;
+    Message: string;
+    SourceIdentifier: string;
+    EventID: string;
+  };
+}
+
+/**
+ * The "DB instance created" event (RDS-EVENT-0005) RDS sends for `instance`, for an `onAvailable` hook to deliver to
+ * the readiness-signal Lambda. Written from the RDS and EventBridge documentation, not from the listener's own
+ * constants, so a mismatch between the two shows up in the tests.
+ *
+ * @example
+ * ```ts
+ * double.rds.onAvailable = (instance) => readinessHandler(instanceCreatedEvent(instance, new Date(double.clock.now())));
+ * ```
+ */
+export function instanceCreatedEvent(instance: DBInstance, at: Date): RdsEventBridgeEvent {
+  const arn = instance.DBInstanceArn as string;
+  const [, , , region = '', account = ''] = arn.split(':');
+  return {
+    version: '0',
+    id: `${instance.DbiResourceId ?? 'db'}-${at.getTime()}`,
+    'detail-type': 'RDS DB Instance Event',
+    source: 'aws.rds',
+    account,
+    time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [arn],
+    detail: {
+      EventCategories: ['creation'],
+      SourceType: 'DB_INSTANCE',
+      SourceArn: arn,
+      Date: at.toISOString(),
+      Message: 'DB instance created',
+      SourceIdentifier: instance.DBInstanceIdentifier as string,
+      EventID: 'RDS-EVENT-0005',
+    },
+  };
+}
+
 export class RdsDouble {
   readonly timings: RdsTimings = { ...DEFAULT_RDS_TIMINGS };
   /** Called when an instance becomes available (deliver the RDS event to the readiness Lambda, or not). */
