@@ -171,12 +171,11 @@ export class AwsDouble {
       throw error;
     };
     if (!found) {
-      fail(
+      return fail(
         'error',
         new NotModeledError(`the AWS double does not implement ${service} ${name}; add it to test/support/aws-double`),
       );
     }
-    const route = found as Route;
     if (this.callLatencyMs > 0) await this.clock.sleep(this.callLatencyMs);
     const fault = this.faults.before(service, name, input);
     if (fault?.kind === 'throttle') fail('throttled', throttlingError(SERVICE_EXCEPTIONS[service]));
@@ -184,7 +183,7 @@ export class AwsDouble {
     const context: CallContext = { service, command: name, region, clientConfig };
     let output: unknown;
     try {
-      output = await route.run(input, context);
+      output = await found.run(input, context);
     } catch (error) {
       fail('error', error as Error);
     }

@@ -62,8 +62,3 @@ export function route<I>(
 
 /** SDK outputs without the `$metadata` the dispatcher adds. */
 export type Out<T> = Omit<T, '$metadata'>;
-
-/** A deep copy, so callers never hold references into the double's state. */
-export function copy<T>(value: T): T {
-  return structuredClone(value);
-}

@@ -200,7 +200,7 @@ export class DynamoDbDouble {
       placeholders.assertAllUsed();
       return parsed;
     });
-    const keyNames = this.keyNames(table.def);
+    const keyNames = this.schemaNames(table.def);
     const keyUpdate = actions.find((a) => keyNames.includes(a.path[0] as string));
     if (keyUpdate) {
       throw validation(`Cannot update attribute ${String(keyUpdate.path[0])}. This attribute is part of the key`);
@@ -357,7 +357,7 @@ export class DynamoDbDouble {
           : matched.map((i) => structuredClone(projection ? project(i, projection) : i)),
       LastEvaluatedKey:
         limited && last
-          ? pick(last, [...new Set([...this.keyNames(table.def), ...this.schemaNames(schema)])])
+          ? pick(last, [...new Set([...this.schemaNames(table.def), ...this.schemaNames(schema)])])
           : undefined,
     };
   }
@@ -393,10 +393,6 @@ export class DynamoDbDouble {
     return schema.sortKey ? [schema.partitionKey, schema.sortKey] : [schema.partitionKey];
   }
 
-  private keyNames(def: TableDefinition): string[] {
-    return this.schemaNames(def);
-  }
-
   private table(region: string, name: string | undefined): TableState {
     const table = this.tables.find((t) => t.region === region && t.def.name === name);
     if (!table) {
@@ -407,7 +403,7 @@ export class DynamoDbDouble {
 
   /** The storage key of an item or Key; `exact` requires the Key to hold the key attributes and nothing else. */
   private keyOf(table: TableState, key: Item | undefined, exact: boolean): string {
-    const names = this.keyNames(table.def);
+    const names = this.schemaNames(table.def);
     const mismatch =
       !key ||
       names.some(
@@ -423,7 +419,7 @@ export class DynamoDbDouble {
   }
 
   private validateItem(table: TableState, item: Item): void {
-    for (const name of this.keyNames(table.def)) {
+    for (const name of this.schemaNames(table.def)) {
       const value = item[name];
       if (value === undefined)
         throw validation(`One or more parameter values were invalid: Missing the key ${name} in the item`);
