@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type App, Tags } from 'aws-cdk-lib';
+import { type App, Duration, Tags } from 'aws-cdk-lib';
 import { loadPlatformConfig, type PlatformConfig, stackEnvironment } from './config';
 import { FoundationStack } from './foundation/foundation-stack';
+import { WorkflowStack } from './workflow/workflow-stack';
 
 /** The stacks of one platform deployment. */
 export interface PlatformApp {
   readonly config: PlatformConfig;
   readonly foundation: FoundationStack;
+  readonly workflow: WorkflowStack;
 }
 
 /**
@@ -23,9 +25,19 @@ export function buildApp(app: App): PlatformApp {
 
   const foundation = new FoundationStack(app, `${config.platformName}-foundation`, { config, env });
 
-  // The provisioning workflow stack is added here; it consumes `foundation`'s public properties.
+  const workflow = new WorkflowStack(app, `${config.platformName}-workflow`, {
+    env,
+    foundation,
+    catalog: config.tierCatalog,
+    secretNamePattern: config.secretNamePattern,
+    backupReplicationRegion: config.backupReplicationRegion,
+    backupReplicationKmsKeyArn: config.backupReplicationKmsKeyArn,
+    billingEventBusName: config.billingEventBusName,
+    logRetention: config.logRetention,
+    executionTimeout: Duration.minutes(config.provisioningTimeoutMinutes),
+  });
 
-  return { config, foundation };
+  return { config, foundation, workflow };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -63,7 +63,17 @@ export class BillingTrigger extends Construct {
       retentionPeriod: Duration.days(14),
     };
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', queueProps);
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the billing rules; it is alarmed and read by operators, not by a consumer.',
+    });
     this.rejectedQueue = new sqs.Queue(this, 'RejectedEventsQueue', queueProps);
+    Validations.of(this.rejectedQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'Terminal queue of billing events the workflow cannot accept: alarmed and inspected by operators, never consumed automatically, so there is no failed-processing path to dead-letter.',
+    });
 
     this.startRule = new events.Rule(this, 'StartRule', {
       description: 'Billing asks for a tenant database: start the provisioning workflow',

@@ -45,7 +45,10 @@ export interface DefinitionOptions {
   readonly rollbackWaitSeconds?: number;
   /** Timeout of one WaitForInstance invocation (the Lambda's own timeout). @default 900 */
   readonly waitTaskTimeoutSeconds?: number;
-  /** Extra error names that are retried on a given step (e.g. an unreachable database right after creation). */
+  /**
+   * Extra error names retried on a given step with a slower schedule (15 s, doubling, 4 attempts): e.g. a database
+   * that refuses connections for a short while after it became available.
+   */
   readonly extraRetryableErrors?: Partial<Record<StepName, readonly string[]>>;
 }
 
@@ -55,13 +58,24 @@ type Json = Record<string, unknown>;
 const BASE_RETRYABLE = [ErrorNames.retryable, ...INVOCATION_FAULT_NAMES];
 
 function retryFor(step: StepName, options: DefinitionOptions): Json[] {
+  const extra = options.extraRetryableErrors?.[step] ?? [];
+  const base = {
+    ErrorEquals: BASE_RETRYABLE,
+    IntervalSeconds: 2,
+    BackoffRate: 2,
+    MaxAttempts: 6,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  };
+  if (extra.length === 0) return [base];
   return [
+    base,
     {
-      ErrorEquals: [...BASE_RETRYABLE, ...(options.extraRetryableErrors?.[step] ?? [])],
-      IntervalSeconds: 2,
+      ErrorEquals: [...extra],
+      IntervalSeconds: 15,
       BackoffRate: 2,
-      MaxAttempts: 6,
-      MaxDelaySeconds: 60,
+      MaxAttempts: 4,
+      MaxDelaySeconds: 120,
       JitterStrategy: 'FULL',
     },
   ];

@@ -21,7 +21,7 @@ export interface PlatformObservabilityProps {
   /** Queues that must stay empty (dead letters, rejected billing events). */
   readonly deadLetterQueues: readonly sqs.IQueue[];
   /** The registry, counted by status for the dashboard. */
-  readonly registryTable: dynamodb.ITableV2;
+  readonly registryTable: dynamodb.ITable;
   /** Key for the stats function's logs. */
   readonly encryptionKey: kms.IKey;
   /** Log retention of the stats function. */

@@ -88,3 +88,16 @@ export function allow(
 ): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions, resources, ...(conditions ? { conditions } : {}) });
 }
+
+/**
+ * The cdk-nag finding id of a wildcard resource as cdk-nag renders it (pseudo parameters as `<AWS::...>`), so an
+ * acknowledgement names exactly the scoped wildcard it accepts and a new wildcard still fails synth.
+ *
+ * @example
+ * ```ts
+ * wildcardFinding('rds', 'db:tenant-*'); // 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:tenant-*]'
+ * ```
+ */
+export function wildcardFinding(service: string, resource: string, region = '<AWS::Region>'): string {
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:${service}:${region}:<AWS::AccountId>:${resource}]`;
+}

@@ -2,15 +2,17 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/config';
+import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import { HandlerFunction } from './handler-function';
 
 export interface TenantRegistryStatsProps {
   /** The registry table (its `byStatus` index is counted). */
-  readonly table: dynamodb.ITableV2;
+  readonly table: dynamodb.ITable;
   /** Key for the function's logs and environment. */
   readonly encryptionKey: kms.IKey;
   /** Log retention. */
@@ -28,11 +30,18 @@ export class TenantRegistryStats extends Construct {
     this.function = new HandlerFunction(this, 'Function', {
       folder: 'registry-stats',
       description: 'Publishes tenant counts per registry status',
+      invocation: 'event',
       encryptionKey: props.encryptionKey,
       logRetention: props.logRetention,
       environment: { [ENV.registryTable]: props.table.tableName },
     });
-    props.table.grant(this.function, 'dynamodb:Query');
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${props.table.tableArn}/index/${REGISTRY_STATUS_INDEX}`],
+      }),
+    );
+    props.encryptionKey.grant(this.function, 'kms:Decrypt', 'kms:DescribeKey');
     new events.Rule(this, 'Schedule', {
       description: 'Counts tenants by status for the platform dashboard',
       schedule: events.Schedule.rate(props.interval ?? Duration.minutes(5)),

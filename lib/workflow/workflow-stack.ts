@@ -1,5 +1,5 @@
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,18 +14,26 @@ import { MIGRATIONS_DIR } from '../../lambdas/run-migrations/bundling';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../lambdas/run-migrations/errors';
 import { ENV } from '../../lambdas/shared/config';
 import { STEPS, type StepName } from '../../lambdas/shared/contracts';
-import { DEFAULT_SECRET_NAME_PATTERN } from '../../lambdas/shared/naming';
+import { ALARM_NAME_PREFIX, DEFAULT_SECRET_NAME_PATTERN, INSTANCE_ID_PREFIX } from '../../lambdas/shared/naming';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 import { BillingTrigger } from './billing-trigger';
 import { buildProvisioningDefinition, functionArnVariable } from './definition';
 import { HandlerFunction } from './handler-function';
 import { PlatformObservability } from './observability';
-import { allow, MANAGED_REQUEST_CONDITION, MANAGED_RESOURCE_CONDITION, TenantResourceArns } from './permissions';
+import {
+  allow,
+  MANAGED_REQUEST_CONDITION,
+  MANAGED_RESOURCE_CONDITION,
+  TenantResourceArns,
+  wildcardFinding,
+} from './permissions';
 import { TenantRegistry } from './registry-table';
 
 /** What the workflow needs from the foundation stack. */
 export interface PlatformFoundation {
   readonly vpc: ec2.IVpc;
+  /** Subnets of the tenant databases; the migration Lambda runs in them. */
+  readonly databaseSubnets: ec2.SubnetSelection;
   readonly platformKey: kms.IKey;
   readonly dbSubnetGroup: rds.ISubnetGroup;
   readonly databaseSecurityGroup: ec2.ISecurityGroup;
@@ -151,7 +159,7 @@ export class WorkflowStack extends Stack {
         vpc: {
           vpc: foundation.vpc,
           securityGroup: foundation.migrationSecurityGroup,
-          subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+          subnets: foundation.databaseSubnets,
         },
         environment: {
           // Node 20+ Lambda runtimes no longer trust the Amazon RDS CAs by default; the runtime ships them here.
@@ -193,15 +201,42 @@ export class WorkflowStack extends Stack {
     };
     this.functions = functions;
 
-    // Least privilege, step by step.
-    table.grant(functions[STEPS.claim], 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // Least privilege, step by step. Wildcards are name prefixes of tenant resources; destructive actions also
+    // require the platform's managed-by tag. Each acknowledgement names the exact scoped wildcard it accepts.
+    const registry = (f: HandlerFunction, access: 'read' | 'write', actions: string[], resource = table.tableArn) => {
+      f.addToRolePolicy(allow(actions, [resource]));
+      key.grant(
+        f,
+        'kms:Decrypt',
+        'kms:DescribeKey',
+        ...(access === 'write' ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+      );
+    };
+    const accept = (f: HandlerFunction, reason: string, ...findings: string[]) => {
+      for (const id of findings) Validations.of(f.role as iam.Role).acknowledge({ id, reason });
+    };
+    const backupRegion = props.backupReplicationRegion;
+    const tenantInstances = wildcardFinding('rds', `db:${INSTANCE_ID_PREFIX}*`);
+    const tenantAlarms = wildcardFinding('cloudwatch', `alarm:${ALARM_NAME_PREFIX}*`);
+    const appSecrets = wildcardFinding(
+      'secretsmanager',
+      `secret:${secretNamePattern.replaceAll('{tenantId}', '*')}-??????`,
+    );
+    const rdsSecrets = wildcardFinding('secretsmanager', 'secret:rds!db-*');
+    const replicatedBackups = wildcardFinding('rds', 'auto-backup:*', backupRegion);
+    const instancesReason =
+      'Tenant DB instances are created at run time; the identifier prefix tenant- scopes the grant to them.';
+
+    registry(functions[STEPS.claim], 'write', ['dynamodb:GetItem', 'dynamodb:PutItem']);
     for (const step of [STEPS.createInstance, STEPS.markActive, STEPS.recordFailure] as const) {
-      table.grant(functions[step], 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+      registry(functions[step], 'write', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     }
-    table.grant(functions[STEPS.waitForInstance], 'dynamodb:GetItem');
-    for (const step of [STEPS.markActive, STEPS.recordFailure] as const)
-      this.eventBus.grantPutEventsTo(functions[step]);
-    foundation.alertTopic.grantPublish(functions[STEPS.recordFailure]);
+    registry(functions[STEPS.waitForInstance], 'read', ['dynamodb:GetItem']);
+    for (const step of [STEPS.markActive, STEPS.recordFailure] as const) {
+      functions[step].addToRolePolicy(allow(['events:PutEvents'], [this.eventBus.eventBusArn]));
+    }
+    functions[STEPS.recordFailure].addToRolePolicy(allow(['sns:Publish'], [foundation.alertTopic.topicArn]));
+    key.grant(functions[STEPS.recordFailure], 'kms:GenerateDataKey', 'kms:Decrypt');
 
     const create = functions[STEPS.createInstance];
     create.addToRolePolicy(
@@ -215,10 +250,22 @@ export class WorkflowStack extends Stack {
       allow(['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], [arns.rdsManagedSecrets]),
     );
     key.grant(create, 'kms:CreateGrant', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt');
+    accept(
+      create,
+      `${instancesReason} CreateDBInstance also authorizes the subnet, parameter and option groups it names (platform-owned, read-only use), and RDS creates the master user secret (rds!db-<id>) with the caller's permission.`,
+      tenantInstances,
+      wildcardFinding('rds', 'subgrp:*'),
+      wildcardFinding('rds', 'pg:*'),
+      wildcardFinding('rds', 'og:*'),
+      rdsSecrets,
+    );
 
-    functions[STEPS.waitForInstance].addToRolePolicy(allow(['rds:DescribeDBInstances'], [arns.instances]));
+    const wait = functions[STEPS.waitForInstance];
+    wait.addToRolePolicy(allow(['rds:DescribeDBInstances'], [arns.instances]));
+    accept(wait, instancesReason, tenantInstances);
 
     const credentials = functions[STEPS.storeCredentials];
+    // GetRandomPassword touches no resource and accepts only "*".
     credentials.addToRolePolicy(allow(['secretsmanager:GetRandomPassword'], ['*']));
     credentials.addToRolePolicy(
       allow(
@@ -229,38 +276,50 @@ export class WorkflowStack extends Stack {
     );
     credentials.addToRolePolicy(allow(['secretsmanager:DescribeSecret'], [arns.appSecrets]));
     key.grant(credentials, 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt');
+    accept(
+      credentials,
+      'Secrets are created per tenant at run time under the configured name pattern; creation requires the managed-by tag.',
+      appSecrets,
+    );
 
     const migrations = functions[STEPS.runMigrations];
     migrations.addToRolePolicy(allow(['secretsmanager:GetSecretValue'], [arns.appSecrets, arns.rdsManagedSecrets]));
     key.grantDecrypt(migrations);
+    accept(
+      migrations,
+      'Reads only the tenant application secrets (name pattern) and the RDS-managed master secrets (rds!db-*) it migrates with; secret names are not known before the tenant exists.',
+      appSecrets,
+      rdsSecrets,
+    );
 
     const backups = functions[STEPS.configureBackups];
     backups.addToRolePolicy(allow(['rds:DescribeDBInstances'], [arns.instances]));
     backups.addToRolePolicy(allow(['rds:ModifyDBInstance'], [arns.instances], MANAGED_RESOURCE_CONDITION));
     backups.addToRolePolicy(
-      allow(
-        ['rds:StartDBInstanceAutomatedBackupsReplication'],
-        [arns.instances, arns.autoBackups(props.backupReplicationRegion)],
-      ),
+      allow(['rds:StartDBInstanceAutomatedBackupsReplication'], [arns.instances, arns.autoBackups(backupRegion)]),
     );
-    backups.addToRolePolicy(
-      allow(['rds:DescribeDBInstanceAutomatedBackups'], [arns.autoBackups(props.backupReplicationRegion)]),
-    );
+    backups.addToRolePolicy(allow(['rds:DescribeDBInstanceAutomatedBackups'], [arns.autoBackups(backupRegion)]));
     // Replicating encrypted backups needs grants on the source key and on the key in the backup Region.
     key.grant(backups, 'kms:CreateGrant', 'kms:DescribeKey');
-    backups.addToRolePolicy(
-      allow(
-        ['kms:CreateGrant', 'kms:DescribeKey'],
-        [
-          props.backupReplicationKmsKeyArn ??
-            `arn:${this.partition}:kms:${props.backupReplicationRegion}:${this.account}:key/*`,
-        ],
-      ),
+    const backupKeys =
+      props.backupReplicationKmsKeyArn ?? `arn:${this.partition}:kms:${backupRegion}:${this.account}:key/*`;
+    backups.addToRolePolicy(allow(['kms:CreateGrant', 'kms:DescribeKey'], [backupKeys]));
+    accept(
+      backups,
+      `${instancesReason} Replicated automated backups get their ids from RDS in the backup Region; without a configured key the AWS-managed aws/rds key there (id unknown before deployment) encrypts them.`,
+      tenantInstances,
+      replicatedBackups,
+      wildcardFinding('kms', 'key/*', backupRegion),
     );
 
     const alarms = functions[STEPS.configureAlarms];
     alarms.addToRolePolicy(allow(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], [arns.alarms]));
     alarms.addToRolePolicy(allow(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], [arns.alarms]));
+    accept(
+      alarms,
+      'Per-tenant alarms are created at run time; the alarm name prefix scopes the grant to them.',
+      tenantAlarms,
+    );
 
     const rollback = functions[STEPS.rollback];
     rollback.addToRolePolicy(allow(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], [arns.alarms]));
@@ -274,8 +333,16 @@ export class WorkflowStack extends Stack {
     rollback.addToRolePolicy(
       allow(
         ['rds:StopDBInstanceAutomatedBackupsReplication', 'rds:DescribeDBInstanceAutomatedBackups'],
-        [arns.instances, arns.autoBackups(props.backupReplicationRegion)],
+        [arns.instances, arns.autoBackups(backupRegion)],
       ),
+    );
+    accept(
+      rollback,
+      'Rollback finds resources by their deterministic tenant names (prefix-scoped wildcards); every delete or modify additionally requires the managed-by tag, and the handler deletes only what this execution tagged.',
+      tenantInstances,
+      tenantAlarms,
+      appSecrets,
+      replicatedBackups,
     );
 
     // Readiness hint: RDS's "DB instance created" event on the default bus shortens the wait to seconds.
@@ -283,9 +350,10 @@ export class WorkflowStack extends Stack {
       ...common,
       folder: 'readiness-signal',
       description: 'Records RDS "DB instance created" events as a readiness hint',
+      invocation: 'event',
       environment: { [ENV.registryTable]: table.tableName },
     });
-    table.grant(signal, 'dynamodb:UpdateItem');
+    registry(signal, 'write', ['dynamodb:UpdateItem']);
     new events.Rule(this, 'InstanceCreatedRule', {
       description: 'RDS reports a tenant DB instance created',
       eventPattern: RDS_CREATED_EVENT_PATTERN,
@@ -315,12 +383,25 @@ export class WorkflowStack extends Stack {
       logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(key),
     });
-    for (const f of Object.values(functions)) f.grantInvoke(this.stateMachine);
+    // Unqualified function ARNs only: the definition never invokes versions or aliases.
+    this.stateMachine.addToRolePolicy(
+      allow(
+        ['lambda:InvokeFunction'],
+        Object.values(functions).map((f) => f.functionArn),
+      ),
+    );
     Validations.of(this.stateMachine.role).acknowledge({
-      id: 'AwsSolutions-IAM5',
+      id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Wildcards are the `:*` version suffix of the step functions the state machine invokes (granted by grantInvoke) and the X-Ray/log delivery actions that accept no resource.',
+        'X-Ray tracing and CloudWatch Logs vended log delivery actions accept no resource ARN (Step Functions documents "*" for them).',
     });
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+      Validations.of(this.stateMachine).acknowledge({
+        id: `${pack}-IAMNoInlinePolicy`,
+        reason:
+          'The execution role and the EventBridge role are created for this one state machine; their inline policies cannot be attached anywhere else and hold only invoke, logging, tracing and KMS grants.',
+      });
+    }
 
     const billing = new BillingTrigger(this, 'Billing', {
       stateMachine: this.stateMachine,

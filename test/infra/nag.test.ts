@@ -3,8 +3,12 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { buildApp, cdkJsonContext } from '../../lib/app-builder';
 import { applyNagPacks, NAG_PACKS, type NagPackName } from '../../lib/nag';
 
-// The whole platform as `cdk synth` builds it, synthesized once: every stack buildApp adds is checked.
-const app = new App({ context: cdkJsonContext(), builtinCloudFormationValidation: false });
+// The whole platform as `cdk synth` builds it, synthesized once: every stack buildApp adds is checked. Bundling is
+// skipped (the rules read templates, not handler code).
+const app = new App({
+  context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+  builtinCloudFormationValidation: false,
+});
 buildApp(app);
 app.synth();
 
