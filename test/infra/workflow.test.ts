@@ -1,0 +1,201 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { INSTANCE_ID_PREFIX, MANAGED_BY, TAG_KEYS } from '../../lambdas/shared/naming';
+import { buildApp, cdkJsonContext } from '../../lib/app-builder';
+import { TASK_STEPS } from '../../lib/workflow/definition';
+
+// One synthesized app for the file; bundling is skipped (these assertions read templates, not handler code).
+const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+const { workflow } = buildApp(app);
+const template = Template.fromStack(workflow);
+
+/** Every IAM statement of the stack, from managed and inline policies. */
+function statements(): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const policies = {
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+    ...template.findResources('AWS::IAM::Policy'),
+  };
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('provisioning state machine', () => {
+  it('is a Standard workflow logging everything to an encrypted log group, traced and encrypted', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
+    });
+  });
+
+  it('holds the definition as one JSON string with an execution timeout and a function per task', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.parse(machine?.Properties.DefinitionString) as { TimeoutSeconds: number; States: object };
+    // Assess
+    expect(definition.TimeoutSeconds).toBe(300 * 60);
+    expect(Object.keys(definition.States)).toEqual(expect.arrayContaining([...TASK_STEPS]));
+    expect(Object.keys(machine?.Properties.DefinitionSubstitutions)).toHaveLength(TASK_STEPS.length);
+  });
+});
+
+describe('step functions', () => {
+  it('run Node.js 24 on arm64 with active tracing and JSON logs', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(TASK_STEPS.length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
+      });
+    }
+  });
+
+  it('log to KMS-encrypted groups with the configured retention', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+  });
+
+  it('run only the migration step inside the VPC, with a long timeout for the long poll', () => {
+    const inVpc = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([, fn]) => fn.Properties.VpcConfig !== undefined,
+    );
+    expect(inVpc.map(([id]) => id)).toEqual([expect.stringMatching(/^RunMigrationsFunction/)]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Waits until'),
+      Timeout: 900,
+    });
+  });
+
+  it('never carry a secret in their environment', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      expect(names.filter((n) => /PASSWORD|SECRET_VALUE/i.test(n))).toEqual([]);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it.each([
+    ['rds:DeleteDBInstance'],
+    ['rds:ModifyDBInstance'],
+    ['secretsmanager:DeleteSecret'],
+    ['cloudwatch:DeleteAlarms'],
+  ])('%s is limited by resource prefix and the managed-by tag', (action) => {
+    // Act
+    const granting = statements().filter((s) => [s.Action].flat().includes(action));
+    // Assess
+    expect(granting.length).toBeGreaterThan(0);
+    for (const statement of granting) {
+      expect(statement.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"/);
+    }
+  });
+
+  it('CreateDBInstance on tenant instances requires the managed-by tag in the request', () => {
+    const creating = statements().filter(
+      (s) =>
+        [s.Action].flat().includes('rds:CreateDBInstance') &&
+        JSON.stringify(s.Resource).includes(`db:${INSTANCE_ID_PREFIX}*`),
+    );
+    expect(creating).toHaveLength(1);
+    expect(creating[0]?.Condition).toEqual({ StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+  });
+
+  it('no statement allows every action', () => {
+    for (const statement of statements()) expect([statement.Action].flat()).not.toContain('*');
+  });
+
+  it('function roles use customer-managed policies, not AWSLambdaBasicExecutionRole', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+});
+
+describe('tenant registry', () => {
+  it('is encrypted with the platform key, point-in-time recoverable, protected and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() }),
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+      }),
+    });
+  });
+});
+
+describe('triggers', () => {
+  it('billing events start the workflow through the contract input transformer, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['saas.billing'] }),
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"requestId": <eventId>') }),
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+  });
+
+  it('both billing queues are KMS-encrypted and TLS-only', () => {
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+  });
+
+  it('RDS "DB instance created" events reach the readiness listener', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.rds'] }),
+    });
+  });
+});
+
+describe('observability', () => {
+  it.each([
+    'ExecutionsFailed',
+    'ExecutionsTimedOut',
+    'ExecutionThrottled',
+    'ExecutionsAborted',
+    'RollbackFailed',
+    'ApproximateNumberOfMessagesVisible',
+  ])('alarms on %s and notifies the alert topic', (metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metric,
+      AlarmActions: [Match.anyValue()],
+      Threshold: 1,
+    });
+  });
+
+  it('has one dashboard with executions, duration by tier, failures per step and tenants by status', () => {
+    // Act
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    // Assess
+    for (const title of [
+      'Executions by status',
+      'Provisioning duration by tier',
+      'Failures per step',
+      'Tenants by registry status',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const metric of ['ProvisioningDuration', 'ProvisioningFailed', 'TenantsByStatus'])
+      expect(body).toContain(metric);
+  });
+
+  it('outputs what tenantctl and operators need', () => {
+    for (const output of ['StateMachineArn', 'RegistryTableName', 'EventBusName', 'BillingEventBusName']) {
+      template.hasOutput(output, {});
+    }
+  });
+
+  it('invokes each task function without version wildcards', () => {
+    const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(JSON.stringify(invoke[0]?.Resource)).not.toContain(':*');
+  });
+});
