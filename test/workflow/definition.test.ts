@@ -85,7 +85,10 @@ describe('provisioning definition', () => {
       extraRetryableErrors: { [STEPS.runMigrations]: ['DatabaseUnreachableError'] },
     }) as { States: Record<string, State> };
     // Assess
-    expect(withExtra.States[STEPS.runMigrations]?.Retry?.[0]?.ErrorEquals).toContain('DatabaseUnreachableError');
-    expect(withExtra.States[STEPS.storeCredentials]?.Retry?.[0]?.ErrorEquals).not.toContain('DatabaseUnreachableError');
+    expect(withExtra.States[STEPS.runMigrations]?.Retry?.[1]).toMatchObject({
+      ErrorEquals: ['DatabaseUnreachableError'],
+      IntervalSeconds: 15,
+    });
+    expect(withExtra.States[STEPS.storeCredentials]?.Retry).toHaveLength(1);
   });
 });
