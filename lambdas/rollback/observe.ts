@@ -1,13 +1,19 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { type DBInstance, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
+import {
+  type DBInstance,
+  type DBInstanceAutomatedBackup,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  type DescribeDBInstanceAutomatedBackupsMessage,
+  DescribeDBInstancesCommand,
+  type RDSClient,
+} from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { existingAlarms } from '../configure-alarms/configure-alarms';
-import { replicationInBackupRegion } from '../configure-backups/configure-backups';
 import { ENV, optionalEnv } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { alarmNames, appSecretName, instanceIdentifier, isOwnedBy, type OwnerContext } from '../shared/naming';
-import type { ObservedInstance, ObservedResources, ObservedSecret } from './plan';
+import type { ObservedInstance, ObservedReplicatedBackups, ObservedResources, ObservedSecret } from './plan';
 
 /**
  * What exists under the tenant's deterministic names, looked up fresh on every pass (never trusted from the state:
@@ -47,13 +53,19 @@ async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance 
 }
 
 /**
- * Whether the instance's backups replicate. The source reports its replications; right after ConfigureBackups
- * started one, the report may lag, so when the state says a replication was started the backup Region is asked too.
+ * What a pass records in its result beyond the shared contract; the workflow hands the previous pass's result back
+ * as `$.rollback`.
  */
-async function isReplicating(clients: RollbackClients, instance: DBInstance, state: WorkflowState): Promise<boolean> {
-  if ((instance.DBInstanceAutomatedBackupsReplications ?? []).length > 0) return true;
-  if (!state.backups?.replicationArn || !clients.backup) return false;
-  return (await replicationInBackupRegion(clients.backup.client, instance)) !== undefined;
+export interface RollbackRecord {
+  /**
+   * DbiResourceId of the instance this execution created, once a pass has seen the instance with our tags. After
+   * the instance is gone it is the only proof that replicated backups in the backup Region are ours.
+   */
+  instanceResourceId?: string;
+}
+
+function recordedResourceId(state: WorkflowState): string | undefined {
+  return (state.rollback as RollbackRecord | undefined)?.instanceResourceId;
 }
 
 async function observeInstance(clients: RollbackClients, state: WorkflowState, owner: OwnerContext) {
@@ -61,18 +73,68 @@ async function observeInstance(clients: RollbackClients, state: WorkflowState, o
   const instance = await describeInstance(clients.rds, id);
   if (!instance) return undefined;
   const owned = isOwnedBy(instance.TagList, owner);
-  return {
+  const observed: ObservedInstance = {
     id,
     arn: instance.DBInstanceArn ?? state.instance?.instanceArn ?? id,
     status: instance.DBInstanceStatus ?? 'unknown',
     owned,
     deletionProtection: instance.DeletionProtection === true,
     // Another owner's replication is none of our business: do not even look.
-    replicating: owned && (await isReplicating(clients, instance, state)),
-  } satisfies ObservedInstance;
+    replicating: owned && (instance.DBInstanceAutomatedBackupsReplications ?? []).length > 0,
+  };
+  return { observed, resourceId: owned ? instance.DbiResourceId : undefined };
 }
 
-export async function observeResources(clients: RollbackClients, state: WorkflowState): Promise<ObservedResources> {
+async function describeBackups(
+  client: RDSClient,
+  query: DescribeDBInstanceAutomatedBackupsMessage,
+): Promise<DBInstanceAutomatedBackup[]> {
+  try {
+    const { DBInstanceAutomatedBackups } = await client.send(new DescribeDBInstanceAutomatedBackupsCommand(query));
+    return DBInstanceAutomatedBackups ?? [];
+  } catch (error) {
+    if (awsErrorName(error) === 'DBInstanceAutomatedBackupNotFoundFault') return [];
+    throw error;
+  }
+}
+
+/**
+ * The backup Region's automated backups of our instance, listed by its DbiResourceId: unlike the identifier, which
+ * the tenant's next instance (or an earlier one whose backups are kept on purpose) shares, it names this instance
+ * only. Without it (the instance vanished before any pass saw it), the replication ARN ConfigureBackups recorded
+ * names our backups instead, and they in turn give the DbiResourceId.
+ */
+async function observeReplicatedBackups(
+  clients: RollbackClients,
+  state: WorkflowState,
+  knownResourceId: string | undefined,
+): Promise<{ resourceId?: string; backups: ObservedReplicatedBackups[] }> {
+  const replicationArn = state.backups?.replicationArn;
+  if (!clients.backup || (!knownResourceId && !replicationArn)) return { resourceId: knownResourceId, backups: [] };
+  const listed = await describeBackups(
+    clients.backup.client,
+    knownResourceId ? { DbiResourceId: knownResourceId } : { DBInstanceAutomatedBackupsArn: replicationArn },
+  );
+  const resourceId =
+    knownResourceId ?? listed.find((b) => b.DBInstanceAutomatedBackupsArn === replicationArn)?.DbiResourceId;
+  const backups = listed
+    .filter((b): b is DBInstanceAutomatedBackup & { DBInstanceAutomatedBackupsArn: string } =>
+      Boolean(b.DBInstanceAutomatedBackupsArn),
+    )
+    .map((b) => ({
+      arn: b.DBInstanceAutomatedBackupsArn,
+      status: b.Status ?? 'unknown',
+      owned: resourceId !== undefined && b.DbiResourceId === resourceId,
+    }));
+  return { resourceId, backups };
+}
+
+/** A pass's view of the tenant's resources, and the instance's DbiResourceId for the pass to record. */
+export interface Observation extends RollbackRecord {
+  resources: ObservedResources;
+}
+
+export async function observeResources(clients: RollbackClients, state: WorkflowState): Promise<Observation> {
   const { tenantId, tier, executionArn } = state.request;
   const owner = { tenantId, tier, executionArn };
   const [alarms, secret, instance] = await Promise.all([
@@ -80,9 +142,18 @@ export async function observeResources(clients: RollbackClients, state: Workflow
     observeSecret(clients, appSecretName(tenantId, optionalEnv(ENV.secretNamePattern)), owner),
     observeInstance(clients, state, owner),
   ]);
+  const { resourceId, backups } = await observeReplicatedBackups(
+    clients,
+    state,
+    instance?.resourceId ?? recordedResourceId(state),
+  );
   return {
-    alarms: alarms.map((alarm) => ({ name: alarm.name, owned: isOwnedBy(alarm.tags, owner) })),
-    ...(secret ? { secret } : {}),
-    ...(instance ? { instance } : {}),
+    resources: {
+      alarms: alarms.map((alarm) => ({ name: alarm.name, owned: isOwnedBy(alarm.tags, owner) })),
+      ...(secret ? { secret } : {}),
+      ...(instance ? { instance: instance.observed } : {}),
+      ...(backups.length > 0 ? { replicatedBackups: backups } : {}),
+    },
+    ...(resourceId ? { instanceResourceId: resourceId } : {}),
   };
 }

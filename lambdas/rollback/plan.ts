@@ -2,15 +2,17 @@
  * The rollback planner: from what exists under the tenant's deterministic names, decide what this pass deletes.
  * Pure, so every combination of "exists / owned / busy" is unit-tested without AWS.
  *
- * Order is the reverse of creation: alarms, backup replication, application secret, then the instance. Only
- * resources whose tags prove this execution created them are touched; the rest are reported as skipped (a failed
- * duplicate onboarding must never delete a live tenant's database).
+ * Order is the reverse of creation: alarms, backup replication and the replicated backups, application secret, then
+ * the instance. Only resources whose tags prove this execution created them are touched; the rest are reported as
+ * skipped (a failed duplicate onboarding must never delete a live tenant's database). Replicated backups carry no
+ * tags: they are ours when their source's DbiResourceId is the one of the instance this execution created.
  */
 
 /** Resource labels used in `leftovers`, `deleted` and `skipped`, as `type:identifier`. */
 export const resourceLabel = {
   alarm: (name: string) => `alarm:${name}`,
   replication: (sourceArn: string) => `backup-replication:${sourceArn}`,
+  replicatedBackups: (arn: string) => `replicated-backups:${arn}`,
   secret: (arn: string) => `secret:${arn}`,
   instance: (id: string) => `db-instance:${id}`,
 } as const;
@@ -33,8 +35,21 @@ export interface ObservedInstance {
   status: string;
   owned: boolean;
   deletionProtection: boolean;
-  /** Automated backups of the instance are being replicated to the backup Region. */
+  /** The instance reports that its automated backups are being replicated to the backup Region. */
   replicating: boolean;
+}
+
+/** Automated backups replicated to the backup Region, as DescribeDBInstanceAutomatedBackups lists them there. */
+export interface ObservedReplicatedBackups {
+  /** `DBInstanceAutomatedBackupsArn`, in the backup Region. */
+  arn: string;
+  /**
+   * `pending` or `replicating` while the source replicates; `retained` once the replication is stopped or the source
+   * deleted (kept until their retention ends); `deleting` once asked to go.
+   */
+  status: string;
+  /** Their source's DbiResourceId is the one of the instance this execution created. */
+  owned: boolean;
 }
 
 /** What exists under the tenant's names right now. Absent keys: nothing there. */
@@ -42,11 +57,13 @@ export interface ObservedResources {
   alarms: readonly ObservedAlarm[];
   secret?: ObservedSecret;
   instance?: ObservedInstance;
+  replicatedBackups?: readonly ObservedReplicatedBackups[];
 }
 
 export type RollbackAction =
   | { kind: 'delete-alarms'; names: string[] }
   | { kind: 'stop-backup-replication'; sourceArn: string }
+  | { kind: 'delete-replicated-backups'; arn: string }
   | { kind: 'delete-secret'; arn: string; scheduledForDeletion: boolean }
   | { kind: 'delete-instance'; instanceId: string; disableDeletionProtection: boolean };
 
@@ -60,11 +77,17 @@ export interface RollbackPlan {
 }
 
 const NOT_OURS = 'its tags do not name this execution; it belongs to another onboarding or was made by hand';
+const NOT_OUR_SOURCE =
+  'their source is another DB instance (another DbiResourceId), such as an earlier instance under this tenant name';
+
+/** Statuses of replicated backups that no longer replicate: nothing left to stop. */
+const STOPPED = new Set(['retained', 'deleting']);
 
 /**
  * The actions of one rollback pass. An owned instance stays in `remaining` until DescribeDBInstances stops finding
  * it, which is never within the pass that asks RDS to delete it; while it is `deleting` there is nothing to do but
- * wait for the next pass.
+ * wait for the next pass. Replicated backups can only be deleted once `retained`: while they still replicate, this
+ * pass stops the replication (if the source is ours and not already going) and a later pass deletes them.
  *
  * @example
  * ```ts
@@ -74,7 +97,7 @@ const NOT_OURS = 'its tags do not name this execution; it belongs to another onb
  */
 export function planRollback(observed: ObservedResources): RollbackPlan {
   const plan: RollbackPlan = { actions: [], remaining: [], skipped: [] };
-  const { alarms, secret, instance } = observed;
+  const { alarms, secret, instance, replicatedBackups = [] } = observed;
 
   const ownedAlarms = alarms.filter((alarm) => alarm.owned).map((alarm) => alarm.name);
   if (ownedAlarms.length > 0) plan.actions.push({ kind: 'delete-alarms', names: ownedAlarms });
@@ -83,8 +106,17 @@ export function planRollback(observed: ObservedResources): RollbackPlan {
   }
 
   const removeInstance = instance?.owned === true && instance.status !== 'deleting';
-  if (removeInstance && instance.replicating) {
+  // Right after a replication starts the source may not report it yet; the backup Region's listing already does.
+  const replicating =
+    instance?.replicating === true || replicatedBackups.some((b) => b.owned && !STOPPED.has(b.status));
+  if (removeInstance && replicating) {
     plan.actions.push({ kind: 'stop-backup-replication', sourceArn: instance.arn });
+  }
+  for (const backups of replicatedBackups) {
+    const label = resourceLabel.replicatedBackups(backups.arn);
+    if (!backups.owned) plan.skipped.push({ label, reason: NOT_OUR_SOURCE });
+    else if (backups.status === 'retained') plan.actions.push({ kind: 'delete-replicated-backups', arn: backups.arn });
+    else plan.remaining.push(label);
   }
 
   if (secret?.owned) {

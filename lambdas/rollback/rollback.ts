@@ -1,7 +1,9 @@
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
+  DeleteDBInstanceAutomatedBackupCommand,
   DeleteDBInstanceCommand,
   ModifyDBInstanceCommand,
+  type RDSClient,
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
@@ -9,7 +11,7 @@ import { ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import { observeResources, type RollbackClients } from './observe';
+import { observeResources, type RollbackClients, type RollbackRecord } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';
 
 /**
@@ -22,8 +24,8 @@ import { planRollback, type RollbackAction, resourceLabel } from './plan';
 export const ROLLBACK_MAX_PASSES_ENV = ENV.rollbackMaxPasses;
 export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
 
-/** A pass result, plus what was left alone because it is not this execution's. */
-export interface RollbackPassResult extends RollbackResult {
+/** A pass result, plus what was left alone because it is not this execution's and what later passes need. */
+export interface RollbackPassResult extends RollbackResult, RollbackRecord {
   skipped: string[];
 }
 
@@ -48,20 +50,31 @@ const NOT_FOUND = new Set([
 ]);
 const INVALID_STATE = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceAutomatedBackupStateFault']);
 
+function backupRds(clients: RollbackClients): RDSClient {
+  if (!clients.backup) {
+    throw new ConfigurationError('backups replicate but BACKUP_REPLICATION_REGION is not set for the rollback');
+  }
+  return clients.backup.client;
+}
+
 async function perform(clients: RollbackClients, action: RollbackAction): Promise<Outcome> {
   switch (action.kind) {
     case 'delete-alarms':
       await clients.cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: action.names }));
       return 'deleted';
-    case 'stop-backup-replication': {
-      if (!clients.backup) {
-        throw new ConfigurationError('backups replicate but BACKUP_REPLICATION_REGION is not set for the rollback');
-      }
-      await clients.backup.client.send(
+    case 'stop-backup-replication':
+      await backupRds(clients).send(
         new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: action.sourceArn }),
       );
       return 'deleted';
-    }
+    case 'delete-replicated-backups':
+      // By ARN, as the RDS guide deletes replicated backups: it names exactly these, while a DbiResourceId is unique
+      // only within its own Region, and that is the source's Region, not this one.
+      await backupRds(clients).send(
+        new DeleteDBInstanceAutomatedBackupCommand({ DBInstanceAutomatedBackupsArn: action.arn }),
+      );
+      logger.info('replicated backups deletion requested', { replicatedBackupsArn: action.arn });
+      return 'deleted';
     case 'delete-secret':
       // No recovery window: a scheduled deletion would keep the name taken and block the tenant's next onboarding.
       await clients.secrets.send(new DeleteSecretCommand({ SecretId: action.arn, ForceDeleteWithoutRecovery: true }));
@@ -95,6 +108,8 @@ function labelsOf(action: RollbackAction): string[] {
       return action.names.map(resourceLabel.alarm);
     case 'stop-backup-replication':
       return [resourceLabel.replication(action.sourceArn)];
+    case 'delete-replicated-backups':
+      return [resourceLabel.replicatedBackups(action.arn)];
     case 'delete-secret':
       return [resourceLabel.secret(action.arn)];
     case 'delete-instance':
@@ -135,7 +150,8 @@ async function attempt(clients: RollbackClients, action: RollbackAction): Promis
 export async function rollbackPass(clients: RollbackClients, state: WorkflowState): Promise<RollbackPassResult> {
   const budget = maxPasses();
   const passes = (state.rollback?.passes ?? 0) + 1;
-  const plan = planRollback(await observeResources(clients, state));
+  const { resources, instanceResourceId } = await observeResources(clients, state);
+  const plan = planRollback(resources);
   for (const { label, reason } of plan.skipped) {
     logger.warn('not rolled back: not created by this execution', { resource: label, reason });
   }
@@ -162,6 +178,7 @@ export async function rollbackPass(clients: RollbackClients, state: WorkflowStat
     passes,
     exhausted,
     skipped: plan.skipped.map((s) => s.label),
+    ...(instanceResourceId ? { instanceResourceId } : {}),
   };
   logger.info('rollback pass finished', { ...result });
   return result;

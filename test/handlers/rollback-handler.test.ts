@@ -1,6 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteDBInstanceCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
   RDSClient,
@@ -12,6 +13,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ownershipTags } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
@@ -33,10 +35,22 @@ afterAll(() => {
   for (const mock of [rds, secrets, cloudwatch]) mock.restore();
 });
 
-it('stops backup replication through RDS in BACKUP_REPLICATION_REGION and deletes the instance in its own Region', async () => {
-  // Prepare
+function loadHandler(): typeof import('../../lambdas/rollback/handler').handler {
   process.env.BACKUP_REPLICATION_REGION = BACKUP_REGION;
-  const { handler }: typeof import('../../lambdas/rollback/handler') = require('../../lambdas/rollback/handler');
+  return require('../../lambdas/rollback/handler').handler;
+}
+
+const state: WorkflowState = {
+  request: { ...owner, tierDefinition: DEFAULT_TIERS.enterprise as TierDefinition } as ValidatedRequest,
+};
+
+beforeEach(() => {
+  for (const mock of [rds, secrets, cloudwatch]) mock.reset();
+});
+
+it('handles replicated backups through RDS in BACKUP_REPLICATION_REGION and the instance in its own Region', async () => {
+  // Prepare
+  const handler = loadHandler();
   const calls: string[] = [];
   const record = (name: string, output: object) => async (_input: unknown, getClient: () => RDSClient) => {
     calls.push(`${name}@${await getClient().config.region()}`);
@@ -51,6 +65,7 @@ it('stops backup replication through RDS in BACKUP_REPLICATION_REGION and delete
         {
           DBInstanceIdentifier: 'tenant-acme',
           DBInstanceArn: INSTANCE_ARN,
+          DbiResourceId: 'db-ABC',
           DBInstanceStatus: 'available',
           DeletionProtection: true,
           TagList: ownershipTags(owner),
@@ -58,15 +73,14 @@ it('stops backup replication through RDS in BACKUP_REPLICATION_REGION and delete
         },
       ],
     })
+    .on(DescribeDBInstanceAutomatedBackupsCommand)
+    .callsFake(record('DescribeDBInstanceAutomatedBackups', { DBInstanceAutomatedBackups: [] }))
     .on(StopDBInstanceAutomatedBackupsReplicationCommand)
     .callsFake(record('StopDBInstanceAutomatedBackupsReplication', {}))
     .on(ModifyDBInstanceCommand)
     .callsFake(record('ModifyDBInstance', {}))
     .on(DeleteDBInstanceCommand)
     .callsFake(record('DeleteDBInstance', {}));
-  const state: WorkflowState = {
-    request: { ...owner, tierDefinition: DEFAULT_TIERS.enterprise as TierDefinition } as ValidatedRequest,
-  };
 
   // Act
   const result = await handler(state);
@@ -74,8 +88,30 @@ it('stops backup replication through RDS in BACKUP_REPLICATION_REGION and delete
   // Assess
   expect(result).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
   expect(calls).toEqual([
+    `DescribeDBInstanceAutomatedBackups@${BACKUP_REGION}`,
     `StopDBInstanceAutomatedBackupsReplication@${BACKUP_REGION}`,
     'ModifyDBInstance@us-east-1',
     'DeleteDBInstance@us-east-1',
   ]);
+});
+
+it('turns a throttled look at the backup Region into RetryableError', async () => {
+  // Prepare
+  const handler = loadHandler();
+  cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+  secrets.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
+  rds
+    .on(DescribeDBInstancesCommand)
+    .resolves({
+      DBInstances: [{ DBInstanceArn: INSTANCE_ARN, DbiResourceId: 'db-ABC', TagList: ownershipTags(owner) }],
+    })
+    .on(DescribeDBInstanceAutomatedBackupsCommand)
+    .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+
+  // Act
+  const outcome = handler(state);
+
+  // Assess
+  await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
+  expect(rds).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
 });

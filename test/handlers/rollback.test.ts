@@ -6,11 +6,14 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import {
   type DBInstance,
+  type DBInstanceAutomatedBackup,
   DBInstanceAutomatedBackupNotFoundFault,
   DBInstanceNotFoundFault,
+  DeleteDBInstanceAutomatedBackupCommand,
   DeleteDBInstanceCommand,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
+  InvalidDBInstanceAutomatedBackupStateFault,
   InvalidDBInstanceStateFault,
   ModifyDBInstanceCommand,
   RDSClient,
@@ -26,7 +29,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { type ObservedInstance, type ObservedResources, planRollback } from '../../lambdas/rollback/plan';
-import { DEFAULT_ROLLBACK_MAX_PASSES, rollbackPass } from '../../lambdas/rollback/rollback';
+import { DEFAULT_ROLLBACK_MAX_PASSES, type RollbackPassResult, rollbackPass } from '../../lambdas/rollback/rollback';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
 import { metrics } from '../../lambdas/shared/runtime';
@@ -37,6 +40,8 @@ const INSTANCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:tenant-acme`;
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:saas/tenant/acme/app-AbCdEf`;
 const BACKUP_REGION = 'us-west-2';
 const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-EXAMPLE`;
+const OTHER_REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-OLDER`;
+const REPLICATED = `replicated-backups:${REPLICATION_ARN}`;
 const TIERS = Object.keys(DEFAULT_TIERS);
 
 function tierOf(name: string): TierDefinition {
@@ -143,6 +148,60 @@ describe('planRollback', () => {
       { alarms: [], secret: { arn: SECRET_ARN, owned: true, scheduledForDeletion: true } },
       { actions: [{ kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: true }], remaining: [], skipped: [] },
     ],
+    [
+      'our replicated backups are retained after the instance is gone',
+      { alarms: [], replicatedBackups: [{ arn: REPLICATION_ARN, status: 'retained', owned: true }] },
+      { actions: [{ kind: 'delete-replicated-backups', arn: REPLICATION_ARN }], remaining: [], skipped: [] },
+    ],
+    [
+      'our backups still replicate though the source does not report it yet (stop now, delete in a later pass)',
+      {
+        alarms: [],
+        instance: instance(),
+        replicatedBackups: [{ arn: REPLICATION_ARN, status: 'pending', owned: true }],
+      },
+      {
+        actions: [
+          { kind: 'stop-backup-replication', sourceArn: INSTANCE_ARN },
+          { kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: false },
+        ],
+        remaining: [REPLICATED, 'db-instance:tenant-acme'],
+        skipped: [],
+      },
+    ],
+    [
+      'our backups still replicate while the instance is deleting (RDS retains them once it is gone)',
+      {
+        alarms: [],
+        instance: instance({ status: 'deleting', replicating: true }),
+        replicatedBackups: [{ arn: REPLICATION_ARN, status: 'replicating', owned: true }],
+      },
+      { actions: [], remaining: [REPLICATED, 'db-instance:tenant-acme'], skipped: [] },
+    ],
+    [
+      'our replicated backups are being deleted',
+      { alarms: [], replicatedBackups: [{ arn: REPLICATION_ARN, status: 'deleting', owned: true }] },
+      { actions: [], remaining: [REPLICATED], skipped: [] },
+    ],
+    [
+      "another instance's retained and replicating backups are listed",
+      {
+        alarms: [],
+        instance: instance(),
+        replicatedBackups: [
+          { arn: OTHER_REPLICATION_ARN, status: 'retained', owned: false },
+          { arn: REPLICATION_ARN, status: 'replicating', owned: false },
+        ],
+      },
+      {
+        actions: [{ kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: false }],
+        remaining: ['db-instance:tenant-acme'],
+        skipped: [
+          { label: `replicated-backups:${OTHER_REPLICATION_ARN}`, reason: expect.stringContaining('DbiResourceId') },
+          { label: REPLICATED, reason: expect.stringContaining('DbiResourceId') },
+        ],
+      },
+    ],
   ])('when %s', (_case, observed, expected) => {
     // Act
     const plan = planRollback(observed);
@@ -165,6 +224,21 @@ const rdsMock = mockClient(rds);
 const backupMock = mockClient(backupRds);
 const secretsMock = mockClient(secrets);
 const cloudwatchMock = mockClient(cloudwatch);
+
+function replicated(status: string, overrides: Partial<DBInstanceAutomatedBackup> = {}): DBInstanceAutomatedBackup {
+  return {
+    DBInstanceAutomatedBackupsArn: REPLICATION_ARN,
+    DbiResourceId: 'db-ABC',
+    DBInstanceArn: INSTANCE_ARN,
+    DBInstanceIdentifier: 'tenant-acme',
+    Region: 'us-east-1',
+    Status: status,
+    ...overrides,
+  };
+}
+
+const backupsNotFound = () =>
+  new DBInstanceAutomatedBackupNotFoundFault({ message: 'No automated backup found', $metadata: {} });
 
 function dbInstance(tier: string, overrides: Partial<DBInstance> = {}, owner = ownerFor(tier)): DBInstance {
   return {
@@ -198,6 +272,11 @@ function givenEverything(tier: string, owner = ownerFor(tier)): void {
     .on(DescribeSecretCommand)
     .resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app', Tags: ownershipTags(owner) });
   rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [dbInstance(tier, {}, owner)] });
+  if (tierOf(tier).backup.crossRegionReplication) {
+    backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+      DBInstanceAutomatedBackups: [replicated('replicating')],
+    });
+  }
 }
 
 beforeEach(() => {
@@ -205,6 +284,7 @@ beforeEach(() => {
   cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
   secretsMock.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
   rdsMock.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+  backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).rejects(backupsNotFound());
   delete process.env.ROLLBACK_MAX_PASSES;
   delete process.env.SECRET_NAME_PATTERN;
 });
@@ -221,7 +301,7 @@ describe('rollbackPass', () => {
     // Assess
     expect(result).toEqual({
       complete: false,
-      leftovers: ['db-instance:tenant-acme'],
+      leftovers: [...(replicates ? [REPLICATED] : []), 'db-instance:tenant-acme'],
       deleted: [
         ...alarmNames('acme').map((n) => `alarm:${n}`),
         ...(replicates ? [`backup-replication:${INSTANCE_ARN}`] : []),
@@ -230,6 +310,7 @@ describe('rollbackPass', () => {
       passes: 1,
       exhausted: false,
       skipped: [],
+      instanceResourceId: 'db-ABC',
     });
     expect(cloudwatchMock).toHaveReceivedCommandWith(DeleteAlarmsCommand, { AlarmNames: alarmNames('acme') });
     expect(secretsMock).toHaveReceivedCommandWith(DeleteSecretCommand, {
@@ -250,6 +331,11 @@ describe('rollbackPass', () => {
       });
     }
     expect(backupMock).toHaveReceivedCommandTimes(StopDBInstanceAutomatedBackupsReplicationCommand, replicates ? 1 : 0);
+    expect(backupMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+      DbiResourceId: 'db-ABC',
+    });
+    // Still replicating when listed: deleting them is for a later pass.
+    expect(backupMock).not.toHaveReceivedCommand(DeleteDBInstanceAutomatedBackupCommand);
     expect(rdsMock).not.toHaveReceivedCommand(StopDBInstanceAutomatedBackupsReplicationCommand);
   });
 
@@ -266,8 +352,20 @@ describe('rollbackPass', () => {
 
     // Assess
     expect(waiting).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
-    expect(done).toEqual({ complete: true, leftovers: [], deleted: [], passes: 2, exhausted: false, skipped: [] });
+    expect(done).toEqual({
+      complete: true,
+      leftovers: [],
+      deleted: [],
+      passes: 2,
+      exhausted: false,
+      skipped: [],
+      instanceResourceId: 'db-ABC',
+    });
     expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+    // Once the instance is gone, the recorded DbiResourceId still finds its backups.
+    expect(backupMock).toHaveReceivedNthCommandWith(2, DescribeDBInstanceAutomatedBackupsCommand, {
+      DbiResourceId: 'db-ABC',
+    });
   });
 
   it("leaves a live tenant's instance, secret and alarms alone and does not count them as leftovers", async () => {
@@ -374,29 +472,26 @@ describe('rollbackPass', () => {
     expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
   });
 
-  it('stops a replication the state reports even before the source lists it', async () => {
+  it('stops a replication the backup Region lists even before the source reports it', async () => {
     // Prepare
     rdsMock.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [dbInstance('enterprise', { DBInstanceAutomatedBackupsReplications: [] })],
     });
     backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
-      DBInstanceAutomatedBackups: [{ Status: 'pending', DBInstanceAutomatedBackupsArn: REPLICATION_ARN }],
-    });
-    const state = stateFor('enterprise', {
-      backups: { retentionDays: 35, replicationArn: REPLICATION_ARN, replicationRegion: BACKUP_REGION },
+      DBInstanceAutomatedBackups: [replicated('pending')],
     });
 
     // Act
-    const result = await rollbackPass(clients, state);
+    const result = await rollbackPass(clients, stateFor('enterprise'));
 
     // Assess
-    expect(backupMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
-      DbiResourceId: 'db-ABC',
-    });
     expect(backupMock).toHaveReceivedCommandWith(StopDBInstanceAutomatedBackupsReplicationCommand, {
       SourceDBInstanceArn: INSTANCE_ARN,
     });
-    expect(result.deleted).toEqual([`backup-replication:${INSTANCE_ARN}`]);
+    expect(result).toMatchObject({
+      deleted: [`backup-replication:${INSTANCE_ARN}`],
+      leftovers: [REPLICATED, 'db-instance:tenant-acme'],
+    });
   });
 
   it('does not stop a replication the state reports when the backup Region has none left', async () => {
@@ -404,9 +499,6 @@ describe('rollbackPass', () => {
     rdsMock.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [dbInstance('enterprise', { DBInstanceAutomatedBackupsReplications: [] })],
     });
-    backupMock
-      .on(DescribeDBInstanceAutomatedBackupsCommand)
-      .rejects(new DBInstanceAutomatedBackupNotFoundFault({ message: 'No automated backup found', $metadata: {} }));
     const state = stateFor('enterprise', {
       backups: { retentionDays: 35, replicationArn: REPLICATION_ARN, replicationRegion: BACKUP_REGION },
     });
@@ -428,6 +520,169 @@ describe('rollbackPass', () => {
 
     // Assess
     expect(secretsMock).toHaveReceivedCommandWith(DescribeSecretCommand, { SecretId: 'prod/acme/db-app' });
+  });
+});
+
+describe('rollbackPass: replicated backups in the backup Region', () => {
+  /** A pass after an earlier one saw our instance (and recorded its DbiResourceId) and the instance is gone. */
+  const laterPass = () => {
+    const previous: RollbackPassResult = {
+      complete: false,
+      leftovers: ['db-instance:tenant-acme'],
+      deleted: [],
+      passes: 3,
+      exhausted: false,
+      skipped: [],
+      instanceResourceId: 'db-ABC',
+    };
+    return stateFor('enterprise', { rollback: previous });
+  };
+
+  it.each<[string, DBInstanceAutomatedBackup[], { deletes: boolean; leftovers: string[]; skipped: string[] }]>([
+    ['retained: deleted', [replicated('retained')], { deletes: true, leftovers: [], skipped: [] }],
+    ['being deleted: waited for', [replicated('deleting')], { deletes: false, leftovers: [REPLICATED], skipped: [] }],
+    [
+      'still replicating after the source is gone: waited for until RDS retains them',
+      [replicated('replicating')],
+      { deletes: false, leftovers: [REPLICATED], skipped: [] },
+    ],
+    [
+      "another instance's (an earlier tenant-acme): untouched",
+      [replicated('retained', { DbiResourceId: 'db-OLDER', DBInstanceAutomatedBackupsArn: OTHER_REPLICATION_ARN })],
+      { deletes: false, leftovers: [], skipped: [`replicated-backups:${OTHER_REPLICATION_ARN}`] },
+    ],
+  ])('backups %s', async (_case, listed, expected) => {
+    // Prepare
+    backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: listed });
+
+    // Act
+    const result = await rollbackPass(clients, laterPass());
+
+    // Assess
+    expect(backupMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+      DbiResourceId: 'db-ABC',
+    });
+    expect(backupMock).toHaveReceivedCommandTimes(DeleteDBInstanceAutomatedBackupCommand, expected.deletes ? 1 : 0);
+    if (expected.deletes) {
+      expect(backupMock).toHaveReceivedCommandWith(DeleteDBInstanceAutomatedBackupCommand, {
+        DBInstanceAutomatedBackupsArn: REPLICATION_ARN,
+      });
+    }
+    expect(backupMock).not.toHaveReceivedCommand(StopDBInstanceAutomatedBackupsReplicationCommand);
+    expect(result).toMatchObject({
+      complete: expected.leftovers.length === 0,
+      leftovers: expected.leftovers,
+      deleted: expected.deletes ? [REPLICATED] : [],
+      skipped: expected.skipped,
+      instanceResourceId: 'db-ABC',
+    });
+  });
+
+  it('stops a replication that is still active, then deletes the retained backups in a later pass', async () => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce({ DBInstances: [dbInstance('enterprise')] })
+      .resolvesOnce({ DBInstances: [dbInstance('enterprise', { DBInstanceStatus: 'deleting' })] })
+      .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+    backupMock
+      .on(DescribeDBInstanceAutomatedBackupsCommand)
+      .resolvesOnce({ DBInstanceAutomatedBackups: [replicated('replicating')] })
+      .resolvesOnce({ DBInstanceAutomatedBackups: [replicated('retained')] })
+      .rejects(backupsNotFound());
+
+    // Act
+    const first = await rollbackPass(clients, stateFor('enterprise'));
+    const deletesAfterFirst = backupMock.commandCalls(DeleteDBInstanceAutomatedBackupCommand).length;
+    const second = await rollbackPass(clients, stateFor('enterprise', { rollback: first }));
+    const third = await rollbackPass(clients, stateFor('enterprise', { rollback: second }));
+
+    // Assess
+    expect(first).toMatchObject({
+      deleted: [`backup-replication:${INSTANCE_ARN}`],
+      leftovers: [REPLICATED, 'db-instance:tenant-acme'],
+    });
+    expect(deletesAfterFirst).toBe(0);
+    expect(second).toMatchObject({ deleted: [REPLICATED], leftovers: ['db-instance:tenant-acme'] });
+    expect(third).toMatchObject({ complete: true, leftovers: [], deleted: [] });
+    expect(backupMock).toHaveReceivedCommandTimes(StopDBInstanceAutomatedBackupsReplicationCommand, 1);
+    expect(backupMock).toHaveReceivedCommandTimes(DeleteDBInstanceAutomatedBackupCommand, 1);
+    expect(backupMock.commandCalls(DescribeDBInstanceAutomatedBackupsCommand).map((c) => c.args[0].input)).toEqual([
+      { DbiResourceId: 'db-ABC' },
+      { DbiResourceId: 'db-ABC' },
+      { DbiResourceId: 'db-ABC' },
+    ]);
+  });
+
+  it('finds the backups by the replication ARN ConfigureBackups recorded when no pass saw the instance', async () => {
+    // Prepare
+    backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+      DBInstanceAutomatedBackups: [replicated('retained')],
+    });
+    const state = stateFor('enterprise', {
+      backups: { retentionDays: 35, replicationArn: REPLICATION_ARN, replicationRegion: BACKUP_REGION },
+    });
+
+    // Act
+    const result = await rollbackPass(clients, state);
+
+    // Assess
+    expect(backupMock).toHaveReceivedCommandWith(DescribeDBInstanceAutomatedBackupsCommand, {
+      DBInstanceAutomatedBackupsArn: REPLICATION_ARN,
+    });
+    expect(backupMock).toHaveReceivedCommandWith(DeleteDBInstanceAutomatedBackupCommand, {
+      DBInstanceAutomatedBackupsArn: REPLICATION_ARN,
+    });
+    expect(result).toMatchObject({ complete: true, deleted: [REPLICATED], instanceResourceId: 'db-ABC' });
+  });
+
+  it('asks the backup Region nothing when no pass saw our instance and no replication was recorded', async () => {
+    // Act
+    const result = await rollbackPass(clients, stateFor('enterprise'));
+
+    // Assess
+    expect(backupMock).not.toHaveReceivedAnyCommand();
+    expect(result).toEqual({ complete: true, leftovers: [], deleted: [], passes: 1, exhausted: false, skipped: [] });
+  });
+
+  it.each([
+    ['already gone', new DBInstanceAutomatedBackupNotFoundFault({ message: 'not found', $metadata: {} }), []],
+    [
+      'no longer retained',
+      new InvalidDBInstanceAutomatedBackupStateFault({ message: 'invalid state', $metadata: {} }),
+      [REPLICATED],
+    ],
+  ])('counts retained backups whose deletion answers %s accordingly', async (_case, error, leftovers) => {
+    // Prepare
+    backupMock
+      .on(DescribeDBInstanceAutomatedBackupsCommand)
+      .resolves({ DBInstanceAutomatedBackups: [replicated('retained')] })
+      .on(DeleteDBInstanceAutomatedBackupCommand)
+      .rejects(error);
+
+    // Act
+    const result = await rollbackPass(clients, laterPass());
+
+    // Assess
+    expect(result).toMatchObject({ complete: leftovers.length === 0, leftovers, deleted: [] });
+  });
+
+  it('aborts the pass on throttled deletion so the workflow retries it whole', async () => {
+    // Prepare
+    backupMock
+      .on(DescribeDBInstanceAutomatedBackupsCommand)
+      .resolves({ DBInstanceAutomatedBackups: [replicated('retained')] })
+      .on(DeleteDBInstanceAutomatedBackupCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
+
+    // Act
+    const outcome = rollbackPass(clients, laterPass());
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      name: 'RetryableError',
+      message: expect.stringContaining('delete-replicated-backups'),
+    });
   });
 });
 
