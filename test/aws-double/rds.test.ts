@@ -566,6 +566,51 @@ describe('RDS double', () => {
       expect((await describe1()).DBInstanceAutomatedBackupsReplications).toEqual([]);
     });
 
+    it.each<[string, (arn: string) => Promise<unknown>, string]>([
+      ['still replicate', async () => undefined, 'InvalidDBInstanceAutomatedBackupStateFault'],
+      [
+        'are already deleted',
+        async (arn) => {
+          await backupRds.send(new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: ARN }));
+          await backupRds.send(new DeleteDBInstanceAutomatedBackupCommand({ DBInstanceAutomatedBackupsArn: arn }));
+        },
+        'DBInstanceAutomatedBackupNotFoundFault',
+      ],
+    ])('refuses to delete replicated backups that %s', async (_case, before, errorName) => {
+      // Prepare
+      const { DBInstanceAutomatedBackup: backup } = await start();
+      const arn = backup?.DBInstanceAutomatedBackupsArn as string;
+      await before(arn);
+
+      // Act
+      const call = backupRds.send(new DeleteDBInstanceAutomatedBackupCommand({ DBInstanceAutomatedBackupsArn: arn }));
+
+      // Assess
+      await expect(call).rejects.toMatchObject({ name: errorName });
+    });
+
+    it('lists by DbiResourceId in the destination Region only the backups of that source, not of an earlier namesake', async () => {
+      // Prepare
+      await start();
+      await deleteInstance();
+      aws().clock.advance(5 * MINUTE);
+      await create();
+      aws().clock.advance(12 * MINUTE);
+      const { DBInstanceAutomatedBackup: current } = await start();
+      const { DbiResourceId } = await describe1();
+
+      // Act
+      const { DBInstanceAutomatedBackups } = await backupRds.send(
+        new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId }),
+      );
+
+      // Assess
+      expect(aws().inventory().replications).toHaveLength(2);
+      expect(DBInstanceAutomatedBackups?.map((b) => [b.DBInstanceAutomatedBackupsArn, b.DbiResourceId])).toEqual([
+        [current?.DBInstanceAutomatedBackupsArn, DbiResourceId],
+      ]);
+    });
+
     it('retains the replicated backups when the source instance is deleted while replicating', async () => {
       // Prepare
       await start();
