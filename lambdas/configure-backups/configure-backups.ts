@@ -64,7 +64,7 @@ async function applyRetentionAndWindow(rds: RDSClient, instance: DBInstance, sta
  * The ARN of the replication of `instance` the backup Region is running, if any. The replicated backups carry the
  * source's resource id, which (unlike its identifier) is never reused by a later instance of the same name.
  */
-export async function replicationInBackupRegion(client: RDSClient, instance: DBInstance): Promise<string | undefined> {
+async function replicationInBackupRegion(client: RDSClient, instance: DBInstance): Promise<string | undefined> {
   try {
     const { DBInstanceAutomatedBackups } = await client.send(
       new DescribeDBInstanceAutomatedBackupsCommand({ DbiResourceId: instance.DbiResourceId }),

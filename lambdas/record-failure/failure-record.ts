@@ -81,6 +81,11 @@ export function cleanupCommands(leftover: string, backupRegion: string): string[
       return [
         `aws rds stop-db-instance-automated-backups-replication --region ${backupRegion} --source-db-instance-arn ${id}`,
       ];
+    case 'replicated-backups':
+      // The ARN names the backup Region: arn:<partition>:rds:<region>:<account>:auto-backup:<id>.
+      return [
+        `aws rds delete-db-instance-automated-backup --region ${id.split(':')[3]} --db-instance-automated-backups-arn ${id}`,
+      ];
     default:
       return [`(no command known for ${leftover}: remove it by hand)`];
   }

@@ -52,20 +52,8 @@ async function describeInstance(rds: RDSClient, id: string): Promise<DBInstance 
   }
 }
 
-/**
- * What a pass records in its result beyond the shared contract; the workflow hands the previous pass's result back
- * as `$.rollback`.
- */
-export interface RollbackRecord {
-  /**
-   * DbiResourceId of the instance this execution created, once a pass has seen the instance with our tags. After
-   * the instance is gone it is the only proof that replicated backups in the backup Region are ours.
-   */
-  instanceResourceId?: string;
-}
-
 function recordedResourceId(state: WorkflowState): string | undefined {
-  return (state.rollback as RollbackRecord | undefined)?.instanceResourceId;
+  return state.rollback?.instanceResourceId;
 }
 
 async function observeInstance(clients: RollbackClients, state: WorkflowState, owner: OwnerContext) {
@@ -130,8 +118,9 @@ async function observeReplicatedBackups(
 }
 
 /** A pass's view of the tenant's resources, and the instance's DbiResourceId for the pass to record. */
-export interface Observation extends RollbackRecord {
+export interface Observation {
   resources: ObservedResources;
+  instanceResourceId?: string;
 }
 
 export async function observeResources(clients: RollbackClients, state: WorkflowState): Promise<Observation> {

@@ -11,7 +11,7 @@ import { ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import { observeResources, type RollbackClients, type RollbackRecord } from './observe';
+import { observeResources, type RollbackClients } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';
 
 /**
@@ -24,8 +24,8 @@ import { planRollback, type RollbackAction, resourceLabel } from './plan';
 export const ROLLBACK_MAX_PASSES_ENV = ENV.rollbackMaxPasses;
 export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
 
-/** A pass result, plus what was left alone because it is not this execution's and what later passes need. */
-export interface RollbackPassResult extends RollbackResult, RollbackRecord {
+/** A pass result, with what was left alone because it is not this execution's. */
+export interface RollbackPassResult extends RollbackResult {
   skipped: string[];
 }
 

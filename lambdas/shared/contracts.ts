@@ -109,6 +109,11 @@ export interface RollbackResult {
   passes: number;
   /** True when the pass budget is spent and leftovers remain: the tenant ends ROLLBACK_FAILED. */
   exhausted: boolean;
+  /**
+   * DbiResourceId of the instance this execution created, once a pass has seen it with our tags. After the instance
+   * is gone it is the only proof that replicated backups in the backup Region are ours (they carry no tags).
+   */
+  instanceResourceId?: string;
 }
 
 /** The RecordFailure step's result; the workflow's Fail state reports it as the execution's error and cause. */

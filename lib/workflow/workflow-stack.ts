@@ -336,6 +336,9 @@ export class WorkflowStack extends Stack {
         [arns.instances, arns.autoBackups(backupRegion)],
       ),
     );
+    // Replicated backups carry no tags, so no tag condition can apply: the handler deletes only backups whose source
+    // DbiResourceId is the instance this execution created.
+    rollback.addToRolePolicy(allow(['rds:DeleteDBInstanceAutomatedBackup'], [arns.autoBackups(backupRegion)]));
     accept(
       rollback,
       'Rollback finds resources by their deterministic tenant names (prefix-scoped wildcards); every delete or modify additionally requires the managed-by tag, and the handler deletes only what this execution tagged.',

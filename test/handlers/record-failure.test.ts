@@ -190,6 +190,12 @@ describe('cleanupCommands', () => {
         `aws rds stop-db-instance-automated-backups-replication --region us-west-2 --source-db-instance-arn ${INSTANCE_ARN}`,
       ],
     ],
+    [
+      'replicated-backups:arn:aws:rds:us-west-2:123456789012:auto-backup:ab-example',
+      [
+        'aws rds delete-db-instance-automated-backup --region us-west-2 --db-instance-automated-backups-arn arn:aws:rds:us-west-2:123456789012:auto-backup:ab-example',
+      ],
+    ],
     ['queue:x', ['(no command known for queue:x: remove it by hand)']],
   ])('removes %s', (leftover, expected) => {
     // Act
