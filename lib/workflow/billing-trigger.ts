@@ -15,8 +15,9 @@ import {
 
 /** The billing contract's input transformer, exactly as `billing-pattern.ts` defines it. */
 class BillingInput extends events.RuleTargetInput {
-  public constructor() {
-    super();
+  /** RuleTargetInput's constructor is protected; subclasses construct through a factory. */
+  public static create(): BillingInput {
+    return new BillingInput();
   }
 
   public bind(): events.RuleTargetInputProperties {
@@ -81,7 +82,7 @@ export class BillingTrigger extends Construct {
       eventPattern: billingEventPattern([...props.tierNames]),
       targets: [
         new targets.SfnStateMachine(props.stateMachine, {
-          input: new BillingInput(),
+          input: BillingInput.create(),
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
