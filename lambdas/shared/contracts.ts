@@ -160,6 +160,16 @@ export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED';
 
+// Keyed by every status, so a status added to the type but not listed here fails to compile.
+const STATUS_KEYS: Record<TenantStatus, true> = {
+  PROVISIONING: true,
+  ACTIVE: true,
+  FAILED: true,
+  ROLLBACK_FAILED: true,
+};
+/** Every registry status. */
+export const TENANT_STATUSES = Object.keys(STATUS_KEYS) as TenantStatus[];
+
 /** The registry's index by status (partition `status`, sort `updatedAt`), used by `tenantctl list` and the stats. */
 export const REGISTRY_STATUS_INDEX = 'byStatus';
 

@@ -1,7 +1,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { nowIso } from './clock';
-import type { ClaimResult, TenantRecord, TenantStatus, ValidatedRequest } from './contracts';
+import {
+  type ClaimResult,
+  REGISTRY_STATUS_INDEX,
+  type TenantRecord,
+  type TenantStatus,
+  type ValidatedRequest,
+} from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
 
 /**
@@ -163,4 +176,38 @@ export async function recordReadySignal(
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** The index query for one status, most recently updated first (`status` is a DynamoDB reserved word). */
+function statusQuery(table: string, status: TenantStatus): QueryCommandInput {
+  return {
+    TableName: table,
+    IndexName: REGISTRY_STATUS_INDEX,
+    KeyConditionExpression: '#status = :status',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':status': status },
+    ScanIndexForward: false,
+  };
+}
+
+/** Every record in `status`, most recently updated first (paginated through the status index). */
+export async function tenantsInStatus(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  status: TenantStatus,
+): Promise<TenantRecord[]> {
+  const records: TenantRecord[] = [];
+  for await (const page of paginateQuery({ client: doc }, statusQuery(table, status))) {
+    records.push(...((page.Items ?? []) as TenantRecord[]));
+  }
+  return records;
+}
+
+/** How many tenants are in `status` (COUNT queries read only the index keys). */
+export async function countTenantsInStatus(doc: DynamoDBDocumentClient, table: string, status: TenantStatus) {
+  let count = 0;
+  for await (const page of paginateQuery({ client: doc }, { ...statusQuery(table, status), Select: 'COUNT' })) {
+    count += page.Count ?? 0;
+  }
+  return count;
 }

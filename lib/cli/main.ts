@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Command, CommanderError, Option } from 'commander';
+import { TENANT_STATUSES } from '../../lambdas/shared/contracts';
 import { TENANT_ID_RULES } from '../../lambdas/shared/tenant-id';
 import { createClients } from './aws';
 import { onboardCommand } from './commands/onboard';
@@ -8,7 +9,6 @@ import { planCommand } from './commands/plan';
 import { listCommand, statusCommand } from './commands/tenants';
 import type { AwsOptions, CliContext } from './context';
 import { EXIT, EXIT_CODES_HELP, errorMessageFor, exitCodeFor } from './exit-codes';
-import { TENANT_STATUSES } from './registry';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
 
 /**

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { clock } from '../../lambdas/shared/clock';
@@ -8,8 +8,10 @@ import { RetryableError, TenantConflictError } from '../../lambdas/shared/errors
 import {
   type ClaimDecision,
   claimTenant,
+  countTenantsInStatus,
   decideClaim,
   recordReadySignal,
+  tenantsInStatus,
   updateOwnedRecord,
 } from '../../lambdas/shared/registry';
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
@@ -309,6 +311,46 @@ describe('recordReadySignal', () => {
       UpdateExpression: 'SET readySignalAt = :at',
       ConditionExpression: '#status = :provisioning',
       ExpressionAttributeValues: { ':at': '2026-11-26T10:20:00.000Z', ':provisioning': 'PROVISIONING' },
+    });
+  });
+});
+
+describe('status index reads', () => {
+  it('lists every record of a status across pages, newest first', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [recordWith({ tenantId: 'b' })], LastEvaluatedKey: { tenantId: 'b' } })
+      .resolvesOnce({ Items: [recordWith({ tenantId: 'a' })] });
+
+    // Act
+    const records = await tenantsInStatus(doc, TABLE, 'FAILED');
+
+    // Assess
+    expect(records.map((r) => r.tenantId)).toEqual(['b', 'a']);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      IndexName: 'byStatus',
+      KeyConditionExpression: '#status = :status',
+      ExpressionAttributeValues: { ':status': 'FAILED' },
+      ScanIndexForward: false,
+    });
+  });
+
+  it('counts a status across pages with COUNT queries', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Count: 3, LastEvaluatedKey: { tenantId: 'c' } })
+      .resolvesOnce({ Count: 2 });
+
+    // Act
+    const count = await countTenantsInStatus(doc, TABLE, 'ACTIVE');
+
+    // Assess
+    expect(count).toBe(5);
+    expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+      Select: 'COUNT',
+      ExpressionAttributeValues: { ':status': 'ACTIVE' },
     });
   });
 });

@@ -2,6 +2,7 @@ import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from 
 import type { ProvisioningRequest } from '../../../lambdas/shared/contracts';
 import { awsErrorName, ValidationError } from '../../../lambdas/shared/errors';
 import { executionName } from '../../../lambdas/shared/naming';
+import { getTenant } from '../../../lambdas/shared/registry';
 import { validateRequest } from '../../../lambdas/validate-input/validate';
 import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
 import { loadDeploymentSettings } from '../deployment';
@@ -9,7 +10,6 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import { decideOnboarding, executionArnOf, onboardingRequest } from '../onboarding';
 import { onboardingResult, renderResult } from '../outcome';
 import { stepLine } from '../progress';
-import { getTenant } from '../registry';
 import { followExecution } from '../watch';
 
 export interface OnboardOptions extends AwsOptions {

@@ -1,8 +1,9 @@
 import { ValidationError } from '../../../lambdas/shared/errors';
+import { getTenant } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { assertTenantStatus, getTenant, listTenants } from '../registry';
+import { assertTenantStatus, listTenants } from '../registry';
 import { publicRecord, renderRecord, renderTable } from '../render';
 
 /** `tenantctl status <tenant>`: the tenant's registry record. An unknown tenant is bad input (exit 2). */
