@@ -16,6 +16,7 @@ export type { EntryFailure, PublishedEvent } from './eventbridge';
 export type { ChaosSpec, Fault, FaultKind, FaultSpec } from './faults';
 export { installAwsDouble } from './install';
 export {
+  type BackingServer,
   DEFAULT_RDS_TIMINGS,
   type FinalInstanceStatus,
   instanceCreatedEvent,

@@ -114,6 +114,8 @@ interface InstanceState {
   backupWindow: string;
   maintenanceWindow: string;
   endpointVisible: boolean;
+  /** The backing server when the instance was created, if any. */
+  backingServer?: BackingServer;
   masterSecret?: { arn: string; kmsKeyId: string; status: 'creating' | 'active' };
   timers: TimerHandle[];
 }
@@ -139,6 +141,18 @@ export interface InstanceSummary {
   arn: string;
   status: string;
   tags: Tag[];
+}
+
+/**
+ * A real database server that every instance stands for: its endpoint is the server's, and the master user secret
+ * RDS manages holds the server's master password. Workflow tests point it at a local PostgreSQL so the migration
+ * step really connects, authenticates and migrates.
+ */
+export interface BackingServer {
+  address: string;
+  port: number;
+  /** Password of the master user (the instance's `MasterUsername`) on that server. */
+  masterPassword: string;
 }
 
 /** A replicated (or retained) automated backup as the inventory lists it. */
@@ -237,6 +251,8 @@ export class RdsDouble {
   finalStatus: (identifier: string) => FinalInstanceStatus = () => 'available';
   /** DB instances per account and Region (the default RDS quota is 40). */
   instanceQuota = 40;
+  /** The real server behind every instance created from now on (default: none, endpoints are RDS-style names). */
+  backingServer?: BackingServer;
 
   private readonly instances: InstanceState[] = [];
   private readonly backups: AutomatedBackupState[] = [];
@@ -295,6 +311,7 @@ export class RdsDouble {
       backupWindow: input.PreferredBackupWindow ?? '07:00-07:30',
       maintenanceWindow: input.PreferredMaintenanceWindow ?? 'sun:05:00-sun:05:30',
       endpointVisible: false,
+      backingServer: this.backingServer && { ...this.backingServer },
       timers: [],
     };
     if (input.ManageMasterUserPassword === true) instance.masterSecret = this.createMasterSecret(instance);
@@ -586,10 +603,9 @@ export class RdsDouble {
 
   private createMasterSecret(instance: InstanceState): InstanceState['masterSecret'] {
     const kmsKeyId = instance.spec.MasterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager';
-    const { RandomPassword: password } = this.secretsManager.getRandomPassword({
-      PasswordLength: 28,
-      ExcludeCharacters: '/@"\' \\',
-    });
+    const password =
+      instance.backingServer?.masterPassword ??
+      this.secretsManager.getRandomPassword({ PasswordLength: 28, ExcludeCharacters: '/@"\' \\' }).RandomPassword;
     const arn = this.secretsManager.createManaged({
       region: instance.region,
       name: `rds!db-${this.env.ids.uuid()}`,
@@ -751,8 +767,8 @@ export class RdsDouble {
       DBName: spec.DBName,
       Endpoint: i.endpointVisible
         ? {
-            Address: `${i.identifier}.abc123.${i.region}.rds.amazonaws.com`,
-            Port: port,
+            Address: i.backingServer?.address ?? `${i.identifier}.abc123.${i.region}.rds.amazonaws.com`,
+            Port: i.backingServer?.port ?? port,
             HostedZoneId: 'Z2R2ITUGPM61AM',
           }
         : undefined,
