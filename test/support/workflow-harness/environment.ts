@@ -1,0 +1,69 @@
+import { MIGRATIONS_DIR, MIGRATIONS_DIR_ENV } from '../../../lambdas/run-migrations/bundling';
+import { RDS_CA_BUNDLE_ENV } from '../../../lambdas/run-migrations/tls';
+import { ENV } from '../../../lambdas/shared/config';
+import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
+
+/**
+ * The environment the real handlers run with in the harness. All handlers share one process, so they share one
+ * environment: the union of what the template sets on every workflow function (a variable the stack forgets to
+ * wire is missing here too, and the handler that needs it fails as it would in Lambda), plus the few values that
+ * only make sense on this machine.
+ */
+
+/** Variables that configure the Lambda runtime rather than the handler code. */
+const RUNTIME_ONLY = new Set(['NODE_OPTIONS']);
+
+/**
+ * Variables the template sets to paths inside the Lambda runtime, replaced by their local equivalent. The
+ * template must set them (that is checked), so the test still proves the stack wires them.
+ */
+function localPaths(caBundlePath: string | undefined): Record<string, string | undefined> {
+  return { [MIGRATIONS_DIR_ENV]: MIGRATIONS_DIR, [RDS_CA_BUNDLE_ENV]: caBundlePath };
+}
+
+/**
+ * The handlers' environment.
+ *
+ * @param caBundlePath - the CA that signed the test database's certificate (RDS_CA_BUNDLE_PATH); without it the
+ *   template's Lambda path stays, and RunMigrations fails with a ConfigurationError as it would on a bad bundle.
+ * @throws Error when two functions set one variable to different values (the shared environment would be a lie)
+ */
+export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?: string): Record<string, string> {
+  const merged: Record<string, string> = {};
+  const owners: Record<string, string> = {};
+  for (const fn of [...Object.values(workflow.taskFunctions), workflow.readinessFunction]) {
+    for (const [name, value] of Object.entries(fn.environment)) {
+      if (RUNTIME_ONLY.has(name)) continue;
+      if (merged[name] !== undefined && merged[name] !== value) {
+        throw new Error(
+          `workflow harness: ${name} is "${merged[name]}" on ${owners[name]} but "${value}" on ${fn.logicalId}`,
+        );
+      }
+      merged[name] = value;
+      owners[name] = fn.logicalId;
+    }
+  }
+  for (const [name, local] of Object.entries(localPaths(caBundlePath))) {
+    if (merged[name] === undefined) throw new Error(`workflow harness: the template sets ${name} on no function`);
+    if (local !== undefined) merged[name] = local;
+  }
+  // The stack inlines the catalog into the validate bundle (esbuild define), so it is not in the template.
+  merged[ENV.tierCatalog] = JSON.stringify(workflow.catalog);
+  return merged;
+}
+
+/**
+ * Sets `variables` in `process.env` (and a Region for the SDK clients when the process has none); returns the
+ * function that puts the previous values back.
+ */
+export function applyEnvironment(variables: Record<string, string>): () => void {
+  const all = { AWS_REGION: process.env.AWS_REGION ?? DEPLOYMENT_TARGET.region, ...variables };
+  const previous = Object.fromEntries(Object.keys(all).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, all);
+  return () => {
+    for (const [name, value] of Object.entries(previous)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

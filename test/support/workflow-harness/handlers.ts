@@ -1,0 +1,40 @@
+import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+
+/**
+ * The real Lambda handlers, loaded on first use: several read their environment when their module loads (the
+ * backup Region's client, say), so they are loaded only after the harness has set that environment. `require`, not
+ * `import()`: under the `nodenext` module setting a dynamic import is a real ECMAScript import that needs file
+ * extensions, which Jest's CommonJS transform cannot resolve to the `.ts` sources.
+ */
+
+/** A Lambda handler as the harness calls it: the event in, the result (or a thrown error) out. */
+export type LambdaHandler = (event: unknown) => Promise<unknown>;
+
+type Loader = () => { handler: unknown };
+
+/** Task state name → the handler module of its step (`lambdas/<folder>/handler.ts`). */
+const STEP_HANDLERS: Record<StepName, Loader> = {
+  [STEPS.validate]: () => require('../../../lambdas/validate-input/handler'),
+  [STEPS.claim]: () => require('../../../lambdas/claim-tenant/handler'),
+  [STEPS.createInstance]: () => require('../../../lambdas/create-instance/handler'),
+  [STEPS.waitForInstance]: () => require('../../../lambdas/wait-for-instance/handler'),
+  [STEPS.storeCredentials]: () => require('../../../lambdas/store-credentials/handler'),
+  [STEPS.runMigrations]: () => require('../../../lambdas/run-migrations/handler'),
+  [STEPS.configureBackups]: () => require('../../../lambdas/configure-backups/handler'),
+  [STEPS.configureAlarms]: () => require('../../../lambdas/configure-alarms/handler'),
+  [STEPS.markActive]: () => require('../../../lambdas/mark-active/handler'),
+  [STEPS.rollback]: () => require('../../../lambdas/rollback/handler'),
+  [STEPS.recordFailure]: () => require('../../../lambdas/record-failure/handler'),
+};
+
+const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
+
+/** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
+export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
+  return STEP_HANDLERS[stateName as StepName]?.().handler as LambdaHandler | undefined;
+}
+
+/** The RDS "DB instance created" listener. */
+export function readinessSignalHandler(): LambdaHandler {
+  return loadReadinessSignal().handler as LambdaHandler;
+}

@@ -1,0 +1,400 @@
+import './promise-polyfill';
+import {
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+  type StateMachineDefinition,
+} from 'aws-local-stepfunctions';
+import { STEPS } from '../../../lambdas/shared/contracts';
+import { instanceIdentifier } from '../../../lambdas/shared/naming';
+import { type AwsDouble, instanceCreatedEvent, type PublishedEvent, type PublishedMessage } from '../aws-double';
+import { trackBackground } from './background';
+import type { WorkflowDatabase } from './database';
+import { applyEnvironment, handlerEnvironment } from './environment';
+import { type LambdaHandler, readinessSignalHandler, stepHandlerFor } from './handlers';
+import { captureLogs } from './log-capture';
+import { synthesizedWorkflow } from './synthesized';
+import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing';
+
+/**
+ * Runs the synthesized provisioning workflow with aws-local-stepfunctions: every Task state invokes the real
+ * handler of its step, AWS is the in-memory double, time is the double's virtual clock. What Step Functions and
+ * Lambda would add is emulated where the workflow depends on it:
+ *
+ * - Lambda's JSON boundary: the handler gets a copy of the Task input and its result goes through JSON.
+ * - Lambda's error report: a thrown error reaches Retry/Catch under its `name` (the `errorType` Lambda reports),
+ *   with `Cause` the `{"errorType","errorMessage","trace"}` JSON Step Functions puts there.
+ * - Crashes: when the double fired a `crashAfter` fault during the invocation (the process died after the side
+ *   effect), the Task fails with `Lambda.Unknown` whatever the handler did, and the Retry invokes the handler again.
+ * - Time: Wait states and Retry intervals run instantly but advance the virtual clock by the state's Seconds and by
+ *   the retrier's backoff (seeded FULL jitter).
+ * - The RDS "DB instance created" event, when asked for, reaches the real readiness-signal handler after a delay.
+ */
+
+/** One entry of the executor's event log (StateEntered, StateRetried, ExecutionFailed...). */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** The RDS event delivery: off unless given. */
+export interface RdsEventDelivery {
+  /** Seconds between the instance becoming available and the listener's invocation (EventBridge latency). */
+  deliveryDelaySeconds: number;
+}
+
+/** A Task handler the definition needs but the platform does not have (a benchmark's baseline step). */
+export interface ExtraTask {
+  handler: LambdaHandler;
+  memoryMb: number;
+}
+
+export interface RunWorkflowOptions {
+  /** The double the SDK clients and the clock are routed to (see `installWorkflowDouble`). */
+  double: AwsDouble;
+  /** Its test database: RunMigrations verifies TLS with this server's CA. */
+  database?: WorkflowDatabase;
+  /** Default: `<tenantId>-<tier>-<n>`, unique in the process. */
+  executionName?: string;
+  rdsEvent?: RdsEventDelivery;
+  /**
+   * Extra environment for this run only (ROLLBACK_MAX_PASSES, say), restored afterwards. Do not combine with
+   * overlapping runs: they share the process environment.
+   */
+  environment?: Record<string, string>;
+  /** Make the function of `state` die after its handler succeeded, `times` times (its work is done, the result lost). */
+  crashAfterSuccess?: { state: string; times?: number };
+  /** Another definition with the same Task Resources (default: the synthesized one). */
+  definition?: StateMachineDefinition;
+  /** Handlers for Task states that are no platform step. */
+  extraTasks?: Record<string, ExtraTask>;
+  /** Seed of the retry jitter. */
+  seed?: number;
+  /** Let the handlers' log lines through to the console as well (debugging). */
+  echoLogs?: boolean;
+}
+
+export type InvocationOutcome = 'succeeded' | 'failed' | 'crashed';
+
+/** One Lambda invocation, with its virtual and real duration. */
+export interface InvocationRecord {
+  /** The Task state, or `ReadinessSignal` for the RDS event listener. */
+  name: string;
+  functionLogicalId: string;
+  memoryMb: number;
+  /** Virtual start and end (epoch ms): WaitForInstance sleeps inside, so its duration is virtual time. */
+  startedAt: number;
+  endedAt: number;
+  realMs: number;
+  outcome: InvocationOutcome;
+  errorName?: string;
+}
+
+export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+
+/** Everything a run left behind, for assertions and the benchmark. */
+export interface WorkflowRun {
+  executionArn: string;
+  executionName: string;
+  status: RunStatus;
+  /** The last state entered: `Provisioned`, `AlreadyRequested`, `ProvisioningFailed`... */
+  endState: string;
+  output?: unknown;
+  /** The execution's error and cause (from the Fail state). */
+  error?: { Error: string; Cause: string };
+  events: EventLog[];
+  /** StateEntered events: the transitions the execution made. */
+  transitions: number;
+  /** StateRetried events (Step Functions bills a retry as one more transition). */
+  retries: number;
+  invocations: InvocationRecord[];
+  lambdaInvocations: number;
+  /** Every state input and output, in order. */
+  stateData: unknown[];
+  /** EventBridge events and SNS messages published while the run executed. */
+  publishedEvents: PublishedEvent[];
+  snsMessages: PublishedMessage[];
+  /** Every line written while the run executed. */
+  logLines: string[];
+  startedAt: number;
+  endedAt: number;
+  virtualMs: number;
+  /** When the tenant instance became available, and when WaitForInstance reported it (virtual epoch ms). */
+  instanceAvailableAt?: number;
+  readinessNoticedAt?: number;
+  noticeDelayMs?: number;
+}
+
+/** The Task states of the RDS event listener's invocations. */
+export const READINESS_LISTENER = 'ReadinessSignal';
+
+/** Runs interested in an instance's availability, per double. */
+interface ActiveRun {
+  instanceId: string;
+  rdsEvent?: RdsEventDelivery;
+  listen(event: unknown): Promise<void>;
+}
+
+interface InstanceWatch {
+  availableAt: Map<string, number>;
+  runs: Set<ActiveRun>;
+}
+
+const watches = new WeakMap<AwsDouble, InstanceWatch>();
+
+/** Hooks the double's "instance available" moment once per double, keeping any hook a test set before. */
+function watchInstances(double: AwsDouble): InstanceWatch {
+  const existing = watches.get(double);
+  if (existing) return existing;
+  const watch: InstanceWatch = { availableAt: new Map(), runs: new Set() };
+  const previous = double.rds.onAvailable;
+  double.rds.onAvailable = (instance) => {
+    const id = instance.DBInstanceIdentifier ?? '';
+    const at = double.clock.now();
+    watch.availableAt.set(id, at);
+    const run = [...watch.runs].find((r) => r.instanceId === id);
+    if (run?.rdsEvent) {
+      const event = instanceCreatedEvent(instance, new Date(at));
+      double.clock.schedule(run.rdsEvent.deliveryDelaySeconds * 1000, () => trackBackground(double, run.listen(event)));
+    }
+    return previous?.(instance);
+  };
+  watches.set(double, watch);
+  return watch;
+}
+
+/** Lets queued work (the event log consumer) run before a Task's handler starts. */
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The error Step Functions sees for a handler's thrown error: Lambda's `errorType` is the error's name. */
+function lambdaError(thrown: unknown): Error {
+  const e = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const cause = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+  const error = new Error(JSON.stringify(cause));
+  error.name = e.name;
+  return error;
+}
+
+function crashError(stateName: string): Error {
+  const error = new Error(
+    `The Lambda function of ${stateName} ended without a response: its process exited after the side effect.`,
+  );
+  error.name = 'Lambda.Unknown';
+  return error;
+}
+
+const machines = new WeakMap<StateMachineDefinition, StateMachine>();
+
+function machineFor(definition: StateMachineDefinition): StateMachine {
+  let machine = machines.get(definition);
+  if (!machine) {
+    // checkArn stays on: asl-validator accepts a `${...}` placeholder Resource through a oneOf whose ARN branch,
+    // with the ARN check off, matches any string too, and "matches two branches" fails the definition. The
+    // validator also writes QueryLanguage into the states it checks, hence the copy.
+    machine = new StateMachine(structuredClone(definition), {
+      validationOptions: { checkArn: true, checkPaths: true },
+    });
+    machines.set(definition, machine);
+  }
+  return machine;
+}
+
+let runCount = 0;
+
+function defaultExecutionName(input: unknown): string {
+  runCount += 1;
+  const { tenantId, tier } = (input ?? {}) as { tenantId?: unknown; tier?: unknown };
+  return typeof tenantId === 'string' && typeof tier === 'string'
+    ? `${tenantId}-${tier}-${runCount}`
+    : `execution-${runCount}`;
+}
+
+/**
+ * Executes the workflow once and resolves when the execution has ended (it never rejects for a failed
+ * execution: that is `status: 'FAILED'`).
+ *
+ * @example
+ * ```ts
+ * const run = await runWorkflow({ tenantId: 'acme', tier: 'starter' }, { double, database });
+ * expect(run.status).toBe('SUCCEEDED');
+ * expect(run.transitions).toBeLessThanOrEqual(25);
+ * ```
+ */
+export async function runWorkflow(input: unknown, options: RunWorkflowOptions): Promise<WorkflowRun> {
+  const { double } = options;
+  const clock = double.clock;
+  const workflow = synthesizedWorkflow();
+  applyEnvironment(handlerEnvironment(workflow, options.database?.caFile));
+  const restoreRunEnvironment = applyEnvironment(options.environment ?? {});
+  const definition = options.definition ?? workflow.definition;
+  const executionName = options.executionName ?? defaultExecutionName(input);
+  const executionArn = `${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+  const random = seededRandom(options.seed ?? 1);
+  const startedAt = clock.now();
+  const eventsBefore = double.eventBridge.published().length;
+  const messagesBefore = double.sns.published().length;
+
+  const invocations: InvocationRecord[] = [];
+  let readinessNoticedAt: number | undefined;
+  let crashesLeft = options.crashAfterSuccess?.times ?? (options.crashAfterSuccess ? 1 : 0);
+
+  /** Invokes `handler` the way Lambda would, and records the invocation. */
+  const invoke = async (
+    name: string,
+    fn: { logicalId: string; memoryMb: number },
+    handler: LambdaHandler,
+    event: unknown,
+  ): Promise<unknown> => {
+    const record: InvocationRecord = {
+      name,
+      functionLogicalId: fn.logicalId,
+      memoryMb: fn.memoryMb,
+      startedAt: clock.now(),
+      endedAt: clock.now(),
+      realMs: 0,
+      outcome: 'succeeded',
+    };
+    invocations.push(record);
+    const realStart = performance.now();
+    const fail = (outcome: InvocationOutcome, error: Error): never => {
+      record.outcome = outcome;
+      record.errorName = error.name;
+      throw error;
+    };
+    try {
+      let result: unknown;
+      try {
+        result = await handler(structuredClone(event));
+      } catch (error) {
+        const crashed = double.takeCrash();
+        return fail(crashed ? 'crashed' : 'failed', crashed ? crashError(name) : (error as Error));
+      }
+      if (double.takeCrash()) return fail('crashed', crashError(name));
+      if (options.crashAfterSuccess?.state === name && crashesLeft > 0) {
+        crashesLeft -= 1;
+        return fail('crashed', crashError(name));
+      }
+      return JSON.parse(JSON.stringify(result ?? null)) as unknown;
+    } finally {
+      record.endedAt = clock.now();
+      record.realMs = performance.now() - realStart;
+    }
+  };
+
+  const taskHandlers: Record<string, (event: unknown) => Promise<unknown>> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const extra = options.extraTasks?.[name];
+    const fn = extra ? { logicalId: name, memoryMb: extra.memoryMb } : workflow.taskFunctions[name];
+    const handler = extra?.handler ?? stepHandlerFor(name);
+    if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
+    taskHandlers[name] = async (event) => {
+      await flush();
+      try {
+        const result = await invoke(name, fn, handler, event);
+        if (name === STEPS.waitForInstance && (result as { status?: string } | null)?.status === 'AVAILABLE') {
+          readinessNoticedAt = clock.now();
+        }
+        return result;
+      } catch (error) {
+        // Lambda's report of the error, as Step Functions matches it (crashes are already in that form).
+        throw (error as Error).name === 'Lambda.Unknown' ? error : lambdaError(error);
+      }
+    };
+  }
+
+  const watch = watchInstances(double);
+  const listener = readinessSignalHandler();
+  const tenantId = (input as { tenantId?: unknown } | null)?.tenantId;
+  const activeRun: ActiveRun = {
+    instanceId: typeof tenantId === 'string' ? instanceIdentifier(tenantId) : '',
+    rdsEvent: options.rdsEvent,
+    listen: async (event) => {
+      await invoke(READINESS_LISTENER, workflow.readinessFunction, listener, event);
+    },
+  };
+  watch.runs.add(activeRun);
+
+  const capture = captureLogs(options.echoLogs);
+  const events: EventLog[] = [];
+  const stateData: unknown[] = [];
+  let transitions = 0;
+  let retries = 0;
+  let endState = '';
+  let status: RunStatus = 'SUCCEEDED';
+  let output: unknown;
+  let error: WorkflowRun['error'];
+  try {
+    const execution = machineFor(definition).run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: taskHandlers as never,
+        waitTimeOverrides: Object.fromEntries(
+          Object.entries(definition.States)
+            .filter(([, state]) => state.Type === 'Wait')
+            .map(([name]) => [name, 0]),
+        ),
+        retryIntervalOverrides: Object.fromEntries(Object.keys(taskHandlers).map((name) => [name, 0])),
+      },
+      context: { Execution: { Id: executionArn, Name: executionName, StartTime: clock.nowIso() } },
+    });
+    const consumed = (async () => {
+      for await (const event of execution.eventLogs) {
+        events.push(event);
+        if (event.type === 'StateEntered') {
+          transitions += 1;
+          endState = event.state.name;
+          stateData.push(event.state.input);
+          if (event.state.type === 'Wait') clock.advance(waitStateMs(definition, event.state.name));
+        } else if (event.type === 'StateExited') {
+          stateData.push(event.state.output);
+        } else if (event.type === 'StateRetried') {
+          retries += 1;
+          clock.advance(retryDelayMs(event.retry.retrier as Retrier, event.retry.attempt, random));
+        }
+      }
+    })();
+    try {
+      output = await execution.result;
+    } catch (thrown) {
+      if (thrown instanceof ExecutionTimeoutError) {
+        status = 'TIMED_OUT';
+      } else {
+        status = 'FAILED';
+        const cause = thrown instanceof ExecutionError ? (thrown.cause as Error) : (thrown as Error);
+        error = { Error: cause.name, Cause: cause.message };
+      }
+    }
+    await consumed;
+    await clock.settled();
+  } finally {
+    capture.stop();
+    watch.runs.delete(activeRun);
+    restoreRunEnvironment();
+  }
+
+  const instanceAvailableAt = watch.availableAt.get(activeRun.instanceId);
+  const endedAt = clock.now();
+  return {
+    executionArn,
+    executionName,
+    status,
+    endState,
+    output,
+    error,
+    events,
+    transitions,
+    retries,
+    invocations,
+    lambdaInvocations: invocations.length,
+    stateData,
+    publishedEvents: double.eventBridge.published().slice(eventsBefore),
+    snsMessages: double.sns.published().slice(messagesBefore),
+    logLines: capture.lines,
+    startedAt,
+    endedAt,
+    virtualMs: endedAt - startedAt,
+    instanceAvailableAt,
+    readinessNoticedAt,
+    noticeDelayMs:
+      instanceAvailableAt !== undefined && readinessNoticedAt !== undefined
+        ? readinessNoticedAt - instanceAvailableAt
+        : undefined,
+  };
+}

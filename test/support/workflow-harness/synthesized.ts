@@ -1,0 +1,143 @@
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { RDS_CREATED_EVENT_PATTERN } from '../../../lambdas/readiness-signal/pattern';
+import type { TierCatalog } from '../../../lambdas/shared/tiers';
+import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
+import { type CfnTemplate, type DeploymentTarget, resolveIntrinsics, type StackTemplate } from './stand-ins';
+
+/**
+ * The provisioning workflow as `cdk synth` produces it: the state machine definition parsed from the synthesized
+ * template's `DefinitionString` (never a hand-written copy), and for each Task state the Lambda function its
+ * `${...FunctionArn}` placeholder is substituted with, with the memory size and environment the template gives it.
+ */
+
+/** Where the stand-ins of the synthesized stack live: the AWS double's defaults. */
+export const DEPLOYMENT_TARGET: DeploymentTarget = {
+  region: process.env.AWS_REGION ?? 'us-east-1',
+  account: '123456789012',
+};
+
+/** A Lambda function of the workflow stack, as the template defines it. */
+export interface SynthesizedFunction {
+  logicalId: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Its environment variables, intrinsics replaced by stand-ins (see stand-ins.ts). */
+  environment: Record<string, string>;
+}
+
+export interface SynthesizedWorkflow {
+  definition: StateMachineDefinition;
+  /** The state machine's ARN (stand-in); executions are named under it. */
+  stateMachineArn: string;
+  /** The function behind each Task state, found through its Resource placeholder and `DefinitionSubstitutions`. */
+  taskFunctions: Record<string, SynthesizedFunction>;
+  /** The function the RDS "DB instance created" rule invokes. */
+  readinessFunction: SynthesizedFunction;
+  /** The tier catalog the stack was built with (the validate step gets it inlined at bundling, not from the template). */
+  catalog: TierCatalog;
+}
+
+type Json = Record<string, unknown>;
+
+function resourcesOfType(template: CfnTemplate, type: string): [string, Json][] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === type)
+    .map(([id, resource]) => [id, resource.Properties ?? {}]);
+}
+
+/** The logical id an `{ "Fn::GetAtt": [id, "Arn"] }` points at. */
+function getAttTarget(value: unknown, what: string): string {
+  const getAtt = (value as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+  if (getAtt?.[1] !== 'Arn') throw new Error(`workflow harness: ${what} is not a function ARN reference`);
+  return getAtt[0];
+}
+
+function synthesize(): SynthesizedWorkflow {
+  // `aws:cdk:bundling-stacks: []` skips esbuild (the code is run from source here); the built-in CloudFormation
+  // validation plugin only adds a report and costs seconds of WebAssembly start-up.
+  const app = new App({
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+  const platform = buildApp(app);
+  const assembly = app.synth();
+  const stacks: StackTemplate[] = [platform.foundation, platform.workflow].map((stack) => ({
+    stackName: stack.stackName,
+    template: assembly.getStackByName(stack.stackName).template as CfnTemplate,
+  }));
+  const workflow = stacks[1] as StackTemplate;
+  const resources = workflow.template.Resources;
+  const resolve = (value: unknown) => resolveIntrinsics(value, workflow, stacks, DEPLOYMENT_TARGET);
+
+  const lambdaFunction = (logicalId: string): SynthesizedFunction => {
+    const resource = resources[logicalId];
+    if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`workflow harness: ${logicalId} is no function`);
+    const properties = resource.Properties ?? {};
+    const variables = ((properties.Environment as Json | undefined)?.Variables ?? {}) as Json;
+    return {
+      logicalId,
+      memoryMb: Number(properties.MemorySize ?? 128),
+      timeoutSeconds: Number(properties.Timeout ?? 3),
+      environment: Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, resolve(value)])),
+    };
+  };
+
+  const machineId = Stack.of(platform.workflow.stateMachine).getLogicalId(
+    platform.workflow.stateMachine.node.defaultChild as CfnElement,
+  );
+  const machine = resources[machineId]?.Properties ?? {};
+  const definition = JSON.parse(machine.DefinitionString as string) as StateMachineDefinition;
+  const substitutions = (machine.DefinitionSubstitutions ?? {}) as Json;
+  const taskFunctions: Record<string, SynthesizedFunction> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const variable = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
+    if (!variable || substitutions[variable] === undefined) {
+      throw new Error(`workflow harness: Task ${name} has no substituted Resource (${state.Resource})`);
+    }
+    taskFunctions[name] = lambdaFunction(getAttTarget(substitutions[variable], `the Resource of ${name}`));
+  }
+
+  const readinessRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(
+    ([, rule]) =>
+      JSON.stringify(rule.EventPattern) ===
+      JSON.stringify({
+        source: RDS_CREATED_EVENT_PATTERN.source,
+        'detail-type': RDS_CREATED_EVENT_PATTERN.detailType,
+        detail: RDS_CREATED_EVENT_PATTERN.detail,
+      }),
+  );
+  if (!readinessRule) throw new Error('workflow harness: no rule for the RDS "DB instance created" event');
+  const target = (readinessRule[1].Targets as { Arn: unknown }[] | undefined)?.[0];
+  const readinessFunction = lambdaFunction(getAttTarget(target?.Arn, 'the target of the RDS event rule'));
+
+  return {
+    definition,
+    stateMachineArn: resolve({ Ref: machineId }),
+    taskFunctions,
+    readinessFunction,
+    catalog: platform.config.tierCatalog,
+  };
+}
+
+let cached: SynthesizedWorkflow | undefined;
+
+/** The synthesized workflow; synthesized once per process (a few seconds), then cached. */
+export function synthesizedWorkflow(): SynthesizedWorkflow {
+  cached ??= synthesize();
+  return cached;
+}
+
+/**
+ * The state machine definition from the synthesized template's `DefinitionString`.
+ *
+ * @example
+ * ```ts
+ * const definition = synthesizedDefinition();
+ * definition.States.WaitForInstance.Type; // 'Task'
+ * ```
+ */
+export function synthesizedDefinition(): StateMachineDefinition {
+  return synthesizedWorkflow().definition;
+}

@@ -1,0 +1,94 @@
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ProvisioningRequest } from '../../lambdas/shared/contracts';
+import type { AwsDouble } from '../support/aws-double';
+import {
+  createWorkflowDouble,
+  installWorkflowDouble,
+  type RunWorkflowOptions,
+  runWorkflow,
+  startWorkflowDatabase,
+  type WorkflowDatabase,
+  type WorkflowRun,
+} from '../support/workflow-harness';
+
+/** Jest wiring of the workflow harness shared by the workflow test files. */
+
+export interface WorkflowFixture {
+  /** This test's double (fresh per test, installed). */
+  double(): AwsDouble;
+  /** The file's PostgreSQL. */
+  database(): WorkflowDatabase;
+  /** Runs an onboarding of `tenantId` on `tier` against this test's double and the file's database. */
+  provision(
+    tenantId: string,
+    tier: string,
+    options?: Omit<RunWorkflowOptions, 'double' | 'database'> & { request?: Partial<ProvisioningRequest> },
+  ): Promise<WorkflowRun>;
+  /** Every run of the file so far (the secret scan reads them). */
+  runs: WorkflowRun[];
+}
+
+/**
+ * One TLS PostgreSQL for the file (started once: about a second), a fresh AWS double per test.
+ *
+ * @example
+ * ```ts
+ * const workflow = useWorkflow();
+ * it('provisions', async () => {
+ *   const run = await workflow.provision('acme', 'starter');
+ *   expect(run.status).toBe('SUCCEEDED');
+ * });
+ * ```
+ */
+export function useWorkflow(): WorkflowFixture {
+  let database: WorkflowDatabase | undefined;
+  let double: AwsDouble | undefined;
+  let restore: (() => void) | undefined;
+  const runs: WorkflowRun[] = [];
+
+  beforeAll(async () => {
+    database = await startWorkflowDatabase();
+  });
+  afterAll(async () => {
+    await database?.stop();
+  });
+  beforeEach(() => {
+    double = createWorkflowDouble({ database });
+    restore = installWorkflowDouble(double);
+  });
+  afterEach(() => {
+    restore?.();
+    double = undefined;
+  });
+
+  const fixture: WorkflowFixture = {
+    runs,
+    double: () => {
+      if (!double) throw new Error('the workflow double exists only inside a test');
+      return double;
+    },
+    database: () => {
+      if (!database) throw new Error('the workflow database is not started');
+      return database;
+    },
+    provision: async (tenantId, tier, { request, ...options } = {}) => {
+      const run = await runWorkflow(
+        { tenantId, tier, requestedBy: 'workflow-tests', ...request },
+        { ...options, double: fixture.double(), database: fixture.database() },
+      );
+      runs.push(run);
+      return run;
+    },
+  };
+  return fixture;
+}
+
+/** The KMS key and other settings of a secret, read through the SDK as an operator would. */
+export async function describeSecret(secretId: string) {
+  return new SecretsManagerClient({}).send(new DescribeSecretCommand({ SecretId: secretId }));
+}
+
+/** The tasks a run invoked, in order, with how each invocation ended. */
+export function invocationTrail(run: WorkflowRun): string[] {
+  return run.invocations.map((i) => `${i.name}:${i.outcome}`);
+}

@@ -1,0 +1,113 @@
+import { ENV } from '../../lambdas/shared/config';
+import { OUTCOME_DETAIL_TYPES, STEPS } from '../../lambdas/shared/contracts';
+import {
+  APP_USERNAME,
+  alarmNames,
+  appSecretName,
+  DATABASE_NAME,
+  instanceIdentifier,
+} from '../../lambdas/shared/naming';
+import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
+import { DEFAULT_SIGNAL_CHECK_INTERVAL_MS } from '../../lambdas/wait-for-instance/poll';
+import {
+  findLeaks,
+  READINESS_LISTENER,
+  registryRecord,
+  synthesizedWorkflow,
+  type WorkflowRun,
+} from '../support/workflow-harness';
+import { handlerEnvironment } from '../support/workflow-harness/environment';
+import { describeSecret, useWorkflow } from './fixtures';
+
+/**
+ * The synthesized workflow end to end, for every tier: real handlers, the AWS double, a real PostgreSQL behind the
+ * instance. Then what an hour-long RDS creation costs in state transitions, with and without the RDS event.
+ */
+
+const workflow = useWorkflow();
+const MINUTE = 60_000;
+
+describe('a successful onboarding', () => {
+  it.each([
+    ['starter', false],
+    ['pro', false],
+    ['enterprise', true],
+  ])('%s tier: ends ACTIVE with a database the application can log in to', async (tier, replicates) => {
+    // Prepare
+    const double = workflow.double();
+    const tenantId = `happy-${tier}`;
+    const platformKey = handlerEnvironment(synthesizedWorkflow())[ENV.kmsKeyArn];
+
+    // Act
+    const run = await workflow.provision(tenantId, tier);
+
+    // Assess: the execution and the registry
+    expect(run).toMatchObject({ status: 'SUCCEEDED', endState: 'Provisioned' });
+    const inventory = double.inventory();
+    const [instance] = inventory.instances;
+    const [secret] = inventory.secrets;
+    expect(inventory.instances).toHaveLength(1);
+    expect(instance?.identifier).toBe(instanceIdentifier(tenantId));
+    expect(double.rds.describeInstance(instanceIdentifier(tenantId), double.region)?.DBInstanceClass).toBe(
+      DEFAULT_TIERS[tier]?.instanceClass,
+    );
+    expect(inventory.secrets).toHaveLength(1);
+    expect(secret?.name).toBe(appSecretName(tenantId));
+    const { backingServer } = workflow.database();
+    expect(registryRecord(double, tenantId)).toMatchObject({
+      status: 'ACTIVE',
+      instanceId: instanceIdentifier(tenantId),
+      endpointAddress: backingServer.address,
+      endpointPort: backingServer.port,
+      secretArn: secret?.arn,
+    });
+
+    // Assess: the announcement, without any secret
+    const provisioned = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.provisioned);
+    expect(provisioned).toHaveLength(1);
+    expect(provisioned[0]?.detail).toMatchObject({ tenantId, tier, secretArn: secret?.arn });
+    expect(findLeaks([run], [...double.allSecretValues(), ...workflow.database().passwords])).toEqual([]);
+
+    // Assess: alarms and backups
+    expect(inventory.alarms.map((a) => a.name).sort()).toEqual(alarmNames(tenantId).sort());
+    expect(inventory.replications.map((r) => r.region)).toEqual(replicates ? ['us-west-2'] : []);
+
+    // Assess: the application secret in the standard RDS shape, under the platform key, and it works
+    expect((await describeSecret(secret?.arn ?? '')).KmsKeyId).toBe(platformKey);
+    const value = JSON.parse(double.secretsManager.currentValue(secret?.arn ?? '', double.region) ?? '{}');
+    expect(Object.keys(value).sort()).toEqual(['dbname', 'engine', 'host', 'password', 'port', 'username']);
+    expect(value).toMatchObject({
+      engine: 'postgres',
+      host: backingServer.address,
+      port: backingServer.port,
+      username: APP_USERNAME,
+      dbname: DATABASE_NAME,
+    });
+    await expect(workflow.database().logIn(APP_USERNAME, value.password)).resolves.toBe(APP_USERNAME);
+  });
+});
+
+describe('an hour-long RDS creation', () => {
+  const notice = (run: WorkflowRun) => run.noticeDelayMs ?? Number.POSITIVE_INFINITY;
+
+  it.each([
+    ['without the RDS event, by polling', undefined, 60_000],
+    ['with the RDS event 1 s after', { deliveryDelaySeconds: 1 }, 1_000 + DEFAULT_SIGNAL_CHECK_INTERVAL_MS],
+  ])('costs at most 25 transitions and is noticed %s', async (_how, rdsEvent, noticeWithinMs) => {
+    // Prepare: 58 minutes creating plus 2 backing up; enterprise, whose budget (90 min) allows it
+    Object.assign(workflow.double().rds.timings, { creationMs: 58 * MINUTE, backingUpMs: 2 * MINUTE });
+
+    // Act
+    const run = await workflow.provision('slow-rds', 'enterprise', { rdsEvent });
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.instanceAvailableAt).toBe(run.startedAt + 60 * MINUTE);
+    expect(run.transitions).toBeLessThanOrEqual(25);
+    expect(notice(run)).toBeGreaterThanOrEqual(0);
+    expect(notice(run)).toBeLessThanOrEqual(noticeWithinMs);
+    const listened = run.invocations.filter((i) => i.name === READINESS_LISTENER);
+    expect(listened).toHaveLength(rdsEvent ? 1 : 0);
+    expect(run.invocations.filter((i) => i.name === STEPS.waitForInstance).length).toBeLessThanOrEqual(5);
+  });
+});
