@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { arch, availableParallelism, cpus, platform, release, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
+import { benchBundles } from './bundles';
+import { type MachineInfo, renderHeader } from './format';
+import { benchInitMigrations } from './migrations';
+import { bundlesSection, type MigrationBench, migrationsSection, synthSection } from './sections';
+import { median } from './stats';
+import { benchSynth } from './synth';
+
+/** Fresh Node processes per side and handler: enough for a stable median, few enough for a run of minutes. */
+const COLD_START_RUNS = 7;
+const SYNTH_RUNS = 3;
+const MIGRATION_RUNS = 3;
+const RESULTS_FILE = join(REPOSITORY_ROOT, 'bench', 'results', 'latest.json');
+
+/** One measurement group: what it measured (for the JSON file) and its section of the printed report. */
+interface Group {
+  readonly name: string;
+  readonly run: () => Promise<{ result: unknown; section: string }>;
+}
+
+const progress = (message: string) => process.stderr.write(`… ${message}\n`);
+
+function machine(): MachineInfo {
+  return {
+    os: `${platform()} ${release()} ${arch()}`,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    cores: availableParallelism(),
+    node: process.version,
+  };
+}
+
+const groups: Group[] = [
+  {
+    name: 'bundles',
+    run: async () => {
+      const outDir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
+      try {
+        const bundles = await benchBundles({
+          outDir,
+          runs: COLD_START_RUNS,
+          onProgress: (f) => progress(`bundle ${f}`),
+        });
+        return {
+          result: { runs: COLD_START_RUNS, handlers: bundles },
+          section: bundlesSection(bundles, COLD_START_RUNS),
+        };
+      } finally {
+        rmSync(outDir, { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'synth',
+    run: async () => {
+      const synth = await benchSynth(SYNTH_RUNS, (label) => progress(`cdk synth ${label}`));
+      return { result: synth, section: synthSection(synth) };
+    },
+  },
+  {
+    name: 'migrations',
+    run: async () => {
+      const runs: Awaited<ReturnType<typeof benchInitMigrations>>[] = [];
+      for (let i = 1; i <= MIGRATION_RUNS; i++) {
+        progress(`migrations ${i}/${MIGRATION_RUNS}`);
+        runs.push(await benchInitMigrations());
+      }
+      const migrations: MigrationBench = {
+        runs: MIGRATION_RUNS,
+        migrations: runs[0]?.migrations ?? 0,
+        applyMs: median(runs.map((r) => r.applyMs)),
+        noopMs: median(runs.map((r) => r.noopMs)),
+      };
+      return { result: migrations, section: migrationsSection(migrations) };
+    },
+  },
+];
+
+/**
+ * `npm run bench`: every measurement group in turn, each section printed as soon as it is measured, then all figures
+ * in bench/results/latest.json. A group that crashes is reported and the others still run; the exit code is 1 only
+ * then, never because of a figure.
+ */
+async function main(): Promise<void> {
+  const date = new Date();
+  const info = machine();
+  console.log(`${renderHeader(date, info)}\n`);
+  const results: Record<string, unknown> = {};
+  for (const group of groups) {
+    try {
+      const { result, section } = await group.run();
+      results[group.name] = result;
+      console.log(`${section}\n`);
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results[group.name] = { error: message };
+      console.log(`${group.name}: failed\n${message}\n`);
+      process.exitCode = 1;
+    }
+  }
+  mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ date: date.toISOString(), machine: info, ...results }, null, 2)}\n`);
+  console.log(`Wrote ${relative(process.cwd(), RESULTS_FILE)}`);
+}
+
+void main();
