@@ -2,10 +2,10 @@ import { clock as handlerClock } from '../../../lambdas/shared/clock';
 import { ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { AwsDouble, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
-import { backgroundSettled } from './background';
 import type { WorkflowDatabase } from './database';
 import { handlerEnvironment } from './environment';
 import { synthesizedWorkflow } from './synthesized';
+import { WorkflowClock } from './workflow-clock';
 
 /**
  * The AWS double as the deployed stack would meet it: the registry table under the name the template gives the
@@ -19,6 +19,8 @@ export interface WorkflowDoubleOptions {
   timings?: Partial<RdsTimings>;
   /** Seed of generated ids and passwords. */
   seed?: number;
+  /** Virtual time every AWS call takes (default 0); the benchmark sets it so Lambda durations include API latency. */
+  callLatencyMs?: number;
 }
 
 /** The registry table name the template wires into the handlers. */
@@ -38,26 +40,35 @@ export function registryTableName(): string {
  * ```
  */
 export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDouble {
-  const double = new AwsDouble({ seed: options.seed });
+  const double = new AwsDouble({
+    clock: new WorkflowClock(),
+    seed: options.seed,
+    callLatencyMs: options.callLatencyMs,
+  });
   double.dynamodb.defineTable(registryTable(registryTableName()));
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
   return double;
 }
 
+/** The double's clock, which must be a WorkflowClock (doubles made by {@link createWorkflowDouble} have one). */
+export function workflowClockOf(double: AwsDouble): WorkflowClock {
+  if (!(double.clock instanceof WorkflowClock)) {
+    throw new Error('workflow harness: create the double with createWorkflowDouble (it needs a WorkflowClock)');
+  }
+  return double.clock;
+}
+
 /**
  * Routes the SDK clients to `double` and the handlers' clock to its virtual clock; returns the function that puts
- * both back. Install one double at a time. A handler's sleep also lets the listener invocations its virtual time
- * started finish (see background.ts).
+ * both back. Install one double at a time. A handler's sleep lets the background work its virtual time starts
+ * finish on the way (see WorkflowClock).
  */
 export function installWorkflowDouble(double: AwsDouble): () => void {
   const restoreAws = installAwsDouble(double);
-  const restoreClock = double.clock.install();
-  const virtualSleep = handlerClock.sleep;
-  handlerClock.sleep = async (ms) => {
-    await virtualSleep(ms);
-    await backgroundSettled(double);
-  };
+  const clock = workflowClockOf(double);
+  const restoreClock = clock.install();
+  handlerClock.sleep = (ms) => clock.advanceSettled(ms);
   return () => {
     restoreClock();
     restoreAws();

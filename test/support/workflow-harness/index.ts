@@ -9,6 +9,7 @@ export {
   registryRecord,
   registryTableName,
   type WorkflowDoubleOptions,
+  workflowClockOf,
 } from './double';
 export type { LambdaHandler } from './handlers';
 export { captureLogs, type LogCapture } from './log-capture';
@@ -31,3 +32,4 @@ export {
   synthesizedDefinition,
   synthesizedWorkflow,
 } from './synthesized';
+export { WorkflowClock } from './workflow-clock';

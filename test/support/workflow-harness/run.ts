@@ -5,11 +5,10 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
-import { STEPS } from '../../../lambdas/shared/contracts';
 import { instanceIdentifier } from '../../../lambdas/shared/naming';
 import { type AwsDouble, instanceCreatedEvent, type PublishedEvent, type PublishedMessage } from '../aws-double';
-import { trackBackground } from './background';
 import type { WorkflowDatabase } from './database';
+import { workflowClockOf } from './double';
 import { applyEnvironment, handlerEnvironment } from './environment';
 import { type LambdaHandler, readinessSignalHandler, stepHandlerFor } from './handlers';
 import { captureLogs } from './log-capture';
@@ -116,7 +115,7 @@ export interface WorkflowRun {
   startedAt: number;
   endedAt: number;
   virtualMs: number;
-  /** When the tenant instance became available, and when WaitForInstance reported it (virtual epoch ms). */
+  /** When the tenant instance became available, and when a Task first reported it AVAILABLE (virtual epoch ms). */
   instanceAvailableAt?: number;
   readinessNoticedAt?: number;
   noticeDelayMs?: number;
@@ -152,7 +151,8 @@ function watchInstances(double: AwsDouble): InstanceWatch {
     const run = [...watch.runs].find((r) => r.instanceId === id);
     if (run?.rdsEvent) {
       const event = instanceCreatedEvent(instance, new Date(at));
-      double.clock.schedule(run.rdsEvent.deliveryDelaySeconds * 1000, () => trackBackground(double, run.listen(event)));
+      const clock = workflowClockOf(double);
+      clock.schedule(run.rdsEvent.deliveryDelaySeconds * 1000, () => clock.background(run.listen(event)));
     }
     return previous?.(instance);
   };
@@ -219,7 +219,7 @@ function defaultExecutionName(input: unknown): string {
  */
 export async function runWorkflow(input: unknown, options: RunWorkflowOptions): Promise<WorkflowRun> {
   const { double } = options;
-  const clock = double.clock;
+  const clock = workflowClockOf(double);
   const workflow = synthesizedWorkflow();
   applyEnvironment(handlerEnvironment(workflow, options.database?.caFile));
   const restoreRunEnvironment = applyEnvironment(options.environment ?? {});
@@ -278,6 +278,7 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
     }
   };
 
+  let advancing: Promise<void> = Promise.resolve();
   const taskHandlers: Record<string, (event: unknown) => Promise<unknown>> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
@@ -286,10 +287,13 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
     const handler = extra?.handler ?? stepHandlerFor(name);
     if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
     taskHandlers[name] = async (event) => {
+      // The event log consumer moves the clock for the Wait state or retry interval that led here: let it finish.
       await flush();
+      await advancing;
       try {
         const result = await invoke(name, fn, handler, event);
-        if (name === STEPS.waitForInstance && (result as { status?: string } | null)?.status === 'AVAILABLE') {
+        // A ReadinessResult (WaitForInstance's, or a baseline definition's describe step) saying AVAILABLE.
+        if (readinessNoticedAt === undefined && (result as { status?: string } | null)?.status === 'AVAILABLE') {
           readinessNoticedAt = clock.now();
         }
         return result;
@@ -341,12 +345,16 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
           transitions += 1;
           endState = event.state.name;
           stateData.push(event.state.input);
-          if (event.state.type === 'Wait') clock.advance(waitStateMs(definition, event.state.name));
+          if (event.state.type === 'Wait') {
+            advancing = clock.advanceSettled(waitStateMs(definition, event.state.name));
+            await advancing;
+          }
         } else if (event.type === 'StateExited') {
           stateData.push(event.state.output);
         } else if (event.type === 'StateRetried') {
           retries += 1;
-          clock.advance(retryDelayMs(event.retry.retrier as Retrier, event.retry.attempt, random));
+          advancing = clock.advanceSettled(retryDelayMs(event.retry.retrier as Retrier, event.retry.attempt, random));
+          await advancing;
         }
       }
     })();
