@@ -7,6 +7,7 @@ import {
   type RunWorkflowOptions,
   runWorkflow,
   startWorkflowDatabase,
+  synthesizedWorkflow,
   type WorkflowDatabase,
   type WorkflowRun,
 } from '../support/workflow-harness';
@@ -47,7 +48,10 @@ export function useWorkflow(): WorkflowFixture {
   const runs: WorkflowRun[] = [];
 
   beforeAll(async () => {
-    database = await startWorkflowDatabase();
+    // The server starts in its own process while this one synthesizes the app (both take about a second).
+    const starting = startWorkflowDatabase();
+    synthesizedWorkflow();
+    database = await starting;
   });
   afterAll(async () => {
     await database?.stop();

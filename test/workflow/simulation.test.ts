@@ -7,7 +7,9 @@ import { startWorkflowDatabase, synthesizedDefinition, type WorkflowDatabase } f
 
 let database: WorkflowDatabase;
 beforeAll(async () => {
-  database = await startWorkflowDatabase();
+  const starting = startWorkflowDatabase();
+  synthesizedDefinition();
+  database = await starting;
 });
 afterAll(() => database?.stop());
 

@@ -28,6 +28,9 @@ import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing'
  * - Time: Wait states and Retry intervals run instantly but advance the virtual clock by the state's Seconds and by
  *   the retrier's backoff (seeded FULL jitter).
  * - The RDS "DB instance created" event, when asked for, reaches the real readiness-signal handler after a delay.
+ *
+ * Not emulated: Task `TimeoutSeconds` and the execution timeout (the executor times them in real time, which a
+ * virtual-time run never reaches), Lambda cold starts and concurrency limits.
  */
 
 /** One entry of the executor's event log (StateEntered, StateRetried, ExecutionFailed...). */
@@ -208,7 +211,8 @@ function defaultExecutionName(input: unknown): string {
 
 /**
  * Executes the workflow once and resolves when the execution has ended (it never rejects for a failed
- * execution: that is `status: 'FAILED'`).
+ * execution: that is `status: 'FAILED'`). Sets the handlers' environment (see environment.ts) in `process.env`,
+ * where it stays for the process: the handler modules keep what they read when they load.
  *
  * @example
  * ```ts
