@@ -25,8 +25,6 @@ export interface WorkflowFixture {
     tier: string,
     options?: Omit<RunWorkflowOptions, 'double' | 'database'> & { request?: Partial<ProvisioningRequest> },
   ): Promise<WorkflowRun>;
-  /** Every run of the file so far (the secret scan reads them). */
-  runs: WorkflowRun[];
 }
 
 /**
@@ -45,7 +43,6 @@ export function useWorkflow(): WorkflowFixture {
   let database: WorkflowDatabase | undefined;
   let double: AwsDouble | undefined;
   let restore: (() => void) | undefined;
-  const runs: WorkflowRun[] = [];
 
   beforeAll(async () => {
     // The server starts in its own process while this one synthesizes the app (both take about a second).
@@ -66,7 +63,6 @@ export function useWorkflow(): WorkflowFixture {
   });
 
   const fixture: WorkflowFixture = {
-    runs,
     double: () => {
       if (!double) throw new Error('the workflow double exists only inside a test');
       return double;
@@ -75,14 +71,11 @@ export function useWorkflow(): WorkflowFixture {
       if (!database) throw new Error('the workflow database is not started');
       return database;
     },
-    provision: async (tenantId, tier, { request, ...options } = {}) => {
-      const run = await runWorkflow(
+    provision: (tenantId, tier, { request, ...options } = {}) =>
+      runWorkflow(
         { tenantId, tier, requestedBy: 'workflow-tests', ...request },
         { ...options, double: fixture.double(), database: fixture.database() },
-      );
-      runs.push(run);
-      return run;
-    },
+      ),
   };
   return fixture;
 }
@@ -90,9 +83,4 @@ export function useWorkflow(): WorkflowFixture {
 /** The KMS key and other settings of a secret, read through the SDK as an operator would. */
 export async function describeSecret(secretId: string) {
   return new SecretsManagerClient({}).send(new DescribeSecretCommand({ SecretId: secretId }));
-}
-
-/** The tasks a run invoked, in order, with how each invocation ended. */
-export function invocationTrail(run: WorkflowRun): string[] {
-  return run.invocations.map((i) => `${i.name}:${i.outcome}`);
 }
