@@ -17,3 +17,13 @@ export function median(samples: readonly number[]): number {
 export function ratio(numerator: number, denominator: number): number | undefined {
   return denominator === 0 ? undefined : numerator / denominator;
 }
+
+/**
+ * The arithmetic mean of `samples`: for figures averaged over deliberately varied inputs, where every sample counts.
+ *
+ * @throws {RangeError} when `samples` is empty
+ */
+export function mean(samples: readonly number[]): number {
+  if (samples.length === 0) throw new RangeError('mean of no samples');
+  return samples.reduce((sum, sample) => sum + sample, 0) / samples.length;
+}

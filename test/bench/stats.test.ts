@@ -1,6 +1,6 @@
-import { median, ratio } from '../../bench/stats';
+import { mean, median, ratio } from '../../bench/stats';
 
-describe('median and ratio', () => {
+describe('median, mean and ratio', () => {
   it.each([
     [[5, 1, 3], 3],
     [[4, 1, 3, 2], 2.5],
@@ -13,6 +13,20 @@ describe('median and ratio', () => {
   it('refuses the median of no samples', () => {
     // Act / Assess
     expect(() => median([])).toThrow(RangeError);
+  });
+
+  it.each([
+    [[5, 1, 3], 3],
+    [[1, 2], 1.5],
+    [[7], 7],
+  ])('mean(%p) is %p', (samples, expected) => {
+    // Act / Assess
+    expect(mean(samples)).toBe(expected);
+  });
+
+  it('refuses the mean of no samples', () => {
+    // Act / Assess
+    expect(() => mean([])).toThrow(RangeError);
   });
 
   it.each([
