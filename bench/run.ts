@@ -5,7 +5,8 @@ import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { benchBundles } from './bundles';
 import { type MachineInfo, renderHeader } from './format';
 import { benchInitMigrations } from './migrations';
-import { bundlesSection, type MigrationBench, migrationsSection, synthSection } from './sections';
+import { benchProvisioning } from './provisioning';
+import { bundlesSection, type MigrationBench, migrationsSection, provisioningSection, synthSection } from './sections';
 import { median } from './stats';
 import { benchSynth } from './synth';
 
@@ -50,6 +51,13 @@ const groups: Group[] = [
       } finally {
         rmSync(outDir, { recursive: true, force: true });
       }
+    },
+  },
+  {
+    name: 'provisioning',
+    run: async () => {
+      const comparisons = await benchProvisioning((label) => progress(`simulate ${label}`));
+      return { result: comparisons, section: provisioningSection(comparisons) };
     },
   },
   {
