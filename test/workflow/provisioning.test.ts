@@ -87,6 +87,31 @@ describe('a successful onboarding', () => {
       dbname: DATABASE_NAME,
     });
     await expect(workflow.database().logIn(APP_USERNAME, value.password)).resolves.toBe(APP_USERNAME);
+
+    // Assess: every step logged structured JSON carrying the tenant, tier and execution, and the metrics were emitted
+    const json = run.logLines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const stepLogs = json.filter((entry) => typeof entry.step === 'string');
+    expect(new Set(stepLogs.map((entry) => entry.step))).toEqual(
+      new Set(run.invocations.map((i) => i.name).filter((state) => state !== READINESS_LISTENER)),
+    );
+    for (const entry of stepLogs) {
+      expect(entry).toMatchObject({
+        level: expect.any(String),
+        service: 'tenant-db-provisioning',
+        tenantId,
+        tier,
+        executionArn: expect.stringContaining(run.executionName),
+      });
+    }
+    const emf = json.filter((entry) => entry._aws !== undefined);
+    expect(emf).toContainEqual(expect.objectContaining({ TenantProvisioned: 1, tier }));
+    expect(emf).toContainEqual(expect.objectContaining({ ProvisioningDuration: expect.any(Number), tier }));
   });
 });
 
