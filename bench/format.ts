@@ -79,9 +79,13 @@ export function formatMs(ms: number): string {
   return Math.round(ms).toString();
 }
 
-/** A ratio with two decimals and a `×`, or `–` when there is none (see `ratio` in stats.ts). */
+/**
+ * A ratio with a `×`: two decimals, or two significant digits below 0.1 so a small ratio does not read as zero;
+ * `–` when there is none (see `ratio` in stats.ts).
+ */
 export function formatRatio(value: number | undefined): string {
-  return value === undefined ? '–' : `${value.toFixed(2)}×`;
+  if (value === undefined) return '–';
+  return `${value !== 0 && Math.abs(value) < 0.1 ? value.toPrecision(2) : value.toFixed(2)}×`;
 }
 
 /**

@@ -6,10 +6,11 @@ import { mean, ratio } from './stats';
 export const CREATION_MINUTES = [5, 20, 60] as const;
 
 /**
- * Offsets added to each creation time, across one 30-second loop of the naive baseline: on whole minutes its Wait
- * would end exactly when the instance becomes available, which flatters its notice delay.
+ * Offsets added to each creation time, every 2.5 s across one 30-second loop of the naive baseline: on whole minutes
+ * its Wait would end exactly when the instance becomes available, which flatters its notice delay. Twelve samples
+ * also average out the ±20% random jitter of WaitForInstance's 30-second describe interval.
  */
-export const OFFSETS_SECONDS = [0, 7.5, 15, 22.5] as const;
+export const OFFSETS_SECONDS: readonly number[] = Array.from({ length: 12 }, (_, i) => i * 2.5);
 
 const DEFINITIONS = ['platform', 'naive'] as const;
 export type DefinitionName = (typeof DEFINITIONS)[number];

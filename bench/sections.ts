@@ -83,10 +83,11 @@ export function provisioningSection(comparisons: readonly ProvisioningComparison
     ),
     [
       'One enterprise onboarding in the workflow harness (synthesized definition, real handlers, AWS double on a',
-      'virtual clock, real PostgreSQL). platform: long-polling WaitForInstance (+ the RDS event when on); naive: a',
-      `Wait 30 s / describe / Choice loop. Means over creation times offset by ${OFFSETS_SECONDS.join(', ')} s;`,
-      `AWS calls take ${API_LATENCY_MS} ms. Notice delay: instance available → workflow knows. Cost: Step Functions`,
-      `Standard transitions + Lambda arm64 GB-s and requests, on-demand ${PRICES.asOf}, free tiers left out.`,
+      'virtual clock, real PostgreSQL). platform: long-polling WaitForInstance (+ the RDS event when on);',
+      `naive: a Wait 30 s / describe / Choice loop. Means of ${OFFSETS_SECONDS.length} runs, creation times offset`,
+      `by 0 to ${OFFSETS_SECONDS.at(-1)} s; AWS calls take ${API_LATENCY_MS} ms. Notice delay: instance available → workflow`,
+      'knows it. Cost: Step Functions Standard transitions + Lambda arm64 GB-s and requests,',
+      `on-demand prices of ${PRICES.asOf}, free tiers left out.`,
     ],
   );
 }

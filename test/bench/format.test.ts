@@ -100,6 +100,9 @@ describe('number formats', () => {
 
   it.each([
     [4.2, '4.20×'],
+    [0.1, '0.10×'],
+    [0.0036, '0.0036×'],
+    [0, '0.00×'],
     [undefined, '–'],
   ])('formatRatio(%p) is %p', (value, expected) => {
     // Act / Assess
