@@ -21,9 +21,7 @@ import {
  * What waiting for RDS costs: the platform's long-polling WaitForInstance against a naive baseline that loops
  * "Wait 30 s → describe once → Choice" in the state machine. Both run the synthesized workflow in the workflow test
  * harness (real handlers, the AWS double on a virtual clock, a real PostgreSQL for the migrations), so an hour-long
- * creation simulates in about a second.
- *
- * Run it: `npx tsx bench/simulation.ts`.
+ * creation simulates in about a second. `npm run bench` (bench/provisioning.ts) prints the comparison.
  */
 
 const MINUTE = 60_000;
@@ -214,67 +212,4 @@ export function estimateCostUsd(
   const lambdaUsd =
     usage.lambdaGbSeconds * PRICES.lambdaArmPerGbSecondUsd + usage.lambdaInvocations * PRICES.lambdaPerRequestUsd;
   return { stepFunctionsUsd, lambdaUsd, totalUsd: stepFunctionsUsd + lambdaUsd };
-}
-
-/** Creation-time offsets the printed comparison averages over: one baseline loop period in four steps. */
-const OFFSETS_SECONDS = [0, 7.5, 15, 22.5];
-
-/** The mean of each figure over the offsets. */
-async function averaged(scenario: SimulationScenario, database: WorkflowDatabase): Promise<SimulationResult> {
-  const results: SimulationResult[] = [];
-  for (const offsetSeconds of OFFSETS_SECONDS) {
-    results.push(await simulateProvisioning({ ...scenario, offsetSeconds }, database));
-  }
-  const mean = (key: keyof SimulationResult) => results.reduce((sum, r) => sum + r[key], 0) / results.length;
-  return {
-    transitions: mean('transitions'),
-    lambdaInvocations: mean('lambdaInvocations'),
-    lambdaGbSeconds: mean('lambdaGbSeconds'),
-    noticeDelaySeconds: mean('noticeDelaySeconds'),
-    virtualMinutes: mean('virtualMinutes'),
-  };
-}
-
-/** The comparison printed by `npx tsx bench/simulation.ts`. */
-async function main(): Promise<void> {
-  const database = await startWorkflowDatabase();
-  try {
-    const rows: string[][] = [];
-    for (const creationMinutes of [15, 60]) {
-      for (const definition of ['platform', 'naive'] as const) {
-        for (const rdsEvent of [false, true]) {
-          const result = await averaged({ creationMinutes, rdsEvent, definition }, database);
-          rows.push([
-            `${creationMinutes} min`,
-            definition,
-            rdsEvent ? 'yes' : 'no',
-            result.transitions.toFixed(1),
-            result.lambdaInvocations.toFixed(1),
-            result.lambdaGbSeconds.toFixed(1),
-            result.noticeDelaySeconds.toFixed(1),
-            estimateCostUsd(result).totalUsd.toFixed(5),
-          ]);
-        }
-      }
-    }
-    const header = ['creation', 'definition', 'RDS event', 'transitions', 'invocations', 'GB-s', 'notice s', 'USD'];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-    const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] ?? 0)).join('  ');
-    process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
-    process.stdout.write(
-      `${[
-        `Means over creation times offset by ${OFFSETS_SECONDS.join(', ')} s; enterprise tier; RDS event 2 s after.`,
-        `Prices: ${PRICES.source}, as of ${PRICES.asOf}, free tiers left out; AWS calls take ${API_LATENCY_MS} ms.`,
-      ].join('\n')}\n`,
-    );
-  } finally {
-    await database.stop();
-  }
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  });
 }
