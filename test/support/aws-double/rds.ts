@@ -243,6 +243,14 @@ export function instanceCreatedEvent(instance: DBInstance, at: Date): RdsEventBr
   };
 }
 
+/** The Region and identifier of a replication request's source instance, or the fault RDS answers. */
+function sourceInstance(arn: string | undefined): { region: string; identifier: string } {
+  const sourceArn = requireString(arn, 'SourceDBInstanceArn', missingParameter);
+  const source = parseInstanceArn(sourceArn);
+  if (!source) throw invalidValue(`Invalid SourceDBInstanceArn: ${sourceArn}`);
+  return source;
+}
+
 export class RdsDouble {
   readonly timings: RdsTimings = { ...DEFAULT_RDS_TIMINGS };
   /** Called when an instance becomes available (deliver the RDS event to the readiness Lambda, or not). */
@@ -416,9 +424,7 @@ export class RdsDouble {
     input: StartDBInstanceAutomatedBackupsReplicationCommand['input'],
     ctx: CallContext,
   ): Out<StartDBInstanceAutomatedBackupsReplicationCommandOutput> {
-    const sourceArn = requireString(input.SourceDBInstanceArn, 'SourceDBInstanceArn', missingParameter);
-    const source = parseInstanceArn(sourceArn);
-    if (!source) throw invalidValue(`Invalid SourceDBInstanceArn: ${sourceArn}`);
+    const source = sourceInstance(input.SourceDBInstanceArn);
     if (source.region === ctx.region) {
       throw invalidValue(
         'StartDBInstanceAutomatedBackupsReplication must be called in the destination Region, which must differ from the source Region.',
@@ -485,9 +491,7 @@ export class RdsDouble {
     input: StopDBInstanceAutomatedBackupsReplicationCommand['input'],
     ctx: CallContext,
   ): Out<StopDBInstanceAutomatedBackupsReplicationCommandOutput> {
-    const sourceArn = requireString(input.SourceDBInstanceArn, 'SourceDBInstanceArn', missingParameter);
-    const source = parseInstanceArn(sourceArn);
-    if (!source) throw invalidValue(`Invalid SourceDBInstanceArn: ${sourceArn}`);
+    const source = sourceInstance(input.SourceDBInstanceArn);
     const instance = this.instance(source.region, source.identifier);
     if (!instance) throw notFound(source.identifier);
     const active = this.activeReplication(instance);
