@@ -14,6 +14,7 @@ import {
 } from '../../lib/triggers/billing-pattern';
 import schema from '../../schemas/billing-event.schema.json';
 import { matchesEventPattern } from '../support/event-pattern';
+import { renderInput } from '../support/input-transformer';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'billing-events');
 const TIERS = Object.keys(DEFAULT_TIERS);
@@ -219,20 +220,8 @@ describe('billing event schema', () => {
 
 describe('billing input transformer', () => {
   /** EventBridge's substitution for the values the start rule guarantees: strings, inserted as JSON strings. */
-  function render(event: BillingEvent): unknown {
-    const values = Object.fromEntries(
-      Object.entries(BILLING_INPUT_PATHS).map(([name, path]) => [
-        name,
-        path
-          .split('.')
-          .slice(1)
-          .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], event),
-      ]),
-    );
-    return JSON.parse(
-      BILLING_INPUT_TEMPLATE.replace(/<([A-Za-z]+)>/g, (_match, name: string) => JSON.stringify(values[name])),
-    );
-  }
+  const render = (event: BillingEvent) =>
+    renderInput({ InputPathsMap: { ...BILLING_INPUT_PATHS }, InputTemplate: BILLING_INPUT_TEMPLATE }, event);
 
   it('maps only paths the start rule guarantees to exist', () => {
     // Assess

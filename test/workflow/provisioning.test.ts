@@ -10,10 +10,13 @@ import {
 } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
 import { DEFAULT_SIGNAL_CHECK_INTERVAL_MS } from '../../lambdas/wait-for-instance/poll';
+import starterBillingEvent from '../fixtures/billing-events/valid/starter-minimal.json';
+import { renderInput } from '../support/input-transformer';
 import {
   findLeaks,
   READINESS_LISTENER,
   registryRecord,
+  runWorkflow,
   synthesizedWorkflow,
   type WorkflowRun,
 } from '../support/workflow-harness';
@@ -167,6 +170,33 @@ describe('a duplicate onboarding', () => {
     expect(inventory.alarms.map((a) => a.name).sort()).toEqual(alarmNames(tenantId).sort());
     const winner = runs.find((r) => r.endState === 'Provisioned');
     expect(registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', executionArn: winner?.executionArn });
+  });
+
+  it('of a billing event delivered twice provisions once', async () => {
+    // Prepare: the sample event as the synthesized rule's input transformer hands it to the workflow
+    const double = workflow.double();
+    const input = renderInput(synthesizedWorkflow().billingInput, starterBillingEvent) as { tenantId: string };
+    const deliver = (attempt: number) =>
+      runWorkflow(input, {
+        double,
+        database: workflow.database(),
+        // EventBridge names every execution it starts differently.
+        executionName: `billing-delivery-${attempt}`,
+      });
+
+    // Act: the first delivery completes, then EventBridge delivers the same event again
+    const first = await deliver(1);
+    const second = await deliver(2);
+
+    // Assess
+    expect(input).toMatchObject({ tenantId: 'acme-corp', requestId: 'inv-2026-000123', requestedBy: 'billing' });
+    expect([first.endState, second.endState]).toEqual(['Provisioned', 'AlreadyRequested']);
+    expect(second.invocations.map((i) => i.name)).toEqual([STEPS.validate, STEPS.claim]);
+    expect(double.inventory().instances.map((i) => i.identifier)).toEqual([instanceIdentifier(input.tenantId)]);
+    expect(registryRecord(double, input.tenantId)).toMatchObject({
+      status: 'ACTIVE',
+      executionArn: first.executionArn,
+    });
   });
 
   it('of a tenant that is ACTIVE is rejected at the claim and leaves the live tenant untouched', async () => {

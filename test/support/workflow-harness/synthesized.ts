@@ -1,8 +1,10 @@
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { RDS_CREATED_EVENT_PATTERN } from '../../../lambdas/readiness-signal/pattern';
+import { BILLING_EVENT_SOURCE } from '../../../lambdas/shared/contracts';
 import type { TierCatalog } from '../../../lambdas/shared/tiers';
 import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
+import type { InputTransformer } from '../input-transformer';
 import { type CfnTemplate, type DeploymentTarget, resolveIntrinsics, type StackTemplate } from './stand-ins';
 
 /**
@@ -36,6 +38,8 @@ export interface SynthesizedWorkflow {
   readinessFunction: SynthesizedFunction;
   /** The tier catalog the stack was built with (the validate step gets it inlined at bundling, not from the template). */
   catalog: TierCatalog;
+  /** The input transformer of the rule that starts the workflow from billing events. */
+  billingInput: InputTransformer;
 }
 
 type Json = Record<string, unknown>;
@@ -112,12 +116,21 @@ function synthesize(): SynthesizedWorkflow {
   const target = (readinessRule[1].Targets as { Arn: unknown }[] | undefined)?.[0];
   const readinessFunction = lambdaFunction(getAttTarget(target?.Arn, 'the target of the RDS event rule'));
 
+  const billingRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(([, rule]) =>
+    ((rule.EventPattern as { source?: string[] } | undefined)?.source ?? []).includes(BILLING_EVENT_SOURCE),
+  );
+  const billingTarget = (billingRule?.[1].Targets as { Arn: unknown; InputTransformer?: InputTransformer }[])?.find(
+    (t) => resolve(t.Arn) === resolve({ Ref: machineId }),
+  );
+  if (!billingTarget?.InputTransformer) throw new Error('workflow harness: no billing rule targets the state machine');
+
   return {
     definition,
     stateMachineArn: resolve({ Ref: machineId }),
     taskFunctions,
     readinessFunction,
     catalog: platform.config.tierCatalog,
+    billingInput: billingTarget.InputTransformer,
   };
 }
 
