@@ -131,13 +131,14 @@ const TRANSIENT_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
 ]);
+
+/** Node network error codes (on `error.code`; their `name` is just "Error"), as the SDK's own classifier reads them. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND']);
 
 interface AwsLikeError {
   name?: string;
+  code?: string;
   message?: string;
   $retryable?: { throttling?: boolean };
   $metadata?: { httpStatusCode?: number };
@@ -149,6 +150,7 @@ export function isTransientAwsError(error: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   if (e.$retryable) return true;
   if (e.name && (THROTTLING_NAMES.has(e.name) || TRANSIENT_NAMES.has(e.name))) return true;
+  if (e.code && TRANSIENT_NETWORK_CODES.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;
   return status === 429 || (status !== undefined && status >= 500);
 }
