@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -12,6 +13,7 @@ import {
   billingEventPattern,
   rejectedBillingEventPattern,
 } from '../triggers/billing-pattern';
+import { ManagedPolicyRole } from './managed-policy-role';
 
 /** The billing contract's input transformer, exactly as `billing-pattern.ts` defines it. */
 class BillingInput extends events.RuleTargetInput {
@@ -76,6 +78,13 @@ export class BillingTrigger extends Construct {
         'Terminal queue of billing events the workflow cannot accept: alarmed and inspected by operators, never consumed automatically, so there is no failed-processing path to dead-letter.',
     });
 
+    // Starting an execution of a state machine encrypted with a customer-managed key needs the key as well.
+    const startRole = new ManagedPolicyRole(this, 'StartRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'Lets the billing rule start provisioning executions',
+    });
+    props.stateMachine.grantStartExecution(startRole);
+    props.encryptionKey.grant(startRole, 'kms:GenerateDataKey', 'kms:Decrypt');
     this.startRule = new events.Rule(this, 'StartRule', {
       description: 'Billing asks for a tenant database: start the provisioning workflow',
       eventBus: this.bus,
@@ -83,18 +92,29 @@ export class BillingTrigger extends Construct {
       targets: [
         new targets.SfnStateMachine(props.stateMachine, {
           input: BillingInput.create(),
+          role: startRole,
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 8,
           maxEventAge: Duration.hours(2),
         }),
       ],
     });
-    new events.Rule(this, 'RejectedRule', {
+    const rejectedRule = new events.Rule(this, 'RejectedRule', {
       description: 'Billing events the workflow cannot accept: keep them for an operator',
       eventBus: this.bus,
       eventPattern: rejectedBillingEventPattern([...props.tierNames]),
       targets: [new targets.SqsQueue(this.rejectedQueue, { deadLetterQueue: this.deadLetterQueue })],
     });
+    // CDK cannot scope EventBridge's send permission to the rule on a KMS-encrypted queue; deny every other rule.
+    this.rejectedQueue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.rejectedQueue.queueArn],
+        conditions: { ArnNotEquals: { 'aws:SourceArn': rejectedRule.ruleArn } },
+      }),
+    );
   }
 
   /** Queues that must stay empty; the observability construct alarms on each. */

@@ -33,6 +33,27 @@ export const TASK_STEPS = [
   STEPS.recordFailure,
 ] as const satisfies readonly StepName[];
 
+/** Lambda timeout of each step's function, seconds: long polls, migrations and rollback passes get more than 60. */
+const LONG_RUNNING_STEPS: Partial<Record<StepName, number>> = {
+  [STEPS.waitForInstance]: 900,
+  [STEPS.runMigrations]: 300,
+  [STEPS.rollback]: 300,
+};
+
+/** The Lambda timeout of `step`'s function. */
+export function functionTimeoutSeconds(step: StepName): number {
+  return LONG_RUNNING_STEPS[step] ?? 60;
+}
+
+/**
+ * The Task timeout of `step`: longer than its function's timeout, so a function that runs out of time fails as
+ * `Sandbox.Timedout` (retried) rather than the Task as `States.Timeout` (which invoke latency and VPC cold starts
+ * could otherwise trigger first).
+ */
+export function taskTimeoutSeconds(step: StepName): number {
+  return functionTimeoutSeconds(step) + 30;
+}
+
 /** The `DefinitionSubstitutions` key of a step's function ARN. */
 export function functionArnVariable(step: StepName): string {
   return `${step}FunctionArn`;
@@ -43,8 +64,6 @@ export interface DefinitionOptions {
   readonly timeoutSeconds: number;
   /** Seconds between rollback passes while an instance cannot be deleted yet. @default 30 */
   readonly rollbackWaitSeconds?: number;
-  /** Timeout of one WaitForInstance invocation (the Lambda's own timeout). @default 900 */
-  readonly waitTaskTimeoutSeconds?: number;
   /**
    * Extra error names retried on a given step with a slower schedule (15 s, doubling, 4 attempts): e.g. a database
    * that refuses connections for a short while after it became available.
@@ -85,7 +104,7 @@ function task(step: StepName, options: DefinitionOptions, fields: Json): Json {
   return {
     Type: 'Task',
     Resource: `\${${functionArnVariable(step)}}`,
-    TimeoutSeconds: 120,
+    TimeoutSeconds: taskTimeoutSeconds(step),
     Retry: retryFor(step, options),
     ...fields,
   };
@@ -131,7 +150,6 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
     [STEPS.waitForInstance]: task(STEPS.waitForInstance, options, {
       Comment:
         'Long poll: one invocation waits up to ~13 minutes, so an hour-long creation costs a handful of transitions.',
-      TimeoutSeconds: options.waitTaskTimeoutSeconds ?? 900,
       ResultPath: '$.readiness',
       Catch: toRollback,
       Next: STATE_NAMES.isAvailable,
@@ -147,7 +165,6 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Next: STEPS.runMigrations,
     }),
     [STEPS.runMigrations]: task(STEPS.runMigrations, options, {
-      TimeoutSeconds: 300,
       ResultPath: '$.migrations',
       Catch: toRollback,
       Next: STEPS.configureBackups,
@@ -169,7 +186,6 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
     }),
     [STATE_NAMES.provisioned]: { Type: 'Succeed' },
     [STEPS.rollback]: task(STEPS.rollback, options, {
-      TimeoutSeconds: 300,
       ResultPath: '$.rollback',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: STEPS.recordFailure }],
       Next: STATE_NAMES.isRollbackDone,

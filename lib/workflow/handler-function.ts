@@ -8,6 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
+import { ManagedPolicyRole } from './managed-policy-role';
 
 /** Repository root: handler entries are `lambdas/<folder>/handler.ts`. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
@@ -60,24 +61,6 @@ const VPC_ACCESS_ACTIONS = [
   'ec2:AssignPrivateIpAddresses',
   'ec2:UnassignPrivateIpAddresses',
 ];
-
-/**
- * A role whose permissions live in one customer-managed policy instead of inline policies: every grant made to the
- * role (including `key.grant(fn, ...)`) lands there.
- */
-class ManagedPolicyRole extends iam.Role {
-  private readonly policy: iam.ManagedPolicy;
-
-  constructor(scope: Construct, id: string, props: iam.RoleProps) {
-    super(scope, id, props);
-    this.policy = new iam.ManagedPolicy(this, 'Policy', { roles: [this] });
-  }
-
-  public override addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    this.policy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.policy };
-  }
-}
 
 /**
  * A step handler: Node.js 24 on arm64, bundled locally with esbuild (minified, source maps), JSON logs to a

@@ -55,10 +55,19 @@ export class TenantResourceArns {
 
   /** Every tenant application secret (Secrets Manager appends `-` and six characters to secret ARNs). */
   get appSecrets(): string {
+    return `${this.appSecretsByName}-??????`;
+  }
+
+  /**
+   * The same secrets as named before they exist: Secrets Manager authorizes a request for a secret that does not
+   * exist (yet, or any more) against the ARN without the random suffix, and answers AccessDenied rather than
+   * ResourceNotFound when only the suffixed form is allowed.
+   */
+  get appSecretsByName(): string {
     return this.stack.formatArn({
       service: 'secretsmanager',
       resource: 'secret',
-      resourceName: `${this.secretNamePattern.replaceAll('{tenantId}', '*')}-??????`,
+      resourceName: this.secretNamePattern.replaceAll('{tenantId}', '*'),
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }

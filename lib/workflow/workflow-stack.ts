@@ -17,7 +17,7 @@ import { STEPS, type StepName } from '../../lambdas/shared/contracts';
 import { ALARM_NAME_PREFIX, DEFAULT_SECRET_NAME_PATTERN, INSTANCE_ID_PREFIX } from '../../lambdas/shared/naming';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 import { BillingTrigger } from './billing-trigger';
-import { buildProvisioningDefinition, functionArnVariable } from './definition';
+import { buildProvisioningDefinition, functionArnVariable, functionTimeoutSeconds } from './definition';
 import { HandlerFunction } from './handler-function';
 import { PlatformObservability } from './observability';
 import {
@@ -106,7 +106,14 @@ export class WorkflowStack extends Stack {
       folder: string,
       description: string,
       extra: Partial<ConstructorParameters<typeof HandlerFunction>[2]> = {},
-    ) => new HandlerFunction(this, `${step}Function`, { ...common, folder, description, ...extra });
+    ) =>
+      new HandlerFunction(this, `${step}Function`, {
+        ...common,
+        folder,
+        description,
+        timeout: Duration.seconds(functionTimeoutSeconds(step)),
+        ...extra,
+      });
 
     const functions: Record<StepName, HandlerFunction> = {
       [STEPS.validate]: fn(
@@ -140,7 +147,6 @@ export class WorkflowStack extends Stack {
         'wait-for-instance',
         'Waits until the tenant instance is available',
         {
-          timeout: Duration.minutes(15),
           memorySize: 128,
           environment: { [ENV.registryTable]: table.tableName, [ENV.pollBudgetSeconds]: '780' },
         },
@@ -154,7 +160,6 @@ export class WorkflowStack extends Stack {
         },
       ),
       [STEPS.runMigrations]: fn(STEPS.runMigrations, 'run-migrations', 'Applies the tenant database init migrations', {
-        timeout: Duration.minutes(5),
         memorySize: 512,
         vpc: {
           vpc: foundation.vpc,
@@ -185,7 +190,6 @@ export class WorkflowStack extends Stack {
         environment: { [ENV.registryTable]: table.tableName, [ENV.eventBusName]: this.eventBus.eventBusName },
       }),
       [STEPS.rollback]: fn(STEPS.rollback, 'rollback', 'Deletes what a failed execution created', {
-        timeout: Duration.minutes(5),
         environment: {
           [ENV.secretNamePattern]: secretNamePattern,
           [ENV.backupRegion]: props.backupReplicationRegion,
@@ -218,6 +222,10 @@ export class WorkflowStack extends Stack {
     const backupRegion = props.backupReplicationRegion;
     const tenantInstances = wildcardFinding('rds', `db:${INSTANCE_ID_PREFIX}*`);
     const tenantAlarms = wildcardFinding('cloudwatch', `alarm:${ALARM_NAME_PREFIX}*`);
+    const appSecretsByName = wildcardFinding(
+      'secretsmanager',
+      `secret:${secretNamePattern.replaceAll('{tenantId}', '*')}`,
+    );
     const appSecrets = wildcardFinding(
       'secretsmanager',
       `secret:${secretNamePattern.replaceAll('{tenantId}', '*')}-??????`,
@@ -270,16 +278,17 @@ export class WorkflowStack extends Stack {
     credentials.addToRolePolicy(
       allow(
         ['secretsmanager:CreateSecret', 'secretsmanager:TagResource'],
-        [arns.appSecrets],
+        [arns.appSecrets, arns.appSecretsByName],
         MANAGED_REQUEST_CONDITION,
       ),
     );
-    credentials.addToRolePolicy(allow(['secretsmanager:DescribeSecret'], [arns.appSecrets]));
+    credentials.addToRolePolicy(allow(['secretsmanager:DescribeSecret'], [arns.appSecrets, arns.appSecretsByName]));
     key.grant(credentials, 'kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt');
     accept(
       credentials,
-      'Secrets are created per tenant at run time under the configured name pattern; creation requires the managed-by tag.',
+      'Secrets are created per tenant at run time under the configured name pattern (authorized by name before they exist, by ARN after); creation requires the managed-by tag.',
       appSecrets,
+      appSecretsByName,
     );
 
     const migrations = functions[STEPS.runMigrations];
@@ -324,7 +333,7 @@ export class WorkflowStack extends Stack {
     const rollback = functions[STEPS.rollback];
     rollback.addToRolePolicy(allow(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], [arns.alarms]));
     rollback.addToRolePolicy(allow(['cloudwatch:DeleteAlarms'], [arns.alarms], MANAGED_RESOURCE_CONDITION));
-    rollback.addToRolePolicy(allow(['secretsmanager:DescribeSecret'], [arns.appSecrets]));
+    rollback.addToRolePolicy(allow(['secretsmanager:DescribeSecret'], [arns.appSecrets, arns.appSecretsByName]));
     rollback.addToRolePolicy(allow(['secretsmanager:DeleteSecret'], [arns.appSecrets], MANAGED_RESOURCE_CONDITION));
     rollback.addToRolePolicy(allow(['rds:DescribeDBInstances'], [arns.instances]));
     rollback.addToRolePolicy(
@@ -345,6 +354,7 @@ export class WorkflowStack extends Stack {
       tenantInstances,
       tenantAlarms,
       appSecrets,
+      appSecretsByName,
       replicatedBackups,
     );
 
@@ -370,6 +380,8 @@ export class WorkflowStack extends Stack {
     });
     const executionTimeout = props.executionTimeout ?? Duration.hours(5);
     this.stateMachine = new sfn.StateMachine(this, 'ProvisioningStateMachine', {
+      // A fixed name: the role's KMS condition names the state machine ARN, which must be known at synth time.
+      stateMachineName: `${id}-provisioning`,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(
         JSON.stringify(

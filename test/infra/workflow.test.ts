@@ -199,3 +199,70 @@ describe('observability', () => {
     expect(JSON.stringify(invoke[0]?.Resource)).not.toContain(':*');
   });
 });
+
+describe('review fixes', () => {
+  it('names the state machine so its role can use the platform key for exactly this state machine', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const kms = statements().filter((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
+    // Assess
+    expect(machine?.Properties.StateMachineName).toBe('tenant-db-workflow-provisioning');
+    expect(kms.length).toBeGreaterThan(0);
+    for (const statement of kms)
+      expect(JSON.stringify(statement.Condition)).toContain('tenant-db-workflow-provisioning');
+  });
+
+  it('lets the billing rule use the platform key when it starts an execution', () => {
+    // Act
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern?.source?.includes('saas.billing') && r.Properties.Targets[0].InputTransformer,
+    );
+    const roleId = rule?.Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    const actions = policies.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string[] }) => s.Action),
+    );
+    // Assess
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt']));
+  });
+
+  it('authorizes DescribeSecret by name too, so a secret that does not exist yet answers ResourceNotFound', () => {
+    const describe = statements().filter((s) => [s.Action].flat().includes('secretsmanager:DescribeSecret'));
+    expect(describe.length).toBe(2);
+    for (const statement of describe) expect(JSON.stringify(statement.Resource)).toContain('saas/tenant/*/app"');
+  });
+
+  it('accepts rejected billing events only from its own rule', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:SendMessage',
+            Condition: { ArnNotEquals: Match.anyValue() },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('gives every task more time than its function, so a function timeout is retried', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const states = JSON.parse(machine?.Properties.DefinitionString).States as Record<
+      string,
+      { TimeoutSeconds?: number }
+    >;
+    const timeouts = Object.fromEntries(
+      Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [id, fn.Properties.Timeout]),
+    );
+    // Assess
+    for (const [name, variable] of Object.entries(machine?.Properties.DefinitionSubstitutions ?? {})) {
+      const functionId = (variable as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const state = name.replace(/FunctionArn$/, '');
+      expect(states[state]?.TimeoutSeconds).toBe((timeouts[functionId] as number) + 30);
+    }
+  });
+});
