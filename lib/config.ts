@@ -1,9 +1,11 @@
 import type { Environment } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { DEFAULT_ROLLBACK_MAX_PASSES } from '../lambdas/rollback/rollback';
 import { ValidationError } from '../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../lambdas/shared/naming';
 import { resolveCatalog, type TierCatalog } from '../lambdas/shared/tiers';
+import { ROLLBACK_WAIT_SECONDS } from './workflow/definition';
 
 /**
  * Interface VPC endpoints the platform knows how to create, keyed by the name used in the `vpcInterfaceEndpoints`
@@ -76,7 +78,7 @@ export interface PlatformConfig {
    */
   readonly backupReplicationKmsKeyArn?: string;
   /**
-   * Name of an existing event bus that carries billing events and receives outcome events.
+   * Name of an existing event bus that carries billing events. Outcome events always go to the platform's own bus.
    * @default - the workflow stack creates a dedicated bus
    */
   readonly billingEventBusName?: string;
@@ -137,8 +139,13 @@ const DEFAULTS = {
   vpcInterfaceEndpoints: ['secretsmanager'] as readonly InterfaceEndpointName[],
 } as const;
 
-/** Minutes added to the slowest tier's budget: steps after `available` (migrations, backups, alarms) and rollback. */
-export const POST_PROVISIONING_MARGIN_MINUTES = 60;
+/**
+ * Minutes added to the slowest tier's budget, so an execution that fails late still finishes its rollback and records
+ * the failure before the execution timeout: the steps after `available` with their retries (15 minutes), a full
+ * rollback (every pass, each a wait plus up to 5 s of work), and RecordFailure (5 minutes).
+ */
+export const POST_PROVISIONING_MARGIN_MINUTES =
+  15 + Math.ceil((DEFAULT_ROLLBACK_MAX_PASSES * (ROLLBACK_WAIT_SECONDS + 5)) / 60) + 5;
 /** A provisioning execution still running after a day is stuck, not slow. */
 const MAX_PROVISIONING_TIMEOUT_MINUTES = 24 * 60;
 
@@ -198,7 +205,7 @@ export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
   {
     key: 'billingEventBusName',
     default: '(none: a dedicated bus is created)',
-    description: 'Existing EventBridge bus carrying billing events and receiving outcome events.',
+    description: 'Existing EventBridge bus carrying billing events (outcome events always go to the platform bus).',
   },
   {
     key: 'logRetentionDays',
@@ -213,7 +220,7 @@ export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
   {
     key: 'vpcInterfaceEndpoints',
     default: JSON.stringify(DEFAULTS.vpcInterfaceEndpoints),
-    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}. With \`vpcId\`, omit services the VPC already has endpoints for.`,
+    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}; must include secretsmanager (the migration Lambda's only way to its secrets). With \`vpcId\`, omit other services the VPC already has endpoints for.`,
   },
 ];
 
@@ -294,6 +301,13 @@ function parseEndpoints(raw: unknown): readonly InterfaceEndpointName[] {
     throw new PlatformConfigError(
       key,
       `must be a list of distinct names from ${INTERFACE_ENDPOINT_NAMES.join(', ')}`,
+      raw,
+    );
+  }
+  if (!value.includes('secretsmanager')) {
+    throw new PlatformConfigError(
+      key,
+      'must include secretsmanager: the migration Lambda reads the tenant secrets through it and has no other way out of the isolated subnets',
       raw,
     );
   }

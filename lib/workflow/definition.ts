@@ -54,6 +54,9 @@ export function taskTimeoutSeconds(step: StepName): number {
   return functionTimeoutSeconds(step) + 30;
 }
 
+/** Seconds between rollback passes while an instance cannot be deleted yet. */
+export const ROLLBACK_WAIT_SECONDS = 30;
+
 /** The `DefinitionSubstitutions` key of a step's function ARN. */
 export function functionArnVariable(step: StepName): string {
   return `${step}FunctionArn`;
@@ -205,7 +208,7 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
     },
     [STATE_NAMES.waitBeforeRollback]: {
       Type: 'Wait',
-      Seconds: options.rollbackWaitSeconds ?? 30,
+      Seconds: options.rollbackWaitSeconds ?? ROLLBACK_WAIT_SECONDS,
       Next: STEPS.rollback,
     },
     [STEPS.recordFailure]: task(STEPS.recordFailure, options, {

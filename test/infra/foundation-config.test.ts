@@ -70,8 +70,7 @@ describe('loadPlatformConfig', () => {
     ['billingEventBusName', 'saas-billing', { billingEventBusName: 'saas-billing' }],
     ['logRetentionDays', 731, { logRetention: logs.RetentionDays.TWO_YEARS }],
     ['logRetentionDays', '30', { logRetention: logs.RetentionDays.ONE_MONTH }],
-    ['provisioningTimeoutMinutes', 151, { provisioningTimeoutMinutes: 151 }],
-    ['vpcInterfaceEndpoints', [], { vpcInterfaceEndpoints: [] }],
+    ['provisioningTimeoutMinutes', 181, { provisioningTimeoutMinutes: 181 }],
     ['vpcInterfaceEndpoints', '["secretsmanager","kms"]', { vpcInterfaceEndpoints: ['secretsmanager', 'kms'] }],
   ])('accepts %s = %j', (key, value, expected) => {
     // Act
@@ -146,12 +145,12 @@ describe('loadPlatformConfig', () => {
       'cdk.json context "logRetentionDays": must be one of the retention periods CloudWatch Logs accepts: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, 9999 (got 366)',
     ],
     [
-      { provisioningTimeoutMinutes: 150 },
-      'cdk.json context "provisioningTimeoutMinutes": must exceed every tier\'s provisioningBudgetMinutes + 60 (tier "enterprise" has 90, so more than 150) (got 150)',
+      { provisioningTimeoutMinutes: 180 },
+      'cdk.json context "provisioningTimeoutMinutes": must exceed every tier\'s provisioningBudgetMinutes + 90 (tier "enterprise" has 90, so more than 180) (got 180)',
     ],
     [
-      { provisioningTimeoutMinutes: 200, tiers: { starter: { provisioningBudgetMinutes: 180 } } },
-      'cdk.json context "provisioningTimeoutMinutes": must exceed every tier\'s provisioningBudgetMinutes + 60 (tier "starter" has 180, so more than 240) (got 200)',
+      { provisioningTimeoutMinutes: 260, tiers: { starter: { provisioningBudgetMinutes: 180 } } },
+      'cdk.json context "provisioningTimeoutMinutes": must exceed every tier\'s provisioningBudgetMinutes + 90 (tier "starter" has 180, so more than 270) (got 260)',
     ],
     [
       { provisioningTimeoutMinutes: 1441 },
@@ -166,6 +165,11 @@ describe('loadPlatformConfig', () => {
       { vpcInterfaceEndpoints: 'secretsmanager' },
       'cdk.json context "vpcInterfaceEndpoints": must be a list of distinct',
     ],
+    [
+      { vpcInterfaceEndpoints: [] },
+      'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager: the migration Lambda reads the tenant secrets through it and has no other way out of the isolated subnets (got [])',
+    ],
+    [{ vpcInterfaceEndpoints: ['kms'] }, 'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager'],
     [
       { tiers: { pro: { backup: { retentionDays: 40 } } } },
       'cdk.json context "tiers": Invalid tier catalog:\n  tier "pro", field backup.retentionDays: must be a whole number of days from 1 to 35 (0 would turn automated backups off) (got 40)',
