@@ -1,0 +1,430 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/execution-reaper/ended-execution';
+import { handler } from '../../lambdas/execution-reaper/handler';
+import { EXECUTION_ENDED_DETAIL_STATUSES, executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
+import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/reaped-failure';
+import type { TenantRecord } from '../../lambdas/shared/contracts';
+import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
+import { matchesEventPattern } from '../support/event-pattern';
+
+const ACCOUNT = '123456789012';
+const TABLE = 'tenant-registry';
+const BUS = 'tenant-db-outcomes';
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:tenant-db-alerts`;
+const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:tenant-db-provisioning`;
+const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:acme-pro-2`;
+const OTHER_EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:beta-pro-1`;
+const STOPPED_AT = Date.parse('2026-11-26T12:00:00.000Z');
+const NOW = '2026-11-26T12:00:05.000Z';
+/** Planted in the execution input: it must never reach a log line, the registry, an event or an alert. */
+const PLANTED_INPUT_VALUE = 'pl4nted-input-value';
+const TAG_FILTER = `tenant-db:execution-arn=${EXECUTION_ARN}`;
+const REASON = (status: string) =>
+  `execution ${status} before the workflow recorded its outcome: resources tagged ${TAG_FILTER} may remain; remove them, then set the record to FAILED`;
+
+/** A "Step Functions Execution Status Change" event as EventBridge delivers it (Step Functions Developer Guide). */
+function statusChange(
+  detail: Record<string, unknown> = {},
+  envelope: Record<string, unknown> = {},
+): ExecutionStatusChangeEvent {
+  return {
+    version: '0',
+    id: '315c1398-40ff-a850-213b-158f73e60175',
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: ACCOUNT,
+    time: '2026-11-26T12:00:01Z',
+    region: 'us-east-1',
+    resources: [EXECUTION_ARN],
+    detail: {
+      executionArn: EXECUTION_ARN,
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: 'acme-pro-2',
+      status: 'TIMED_OUT',
+      startDate: STOPPED_AT - 5 * 3600_000,
+      stopDate: STOPPED_AT,
+      input: JSON.stringify({ tenantId: 'acme', tier: 'pro', requestedBy: PLANTED_INPUT_VALUE }),
+      inputDetails: { included: true },
+      output: null,
+      outputDetails: null,
+      error: 'States.Timeout',
+      cause: null,
+      ...detail,
+    },
+    ...envelope,
+  } as ExecutionStatusChangeEvent;
+}
+
+function record(fields: Partial<TenantRecord> = {}): TenantRecord {
+  return {
+    tenantId: 'acme',
+    tier: 'pro',
+    status: 'PROVISIONING',
+    requestId: 'acme-pro-2',
+    requestedBy: 'jane',
+    executionArn: EXECUTION_ARN,
+    attempt: 2,
+    createdAt: '2026-11-26T07:00:00.000Z',
+    updatedAt: '2026-11-26T07:00:01.000Z',
+    ...fields,
+  };
+}
+
+/** EventBridge's wire form of a CDK-shaped pattern (`detailType` is `detail-type`). */
+function wirePattern(stateMachineArn: string): Record<string, unknown> {
+  const { detailType, ...rest } = executionEndedPattern(stateMachineArn);
+  return { ...rest, 'detail-type': detailType };
+}
+
+describe('executionEndedPattern', () => {
+  it.each([
+    ['a timed-out execution', true, statusChange({ status: 'TIMED_OUT' })],
+    ['an aborted execution', true, statusChange({ status: 'ABORTED', error: null })],
+    ['a failed execution', true, statusChange({ status: 'FAILED', error: 'MigrationError' })],
+    ['an execution without input (too large or encrypted)', true, statusChange({ input: null })],
+    ['a succeeded execution', false, statusChange({ status: 'SUCCEEDED' })],
+    ['a running execution', false, statusChange({ status: 'RUNNING', stopDate: null })],
+    [
+      'an execution of another state machine',
+      false,
+      statusChange({ stateMachineArn: `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:other` }),
+    ],
+    ['another detail-type', false, statusChange({}, { 'detail-type': 'AWS API Call via CloudTrail' })],
+  ])('%s matches: %s', (_case, expected, event) => {
+    // Act
+    const matches = matchesEventPattern(wirePattern(STATE_MACHINE_ARN), event);
+
+    // Assess
+    expect(matches).toBe(expected);
+  });
+
+  it('lists the statuses the rule forwards and refuses an empty state machine ARN', () => {
+    // Act
+    const pattern = executionEndedPattern(STATE_MACHINE_ARN);
+
+    // Assess
+    expect(pattern).toEqual({
+      source: ['aws.states'],
+      detailType: ['Step Functions Execution Status Change'],
+      detail: { status: ['TIMED_OUT', 'ABORTED', 'FAILED'], stateMachineArn: [STATE_MACHINE_ARN] },
+    });
+    expect(EXECUTION_ENDED_DETAIL_STATUSES).toEqual(['TIMED_OUT', 'ABORTED', 'FAILED']);
+    expect(() => executionEndedPattern('')).toThrow('needs the state machine ARN');
+  });
+});
+
+describe('endedExecutionOf', () => {
+  it.each([
+    [
+      'a timed-out execution',
+      statusChange(),
+      {
+        executionArn: EXECUTION_ARN,
+        status: 'TIMED_OUT',
+        error: 'States.Timeout',
+        stoppedAt: '2026-11-26T12:00:00.000Z',
+      },
+    ],
+    [
+      'an aborted execution without error, stop date or input',
+      statusChange({ status: 'ABORTED', error: null, stopDate: undefined, input: undefined }),
+      { executionArn: EXECUTION_ARN, status: 'ABORTED' },
+    ],
+  ])('reads %s', (_case, event, expected) => {
+    // Act
+    const ended = endedExecutionOf(event);
+
+    // Assess
+    expect(ended).toEqual(expected);
+  });
+
+  it.each([
+    ['a succeeded execution', statusChange({ status: 'SUCCEEDED' })],
+    ['another source', statusChange({}, { source: 'saas.billing' })],
+    ['another detail-type', statusChange({}, { 'detail-type': 'AWS API Call via CloudTrail' })],
+    ['an event without an execution ARN', statusChange({ executionArn: undefined })],
+    ['a malformed execution ARN', statusChange({ executionArn: 'acme-pro-2' })],
+    ['an event without detail', { source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change' }],
+  ])('ignores %s', (_case, event) => {
+    // Act
+    const ended = endedExecutionOf(event);
+
+    // Assess
+    expect(ended).toBeUndefined();
+  });
+});
+
+describe('reapedFailureOf and reapedAlert', () => {
+  it.each(EXECUTION_ENDED_DETAIL_STATUSES)('records an execution that ended %s as ROLLBACK_FAILED', (status) => {
+    // Prepare
+    const ended = { executionArn: EXECUTION_ARN, status, stoppedAt: '2026-11-26T12:00:00.000Z' };
+
+    // Act
+    const failure = reapedFailureOf(record(), ended, NOW);
+
+    // Assess
+    expect(failure).toEqual({
+      executionStatus: status,
+      status: 'ROLLBACK_FAILED',
+      failedAt: '2026-11-26T12:00:00.000Z',
+      failedStep: `Execution ${status}`,
+      failureReason: REASON(status),
+      leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
+      detail: {
+        tenantId: 'acme',
+        tier: 'pro',
+        executionArn: EXECUTION_ARN,
+        requestId: 'acme-pro-2',
+        failedStep: `Execution ${status}`,
+        reason: REASON(status),
+        status: 'ROLLBACK_FAILED',
+        leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
+      },
+    });
+  });
+
+  it('dates the failure now when the event does not say when the execution stopped', () => {
+    // Act
+    const failure = reapedFailureOf(record(), { executionArn: EXECUTION_ARN, status: 'ABORTED' }, NOW);
+
+    // Assess
+    expect(failure.failedAt).toBe(NOW);
+  });
+
+  it.each([
+    ['without backup replication', undefined, false],
+    ['with backup replication', 'us-west-2', true],
+  ])('alerts %s with a subject SNS accepts and the commands that find the leftovers', (_case, region, backups) => {
+    // Prepare
+    const failure = reapedFailureOf(
+      record({ tenantId: 'a'.repeat(32) }),
+      { executionArn: EXECUTION_ARN, status: 'TIMED_OUT' },
+      NOW,
+    );
+
+    // Act
+    const alert = reapedAlert(failure, { registryTable: TABLE, backupRegion: region });
+
+    // Assess
+    expect(alert.subject).toBe(`ROLLBACK_FAILED: tenant ${'a'.repeat(32)} needs manual cleanup`);
+    expect(alert.subject.length).toBeLessThanOrEqual(100);
+    expect(alert.message).toContain(`ended TIMED_OUT before the workflow recorded its outcome`);
+    expect(alert.message).toContain(
+      `aws resourcegroupstaggingapi get-resources --tag-filters Key=tenant-db:execution-arn,Values=${EXECUTION_ARN}`,
+    );
+    expect(alert.message).toContain(`table ${TABLE}, tenantId ${'a'.repeat(32)}) to status FAILED`);
+    expect(alert.message.includes('describe-db-instance-automated-backups --region us-west-2')).toBe(backups);
+  });
+});
+
+describe('execution-reaper handler (mocked clients)', () => {
+  const registry = mockClient(DynamoDBDocumentClient);
+  const events = mockClient(EventBridgeClient);
+  const sns = mockClient(SNSClient);
+  let logged: string[];
+  let consoleSpies: jest.SpyInstance[];
+
+  beforeEach(() => {
+    for (const mock of [registry, events, sns]) mock.reset();
+    registry.on(UpdateCommand).resolves({});
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
+    logged = [];
+    consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+      }),
+    );
+  });
+
+  afterEach(() => {
+    for (const spy of consoleSpies) spy.mockRestore();
+  });
+
+  const logLines = () => logged.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+
+  it('finds the stranded record through the status index, then publishes, alerts and records it, in that order', async () => {
+    // Prepare
+    registry
+      .on(QueryCommand)
+      .resolves({ Items: [record({ tenantId: 'beta', executionArn: OTHER_EXECUTION_ARN }), record()] });
+    registry.on(GetCommand).resolves({ Item: record() });
+
+    // Act
+    const result = await handler(statusChange());
+
+    // Assess
+    expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });
+    expect(registry).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      IndexName: 'byStatus',
+      ExpressionAttributeValues: { ':status': 'PROVISIONING' },
+    });
+    expect(registry).toHaveReceivedCommandWith(GetCommand, { Key: { tenantId: 'acme' }, ConsistentRead: true });
+    const update = registry.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update).toMatchObject({
+      TableName: TABLE,
+      Key: { tenantId: 'acme' },
+      ConditionExpression: 'executionArn = :owner',
+      ExpressionAttributeValues: expect.objectContaining({ ':owner': EXECUTION_ARN }),
+    });
+    expect(Object.values(update?.ExpressionAttributeValues ?? {})).toEqual(
+      expect.arrayContaining([
+        'ROLLBACK_FAILED',
+        '2026-11-26T12:00:00.000Z',
+        'Execution TIMED_OUT',
+        REASON('TIMED_OUT'),
+        [`unverified:resources tagged ${TAG_FILTER}`],
+      ]),
+    );
+    const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+    expect(entry).toMatchObject({
+      EventBusName: BUS,
+      Source: 'tenant-db.provisioning',
+      DetailType: 'Tenant Database Provisioning Failed',
+      Resources: [EXECUTION_ARN],
+    });
+    expect(JSON.parse(entry?.Detail ?? '')).toMatchObject({
+      tenantId: 'acme',
+      status: 'ROLLBACK_FAILED',
+      failedStep: 'Execution TIMED_OUT',
+    });
+    expect(sns).toHaveReceivedCommandWith(PublishCommand, {
+      TopicArn: TOPIC_ARN,
+      Subject: 'ROLLBACK_FAILED: tenant acme needs manual cleanup',
+    });
+    // The registry write comes last, so a retry after a failed publish redoes everything.
+    const [published] = events.commandCalls(PutEventsCommand);
+    const [alerted] = sns.commandCalls(PublishCommand);
+    const [recorded] = registry.commandCalls(UpdateCommand);
+    expect(recorded && published?.calledBefore(recorded) && alerted?.calledBefore(recorded)).toBe(true);
+    expect(logLines()).toContainEqual(expect.objectContaining({ RollbackFailed: 1 }));
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringContaining('ROLLBACK_FAILED'),
+        tenantId: 'acme',
+        executionArn: EXECUTION_ARN,
+      }),
+    );
+    expect(logged.join('\n')).not.toContain(PLANTED_INPUT_VALUE);
+  });
+
+  it.each<[string, TenantRecord[], TenantRecord | undefined]>([
+    ['no PROVISIONING record is held by the execution', [record({ executionArn: OTHER_EXECUTION_ARN })], undefined],
+    ['no tenant is PROVISIONING', [], undefined],
+    [
+      'the index still says PROVISIONING but RecordFailure has written FAILED',
+      [record()],
+      record({ status: 'FAILED', failedStep: 'RunMigrations' }),
+    ],
+  ])('changes nothing when %s', async (_case, provisioning, current) => {
+    // Prepare
+    registry.on(QueryCommand).resolves({ Items: provisioning });
+    registry.on(GetCommand).resolves({ Item: current });
+
+    // Act
+    const result = await handler(statusChange({ status: 'FAILED', error: 'MigrationError' }));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'nothing-to-reap' });
+    expect(registry).not.toHaveReceivedCommand(UpdateCommand);
+    expect(events).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(logLines().some((line) => 'RollbackFailed' in line)).toBe(false);
+  });
+
+  it('ignores an event it does not handle without calling AWS', async () => {
+    // Act
+    const result = await handler(statusChange({ status: 'SUCCEEDED' }));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'ignored' });
+    expect(registry.calls()).toHaveLength(0);
+  });
+
+  it('fails the invocation, before touching the registry, when the event is rejected', async () => {
+    // Prepare
+    registry.on(QueryCommand).resolves({ Items: [record()] });
+    registry.on(GetCommand).resolves({ Item: record() });
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+
+    // Act
+    const result = handler(statusChange());
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
+    expect(registry).not.toHaveReceivedCommand(UpdateCommand);
+    expect(logLines()).toContainEqual(
+      expect.objectContaining({ message: 'reaping failed; the event will be retried', errorName: 'RetryableError' }),
+    );
+  });
+});
+
+describe('execution-reaper handler (AWS double)', () => {
+  let double: AwsDouble;
+  let restore: () => void;
+  let consoleSpies: jest.SpyInstance[];
+  let logged: string[];
+
+  beforeEach(() => {
+    double = new AwsDouble({ account: ACCOUNT });
+    double.dynamodb.defineTable(registryTable(TABLE));
+    restore = installAwsDouble(double);
+    Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
+    logged = [];
+    consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
+      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(' '));
+      }),
+    );
+  });
+
+  afterEach(() => {
+    restore();
+    for (const spy of consoleSpies) spy.mockRestore();
+  });
+
+  const stored = (tenantId: string) => double.dynamodb.items(TABLE).find((item) => item.tenantId === tenantId);
+
+  it.each([
+    ['delivered once', 0],
+    ['redelivered after a rejected event', 1],
+  ])('an event %s leaves one ROLLBACK_FAILED record, one event and one alert', async (_case, rejections) => {
+    // Prepare
+    double.dynamodb.seed(TABLE, { ...record() });
+    double.dynamodb.seed(TABLE, { ...record({ tenantId: 'beta', executionArn: OTHER_EXECUTION_ARN }) });
+    if (rejections > 0) double.eventBridge.failEntries({ times: rejections, errorCode: 'InternalFailure' });
+    const event = statusChange({ status: 'ABORTED', error: null });
+
+    // Act
+    const outcomes: string[] = [];
+    for (let delivery = 0; delivery < rejections + 2; delivery += 1) {
+      outcomes.push(
+        await handler(event).then(
+          (r) => r.outcome,
+          (e: Error) => e.name,
+        ),
+      );
+    }
+
+    // Assess
+    expect(outcomes).toEqual([...Array(rejections).fill('RetryableError'), 'reaped', 'nothing-to-reap']);
+    expect(stored('acme')).toMatchObject({
+      status: 'ROLLBACK_FAILED',
+      failedStep: 'Execution ABORTED',
+      failureReason: REASON('ABORTED'),
+      leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
+    });
+    expect(stored('beta')).toMatchObject({ status: 'PROVISIONING' });
+    expect(double.eventBridge.published('Tenant Database Provisioning Failed')).toHaveLength(1);
+    expect(double.sns.published()).toHaveLength(1);
+    expect(double.violations).toEqual([]);
+    const everything = [logged, double.eventBridge.published(), double.sns.published(), double.dynamodb.items(TABLE)];
+    expect(JSON.stringify(everything)).not.toContain(PLANTED_INPUT_VALUE);
+  });
+});
