@@ -10,12 +10,13 @@ import { ENV, optionalEnv } from '../shared/config';
 import type { BackupsResult, WorkflowState } from '../shared/contracts';
 import { AwsRequestError, awsErrorName, ConfigurationError, RetryableError, ValidationError } from '../shared/errors';
 import { logger } from '../shared/runtime';
-import { backupModification, enablesAutomatedBackups } from './modification';
+import { backupAndDeletionProtectionModification, enablesAutomatedBackups } from './modification';
 import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedReplicationArn } from './replication';
 
 /**
- * ConfigureBackups: gives the instance its tier's retention and backup window, then, for tiers that ask for it,
- * replicates automated backups to the backup Region. Idempotent: both parts first look at what is already there.
+ * ConfigureBackups: gives the instance its tier's retention, backup window and deletion protection, then, for tiers
+ * that ask for it, replicates automated backups to the backup Region. Idempotent: both parts first look at what is
+ * already there.
  */
 
 export interface BackupClients {
@@ -40,10 +41,10 @@ async function describeInstance(rds: RDSClient, instanceId: string): Promise<DBI
   return instance;
 }
 
-async function applyRetentionAndWindow(rds: RDSClient, instance: DBInstance, state: WorkflowState): Promise<void> {
-  const modification = backupModification(instance, state.request.tierDefinition);
+async function applyBackupsAndProtection(rds: RDSClient, instance: DBInstance, state: WorkflowState): Promise<void> {
+  const modification = backupAndDeletionProtectionModification(instance, state.request.tierDefinition);
   if (!modification) return;
-  if (enablesAutomatedBackups(instance)) {
+  if (modification.BackupRetentionPeriod !== undefined && enablesAutomatedBackups(instance)) {
     logger.warn('automated backups were off; turning them on starts a backup now', {
       instanceId: instance.DBInstanceIdentifier,
       retentionDays: modification.BackupRetentionPeriod,
@@ -54,9 +55,10 @@ async function applyRetentionAndWindow(rds: RDSClient, instance: DBInstance, sta
   } catch (error) {
     throw busyInstanceError(error, 'ModifyDBInstance') ?? error;
   }
-  logger.info('backup retention and window applied', {
+  logger.info('backup settings and deletion protection applied', {
     retentionDays: modification.BackupRetentionPeriod,
     window: modification.PreferredBackupWindow,
+    deletionProtection: modification.DeletionProtection,
   });
 }
 
@@ -114,7 +116,7 @@ export async function configureBackups(clients: BackupClients, state: WorkflowSt
   const tier = state.request.tierDefinition;
   if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
   const instance = await describeInstance(clients.rds, state.instance.instanceId);
-  await applyRetentionAndWindow(clients.rds, instance, state);
+  await applyBackupsAndProtection(clients.rds, instance, state);
 
   const result: BackupsResult = { retentionDays: tier.backup.retentionDays };
   if (!tier.backup.crossRegionReplication) return result;

@@ -11,7 +11,7 @@ const backup = backupRegion
   ? { region: backupRegion, client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })) }
   : undefined;
 
-/** ConfigureBackups: tier retention and window; cross-Region replication for tiers that ask for it. */
+/** ConfigureBackups: tier retention, window and deletion protection; cross-Region replication for tiers that ask for it. */
 export const handler = stepHandler(STEPS.configureBackups, async (state: WorkflowState) =>
   configureBackups({ rds, backup }, state),
 );

@@ -79,7 +79,10 @@ export function buildCreateDbInstanceRequest(
     PreferredBackupWindow: tier.backup.preferredWindow,
     PreferredMaintenanceWindow: tier.preferredMaintenanceWindow,
     CopyTagsToSnapshot: true,
-    DeletionProtection: tier.deletionProtection,
+    // Never protected at creation: RDS refuses ModifyDBInstance while an instance is creating, failed or
+    // incompatible-*, so a protected instance that fails now could not be rolled back. ConfigureBackups turns
+    // protection on once the instance is available (see backupAndDeletionProtectionModification).
+    DeletionProtection: false,
     AutoMinorVersionUpgrade: true,
     // Without this, RDS silently enrols the instance in paid Extended Support when its major version leaves
     // standard support; tenants are upgraded instead (tier engine versions are validated as still creatable).

@@ -19,7 +19,13 @@ import {
 } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readySignalOf } from '../../lambdas/readiness-signal/signal';
-import { instanceCreatedEvent, PlatformExpectationError, type RdsEventBridgeEvent } from '../support/aws-double';
+import {
+  DEFAULT_RDS_TIMINGS,
+  type FinalInstanceStatus,
+  instanceCreatedEvent,
+  PlatformExpectationError,
+  type RdsEventBridgeEvent,
+} from '../support/aws-double';
 import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from './fixtures';
 
 const MINUTE = 60_000;
@@ -336,26 +342,43 @@ describe('RDS double', () => {
   });
 
   describe('ModifyDBInstance', () => {
-    it('turns deletion protection off even while creating, but refuses other changes until available', async () => {
-      // Prepare
-      await create({ DeletionProtection: true });
+    it.each<[string, boolean, boolean, FinalInstanceStatus, number]>([
+      ['creating', false, false, 'available', 0],
+      ['backing-up', true, false, 'available', DEFAULT_RDS_TIMINGS.creationMs],
+      ['available', true, true, 'available', Number.POSITIVE_INFINITY],
+      ['failed', false, false, 'failed', Number.POSITIVE_INFINITY],
+      ['incompatible-network', false, false, 'incompatible-network', Number.POSITIVE_INFINITY],
+    ])(
+      'while %s: a deletion protection change is accepted: %s; other changes: %s',
+      async (expectedStatus, protectionAccepted, otherAccepted, finalStatus, elapsedMs) => {
+        // Prepare
+        aws().rds.finalStatus = () => finalStatus;
+        await create({ DeletionProtection: true });
+        if (elapsedMs === Number.POSITIVE_INFINITY) aws().clock.runAll();
+        else aws().clock.advance(elapsedMs);
 
-      // Act
-      const protection = rds.send(
-        new ModifyDBInstanceCommand({
-          DBInstanceIdentifier: 'tenant-acme',
-          DeletionProtection: false,
-          ApplyImmediately: true,
-        }),
-      );
-      const retention = rds.send(
-        new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'tenant-acme', BackupRetentionPeriod: 14 }),
-      );
+        // Act
+        const protection = rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: 'tenant-acme',
+            DeletionProtection: false,
+            ApplyImmediately: true,
+          }),
+        );
+        const retention = rds.send(
+          new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'tenant-acme', BackupRetentionPeriod: 14 }),
+        );
 
-      // Assess
-      await expect(protection).resolves.toMatchObject({ DBInstance: { DeletionProtection: false } });
-      await expect(retention).rejects.toBeInstanceOf(InvalidDBInstanceStateFault);
-    });
+        // Assess
+        const outcomes = await Promise.allSettled([protection, retention]);
+        expect(await status()).toBe(expectedStatus);
+        expect(outcomes.map((o) => o.status === 'fulfilled')).toEqual([protectionAccepted, otherAccepted]);
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(InvalidDBInstanceStateFault);
+        }
+        expect((await describe1()).DeletionProtection).toBe(!protectionAccepted);
+      },
+    );
 
     it('applies backup settings once available, passing through modifying when configured', async () => {
       // Prepare

@@ -11,7 +11,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { configureBackups } from '../../lambdas/configure-backups/configure-backups';
-import { backupModification, enablesAutomatedBackups } from '../../lambdas/configure-backups/modification';
+import {
+  backupAndDeletionProtectionModification,
+  enablesAutomatedBackups,
+} from '../../lambdas/configure-backups/modification';
 import {
   activeReplicationArn,
   assertOtherRegion,
@@ -47,6 +50,7 @@ function instanceFor(tier: string, overrides: Partial<DBInstance> = {}): DBInsta
     StorageEncrypted: true,
     BackupRetentionPeriod: tierOf(tier).backup.retentionDays,
     PreferredBackupWindow: tierOf(tier).backup.preferredWindow,
+    DeletionProtection: tierOf(tier).deletionProtection,
     ...overrides,
   };
 }
@@ -71,10 +75,10 @@ function stateFor(tier: string): WorkflowState {
   };
 }
 
-describe('backupModification', () => {
+describe('backupAndDeletionProtectionModification', () => {
   it.each(TIERS)('changes nothing on an instance that already has the tier settings (%s)', (tier) => {
     // Act
-    const modification = backupModification(instanceFor(tier), tierOf(tier));
+    const modification = backupAndDeletionProtectionModification(instanceFor(tier), tierOf(tier));
 
     // Assess
     expect(modification).toBeUndefined();
@@ -89,9 +93,9 @@ describe('backupModification', () => {
           [tier, 'automated backups off', { BackupRetentionPeriod: 0 }],
         ] as const,
     ),
-  )('applies the %s tier immediately to an instance with %s', (tier, _case, overrides) => {
+  )('applies the %s tier backups immediately to an instance with %s', (tier, _case, overrides) => {
     // Act
-    const modification = backupModification(instanceFor(tier, overrides), tierOf(tier));
+    const modification = backupAndDeletionProtectionModification(instanceFor(tier, overrides), tierOf(tier));
 
     // Assess
     expect(modification).toEqual({
@@ -102,6 +106,43 @@ describe('backupModification', () => {
     });
   });
 
+  it.each([
+    ['pro', 'protection only', {}, { DeletionProtection: true }],
+    [
+      'enterprise',
+      'protection and backups',
+      { BackupRetentionPeriod: 1 },
+      {
+        BackupRetentionPeriod: tierOf('enterprise').backup.retentionDays,
+        PreferredBackupWindow: tierOf('enterprise').backup.preferredWindow,
+        DeletionProtection: true,
+      },
+    ],
+  ])('protects an unprotected %s instance (%s), as CreateInstance leaves it', (tier, _case, overrides, expected) => {
+    // Prepare
+    const instance = instanceFor(tier, { DeletionProtection: false, ...overrides });
+
+    // Act
+    const modification = backupAndDeletionProtectionModification(instance, tierOf(tier));
+
+    // Assess
+    expect(modification).toEqual({ DBInstanceIdentifier: 'tenant-acme', ...expected, ApplyImmediately: true });
+  });
+
+  it.each([
+    ['an unprotected starter instance stays unprotected', 'starter', false],
+    ['a starter instance an operator protected stays protected', 'starter', true],
+  ])('%s', (_case, tier, protectedNow) => {
+    // Prepare
+    const instance = instanceFor(tier, { DeletionProtection: protectedNow });
+
+    // Act
+    const modification = backupAndDeletionProtectionModification(instance, tierOf(tier));
+
+    // Assess
+    expect(modification).toBeUndefined();
+  });
+
   it.each(TIERS)('counts a pending retention change as applied (%s)', (tier) => {
     // Prepare
     const instance = instanceFor(tier, {
@@ -110,7 +151,7 @@ describe('backupModification', () => {
     });
 
     // Act
-    const modification = backupModification(instance, tierOf(tier));
+    const modification = backupAndDeletionProtectionModification(instance, tierOf(tier));
 
     // Assess
     expect(modification).toBeUndefined();
@@ -121,7 +162,7 @@ describe('backupModification', () => {
     const tier = { ...tierOf('starter'), backup: { ...tierOf('starter').backup, retentionDays: 0 } };
 
     // Act
-    const act = () => backupModification(instanceFor('starter'), tier);
+    const act = () => backupAndDeletionProtectionModification(instanceFor('starter'), tier);
 
     // Assess
     expect(act).toThrow(expect.objectContaining({ name: 'ConfigurationError' }));
@@ -363,6 +404,27 @@ describe('configureBackups', () => {
       PreferredBackupWindow: tierOf(tier).backup.preferredWindow,
       ApplyImmediately: true,
     });
+  });
+
+  it.each(TIERS)('protects the instance CreateInstance left unprotected when tier %s asks for it', async (tier) => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [instanceFor(tier, { DeletionProtection: false })] });
+
+    // Act
+    await configureBackups(clients, stateFor(tier));
+
+    // Assess
+    if (tierOf(tier).deletionProtection) {
+      expect(rdsMock).toHaveReceivedCommandWith(ModifyDBInstanceCommand, {
+        DBInstanceIdentifier: 'tenant-acme',
+        DeletionProtection: true,
+        ApplyImmediately: true,
+      });
+    } else {
+      expect(rdsMock).not.toHaveReceivedCommand(ModifyDBInstanceCommand);
+    }
   });
 
   it.each([

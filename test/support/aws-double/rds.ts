@@ -178,6 +178,9 @@ const MODIFIABLE = new Set([
   'PreferredMaintenanceWindow',
 ]);
 
+/** Statuses in which RDS refuses every ModifyDBInstance, deletion protection included. */
+const UNMODIFIABLE = /^(creating|failed|incompatible-.+|deleting)$/;
+
 /** `arn:aws:rds:<region>:<account>:db:<identifier>` → its parts. */
 function parseInstanceArn(arn: string): { region: string; identifier: string } | undefined {
   const m = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):[0-9]{12}:db:([A-Za-z0-9-]+)$/.exec(arn);
@@ -361,8 +364,9 @@ export class RdsDouble {
       .filter(([key, value]) => value !== undefined && key !== 'DBInstanceIdentifier' && key !== 'ApplyImmediately')
       .map(([key]) => key);
     const onlyProtection = changes.every((key) => key === 'DeletionProtection');
-    // Deletion protection is a flag on the resource, not a change to the database: RDS accepts it in any state.
-    if (instance.status === 'deleting' || (instance.status !== 'available' && !onlyProtection)) {
+    // Deletion protection is a flag on the resource, not a change to the database: RDS accepts it while the instance
+    // is busy (backing-up, modifying), but not before it exists or once it is broken or going.
+    if (UNMODIFIABLE.test(instance.status) || (instance.status !== 'available' && !onlyProtection)) {
       throw invalidState(`Database instance is not in available state (it is ${instance.status}).`);
     }
     validateBackupSettings({
