@@ -78,12 +78,24 @@ async function replicationInBackupRegion(client: RDSClient, instance: DBInstance
   }
 }
 
+/**
+ * The replication ARN, once RDS confirms one. Without it the step must not succeed: the rollback finds replicated
+ * backups by it once the source is gone, and the tenant would go live without the disaster-recovery copy its tier
+ * promises. The next attempt finds the replication the start began, or starts it.
+ */
+function confirmedReplication(arn: string | undefined, sourceArn: string, backupRegion: string): string {
+  if (arn) return arn;
+  throw new RetryableError(
+    `StartDBInstanceAutomatedBackupsReplication: RDS does not confirm a replication of ${sourceArn} to ${backupRegion} yet (no replicated backups ARN); retrying`,
+  );
+}
+
 async function replicate(
   backup: NonNullable<BackupClients['backup']>,
   instance: DBInstance,
   sourceArn: string,
   state: WorkflowState,
-): Promise<string | undefined> {
+): Promise<string> {
   const existing =
     reportedReplicationArn(instance, backup.region) ?? (await replicationInBackupRegion(backup.client, instance));
   if (existing) {
@@ -97,19 +109,21 @@ async function replicate(
     backupRegion: backup.region,
     kmsKeyArn: optionalEnv(ENV.backupKmsKeyArn),
   });
+  let replicationArn: string | undefined;
   try {
     const { DBInstanceAutomatedBackup } = await backup.client.send(
       new StartDBInstanceAutomatedBackupsReplicationCommand(request),
     );
     logger.info('backup replication started', { replicationRegion: backup.region });
-    return DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn;
+    replicationArn = DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn;
   } catch (error) {
     // A start that raced an earlier attempt of this step: the replication exists, which is all this step wants.
-    if (INVALID_STATE_FAULTS.has(awsErrorName(error) ?? '') && /already/i.test((error as Error).message ?? '')) {
-      return replicationInBackupRegion(backup.client, instance);
-    }
-    throw busyInstanceError(error, 'StartDBInstanceAutomatedBackupsReplication') ?? error;
+    const alreadyStarted =
+      INVALID_STATE_FAULTS.has(awsErrorName(error) ?? '') && /already/i.test((error as Error).message ?? '');
+    if (!alreadyStarted) throw busyInstanceError(error, 'StartDBInstanceAutomatedBackupsReplication') ?? error;
+    replicationArn = await replicationInBackupRegion(backup.client, instance);
   }
+  return confirmedReplication(replicationArn, sourceArn, backup.region);
 }
 
 export async function configureBackups(clients: BackupClients, state: WorkflowState): Promise<BackupsResult> {
@@ -127,5 +141,5 @@ export async function configureBackups(clients: BackupClients, state: WorkflowSt
   const sourceArn = instance.DBInstanceArn ?? state.instance.instanceArn;
   assertOtherRegion(sourceArn, backup.region);
   const replicationArn = await replicate(backup, instance, sourceArn, state);
-  return { ...result, replicationRegion: backup.region, ...(replicationArn ? { replicationArn } : {}) };
+  return { ...result, replicationRegion: backup.region, replicationArn };
 }

@@ -472,6 +472,32 @@ describe('configureBackups', () => {
   });
 
   it.each([
+    ['the start answers without a replicated backups ARN', { DBInstanceAutomatedBackup: { Status: 'pending' } }],
+    [
+      'an "already replicating" refusal finds nothing listed yet',
+      new InvalidDBInstanceAutomatedBackupStateFault({
+        message: 'Automated backups are already replicating',
+        $metadata: {},
+      }),
+    ],
+  ])('retries instead of succeeding unconfirmed when %s', async (_case, startOutcome) => {
+    // Prepare
+    rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instanceFor('enterprise')] });
+    const start = backupMock.on(StartDBInstanceAutomatedBackupsReplicationCommand);
+    if (startOutcome instanceof Error) start.rejects(startOutcome);
+    else start.resolves(startOutcome);
+
+    // Act
+    const outcome = configureBackups(clients, stateFor('enterprise'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      name: 'RetryableError',
+      message: expect.stringContaining(`does not confirm a replication of ${SOURCE_ARN} to ${BACKUP_REGION}`),
+    });
+  });
+
+  it.each([
     ['ModifyDBInstance', ModifyDBInstanceCommand, { BackupRetentionPeriod: 1 }],
     ['StartDBInstanceAutomatedBackupsReplication', StartDBInstanceAutomatedBackupsReplicationCommand, {}],
   ])('retries when %s finds the instance busy', async (_case, command, overrides) => {
