@@ -1,22 +1,73 @@
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/contracts';
 import { TenantConflictError } from '../../lambdas/shared/errors';
 import { executionName } from '../../lambdas/shared/naming';
 
 /**
  * Decisions of `tenantctl onboard`, from the registry record alone. Idempotency rests on the execution name:
- * `<tenant>-<tier>-<attempt>`, with attempt = the recorded attempt + 1, is also the request id, so running the
- * command twice computes the same name and Step Functions refuses a second execution of it.
+ * `<tenant>-<tier>-<attempt>` is also the request id, so running the command twice computes the same name and Step
+ * Functions refuses a second execution of it.
+ *
+ * Step Functions keeps a name taken for 90 days after its execution ends, and only ClaimTenant moves the registry's
+ * attempt on. An execution that ended before it claimed the tenant (its claim retries ran out, the deployed tier
+ * catalog disagreed with the local cdk.json, the tenant was ROLLBACK_FAILED...) therefore leaves its name taken
+ * without a registry trace; the command then tries the next attempt numbers, a few at most.
  */
+
+/** How many attempt numbers after the first the command tries when their names are taken by ended executions. */
+export const MAX_EXTRA_ATTEMPTS = 5;
 
 export type OnboardDecision =
   | { readonly kind: 'start'; readonly attempt: number; readonly executionName: string }
   | { readonly kind: 'follow'; readonly executionArn: string };
 
 /**
+ * The attempt number of `executionArn` when it is a tenantctl execution name of `tenantId` on `tier`.
+ *
+ * @example
+ * ```ts
+ * attemptOfExecution('arn:aws:states:us-east-1:111122223333:execution:sm:acme-pro-4', 'acme', 'pro'); // 4
+ * ```
+ */
+export function attemptOfExecution(executionArn: string, tenantId: string, tier: string): number | undefined {
+  const name = executionArn.slice(executionArn.lastIndexOf(':') + 1);
+  const attempt = Number(name.match(/-([1-9][0-9]{0,8})$/)?.[1]);
+  return attempt > 0 && executionName(tenantId, tier, attempt) === name ? attempt : undefined;
+}
+
+/**
+ * The first attempt to start after `record`: past both the registry's attempt and the attempt its execution's name
+ * carries. The two differ once a run skipped taken names (ClaimTenant counts claims, not names); starting past the
+ * name keeps every later run from walking into the tenant's own ended execution.
+ */
+export function firstAttemptAfter(record: TenantRecord | undefined, tenantId: string, tier: string): number {
+  if (!record) return 1;
+  return Math.max(record.attempt, attemptOfExecution(record.executionArn, tenantId, tier) ?? 0) + 1;
+}
+
+/** True while an execution is running or about to run again (a redrive was requested). */
+export function isLiveExecution(status: ExecutionStatus | undefined): boolean {
+  return status === 'RUNNING' || status === 'PENDING_REDRIVE';
+}
+
+/**
+ * Whether a run may pass over the execution that holds the name it wanted and try the next attempt: only when that
+ * execution has ended and is not the one the registry record names. A live execution is followed; the registry's
+ * own execution is reported, never skipped, since its outcome is the tenant's current state.
+ */
+export function canSkipTakenName(
+  existing: { readonly executionArn?: string; readonly status?: ExecutionStatus },
+  ownerExecutionArn: string | undefined,
+): boolean {
+  if (existing.status === undefined || isLiveExecution(existing.status)) return false;
+  return existing.executionArn !== ownerExecutionArn;
+}
+
+/**
  * What to do for `tenantId` on `tier` given its registry record.
  *
- * - no record, FAILED or ROLLBACK_FAILED: start attempt `record.attempt + 1` (the claim step decides whether a
- *   ROLLBACK_FAILED tenant's leftovers allow it);
+ * - no record, FAILED or ROLLBACK_FAILED: start the attempt after the recorded one ({@link firstAttemptAfter}; the
+ *   claim step decides whether a ROLLBACK_FAILED tenant's leftovers allow it);
  * - PROVISIONING on the same tier: follow the running execution;
  * - PROVISIONING on another tier, or ACTIVE: refuse.
  *
@@ -36,7 +87,7 @@ export function decideOnboarding(record: TenantRecord | undefined, tenantId: str
     }
     return { kind: 'follow', executionArn: record.executionArn };
   }
-  const attempt = (record?.attempt ?? 0) + 1;
+  const attempt = firstAttemptAfter(record, tenantId, tier);
   return { kind: 'start', attempt, executionName: executionName(tenantId, tier, attempt) };
 }
 

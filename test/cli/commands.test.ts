@@ -5,6 +5,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeExecutionCommand,
+  type ExecutionStatus,
   GetExecutionHistoryCommand,
   SFNClient,
   StartExecutionCommand,
@@ -185,10 +186,108 @@ describe('tenantctl onboard', () => {
       action: 'already-started',
       executionArn: execution('acme-corp-pro-1'),
       executionStatus: 'RUNNING',
+      attempt: 1,
+      skippedExecutions: [],
     });
-    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input.executionArn).toBe(
-      execution('acme-corp-pro-1'),
-    );
+    // Metadata only: the state machine's customer-managed key is not needed to read a name and a status.
+    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
+      executionArn: execution('acme-corp-pro-1'),
+      includedData: 'METADATA_ONLY',
+    });
+  });
+
+  /** Names held by earlier executions, with their status; every other name is free. */
+  function takenNames(statuses: Record<string, ExecutionStatus>): void {
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
+      if (statuses[input.name] === undefined) return { executionArn: execution(input.name), startDate: new Date() };
+      throw Object.assign(new Error('Execution Already Exists'), { name: 'ExecutionAlreadyExists' });
+    });
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => ({
+      executionArn: input.executionArn,
+      stateMachineArn: SM,
+      status: statuses[input.executionArn.split(':').pop() as string],
+      startDate: new Date(),
+    }));
+  }
+
+  it.each<[string, Record<string, ExecutionStatus>, number, string[], string[]]>([
+    [
+      'passes over a name held by an execution that ended before claiming and starts the next attempt',
+      { 'acme-corp-pro-2': 'FAILED', 'acme-corp-pro-3': 'TIMED_OUT' },
+      0,
+      ['acme-corp-pro-2', 'acme-corp-pro-3', 'acme-corp-pro-4'],
+      [
+        'Execution names acme-corp-pro-2, acme-corp-pro-3 are held by executions that ended without owning the tenant.',
+        'Started onboarding of acme-corp on tier pro: execution acme-corp-pro-4 (attempt 4)',
+        'tenantctl onboard acme-corp --tier pro --wait',
+      ],
+    ],
+    [
+      'joins a running execution found after an ended one',
+      { 'acme-corp-pro-2': 'ABORTED', 'acme-corp-pro-3': 'RUNNING' },
+      0,
+      ['acme-corp-pro-2', 'acme-corp-pro-3'],
+      ['Execution acme-corp-pro-3 already exists (RUNNING): an earlier run started it'],
+    ],
+    [
+      'gives up with exit 1 after five more names, all held by ended executions',
+      Object.fromEntries([2, 3, 4, 5, 6, 7].map((n) => [`acme-corp-pro-${n}`, 'FAILED'])),
+      1,
+      [2, 3, 4, 5, 6, 7].map((n) => `acme-corp-pro-${n}`),
+      [
+        'Execution acme-corp-pro-7 already exists and has ended (FAILED); no new attempt was started.',
+        'Nothing was started. See why it ended (tenantctl status acme-corp',
+      ],
+    ],
+  ])('%s', async (_name, statuses, code, tried, messages) => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'FAILED', attempt: 1 }) });
+    takenNames(statuses);
+
+    // Act
+    const run = await onboard();
+
+    // Assess
+    expect(run.code).toBe(code);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual(tried);
+    for (const message of messages) expect(run.out).toContain(message);
+  });
+
+  it('reports the names it passed over and the attempt it started as JSON', async () => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({ Item: record({ status: 'FAILED', attempt: 1 }) });
+    takenNames({ 'acme-corp-pro-2': 'FAILED' });
+
+    // Act
+    const run = await onboard('--json');
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({
+      action: 'started',
+      executionArn: execution('acme-corp-pro-3'),
+      attempt: 3,
+      skippedExecutions: ['acme-corp-pro-2'],
+    });
+    expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[1]?.args[0].input.input ?? '')).toMatchObject({
+      requestId: 'acme-corp-pro-3',
+    });
+  });
+
+  it("starts past the tenant's own execution when its name is ahead of the registry's attempt", async () => {
+    // Prepare
+    // An earlier run skipped names 2 and 3: ClaimTenant recorded attempt 2 for execution acme-corp-pro-4.
+    dynamo.on(GetCommand).resolves({
+      Item: record({ status: 'FAILED', attempt: 2, executionArn: execution('acme-corp-pro-4') }),
+    });
+    takenNames({ 'acme-corp-pro-2': 'FAILED', 'acme-corp-pro-3': 'FAILED', 'acme-corp-pro-4': 'FAILED' });
+
+    // Act
+    const run = await onboard();
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual(['acme-corp-pro-5']);
   });
 
   it('follows a tenant already PROVISIONING on the same tier without starting anything', async () => {

@@ -42,7 +42,8 @@ export class HistoryBuilder {
     return this.add(seconds, 'TaskScheduled');
   }
 
-  taskFailed(seconds: number, error: string, cause?: string): this {
+  /** A failed task; without `error` and `cause` as a history without execution data may show it. */
+  taskFailed(seconds: number, error?: string, cause?: string): this {
     return this.add(seconds, 'TaskFailed', {
       taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error, cause },
     });
@@ -61,7 +62,7 @@ export class HistoryBuilder {
     return this.add(seconds, 'ExecutionSucceeded');
   }
 
-  failed(seconds: number, error: string, cause: string): this {
+  failed(seconds: number, error?: string, cause?: string): this {
     return this.add(seconds, 'ExecutionFailed', { executionFailedEventDetails: { error, cause } });
   }
 

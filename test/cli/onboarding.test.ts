@@ -2,7 +2,14 @@ import type { TenantRecord } from '../../lambdas/shared/contracts';
 import { ConfigurationError, TenantConflictError, ValidationError } from '../../lambdas/shared/errors';
 import { TierCatalogError } from '../../lambdas/shared/tiers';
 import { EXIT, errorMessageFor, exitCodeFor } from '../../lib/cli/exit-codes';
-import { decideOnboarding, executionArnOf, onboardingRequest } from '../../lib/cli/onboarding';
+import {
+  attemptOfExecution,
+  canSkipTakenName,
+  decideOnboarding,
+  executionArnOf,
+  firstAttemptAfter,
+  onboardingRequest,
+} from '../../lib/cli/onboarding';
 
 const SM = 'arn:aws:states:us-east-1:111122223333:stateMachine:tenant-db-provisioning';
 
@@ -39,6 +46,11 @@ describe('decideOnboarding', () => {
       { kind: 'start', attempt: 2, executionName: 'acme-pro-2' },
     ],
     [
+      "a FAILED tenant whose execution's name is ahead of its attempt starts after the name",
+      { ...record('FAILED', 'pro', 2), executionArn: executionArnOf(SM, 'acme-pro-4') },
+      { kind: 'start', attempt: 5, executionName: 'acme-pro-5' },
+    ],
+    [
       'a tenant PROVISIONING on the same tier is followed',
       record('PROVISIONING', 'pro', 1),
       { kind: 'follow', executionArn: `${SM.replace(':stateMachine:', ':execution:')}:acme-pro-1` },
@@ -59,6 +71,58 @@ describe('decideOnboarding', () => {
     // Act / Assess
     expect(() => decideOnboarding(existing, 'acme', 'pro')).toThrow(TenantConflictError);
     expect(() => decideOnboarding(existing, 'acme', 'pro')).toThrow(message);
+  });
+});
+
+describe('attempt numbers in execution names', () => {
+  it.each([
+    ['a tenantctl name', 'acme-pro-4', 4],
+    ['a two-digit attempt', 'acme-pro-12', 12],
+    ['another tier', 'acme-starter-4', undefined],
+    ['another tenant whose id ends like ours', 'big-acme-pro-4', undefined],
+    ['a billing execution', 'billing-evt-42', undefined],
+    ['attempt zero', 'acme-pro-0', undefined],
+    ['a leading zero', 'acme-pro-04', undefined],
+  ])('the attempt of %s (%s) is %s', (_name, name, expected) => {
+    // Act / Assess
+    expect(attemptOfExecution(executionArnOf(SM, name), 'acme', 'pro')).toBe(expected);
+  });
+
+  it.each([
+    ['no record', 1, undefined],
+    [
+      'a record of a billing execution',
+      4,
+      { ...record('FAILED', 'pro', 3), executionArn: executionArnOf(SM, 'evt-9') },
+    ],
+    ['a record whose name matches its attempt', 4, record('FAILED', 'pro', 3)],
+    [
+      'a record whose name is ahead',
+      7,
+      { ...record('FAILED', 'pro', 2), executionArn: executionArnOf(SM, 'acme-pro-6') },
+    ],
+  ])('after %s the first attempt is %s', (_name, expected, existing) => {
+    // Act / Assess
+    expect(firstAttemptAfter(existing, 'acme', 'pro')).toBe(expected);
+  });
+});
+
+describe('canSkipTakenName', () => {
+  const OWNER = executionArnOf(SM, 'acme-pro-1');
+  const OTHER = executionArnOf(SM, 'acme-pro-2');
+
+  it.each([
+    ['an execution that failed before claiming', true, OTHER, 'FAILED'],
+    ['an execution that timed out before claiming', true, OTHER, 'TIMED_OUT'],
+    ['an aborted execution', true, OTHER, 'ABORTED'],
+    ['a duplicate request that succeeded without provisioning', true, OTHER, 'SUCCEEDED'],
+    ['a running execution', false, OTHER, 'RUNNING'],
+    ['an execution about to be redriven', false, OTHER, 'PENDING_REDRIVE'],
+    ["the registry record's own ended execution", false, OWNER, 'FAILED'],
+    ['an execution of unknown status', false, OTHER, undefined],
+  ] as const)('%s may be skipped: %s', (_name, expected, executionArn, status) => {
+    // Act / Assess
+    expect(canSkipTakenName({ executionArn, status }, OWNER)).toBe(expected);
   });
 });
 

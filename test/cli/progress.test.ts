@@ -51,6 +51,49 @@ describe('progressOf', () => {
     });
   });
 
+  it('works from a metadata-only history: state names and times, failures without error or cause', () => {
+    // Prepare
+    // GetExecutionHistory with includeExecutionData false on a state machine encrypted with a customer-managed key.
+    const events = new HistoryBuilder()
+      .started()
+      .step('ValidateInput', 0, 1)
+      .step('ClaimTenant', 1, 2)
+      .entered('CreateInstance', 2)
+      .scheduled(2)
+      .taskFailed(40)
+      .step('Rollback', 41, 90)
+      .step('RecordFailure', 90, 91)
+      .failed(91)
+      .build();
+
+    // Act
+    const progress = progressOf(events);
+
+    // Assess
+    expect(progress.completed.map(stepLine)).toEqual([
+      '✔ ValidateInput      0:01',
+      '✔ ClaimTenant        0:02',
+      '✖ CreateInstance     0:41',
+      '✔ Rollback           1:30',
+      '✔ RecordFailure      1:31',
+    ]);
+    expect(progress.end).toEqual({ status: 'FAILED', elapsedSeconds: 91, error: undefined, cause: undefined });
+    expect(
+      onboardingResult({
+        tenantId: 'acme',
+        tier: 'pro',
+        executionArn: EXECUTION,
+        end: progress.end as NonNullable<typeof progress.end>,
+        steps: progress.completed,
+        record: undefined,
+      }),
+    ).toMatchObject({
+      exitCode: EXIT.provisioningFailed,
+      failedStep: 'CreateInstance',
+      reason: 'the execution failed',
+    });
+  });
+
   it('clears a failure that a retry recovered from', () => {
     // Prepare
     const events = new HistoryBuilder()

@@ -1,15 +1,15 @@
-import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ProvisioningRequest } from '../../../lambdas/shared/contracts';
-import { awsErrorName, ValidationError } from '../../../lambdas/shared/errors';
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
+import { ValidationError } from '../../../lambdas/shared/errors';
 import { executionName } from '../../../lambdas/shared/naming';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { validateRequest } from '../../../lambdas/validate-input/validate';
 import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { decideOnboarding, executionArnOf, onboardingRequest } from '../onboarding';
+import { decideOnboarding, isLiveExecution, onboardingRequest } from '../onboarding';
 import { onboardingResult, renderResult } from '../outcome';
 import { stepLine } from '../progress';
+import { startOrJoin } from '../start';
 import { followExecution } from '../watch';
 
 export interface OnboardOptions extends AwsOptions {
@@ -34,47 +34,40 @@ export function pollIntervalMs(seconds: string): number {
   return Math.round(value * 1000);
 }
 
-/**
- * Starts execution `name`. Step Functions keeps execution names unique for 90 days: when an earlier run of the same
- * command already started it, the existing execution is reported and followed instead of starting a second one.
- */
-async function startOrJoin(
-  sfn: SFNClient,
-  stateMachineArn: string,
-  name: string,
-  request: ProvisioningRequest,
-): Promise<{ executionArn: string; action: OnboardAction; status?: string }> {
-  try {
-    const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(request) }),
-    );
-    return { executionArn: started.executionArn ?? executionArnOf(stateMachineArn, name), action: 'started' };
-  } catch (error) {
-    if (awsErrorName(error) !== 'ExecutionAlreadyExists') throw error;
-    const existing = await sfn.send(
-      new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }),
-    );
-    return {
-      executionArn: existing.executionArn ?? executionArnOf(stateMachineArn, name),
-      action: 'already-started',
-      status: existing.status,
-    };
-  }
+interface Report {
+  readonly action: OnboardAction;
+  readonly executionArn: string;
+  readonly status?: ExecutionStatus;
+  readonly attempt?: number;
+  readonly skipped: readonly string[];
 }
 
-function announce(
-  action: OnboardAction,
-  executionArn: string,
-  status: string | undefined,
-  tenantId: string,
-  tier: string,
-): string {
-  const name = executionArn.split(':').pop();
-  if (action === 'started') return `Started onboarding of ${tenantId} on tier ${tier}: execution ${name}\n`;
-  if (action === 'already-started') {
-    return `Execution ${name} already exists (${status ?? 'status unknown'}): an earlier run started it, so no second one was started.\n`;
+const nameOf = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
+
+function announce(report: Report, tenantId: string, tier: string): string {
+  const name = nameOf(report.executionArn);
+  const lines = report.skipped.length
+    ? [`Execution names ${report.skipped.join(', ')} are held by executions that ended without owning the tenant.`]
+    : [];
+  if (report.action === 'started') {
+    lines.push(`Started onboarding of ${tenantId} on tier ${tier}: execution ${name} (attempt ${report.attempt})`);
+  } else if (report.action === 'already-started' && isLiveExecution(report.status)) {
+    lines.push(
+      `Execution ${name} already exists (${report.status}): an earlier run started it, so no second one was started.`,
+    );
+  } else if (report.action === 'already-started') {
+    lines.push(
+      `Execution ${name} already exists and has ended (${report.status ?? 'status unknown'}); no new attempt was started.`,
+    );
+  } else {
+    lines.push(`Tenant ${tenantId} is already being provisioned on tier ${tier} by execution ${name}.`);
   }
-  return `Tenant ${tenantId} is already being provisioned on tier ${tier} by execution ${name}.\n`;
+  return `${lines.join('\n')}\n`;
+}
+
+/** A run that could only join an execution that has already ended onboarded nothing: it exits non-zero. */
+function joinedEndedExecution(report: Report): boolean {
+  return report.action === 'already-started' && !isLiveExecution(report.status);
 }
 
 /**
@@ -103,32 +96,47 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
     ctx,
     clients,
   );
-  const decision = decideOnboarding(
-    await getTenant(clients.registry, registryTable, request.tenantId),
-    request.tenantId,
-    request.tier,
-  );
-  const { executionArn, action, status } =
+  const record = await getTenant(clients.registry, registryTable, request.tenantId);
+  const decision = decideOnboarding(record, request.tenantId, request.tier);
+  const report: Report =
     decision.kind === 'follow'
-      ? { executionArn: decision.executionArn, action: 'in-progress' as const, status: undefined }
-      : await startOrJoin(
-          clients.sfn,
+      ? { action: 'in-progress', executionArn: decision.executionArn, skipped: [] }
+      : await startOrJoin({
+          sfn: clients.sfn,
           stateMachineArn,
-          decision.executionName,
-          onboardingRequest(request.tenantId, request.tier, request.requestedBy, decision.executionName),
-        );
+          tenantId: request.tenantId,
+          tier: request.tier,
+          requestedBy: request.requestedBy,
+          firstAttempt: decision.attempt,
+          ownerExecutionArn: record?.executionArn,
+        });
+  const { action, executionArn, status } = report;
 
   if (!options.wait) {
     if (options.json) {
-      writeJson(ctx, { tenantId: request.tenantId, tier: request.tier, action, executionArn, executionStatus: status });
+      writeJson(ctx, {
+        tenantId: request.tenantId,
+        tier: request.tier,
+        action,
+        executionArn,
+        executionStatus: status,
+        attempt: report.attempt,
+        skippedExecutions: report.skipped,
+      });
     } else {
-      ctx.out(announce(action, executionArn, status, request.tenantId, request.tier));
-      ctx.out(`Follow it with: tenantctl onboard ${request.tenantId} --tier ${request.tier} --wait\n`);
+      ctx.out(announce(report, request.tenantId, request.tier));
+      if (joinedEndedExecution(report)) {
+        ctx.out(
+          `Nothing was started. See why it ended (tenantctl status ${request.tenantId}, and the execution's error in Step Functions) before running again.\n`,
+        );
+      } else {
+        ctx.out(`Follow it with: tenantctl onboard ${request.tenantId} --tier ${request.tier} --wait\n`);
+      }
     }
-    return EXIT.ok;
+    return joinedEndedExecution(report) ? EXIT.provisioningFailed : EXIT.ok;
   }
 
-  if (!options.json) ctx.out(announce(action, executionArn, status, request.tenantId, request.tier));
+  if (!options.json) ctx.out(announce(report, request.tenantId, request.tier));
   const followed = await followExecution({
     sfn: clients.sfn,
     executionArn,
@@ -146,7 +154,7 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
     steps: followed.steps,
     record: await getTenant(clients.registry, registryTable, request.tenantId),
   });
-  if (options.json) writeJson(ctx, { action, ...result });
+  if (options.json) writeJson(ctx, { action, attempt: report.attempt, skippedExecutions: report.skipped, ...result });
   else ctx.out(renderResult(result));
   return result.exitCode;
 }
