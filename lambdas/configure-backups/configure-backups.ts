@@ -1,3 +1,4 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   type DBInstance,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -12,6 +13,7 @@ import { AwsRequestError, awsErrorName, ConfigurationError, RetryableError, Vali
 import { logger } from '../shared/runtime';
 import { backupAndDeletionProtectionModification, enablesAutomatedBackups } from './modification';
 import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedReplicationArn } from './replication';
+import { replicationKeyArn } from './replication-key';
 
 /**
  * ConfigureBackups: gives the instance its tier's retention, backup window and deletion protection, then, for tiers
@@ -22,8 +24,8 @@ import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedRe
 export interface BackupClients {
   /** RDS in the instance's Region. */
   rds: RDSClient;
-  /** RDS in the backup Region; undefined when the deployment has no backup Region. */
-  backup?: { region: string; client: RDSClient };
+  /** RDS and KMS in the backup Region; undefined when the deployment has no backup Region. */
+  backup?: { region: string; client: RDSClient; kms: KMSClient };
 }
 
 const INVALID_STATE_FAULTS = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstanceAutomatedBackupStateFault']);
@@ -102,12 +104,12 @@ async function replicate(
     logger.info('backups already replicated', { replicationArn: existing, replicationRegion: backup.region });
     return existing;
   }
+  const encrypted = instance.StorageEncrypted === true;
   const request = replicationRequest({
     sourceArn,
-    encrypted: instance.StorageEncrypted === true,
+    encrypted,
     tier: state.request.tierDefinition,
-    backupRegion: backup.region,
-    kmsKeyArn: optionalEnv(ENV.backupKmsKeyArn),
+    kmsKeyArn: encrypted ? await replicationKeyArn(backup.kms, optionalEnv(ENV.backupKmsKeyArn)) : undefined,
   });
   let replicationArn: string | undefined;
   try {

@@ -1,3 +1,4 @@
+import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { ENV, optionalEnv } from '../shared/config';
 import { STEPS, type WorkflowState } from '../shared/contracts';
@@ -5,10 +6,14 @@ import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { configureBackups } from './configure-backups';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
-// Replication is started from the destination Region, so that Region gets its own client.
+// Replication is started from the destination Region, with a key of that Region: both get clients there.
 const backupRegion = optionalEnv(ENV.backupRegion);
 const backup = backupRegion
-  ? { region: backupRegion, client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })) }
+  ? {
+      region: backupRegion,
+      client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })),
+      kms: traced(new KMSClient({ ...CLIENT_CONFIG, region: backupRegion })),
+    }
   : undefined;
 
 /** ConfigureBackups: tier retention, window and deletion protection; cross-Region replication for tiers that ask for it. */

@@ -41,33 +41,30 @@ export function assertOtherRegion(sourceArn: string, backupRegion: string): void
 }
 
 /**
- * The KMS key of the replicated backups. An encrypted source needs a key in the destination Region (RDS cannot use
- * the source Region's key there). Prefer a platform key (`BACKUP_REPLICATION_KMS_KEY_ARN`); without one, the
- * account's AWS managed RDS key in that Region, named by alias ARN, which RDS resolves like a key ARN.
+ * StartDBInstanceAutomatedBackupsReplication for the source instance, keeping the tier's replicated retention. An
+ * encrypted source needs `kmsKeyArn`, the ARN of a key in the backup Region (RDS cannot use the source Region's key
+ * there; `replicationKeyArn` in ./replication-key resolves it).
  */
-export function replicationKmsKeyId(sourceArn: string, backupRegion: string, configuredKeyArn?: string): string {
-  if (configuredKeyArn) return configuredKeyArn;
-  const { partition, account } = parseArn(sourceArn);
-  return `arn:${partition}:kms:${backupRegion}:${account}:alias/aws/rds`;
-}
-
-/** StartDBInstanceAutomatedBackupsReplication for the source instance, keeping the tier's replicated retention. */
 export function replicationRequest(input: {
   sourceArn: string;
   encrypted: boolean;
   tier: TierDefinition;
-  backupRegion: string;
   kmsKeyArn?: string;
 }): StartDBInstanceAutomatedBackupsReplicationMessage {
-  const { sourceArn, backupRegion } = input;
+  const { sourceArn, kmsKeyArn } = input;
   const retention = input.tier.backup.replicationRetentionDays;
   if (retention === undefined) {
     throw new ConfigurationError('backup.replicationRetentionDays must be set when crossRegionReplication is on');
   }
+  if (input.encrypted && !kmsKeyArn) {
+    throw new ConfigurationError(
+      `${sourceArn} is encrypted: its replicated backups need a KMS key ARN in the backup Region`,
+    );
+  }
   return {
     SourceDBInstanceArn: sourceArn,
     BackupRetentionPeriod: retention,
-    ...(input.encrypted ? { KmsKeyId: replicationKmsKeyId(sourceArn, backupRegion, input.kmsKeyArn) } : {}),
+    ...(input.encrypted ? { KmsKeyId: kmsKeyArn } : {}),
   };
 }
 

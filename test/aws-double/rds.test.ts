@@ -560,6 +560,17 @@ describe('RDS double', () => {
         expect.any(KMSKeyNotAccessibleFault),
       ],
       [
+        'given the alias ARN of a key rather than its key ARN',
+        () =>
+          backupRds.send(
+            new StartDBInstanceAutomatedBackupsReplicationCommand({
+              SourceDBInstanceArn: ARN,
+              KmsKeyId: 'arn:aws:kms:us-west-2:123456789012:alias/aws/rds',
+            }),
+          ),
+        expect.objectContaining({ name: 'InvalidParameterValue' }),
+      ],
+      [
         'given no key for an encrypted instance',
         () => backupRds.send(new StartDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: ARN })),
         expect.objectContaining({ name: 'InvalidParameterCombination' }),

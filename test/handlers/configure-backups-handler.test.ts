@@ -1,3 +1,4 @@
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
@@ -5,6 +6,7 @@ import {
   StartDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 
@@ -12,19 +14,24 @@ import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 const BACKUP_REGION = 'eu-central-1';
 const SOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:tenant-acme';
 const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:123456789012:auto-backup:ab-EXAMPLE`;
+const MANAGED_KEY_ARN = `arn:aws:kms:${BACKUP_REGION}:123456789012:key/0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6`;
 const enterprise = DEFAULT_TIERS.enterprise as TierDefinition;
 
 const rds = mockClient(RDSClient);
+const kms = mockClient(KMSClient);
 
-afterAll(() => rds.restore());
+afterAll(() => {
+  rds.restore();
+  kms.restore();
+});
 
-it('sends the replication request to RDS in BACKUP_REPLICATION_REGION and the rest to the instance Region', async () => {
+it('sends the replication request and the key lookup to BACKUP_REPLICATION_REGION and the rest to the instance Region', async () => {
   // Prepare
   process.env.BACKUP_REPLICATION_REGION = BACKUP_REGION;
   const {
     handler,
   }: typeof import('../../lambdas/configure-backups/handler') = require('../../lambdas/configure-backups/handler');
-  const regionOf = async (getClient: () => RDSClient) => getClient().config.region();
+  const regionOf = async (getClient: () => RDSClient | KMSClient) => getClient().config.region();
   const calls: string[] = [];
   rds
     .on(DescribeDBInstancesCommand)
@@ -50,6 +57,10 @@ it('sends the replication request to RDS in BACKUP_REPLICATION_REGION and the re
       calls.push(`StartDBInstanceAutomatedBackupsReplication@${await regionOf(getClient)}`);
       return { DBInstanceAutomatedBackup: { DBInstanceAutomatedBackupsArn: REPLICATION_ARN } };
     });
+  kms.on(DescribeKeyCommand).callsFake(async (input, getClient) => {
+    calls.push(`DescribeKey(${input.KeyId})@${await regionOf(getClient)}`);
+    return { KeyMetadata: { KeyId: '0d1e2f3a', Arn: MANAGED_KEY_ARN } };
+  });
   const request = {
     tenantId: 'acme',
     tier: 'enterprise',
@@ -72,6 +83,10 @@ it('sends the replication request to RDS in BACKUP_REPLICATION_REGION and the re
   });
   expect(calls).toEqual([
     'DescribeDBInstances@us-east-1',
+    `DescribeKey(alias/aws/rds)@${BACKUP_REGION}`,
     `StartDBInstanceAutomatedBackupsReplication@${BACKUP_REGION}`,
   ]);
+  expect(rds).toHaveReceivedCommandWith(StartDBInstanceAutomatedBackupsReplicationCommand, {
+    KmsKeyId: MANAGED_KEY_ARN,
+  });
 });

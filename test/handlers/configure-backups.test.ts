@@ -1,3 +1,4 @@
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   type DBInstance,
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -19,10 +20,10 @@ import {
   activeReplicationArn,
   assertOtherRegion,
   parseArn,
-  replicationKmsKeyId,
   replicationRequest,
   reportedReplicationArn,
 } from '../../lambdas/configure-backups/replication';
+import { AWS_MANAGED_RDS_KEY_ALIAS, replicationKeyArn } from '../../lambdas/configure-backups/replication-key';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 
@@ -31,6 +32,9 @@ const SOURCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:tenant-acme`;
 const BACKUP_REGION = 'us-west-2';
 const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-7ZQ3EXAMPLE`;
 const DBI_RESOURCE_ID = 'db-ABCDEFGHIJKLMNOP';
+/** The AWS managed RDS key of the backup Region, as DescribeKey resolves `alias/aws/rds`. */
+const MANAGED_KEY_ARN = `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:key/0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6`;
+const PLATFORM_KEY_ARN = `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:key/platform-dr`;
 const TIERS = Object.keys(DEFAULT_TIERS);
 const REPLICATING_TIERS = TIERS.filter((t) => DEFAULT_TIERS[t]?.backup.crossRegionReplication);
 const LOCAL_TIERS = TIERS.filter((t) => !DEFAULT_TIERS[t]?.backup.crossRegionReplication);
@@ -39,6 +43,11 @@ function tierOf(name: string): TierDefinition {
   const tier = DEFAULT_TIERS[name];
   if (!tier) throw new Error(`no tier ${name}`);
   return tier;
+}
+
+function withoutReplicatedRetention(): TierDefinition {
+  const { replicationRetentionDays: _omitted, ...backup } = tierOf('enterprise').backup;
+  return { ...tierOf('enterprise'), backup };
 }
 
 function instanceFor(tier: string, overrides: Partial<DBInstance> = {}): DBInstance {
@@ -210,37 +219,20 @@ describe('replication requests', () => {
     },
   );
 
-  it.each([
-    [SOURCE_ARN, 'us-west-2', undefined, `arn:aws:kms:us-west-2:${ACCOUNT}:alias/aws/rds`],
-    [
-      `arn:aws-us-gov:rds:us-gov-west-1:${ACCOUNT}:db:x`,
-      'us-gov-east-1',
-      undefined,
-      `arn:aws-us-gov:kms:us-gov-east-1:${ACCOUNT}:alias/aws/rds`,
-    ],
-    [SOURCE_ARN, 'us-west-2', `arn:aws:kms:us-west-2:${ACCOUNT}:key/k-1`, `arn:aws:kms:us-west-2:${ACCOUNT}:key/k-1`],
-  ])('picks the replication key for %s in %s (configured %s)', (source, region, configured, expected) => {
-    // Act
-    const key = replicationKmsKeyId(source, region, configured);
-
-    // Assess
-    expect(key).toBe(expected);
-  });
-
-  it.each(REPLICATING_TIERS)('replicates an encrypted source with a destination-Region key (%s)', (tier) => {
+  it.each(REPLICATING_TIERS)('replicates an encrypted source with the given destination-Region key (%s)', (tier) => {
     // Act
     const request = replicationRequest({
       sourceArn: SOURCE_ARN,
       encrypted: true,
       tier: tierOf(tier),
-      backupRegion: BACKUP_REGION,
+      kmsKeyArn: MANAGED_KEY_ARN,
     });
 
     // Assess
     expect(request).toEqual({
       SourceDBInstanceArn: SOURCE_ARN,
       BackupRetentionPeriod: tierOf(tier).backup.replicationRetentionDays,
-      KmsKeyId: `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:alias/aws/rds`,
+      KmsKeyId: MANAGED_KEY_ARN,
     });
   });
 
@@ -250,29 +242,24 @@ describe('replication requests', () => {
       sourceArn: SOURCE_ARN,
       encrypted: false,
       tier: tierOf('enterprise'),
-      backupRegion: BACKUP_REGION,
-      kmsKeyArn: 'arn:aws:kms:us-west-2:123456789012:key/k-1',
+      kmsKeyArn: PLATFORM_KEY_ARN,
     });
 
     // Assess
     expect(request).not.toHaveProperty('KmsKeyId');
   });
 
-  it('needs the replicated retention', () => {
-    // Prepare
-    const { replicationRetentionDays: _omitted, ...backup } = tierOf('enterprise').backup;
-
+  it.each([
+    ['the replicated retention', withoutReplicatedRetention(), MANAGED_KEY_ARN, /replicationRetentionDays/],
+    ['a key for an encrypted source', tierOf('enterprise'), undefined, /need a KMS key ARN in the backup Region/],
+  ])('needs %s', (_case, tier, kmsKeyArn, message) => {
     // Act
-    const act = () =>
-      replicationRequest({
-        sourceArn: SOURCE_ARN,
-        encrypted: true,
-        tier: { ...tierOf('enterprise'), backup },
-        backupRegion: BACKUP_REGION,
-      });
+    const act = () => replicationRequest({ sourceArn: SOURCE_ARN, encrypted: true, tier, kmsKeyArn });
 
     // Assess
-    expect(act).toThrow(expect.objectContaining({ name: 'ConfigurationError' }));
+    expect(act).toThrow(
+      expect.objectContaining({ name: 'ConfigurationError', message: expect.stringMatching(message) }),
+    );
   });
 
   it.each([
@@ -322,17 +309,61 @@ describe('replication requests', () => {
   });
 });
 
+describe('replicationKeyArn', () => {
+  const kms = new KMSClient({ region: BACKUP_REGION });
+  const kmsMock = mockClient(kms);
+
+  beforeEach(() => {
+    kmsMock.reset();
+    kmsMock.on(DescribeKeyCommand, { KeyId: AWS_MANAGED_RDS_KEY_ALIAS }).resolves({
+      KeyMetadata: { KeyId: '0d1e2f3a', Arn: MANAGED_KEY_ARN, KeyManager: 'AWS' },
+    });
+  });
+
+  it.each([
+    ['the configured key, without asking KMS', PLATFORM_KEY_ARN, PLATFORM_KEY_ARN, 0],
+    ['the AWS managed RDS key of the backup Region, by its key ARN', undefined, MANAGED_KEY_ARN, 1],
+  ])('is %s', async (_case, configured, expected, describeCalls) => {
+    // Act
+    const key = await replicationKeyArn(kms, configured);
+
+    // Assess
+    expect(key).toBe(expected);
+    expect(kmsMock).toHaveReceivedCommandTimes(DescribeKeyCommand, describeCalls);
+  });
+
+  it('fails when KMS names no key', async () => {
+    // Prepare
+    kmsMock.on(DescribeKeyCommand).resolves({});
+
+    // Act
+    const key = replicationKeyArn(kms);
+
+    // Assess
+    await expect(key).rejects.toMatchObject({
+      name: 'AwsRequestError',
+      message: expect.stringContaining('alias/aws/rds'),
+    });
+  });
+});
+
 describe('configureBackups', () => {
   const rds = new RDSClient({ region: 'us-east-1' });
   const backupClient = new RDSClient({ region: BACKUP_REGION });
   const rdsMock = mockClient(rds);
   const backupMock = mockClient(backupClient);
-  const clients = { rds, backup: { region: BACKUP_REGION, client: backupClient } };
+  const kms = new KMSClient({ region: BACKUP_REGION });
+  const kmsMock = mockClient(kms);
+  const clients = { rds, backup: { region: BACKUP_REGION, client: backupClient, kms } };
 
   beforeEach(() => {
     rdsMock.reset();
     backupMock.reset();
+    kmsMock.reset();
     delete process.env.BACKUP_REPLICATION_KMS_KEY_ARN;
+    kmsMock
+      .on(DescribeKeyCommand, { KeyId: AWS_MANAGED_RDS_KEY_ALIAS })
+      .resolves({ KeyMetadata: { KeyId: '0d1e2f3a', Arn: MANAGED_KEY_ARN } });
     backupMock.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [] });
     backupMock.on(StartDBInstanceAutomatedBackupsReplicationCommand).resolves({
       DBInstanceAutomatedBackup: { DBInstanceAutomatedBackupsArn: REPLICATION_ARN, Status: 'pending' },
@@ -371,14 +402,14 @@ describe('configureBackups', () => {
     expect(backupMock).toHaveReceivedCommandWith(StartDBInstanceAutomatedBackupsReplicationCommand, {
       SourceDBInstanceArn: SOURCE_ARN,
       BackupRetentionPeriod: tierOf(tier).backup.replicationRetentionDays,
-      KmsKeyId: `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:alias/aws/rds`,
+      KmsKeyId: MANAGED_KEY_ARN,
     });
     expect(rdsMock).not.toHaveReceivedCommand(StartDBInstanceAutomatedBackupsReplicationCommand);
   });
 
   it('encrypts replicated backups with BACKUP_REPLICATION_KMS_KEY_ARN when set', async () => {
     // Prepare
-    process.env.BACKUP_REPLICATION_KMS_KEY_ARN = `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:key/platform-dr`;
+    process.env.BACKUP_REPLICATION_KMS_KEY_ARN = PLATFORM_KEY_ARN;
     rdsMock.on(DescribeDBInstancesCommand).resolves({ DBInstances: [instanceFor('enterprise')] });
 
     // Act
@@ -386,8 +417,28 @@ describe('configureBackups', () => {
 
     // Assess
     expect(backupMock).toHaveReceivedCommandWith(StartDBInstanceAutomatedBackupsReplicationCommand, {
-      KmsKeyId: `arn:aws:kms:${BACKUP_REGION}:${ACCOUNT}:key/platform-dr`,
+      KmsKeyId: PLATFORM_KEY_ARN,
     });
+    expect(kmsMock).not.toHaveReceivedAnyCommand();
+  });
+
+  it('asks KMS for no key when the source is not encrypted', async () => {
+    // Prepare
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolves({ DBInstances: [instanceFor('enterprise', { StorageEncrypted: false })] });
+
+    // Act
+    await configureBackups(clients, stateFor('enterprise'));
+
+    // Assess
+    expect(backupMock).toHaveReceivedCommandWith(StartDBInstanceAutomatedBackupsReplicationCommand, {
+      SourceDBInstanceArn: SOURCE_ARN,
+    });
+    expect(
+      backupMock.commandCalls(StartDBInstanceAutomatedBackupsReplicationCommand)[0]?.args[0].input,
+    ).not.toHaveProperty('KmsKeyId');
+    expect(kmsMock).not.toHaveReceivedAnyCommand();
   });
 
   it.each(TIERS)('applies the tier retention and window when the instance differs (%s)', async (tier) => {
@@ -518,7 +569,7 @@ describe('configureBackups', () => {
   });
 
   it.each([
-    ['the backup Region is the instance Region', { rds, backup: { region: 'us-east-1', client: backupClient } }],
+    ['the backup Region is the instance Region', { rds, backup: { region: 'us-east-1', client: backupClient, kms } }],
     ['no backup Region is configured', { rds }],
   ])('fails with ConfigurationError when %s', async (_case, misconfigured) => {
     // Prepare

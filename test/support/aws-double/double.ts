@@ -1,6 +1,7 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { KMSServiceException } from '@aws-sdk/client-kms';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
@@ -12,6 +13,7 @@ import { crashError, NotModeledError, type ServiceExceptionClass, throttlingErro
 import { EventBridgeDouble } from './eventbridge';
 import { Faults } from './faults';
 import { Ids } from './ids';
+import { KmsDouble } from './kms';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { redact } from './redact';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
@@ -19,8 +21,8 @@ import { SnsDouble } from './sns';
 
 /**
  * A stateful, in-memory AWS for the workflow tests and the benchmark: RDS, Secrets Manager, CloudWatch, DynamoDB,
- * EventBridge and SNS, on a virtual clock, with fault injection and a call log. Wire it to the real SDK clients
- * with `installAwsDouble`.
+ * EventBridge, SNS and KMS (the AWS managed RDS key), on a virtual clock, with fault injection and a call log. Wire
+ * it to the real SDK clients with `installAwsDouble`.
  *
  * @example
  * ```ts
@@ -82,6 +84,7 @@ const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
   dynamodb: DynamoDBServiceException,
   eventbridge: EventBridgeServiceException,
   sns: SNSServiceException,
+  kms: KMSServiceException,
 };
 
 async function regionOf(config: Readonly<Record<string, unknown>>, fallback: string): Promise<string> {
@@ -100,6 +103,7 @@ export class AwsDouble {
   readonly dynamodb: DynamoDbDouble;
   readonly eventBridge: EventBridgeDouble;
   readonly sns: SnsDouble;
+  readonly kms: KmsDouble;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -132,6 +136,7 @@ export class AwsDouble {
     this.dynamodb = new DynamoDbDouble(this.env);
     this.eventBridge = new EventBridgeDouble(this.env);
     this.sns = new SnsDouble(this.env);
+    this.kms = new KmsDouble(this.env);
     this.routes = {
       rds: this.rds.routes,
       secretsmanager: this.secretsManager.routes,
@@ -139,6 +144,7 @@ export class AwsDouble {
       dynamodb: this.dynamodb.routes,
       eventbridge: this.eventBridge.routes,
       sns: this.sns.routes,
+      kms: this.kms.routes,
     };
   }
 

@@ -1,6 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -21,6 +22,7 @@ const CLIENTS: readonly (readonly [ServiceName, unknown])[] = [
   ['dynamodb', DynamoDBDocumentClient],
   ['eventbridge', EventBridgeClient],
   ['sns', SNSClient],
+  ['kms', KMSClient],
 ];
 
 interface ConfiguredClient {

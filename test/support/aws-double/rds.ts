@@ -187,6 +187,9 @@ function parseInstanceArn(arn: string): { region: string; identifier: string } |
   return m ? { region: m[1] as string, identifier: (m[2] as string).toLowerCase() } : undefined;
 }
 
+/** `arn:aws:kms:<region>:<account>:key/<key-id>` (not an alias ARN). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key\/[A-Za-z0-9-]+$/;
+
 function kmsKeyRegion(key: string): string | undefined {
   return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(key)?.[1];
 }
@@ -444,6 +447,10 @@ export class RdsDouble {
     }
     if (instance.spec.StorageEncrypted === true && !input.KmsKeyId) {
       throw invalidCombination('KmsKeyId is required to replicate the automated backups of an encrypted DB instance.');
+    }
+    // The API reference asks for the ARN of the key in the destination Region; an alias or a bare key id is not one.
+    if (input.KmsKeyId !== undefined && !KMS_KEY_ARN.test(input.KmsKeyId)) {
+      throw invalidValue(`KmsKeyId must be the ARN of a KMS key in the destination Region (got ${input.KmsKeyId}).`);
     }
     const keyRegion = input.KmsKeyId ? kmsKeyRegion(input.KmsKeyId) : undefined;
     if (keyRegion !== undefined && keyRegion !== ctx.region) {
