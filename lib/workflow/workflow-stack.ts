@@ -9,11 +9,12 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { RDS_CREATED_EVENT_PATTERN } from '../../lambdas/readiness-signal/pattern';
 import { MIGRATIONS_DIR } from '../../lambdas/run-migrations/bundling';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../lambdas/run-migrations/errors';
 import { ENV } from '../../lambdas/shared/config';
-import { STEPS, type StepName } from '../../lambdas/shared/contracts';
+import { REGISTRY_STATUS_INDEX, STEPS, type StepName } from '../../lambdas/shared/contracts';
 import { ALARM_NAME_PREFIX, DEFAULT_SECRET_NAME_PATTERN, INSTANCE_ID_PREFIX } from '../../lambdas/shared/naming';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 import { BillingTrigger } from './billing-trigger';
@@ -417,6 +418,31 @@ export class WorkflowStack extends Stack {
           'The execution role and the EventBridge role are created for this one state machine; their inline policies cannot be attached anywhere else and hold only invoke, logging, tracing and KMS grants.',
       });
     }
+
+    // Executions that time out, are aborted or fail inside RecordFailure cannot record their own outcome: the reaper
+    // marks the tenant ROLLBACK_FAILED and alerts, so nothing stays PROVISIONING silently.
+    const reaper = new HandlerFunction(this, 'ExecutionReaperFunction', {
+      ...common,
+      folder: 'execution-reaper',
+      description: 'Records executions that ended without recording their outcome',
+      invocation: 'event',
+      environment: {
+        [ENV.registryTable]: table.tableName,
+        [ENV.eventBusName]: this.eventBus.eventBusName,
+        [ENV.alertTopicArn]: foundation.alertTopic.topicArn,
+        [ENV.backupRegion]: props.backupReplicationRegion,
+      },
+    });
+    registry(reaper, 'write', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    reaper.addToRolePolicy(allow(['dynamodb:Query'], [`${table.tableArn}/index/${REGISTRY_STATUS_INDEX}`]));
+    reaper.addToRolePolicy(allow(['events:PutEvents'], [this.eventBus.eventBusArn]));
+    reaper.addToRolePolicy(allow(['sns:Publish'], [foundation.alertTopic.topicArn]));
+    key.grant(reaper, 'kms:GenerateDataKey', 'kms:Decrypt');
+    new events.Rule(this, 'ExecutionEndedRule', {
+      description: 'A provisioning execution ended TIMED_OUT, ABORTED or FAILED',
+      eventPattern: executionEndedPattern(this.stateMachine.stateMachineArn),
+      targets: [new targets.LambdaFunction(reaper, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
 
     const billing = new BillingTrigger(this, 'Billing', {
       stateMachine: this.stateMachine,

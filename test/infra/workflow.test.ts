@@ -147,6 +147,17 @@ describe('triggers', () => {
     template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
   });
 
+  it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['TIMED_OUT', 'ABORTED', 'FAILED'] }),
+      }),
+      Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
+    });
+  });
+
   it('RDS "DB instance created" events reach the readiness listener', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ source: ['aws.rds'] }),
