@@ -66,10 +66,10 @@ export function canSkipTakenName(
 /**
  * What to do for `tenantId` on `tier` given its registry record.
  *
- * - no record, FAILED or ROLLBACK_FAILED: start the attempt after the recorded one ({@link firstAttemptAfter}; the
- *   claim step decides whether a ROLLBACK_FAILED tenant's leftovers allow it);
+ * - no record or FAILED: start the attempt after the recorded one ({@link firstAttemptAfter});
  * - PROVISIONING on the same tier: follow the running execution;
- * - PROVISIONING on another tier, or ACTIVE: refuse.
+ * - PROVISIONING on another tier, ACTIVE, or ROLLBACK_FAILED (the claim step rejects it until an operator has removed
+ *   the leftovers and set the record to FAILED): refuse.
  *
  * @throws TenantConflictError when the onboarding is refused.
  */
@@ -77,6 +77,11 @@ export function decideOnboarding(record: TenantRecord | undefined, tenantId: str
   if (record?.status === 'ACTIVE') {
     throw new TenantConflictError(
       `tenant ${tenantId} is already ACTIVE on tier ${record.tier} (since ${record.provisionedAt ?? record.updatedAt}); nothing to do`,
+    );
+  }
+  if (record?.status === 'ROLLBACK_FAILED') {
+    throw new TenantConflictError(
+      `tenant ${tenantId} has leftovers of a failed rollback (${(record.leftovers ?? []).join(', ') || 'see the registry'}); remove them and set the registry record to FAILED before onboarding again`,
     );
   }
   if (record?.status === 'PROVISIONING') {

@@ -41,11 +41,6 @@ describe('decideOnboarding', () => {
       { kind: 'start', attempt: 2, executionName: 'acme-pro-2' },
     ],
     [
-      'a ROLLBACK_FAILED tenant starts the next attempt (the claim step judges the leftovers)',
-      record('ROLLBACK_FAILED', 'pro', 1),
-      { kind: 'start', attempt: 2, executionName: 'acme-pro-2' },
-    ],
-    [
       "a FAILED tenant whose execution's name is ahead of its attempt starts after the name",
       { ...record('FAILED', 'pro', 2), executionArn: executionArnOf(SM, 'acme-pro-4') },
       { kind: 'start', attempt: 5, executionName: 'acme-pro-5' },
@@ -62,6 +57,11 @@ describe('decideOnboarding', () => {
 
   it.each([
     ['an ACTIVE tenant', record('ACTIVE', 'pro', 1), /already ACTIVE on tier pro/],
+    [
+      'a ROLLBACK_FAILED tenant (the claim step would reject it until the leftovers are removed)',
+      { ...record('ROLLBACK_FAILED', 'pro', 1), leftovers: ['db-instance:tenant-acme'] },
+      /leftovers of a failed rollback \(db-instance:tenant-acme\)/,
+    ],
     [
       'a tenant PROVISIONING on another tier',
       record('PROVISIONING', 'starter', 1),
