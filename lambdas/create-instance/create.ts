@@ -18,6 +18,7 @@ import {
 import { isOwnedBy } from '../shared/naming';
 import { updateOwnedRecord } from '../shared/registry';
 import { logger } from '../shared/runtime';
+import type { TierDefinition } from '../shared/tiers';
 import { buildCreateDbInstanceRequest, type PlatformSettings } from './request';
 
 export interface CreateInstanceDeps {
@@ -28,12 +29,33 @@ export interface CreateInstanceDeps {
 }
 
 /**
- * When waiting stops: the tier's budget counted from the first creation. A re-run of the step that finds
- * `state.instance` keeps that deadline, so retries never extend the budget.
+ * When waiting stops: the tier's budget counted from the instance's creation.
+ *
+ * @example
+ * ```ts
+ * deadlineFor(DEFAULT_TIERS.pro, Date.parse('2026-11-26T10:00:00Z')); // '2026-11-26T11:00:00.000Z'
+ * ```
  */
-export function deadlineFor(state: Pick<WorkflowState, 'request' | 'instance'>, nowMs: number): string {
-  if (state.instance) return state.instance.deadline;
-  return new Date(nowMs + state.request.tierDefinition.provisioningBudgetMinutes * 60_000).toISOString();
+export function deadlineFor(tier: TierDefinition, createdAtMs: number): string {
+  return new Date(createdAtMs + tier.provisioningBudgetMinutes * 60_000).toISOString();
+}
+
+/**
+ * When an existing instance was created, for the budget of a retry that adopts it. A Step Functions retry of this
+ * step gets the same input as the attempt that crashed (`$.instance` is only set by this step's result), so counting
+ * from the retry's own start would extend the budget by every crash; the instance's `InstanceCreateTime` does not.
+ * RDS may leave that time out while the instance is still `creating` (the AWS double does): then `nowMs` is the
+ * closest bound this step has, and the Retry policy keeps it within minutes of the crashed attempt.
+ */
+export function creationTimeOf(instance: DBInstance, nowMs: number): number {
+  return instance.InstanceCreateTime?.getTime() ?? nowMs;
+}
+
+/** The instance this step created or adopted. */
+interface CreatedInstance {
+  instanceArn: string;
+  /** Epoch ms the tier's budget counts from. */
+  createdAtMs: number;
 }
 
 function arnOf(instance: DBInstance | undefined, action: string): string {
@@ -46,7 +68,11 @@ function arnOf(instance: DBInstance | undefined, action: string): string {
  * attempt of this step created it and crashed before returning. Anything else is someone else's database, which
  * this execution (and its rollback) must leave alone.
  */
-async function adoptOwnInstance(rds: RDSClient, instanceId: string, request: ValidatedRequest): Promise<string> {
+async function adoptOwnInstance(
+  rds: RDSClient,
+  instanceId: string,
+  request: ValidatedRequest,
+): Promise<CreatedInstance> {
   let existing: DBInstance | undefined;
   try {
     const { DBInstances } = await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: instanceId }));
@@ -58,24 +84,29 @@ async function adoptOwnInstance(rds: RDSClient, instanceId: string, request: Val
       `DB instance ${instanceId} disappeared right after CreateDBInstance reported it; retrying`,
     );
   }
-  if (!isOwnedBy(existing?.TagList, request)) {
+  if (!existing || !isOwnedBy(existing.TagList, request)) {
     throw new OwnershipConflictError(
       `DB instance ${instanceId} already exists and was not created by this execution for tenant ${request.tenantId}; it is left untouched`,
     );
   }
-  logger.info('DB instance exists from an earlier attempt of this execution; continuing', { instanceId });
-  return arnOf(existing, 'DescribeDBInstances');
+  const instanceArn = arnOf(existing, 'DescribeDBInstances');
+  const createdAtMs = creationTimeOf(existing, clock.now());
+  logger.info('DB instance exists from an earlier attempt of this execution; continuing', {
+    instanceId,
+    createdAt: new Date(createdAtMs).toISOString(),
+  });
+  return { instanceArn, createdAtMs };
 }
 
 async function createOrAdopt(
   rds: RDSClient,
   input: CreateDBInstanceCommandInput,
   request: ValidatedRequest,
-): Promise<string> {
+): Promise<CreatedInstance> {
   const instanceId = input.DBInstanceIdentifier as string;
   try {
     const { DBInstance } = await rds.send(new CreateDBInstanceCommand(input));
-    return arnOf(DBInstance, 'CreateDBInstance');
+    return { instanceArn: arnOf(DBInstance, 'CreateDBInstance'), createdAtMs: clock.now() };
   } catch (error) {
     switch (awsErrorName(error)) {
       case 'DBInstanceAlreadyExistsFault':
@@ -101,11 +132,11 @@ export async function createInstance(deps: CreateInstanceDeps, state: WorkflowSt
   const input = buildCreateDbInstanceRequest(request, deps.platform);
   const instanceId = input.DBInstanceIdentifier as string;
   logger.info('creating DB instance', { instanceId, instanceClass: input.DBInstanceClass });
-  const instanceArn = await createOrAdopt(deps.rds, input, request);
+  const { instanceArn, createdAtMs } = await createOrAdopt(deps.rds, input, request);
   if (!(await updateOwnedRecord(deps.registry, deps.table, request, { instanceId }))) {
     throw new TenantConflictError(
       `the registry record of tenant ${request.tenantId} now belongs to another execution; instance ${instanceId} of this execution is rolled back`,
     );
   }
-  return { instanceId, instanceArn, deadline: deadlineFor(state, clock.now()) };
+  return { instanceId, instanceArn, deadline: deadlineFor(request.tierDefinition, createdAtMs) };
 }

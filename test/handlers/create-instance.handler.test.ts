@@ -30,7 +30,7 @@ const ENVIRONMENT = {
   MONITORING_ROLE_ARN: 'arn:aws:iam::123456789012:role/tenant-db-monitoring',
 };
 
-function stateFor(tier: string, instance?: WorkflowState['instance']): WorkflowState {
+function stateFor(tier: string): WorkflowState {
   const request: ValidatedRequest = {
     tenantId: 'acme',
     tier,
@@ -41,7 +41,7 @@ function stateFor(tier: string, instance?: WorkflowState['instance']): WorkflowS
     executionArn: EXECUTION_ARN,
     executionName: 'acme-pro-1',
   };
-  return { request, claim: { outcome: 'CLAIMED', attempt: 1 }, ...(instance ? { instance } : {}) };
+  return { request, claim: { outcome: 'CLAIMED', attempt: 1 } };
 }
 
 const rds = mockClient(RDSClient);
@@ -100,24 +100,28 @@ describe('CreateInstance handler', () => {
     });
   });
 
-  it('keeps the first deadline when the step runs again', async () => {
-    // Prepare
-    const first = { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: '2026-11-26T09:30:00.000Z' };
+  it.each<[string, Date | undefined, string]>([
+    ['RDS created it 20 minutes ago', new Date(NOW - 20 * 60_000), new Date(NOW + 40 * 60_000).toISOString()],
+    ['RDS reports no creation time yet (still creating)', undefined, new Date(NOW + 60 * 60_000).toISOString()],
+  ])('counts the budget of an adopted instance from its creation: %s', async (_case, createdAt, deadline) => {
+    // Prepare: a retry of the step finds the instance the crashed attempt created (pro: 60 minutes)
     rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
     rds.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         {
           DBInstanceArn: INSTANCE_ARN,
+          DBInstanceStatus: createdAt ? 'backing-up' : 'creating',
+          InstanceCreateTime: createdAt,
           TagList: ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: EXECUTION_ARN }),
         },
       ],
     });
 
     // Act
-    const result = await handler(stateFor('pro', first));
+    const result = await handler(stateFor('pro'));
 
     // Assess
-    expect(result.deadline).toBe(first.deadline);
+    expect(result.deadline).toBe(deadline);
   });
 
   it('continues with the instance an earlier attempt of this execution created', async () => {
