@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { ENV, requireEnv } from '../shared/config';
 import type { AlarmsResult, WorkflowState } from '../shared/contracts';
-import { OwnershipConflictError, ValidationError } from '../shared/errors';
+import { awsErrorName, OwnershipConflictError, ValidationError } from '../shared/errors';
 import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
 import { logger } from '../shared/runtime';
 import { buildAlarmRequests } from './alarm-requests';
@@ -35,15 +35,35 @@ export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner
   return `alarm ${foreign.name} already exists and ${whose}`;
 }
 
-/** The tenant's alarms that exist now (DescribeAlarms by name), with their tags. */
+/**
+ * CloudWatch's "no such alarm" errors, by their names in @aws-sdk/client-cloudwatch: DeleteAlarms raises
+ * `ResourceNotFound`, ListTagsForResource raises `ResourceNotFoundException`.
+ */
+const ALARM_NOT_FOUND = new Set(['ResourceNotFound', 'ResourceNotFoundException']);
+
+/** True when a CloudWatch call failed because the alarm does not exist (any more). */
+export function isAlarmNotFound(error: unknown): boolean {
+  return ALARM_NOT_FOUND.has(awsErrorName(error) ?? '');
+}
+
+/**
+ * The tenant's alarms that exist now (DescribeAlarms by name), with their tags. An alarm deleted between
+ * DescribeAlarms and its ListTagsForResource is simply absent.
+ */
 export async function existingAlarms(client: CloudWatchClient, names: string[]): Promise<ExistingAlarm[]> {
   const { MetricAlarms = [] } = await client.send(new DescribeAlarmsCommand({ AlarmNames: names }));
-  return Promise.all(
-    MetricAlarms.map(async (alarm) => {
-      const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }));
-      return { name: alarm.AlarmName ?? '(unnamed)', tags: Tags };
+  const alarms = await Promise.all(
+    MetricAlarms.map(async (alarm): Promise<ExistingAlarm | undefined> => {
+      try {
+        const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }));
+        return { name: alarm.AlarmName ?? '(unnamed)', tags: Tags };
+      } catch (error) {
+        if (isAlarmNotFound(error)) return undefined;
+        throw error;
+      }
     }),
   );
+  return alarms.filter((alarm): alarm is ExistingAlarm => alarm !== undefined);
 }
 
 export async function configureAlarms(client: CloudWatchClient, state: WorkflowState): Promise<AlarmsResult> {

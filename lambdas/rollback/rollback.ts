@@ -7,6 +7,7 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { isAlarmNotFound } from '../configure-alarms/configure-alarms';
 import { ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
@@ -129,7 +130,7 @@ async function attempt(clients: RollbackClients, action: RollbackAction): Promis
       throw new RetryableError(`Rollback ${action.kind}: ${awsErrorName(error)}: ${(error as Error).message}`);
     }
     const name = awsErrorName(error) ?? 'Error';
-    if (NOT_FOUND.has(name)) return 'absent';
+    if (NOT_FOUND.has(name) || isAlarmNotFound(error)) return 'absent';
     // Secrets Manager may refuse to delete a secret whose deletion is already under way: it is going, as wanted.
     if (action.kind === 'delete-secret' && action.scheduledForDeletion && name === 'InvalidRequestException') {
       return 'absent';

@@ -3,11 +3,13 @@ import {
   DescribeAlarmsCommand,
   ListTagsForResourceCommand,
   PutMetricAlarmCommand,
+  ResourceNotFound,
+  ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildAlarmRequests } from '../../lambdas/configure-alarms/alarm-requests';
-import { alarmOwnershipConflict } from '../../lambdas/configure-alarms/configure-alarms';
+import { alarmOwnershipConflict, isAlarmNotFound } from '../../lambdas/configure-alarms/configure-alarms';
 import { handler } from '../../lambdas/configure-alarms/handler';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ALARM_KEYS, alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
@@ -189,6 +191,24 @@ describe('alarmOwnershipConflict', () => {
   });
 });
 
+describe('isAlarmNotFound', () => {
+  it.each<[string, Error, boolean]>([
+    ['DeleteAlarms: ResourceNotFound', new ResourceNotFound({ message: 'gone', $metadata: {} }), true],
+    [
+      'ListTagsForResource: ResourceNotFoundException',
+      new ResourceNotFoundException({ message: 'gone', $metadata: {} }),
+      true,
+    ],
+    ['access denied', Object.assign(new Error('denied'), { name: 'AccessDenied' }), false],
+  ])('%s is %s', (_case, error, expected) => {
+    // Act
+    const notFound = isAlarmNotFound(error);
+
+    // Assess
+    expect(notFound).toBe(expected);
+  });
+});
+
 describe('handler', () => {
   const cloudwatch = mockClient(CloudWatchClient);
 
@@ -242,6 +262,25 @@ describe('handler', () => {
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'OwnershipConflictError' });
     expect(cloudwatch).not.toHaveReceivedCommand(PutMetricAlarmCommand);
+  });
+
+  it('treats an alarm deleted between DescribeAlarms and ListTagsForResource as absent', async () => {
+    // Prepare: another execution's alarm, gone by the time its tags are read
+    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-db-acme-free-storage`;
+    cloudwatch
+      .on(DescribeAlarmsCommand)
+      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-db-acme-free-storage', AlarmArn: arn }] })
+      .on(ListTagsForResourceCommand)
+      .rejects(
+        new ResourceNotFoundException({ message: `The specified resource ${arn} does not exist.`, $metadata: {} }),
+      );
+
+    // Act
+    const result = await handler(stateFor('pro'));
+
+    // Assess
+    expect(result.alarmNames).toEqual(alarmNames('acme'));
+    expect(cloudwatch).toHaveReceivedCommandTimes(PutMetricAlarmCommand, ALARM_KEYS.length);
   });
 
   it('fails with ConfigurationError when ALERT_TOPIC_ARN is not set', async () => {

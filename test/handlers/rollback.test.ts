@@ -1,8 +1,10 @@
 import {
   CloudWatchClient,
+  ResourceNotFoundException as CloudWatchResourceNotFoundException,
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
   ListTagsForResourceCommand,
+  ResourceNotFound,
 } from '@aws-sdk/client-cloudwatch';
 import {
   type DBInstance,
@@ -255,19 +257,23 @@ function dbInstance(tier: string, overrides: Partial<DBInstance> = {}, owner = o
   };
 }
 
-/** Everything the execution of `tier` created is still there. */
-function givenEverything(tier: string, owner = ownerFor(tier)): void {
-  const names = alarmNames('acme');
+/** The tenant's alarms exist, tagged for `owner`. */
+function givenAlarms(owner: OwnerContext): void {
   cloudwatchMock
     .on(DescribeAlarmsCommand)
     .resolves({
-      MetricAlarms: names.map((n) => ({
+      MetricAlarms: alarmNames('acme').map((n) => ({
         AlarmName: n,
         AlarmArn: `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:${n}`,
       })),
     })
     .on(ListTagsForResourceCommand)
     .resolves({ Tags: ownershipTags(owner) });
+}
+
+/** Everything the execution of `tier` created is still there. */
+function givenEverything(tier: string, owner = ownerFor(tier)): void {
+  givenAlarms(owner);
   secretsMock
     .on(DescribeSecretCommand)
     .resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app', Tags: ownershipTags(owner) });
@@ -444,19 +450,47 @@ describe('rollbackPass', () => {
     expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
   });
 
-  it('counts an instance that vanished between describe and delete as gone', async () => {
+  it.each<[string, () => void]>([
+    [
+      'an instance (DeleteDBInstance: DBInstanceNotFoundFault)',
+      () =>
+        rdsMock
+          .on(DescribeDBInstancesCommand)
+          .resolves({ DBInstances: [dbInstance('starter')] })
+          .on(DeleteDBInstanceCommand)
+          .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} })),
+    ],
+    [
+      'alarms (DeleteAlarms: ResourceNotFound)',
+      () => {
+        givenAlarms(ownerFor('starter'));
+        cloudwatchMock.on(DeleteAlarmsCommand).rejects(new ResourceNotFound({ message: 'not found', $metadata: {} }));
+      },
+    ],
+  ])('counts %s that vanished between describe and delete as gone', async (_case, given) => {
     // Prepare
-    rdsMock
-      .on(DescribeDBInstancesCommand)
-      .resolves({ DBInstances: [dbInstance('starter')] })
-      .on(DeleteDBInstanceCommand)
-      .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
+    given();
 
     // Act
     const result = await rollbackPass(clients, stateFor('starter'));
 
     // Assess
     expect(result).toMatchObject({ complete: true, leftovers: [] });
+  });
+
+  it('counts an alarm deleted between DescribeAlarms and ListTagsForResource as absent', async () => {
+    // Prepare
+    givenAlarms(ownerFor('starter'));
+    cloudwatchMock
+      .on(ListTagsForResourceCommand)
+      .rejects(new CloudWatchResourceNotFoundException({ message: 'does not exist', $metadata: {} }));
+
+    // Act
+    const result = await rollbackPass(clients, stateFor('starter'));
+
+    // Assess
+    expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
+    expect(cloudwatchMock).not.toHaveReceivedCommand(DeleteAlarmsCommand);
   });
 
   it('aborts the pass on throttling so the workflow retries it whole', async () => {
