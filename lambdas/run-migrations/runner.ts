@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { runner as migrate, type RunnerOption } from 'node-pg-migrate';
 import { Client } from 'pg';
+import { clock } from '../shared/clock';
 import { optionalEnv } from '../shared/config';
 import type { MigrationsResult } from '../shared/contracts';
 import { logger as sharedLogger } from '../shared/runtime';
@@ -60,7 +61,7 @@ export function migrationsDir(): string {
  */
 export async function runTenantMigrations(options: RunMigrationsOptions): Promise<MigrationsResult> {
   const { target, appPassword, timeouts = DEFAULT_TIMEOUTS, logger = sharedLogger } = options;
-  const started = Date.now();
+  const started = clock.now();
   const context: ErrorContext = {
     endpoint: `${target.host}:${target.port}`,
     user: target.user,
@@ -95,7 +96,7 @@ export async function runTenantMigrations(options: RunMigrationsOptions): Promis
     });
     context.phase = 'role';
     await ensureAppRole(client, appPassword);
-    const result = { applied: applied.map((m) => m.name), durationMs: Date.now() - started };
+    const result = { applied: applied.map((m) => m.name), durationMs: clock.now() - started };
     logger.info('tenant database migrated', { endpoint: context.endpoint, ...result });
     return result;
   } catch (error) {

@@ -17,6 +17,7 @@ import {
   runTenantMigrations,
 } from '../../lambdas/run-migrations/runner';
 import { scramSha256Verifier } from '../../lambdas/run-migrations/scram';
+import { clock } from '../../lambdas/shared/clock';
 import { APP_USERNAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
 import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../support/postgres';
 
@@ -325,6 +326,22 @@ describe('re-running', () => {
     // Assess
     expect(result.applied).toEqual([]);
     expect(await schemaSnapshot(target)).toEqual(before);
+  });
+
+  it.each([0, 90_000])('reports a run that took %i ms on the workflow clock', async (elapsedMs) => {
+    // Prepare: the clock the workflow tests and the benchmark replace with a virtual one
+    const target = await migratedDatabase();
+    const start = Date.parse('2026-11-26T10:00:00.000Z');
+    const now = jest
+      .spyOn(clock, 'now')
+      .mockReturnValueOnce(start)
+      .mockReturnValue(start + elapsedMs);
+
+    // Act
+    const result = await run(target).finally(() => now.mockRestore());
+
+    // Assess
+    expect(result.durationMs).toBe(elapsedMs);
   });
 
   it('serializes two concurrent runs: one applies everything, the other finds it done', async () => {
