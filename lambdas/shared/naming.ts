@@ -42,9 +42,22 @@ export function instanceIdentifier(tenantId: string): string {
 const SECRET_NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;
 
 /**
+ * What may follow the last `{tenantId}` without letting a tenant id end the name in a hyphen plus six characters:
+ * tenant ids contain hyphens (`acme-prod01`), so `{tenantId}` followed by nothing, or by at most five letters and
+ * digits, can (`…/acme-prod01`, `…/acme-p` + `abcde`). Six or more, or any other character, cannot.
+ */
+const UNSAFE_SUFFIX_AFTER_TENANT_ID = /\{tenantId\}[A-Za-z0-9]{0,5}$/;
+
+/**
  * Checks a secret name pattern from context: must contain `{tenantId}`, and after substitution use only the
  * characters Secrets Manager allows, within 512 characters, and not end in a hyphen plus six characters (which
- * Secrets Manager confuses with its ARN suffix).
+ * Secrets Manager confuses with its ARN suffix), whatever the tenant id.
+ *
+ * @example
+ * ```ts
+ * assertSecretNamePattern('saas/tenant/{tenantId}/app'); // ok
+ * assertSecretNamePattern('saas/tenant/{tenantId}');     // throws: acme-prod01 would end it in "-prod01"
+ * ```
  */
 export function assertSecretNamePattern(pattern: string, field = 'secretNamePattern'): string {
   if (!pattern.includes('{tenantId}')) throw new ValidationError(field, 'must contain {tenantId}', pattern);
@@ -54,6 +67,13 @@ export function assertSecretNamePattern(pattern: string, field = 'secretNamePatt
   }
   if (/-[A-Za-z0-9]{6}$/.test(sample)) {
     throw new ValidationError(field, 'must not end with a hyphen followed by six characters', pattern);
+  }
+  if (UNSAFE_SUFFIX_AFTER_TENANT_ID.test(pattern)) {
+    throw new ValidationError(
+      field,
+      'must not end with {tenantId} (alone or followed by up to five letters or digits): a tenant id such as acme-prod01 would end the name with a hyphen followed by six characters',
+      pattern,
+    );
   }
   return pattern;
 }

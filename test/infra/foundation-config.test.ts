@@ -65,6 +65,7 @@ describe('loadPlatformConfig', () => {
     ['applicationSecurityGroupId', 'sg-0123456789abcdef0', { applicationSecurityGroupId: 'sg-0123456789abcdef0' }],
     ['alertEmail', 'db-oncall@example.com', { alertEmail: 'db-oncall@example.com' }],
     ['secretNamePattern', 'prod/{tenantId}/db', { secretNamePattern: 'prod/{tenantId}/db' }],
+    ['secretNamePattern', 'prod/{tenantId}secret', { secretNamePattern: 'prod/{tenantId}secret' }],
     ['backupReplicationRegion', 'eu-central-1', { backupReplicationRegion: 'eu-central-1' }],
     ['backupReplicationKmsKeyArn', KEY_ARN, { backupReplicationKmsKeyArn: KEY_ARN }],
     ['billingEventBusName', 'saas-billing', { billingEventBusName: 'saas-billing' }],
@@ -122,6 +123,14 @@ describe('loadPlatformConfig', () => {
     [
       { secretNamePattern: 'saas/{tenantId}-abcdef' },
       'cdk.json context "secretNamePattern": must not end with a hyphen followed by six characters',
+    ],
+    [
+      { secretNamePattern: 'saas/tenant/{tenantId}' },
+      'cdk.json context "secretNamePattern": must not end with {tenantId} (alone or followed by up to five letters or digits): a tenant id such as acme-prod01 would end the name with a hyphen followed by six characters (got "saas/tenant/{tenantId}")',
+    ],
+    [
+      { secretNamePattern: 'saas/{tenantId}creds' },
+      'cdk.json context "secretNamePattern": must not end with {tenantId} (alone or followed by up to five letters or digits)',
     ],
     [{ secretNamePattern: 7 }, 'cdk.json context "secretNamePattern": must be a string (got 7)'],
     [
