@@ -27,9 +27,17 @@ export const METRIC_NAMES = {
 
 /**
  * SDK client settings for every handler: adaptive retry mode backs off with jitter on throttling before the
- * workflow's own Retry does.
+ * workflow's own Retry does, and each attempt is bounded. The SDK's Node handler has no timeouts by default, so a
+ * connection that hangs would hold the Lambda until its own timeout, which Step Functions only sees as
+ * `Sandbox.Timedout`. `throwOnRequestTimeout` makes a request that outlives `requestTimeout` fail with
+ * `TimeoutError` (which the SDK retries and {@link toPlatformError} reports as retryable) instead of only logging a
+ * warning. The handler options are given as a plain object, which the clients turn into their own NodeHttpHandler.
  */
-export const CLIENT_CONFIG = { maxAttempts: 5, retryMode: 'adaptive' } as const;
+export const CLIENT_CONFIG = {
+  maxAttempts: 5,
+  retryMode: 'adaptive',
+  requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+} as const;
 
 /** Wraps an AWS SDK v3 client for X-Ray. */
 export function traced<T>(client: T): T {
