@@ -18,8 +18,11 @@ export const MANAGED_BY = 'tenant-db-platform';
 
 /** Prefix of every tenant DB instance identifier; IAM limits destructive RDS actions to it. */
 export const INSTANCE_ID_PREFIX = 'tenant-';
-/** Prefix of every per-tenant alarm name; IAM limits DeleteAlarms to it. */
-export const ALARM_NAME_PREFIX = 'tenant-db-';
+/**
+ * Prefix of every per-tenant alarm name; IAM limits PutMetricAlarm and DeleteAlarms to it. Distinct from the
+ * platform's own alarms (named after the `<platformName>-workflow` stack), which the tenant steps must not touch.
+ */
+export const ALARM_NAME_PREFIX = 'tenant-alarm-';
 /** Default application secret name; `{tenantId}` is replaced. */
 export const DEFAULT_SECRET_NAME_PATTERN = 'saas/tenant/{tenantId}/app';
 

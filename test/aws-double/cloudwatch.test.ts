@@ -14,7 +14,7 @@ import {
 import { alarmRequest, useAwsDouble } from './fixtures';
 
 const cloudwatch = new CloudWatchClient({});
-const NAME = 'tenant-db-acme-cpu-utilization';
+const NAME = 'tenant-alarm-acme-cpu-utilization';
 const ARN = `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${NAME}`;
 
 const putAlarm = (overrides: Partial<PutMetricAlarmCommandInput> = {}) =>
@@ -63,12 +63,12 @@ describe('CloudWatch double', () => {
   it('stores the alarm with its ARN and tags, readable by name and by prefix', async () => {
     // Prepare
     await putAlarm();
-    await putAlarm({ AlarmName: 'tenant-db-acme-free-storage', MetricName: 'FreeStorageSpace' });
-    await putAlarm({ AlarmName: 'tenant-db-beta-free-storage' });
+    await putAlarm({ AlarmName: 'tenant-alarm-acme-free-storage', MetricName: 'FreeStorageSpace' });
+    await putAlarm({ AlarmName: 'tenant-alarm-beta-free-storage' });
 
     // Act
     const byName = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [NAME] }));
-    const byPrefix = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'tenant-db-acme-' }));
+    const byPrefix = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'tenant-alarm-acme-' }));
     const { Tags } = await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: ARN }));
 
     // Assess
@@ -76,8 +76,8 @@ describe('CloudWatch double', () => {
       expect.objectContaining({ AlarmName: NAME, AlarmArn: ARN, StateValue: 'INSUFFICIENT_DATA', Threshold: 85 }),
     ]);
     expect(byPrefix.MetricAlarms?.map((a) => a.AlarmName)).toEqual([
-      'tenant-db-acme-cpu-utilization',
-      'tenant-db-acme-free-storage',
+      'tenant-alarm-acme-cpu-utilization',
+      'tenant-alarm-acme-free-storage',
     ]);
     expect(Tags).toEqual([{ Key: 'tenant-db:tenant-id', Value: 'acme' }]);
   });
@@ -120,12 +120,12 @@ describe('CloudWatch double', () => {
   it('deletes the named alarms and ignores names that do not exist', async () => {
     // Prepare
     await putAlarm();
-    await putAlarm({ AlarmName: 'tenant-db-beta-cpu-utilization' });
+    await putAlarm({ AlarmName: 'tenant-alarm-beta-cpu-utilization' });
 
     // Act
-    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [NAME, 'tenant-db-acme-never-created'] }));
+    await cloudwatch.send(new DeleteAlarmsCommand({ AlarmNames: [NAME, 'tenant-alarm-acme-never-created'] }));
 
     // Assess
-    expect(aws().leftovers()).toEqual(['alarm:tenant-db-beta-cpu-utilization']);
+    expect(aws().leftovers()).toEqual(['alarm:tenant-alarm-beta-cpu-utilization']);
   });
 });

@@ -37,7 +37,7 @@ describe('buildPlan', () => {
     });
     expect(plan.secretName).toBe('saas/tenant/acme-corp/app');
     expect(plan.alarms).toContainEqual({
-      name: 'tenant-db-acme-corp-free-storage',
+      name: 'tenant-alarm-acme-corp-free-storage',
       metric: 'FreeStorageSpace',
       condition: '< 15% of allocated (75 GiB) for 5 × 60 s',
     });
@@ -68,7 +68,7 @@ describe('buildPlan', () => {
       'Multi-AZ             no',
       'deletion protection  no',
       '7 days, window 03:00-03:30 UTC, no cross-Region copy',
-      'tenant-db-acme-corp-cpu-utilization',
+      'tenant-alarm-acme-corp-cpu-utilization',
       'secret               saas/tenant/acme-corp/app',
       '$16.05  total',
       'as of 2025-06-01 (AWS public pricing pages',

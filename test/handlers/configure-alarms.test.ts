@@ -98,7 +98,7 @@ describe('buildAlarmRequests', () => {
 
       // Assess
       expect(request).toEqual({
-        AlarmName: `tenant-db-acme-${key}`,
+        AlarmName: `tenant-alarm-acme-${key}`,
         AlarmDescription: expect.stringMatching(/^Tenant acme \(tenant-acme, tier \w+\): .+ consecutive .+ periods\.$/),
         Namespace: 'AWS/RDS',
         MetricName: metricName,
@@ -130,7 +130,7 @@ describe('buildAlarmRequests', () => {
     const requests = buildAlarmRequests('acme', 'tenant-acme', tierOf('pro'), TOPIC_ARN, ownerFor('pro'));
 
     // Assess
-    expect(requests.find((r) => r.AlarmName === `tenant-db-acme-${key}`)?.AlarmDescription).toBe(
+    expect(requests.find((r) => r.AlarmName === `tenant-alarm-acme-${key}`)?.AlarmDescription).toBe(
       `Tenant acme (tenant-acme, tier pro): ${condition} for 3 consecutive 5 min periods.`,
     );
   });
@@ -166,21 +166,21 @@ describe('alarmOwnershipConflict', () => {
     ['no alarm exists', [], undefined],
     [
       'every alarm is this execution\u2019s',
-      [{ name: 'tenant-db-acme-cpu-utilization', tags: ownershipTags(owner) }],
+      [{ name: 'tenant-alarm-acme-cpu-utilization', tags: ownershipTags(owner) }],
       undefined,
     ],
     [
       'an alarm belongs to an earlier execution',
       [
-        { name: 'tenant-db-acme-cpu-utilization', tags: ownershipTags(owner) },
-        { name: 'tenant-db-acme-free-storage', tags: ownershipTags(ownerFor('pro', 'acme-pro-0')) },
+        { name: 'tenant-alarm-acme-cpu-utilization', tags: ownershipTags(owner) },
+        { name: 'tenant-alarm-acme-free-storage', tags: ownershipTags(ownerFor('pro', 'acme-pro-0')) },
       ],
-      `alarm tenant-db-acme-free-storage already exists and belongs to execution ${ownerFor('pro', 'acme-pro-0').executionArn}`,
+      `alarm tenant-alarm-acme-free-storage already exists and belongs to execution ${ownerFor('pro', 'acme-pro-0').executionArn}`,
     ],
     [
       'an alarm was made by hand',
-      [{ name: 'tenant-db-acme-read-latency', tags: [] }],
-      'alarm tenant-db-acme-read-latency already exists and was not created by the tenant database platform',
+      [{ name: 'tenant-alarm-acme-read-latency', tags: [] }],
+      'alarm tenant-alarm-acme-read-latency already exists and was not created by the tenant database platform',
     ],
   ])('when %s', (_case, existing, expected) => {
     // Act
@@ -232,10 +232,10 @@ describe('handler', () => {
 
   it.each(TIERS)('overwrites alarms an earlier attempt of this execution created (%s)', async (tier) => {
     // Prepare
-    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-db-acme-cpu-utilization`;
+    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-alarm-acme-cpu-utilization`;
     cloudwatch
       .on(DescribeAlarmsCommand)
-      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-db-acme-cpu-utilization', AlarmArn: arn }] })
+      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-alarm-acme-cpu-utilization', AlarmArn: arn }] })
       .on(ListTagsForResourceCommand, { ResourceARN: arn })
       .resolves({ Tags: ownershipTags(ownerFor(tier)) });
 
@@ -249,10 +249,10 @@ describe('handler', () => {
 
   it('refuses to take over an alarm another execution owns', async () => {
     // Prepare
-    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-db-acme-free-storage`;
+    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-alarm-acme-free-storage`;
     cloudwatch
       .on(DescribeAlarmsCommand)
-      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-db-acme-free-storage', AlarmArn: arn }] })
+      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-alarm-acme-free-storage', AlarmArn: arn }] })
       .on(ListTagsForResourceCommand)
       .resolves({ Tags: ownershipTags(ownerFor('pro', 'acme-pro-0')) });
 
@@ -266,10 +266,10 @@ describe('handler', () => {
 
   it('treats an alarm deleted between DescribeAlarms and ListTagsForResource as absent', async () => {
     // Prepare: another execution's alarm, gone by the time its tags are read
-    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-db-acme-free-storage`;
+    const arn = `arn:aws:cloudwatch:us-east-1:${ACCOUNT}:alarm:tenant-alarm-acme-free-storage`;
     cloudwatch
       .on(DescribeAlarmsCommand)
-      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-db-acme-free-storage', AlarmArn: arn }] })
+      .resolves({ MetricAlarms: [{ AlarmName: 'tenant-alarm-acme-free-storage', AlarmArn: arn }] })
       .on(ListTagsForResourceCommand)
       .rejects(
         new ResourceNotFoundException({ message: `The specified resource ${arn} does not exist.`, $metadata: {} }),

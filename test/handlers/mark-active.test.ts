@@ -44,7 +44,7 @@ function stateFor(tier: string): WorkflowState {
     credentials: { secretArn: SECRET_ARN, secretName: 'saas/tenant/acme/app' },
     migrations: { applied: ['0001_init'], durationMs: 1200 },
     backups: { retentionDays: 14 },
-    alarms: { alarmNames: ['tenant-db-acme-cpu-utilization'] },
+    alarms: { alarmNames: ['tenant-alarm-acme-cpu-utilization'] },
   };
 }
 

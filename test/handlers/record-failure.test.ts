@@ -181,8 +181,8 @@ describe('cleanupCommands', () => {
       [`aws secretsmanager delete-secret --secret-id ${SECRET_ARN} --force-delete-without-recovery`],
     ],
     [
-      'alarm:tenant-db-acme-cpu-utilization',
-      ['aws cloudwatch delete-alarms --alarm-names tenant-db-acme-cpu-utilization'],
+      'alarm:tenant-alarm-acme-cpu-utilization',
+      ['aws cloudwatch delete-alarms --alarm-names tenant-alarm-acme-cpu-utilization'],
     ],
     [
       `backup-replication:${INSTANCE_ARN}`,

@@ -91,15 +91,15 @@ describe('planRollback', () => {
       'everything exists and is ours (reverse creation order)',
       {
         alarms: [
-          { name: 'tenant-db-acme-cpu-utilization', owned: true },
-          { name: 'tenant-db-acme-free-storage', owned: true },
+          { name: 'tenant-alarm-acme-cpu-utilization', owned: true },
+          { name: 'tenant-alarm-acme-free-storage', owned: true },
         ],
         secret: { arn: SECRET_ARN, owned: true, scheduledForDeletion: false },
         instance: instance({ deletionProtection: true, replicating: true }),
       },
       {
         actions: [
-          { kind: 'delete-alarms', names: ['tenant-db-acme-cpu-utilization', 'tenant-db-acme-free-storage'] },
+          { kind: 'delete-alarms', names: ['tenant-alarm-acme-cpu-utilization', 'tenant-alarm-acme-free-storage'] },
           { kind: 'stop-backup-replication', sourceArn: INSTANCE_ARN },
           { kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: false },
           { kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: true },
@@ -126,18 +126,18 @@ describe('planRollback', () => {
       'the instance, secret and an alarm belong to a live tenant',
       {
         alarms: [
-          { name: 'tenant-db-acme-cpu-utilization', owned: false },
-          { name: 'tenant-db-acme-read-latency', owned: true },
+          { name: 'tenant-alarm-acme-cpu-utilization', owned: false },
+          { name: 'tenant-alarm-acme-read-latency', owned: true },
         ],
         secret: { arn: SECRET_ARN, owned: false, scheduledForDeletion: false },
         instance: instance({ owned: false, replicating: true, deletionProtection: true }),
       },
       {
-        actions: [{ kind: 'delete-alarms', names: ['tenant-db-acme-read-latency'] }],
+        actions: [{ kind: 'delete-alarms', names: ['tenant-alarm-acme-read-latency'] }],
         remaining: [],
         skipped: [
           {
-            label: 'alarm:tenant-db-acme-cpu-utilization',
+            label: 'alarm:tenant-alarm-acme-cpu-utilization',
             reason: expect.stringContaining('tags do not name this execution'),
           },
           { label: `secret:${SECRET_ARN}`, reason: expect.any(String) },
