@@ -10,6 +10,7 @@ import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/rea
 import type { TenantRecord } from '../../lambdas/shared/contracts';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { matchesEventPattern } from '../support/event-pattern';
+import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
 const TABLE = 'tenant-registry';
@@ -225,8 +226,7 @@ describe('execution-reaper handler (mocked clients)', () => {
   const registry = mockClient(DynamoDBDocumentClient);
   const events = mockClient(EventBridgeClient);
   const sns = mockClient(SNSClient);
-  let logged: string[];
-  let consoleSpies: jest.SpyInstance[];
+  let output: OutputCapture;
 
   beforeEach(() => {
     for (const mock of [registry, events, sns]) mock.reset();
@@ -234,19 +234,12 @@ describe('execution-reaper handler (mocked clients)', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
-    logged = [];
-    consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        logged.push(args.map(String).join(' '));
-      }),
-    );
+    output = captureOutput();
   });
 
-  afterEach(() => {
-    for (const spy of consoleSpies) spy.mockRestore();
-  });
+  afterEach(() => output.restore());
 
-  const logLines = () => logged.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  const logLines = () => output.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 
   it('finds the stranded record through the status index, then publishes, alerts and records it, in that order', async () => {
     // Prepare
@@ -311,7 +304,7 @@ describe('execution-reaper handler (mocked clients)', () => {
         executionArn: EXECUTION_ARN,
       }),
     );
-    expect(logged.join('\n')).not.toContain(PLANTED_INPUT_VALUE);
+    expect(output.lines.join('\n')).not.toContain(PLANTED_INPUT_VALUE);
   });
 
   it.each<[string, TenantRecord[], TenantRecord | undefined]>([
@@ -368,25 +361,19 @@ describe('execution-reaper handler (mocked clients)', () => {
 describe('execution-reaper handler (AWS double)', () => {
   let double: AwsDouble;
   let restore: () => void;
-  let consoleSpies: jest.SpyInstance[];
-  let logged: string[];
+  let output: OutputCapture;
 
   beforeEach(() => {
     double = new AwsDouble({ account: ACCOUNT });
     double.dynamodb.defineTable(registryTable(TABLE));
     restore = installAwsDouble(double);
     Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
-    logged = [];
-    consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        logged.push(args.map(String).join(' '));
-      }),
-    );
+    output = captureOutput();
   });
 
   afterEach(() => {
     restore();
-    for (const spy of consoleSpies) spy.mockRestore();
+    output.restore();
   });
 
   const stored = (tenantId: string) => double.dynamodb.items(TABLE).find((item) => item.tenantId === tenantId);
@@ -424,7 +411,12 @@ describe('execution-reaper handler (AWS double)', () => {
     expect(double.eventBridge.published('Tenant Database Provisioning Failed')).toHaveLength(1);
     expect(double.sns.published()).toHaveLength(1);
     expect(double.violations).toEqual([]);
-    const everything = [logged, double.eventBridge.published(), double.sns.published(), double.dynamodb.items(TABLE)];
+    const everything = [
+      output.lines,
+      double.eventBridge.published(),
+      double.sns.published(),
+      double.dynamodb.items(TABLE),
+    ];
     expect(JSON.stringify(everything)).not.toContain(PLANTED_INPUT_VALUE);
   });
 });

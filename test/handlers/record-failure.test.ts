@@ -15,6 +15,7 @@ import { handler } from '../../lambdas/record-failure/handler';
 import type { CaughtError, FailedEventDetail, RollbackResult, ValidatedRequest } from '../../lambdas/shared/contracts';
 import type { FailureState } from '../../lambdas/shared/failure';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
 const TABLE = 'tenant-registry';
@@ -254,8 +255,7 @@ describe('handler', () => {
   const registry = mockClient(DynamoDBDocumentClient);
   const events = mockClient(EventBridgeClient);
   const sns = mockClient(SNSClient);
-  let logged: string[];
-  let consoleSpies: jest.SpyInstance[];
+  let output: OutputCapture;
 
   beforeEach(() => {
     for (const mock of [registry, events, sns]) mock.reset();
@@ -263,21 +263,16 @@ describe('handler', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
-    logged = [];
-    consoleSpies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
-      jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-        logged.push(args.map(String).join(' '));
-      }),
-    );
+    output = captureOutput();
   });
 
-  afterEach(() => {
-    for (const spy of consoleSpies) spy.mockRestore();
-  });
+  afterEach(() => output.restore());
 
   /** The embedded-metric-format documents the handler printed. */
   function emittedMetrics(): Record<string, unknown>[] {
-    return logged.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    return output.lines
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
   it.each(TIERS)(

@@ -21,6 +21,7 @@ import {
   PASSWORD_EXCLUDED_CHARACTERS,
   PASSWORD_REQUEST,
 } from '../../lambdas/store-credentials/requests';
+import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
 const KMS_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/1111aaaa-2222-3333-4444-555566667777`;
@@ -350,27 +351,13 @@ describe('handler', () => {
 });
 
 describe('the password', () => {
-  let output: string[];
-  let spies: jest.SpyInstance[];
+  let output: OutputCapture;
 
   beforeEach(() => {
-    output = [];
-    const capture = (...args: unknown[]) => {
-      output.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-      return true;
-    };
-    spies = [
-      ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) =>
-        jest.spyOn(console, method).mockImplementation(capture),
-      ),
-      jest.spyOn(process.stdout, 'write').mockImplementation(capture),
-      jest.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
+    output = captureOutput();
   });
 
-  afterEach(() => {
-    for (const spy of spies) spy.mockRestore();
-  });
+  afterEach(() => output.restore());
 
   it.each([
     ['a created secret', () => secrets.on(CreateSecretCommand).resolves({ ARN: SECRET_ARN })],
@@ -401,8 +388,8 @@ describe('the password', () => {
     );
 
     // Assess
-    expect(output.length).toBeGreaterThan(0);
-    expect(output.join('\n')).not.toContain(PASSWORD);
+    expect(output.lines.length).toBeGreaterThan(0);
+    expect(output.lines.join('\n')).not.toContain(PASSWORD);
     expect(JSON.stringify(settled)).not.toContain(PASSWORD);
   });
 });

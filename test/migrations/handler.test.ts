@@ -7,8 +7,8 @@ import { RDS_CA_BUNDLE_ENV } from '../../lambdas/run-migrations/tls';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ErrorNames } from '../../lambdas/shared/errors';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
+import { captureOutput, type OutputCapture } from '../support/output-capture';
 import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres, unusedPort } from '../support/postgres';
-import { captureOutput, type OutputCapture } from './output-capture';
 
 /**
  * The RunMigrations handler end to end against a real PostgreSQL that, like RDS with `rds.force_ssl=1`, accepts
