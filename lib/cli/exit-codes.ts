@@ -13,7 +13,7 @@ export const EXIT = {
   badInput: 2,
   /** AWS or configuration error: credentials, permissions, throttling beyond retries, stack or table not found. */
   awsOrConfig: 3,
-  /** Refused: the tenant is already ACTIVE, or being provisioned with another tier. */
+  /** Refused: the tenant is already ACTIVE, being provisioned with another tier, or has rollback leftovers. */
   refused: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -25,7 +25,7 @@ export const EXIT_CODES_HELP = [
   `  ${EXIT.provisioningFailed}  provisioning failed (the failed step and the reason are printed)`,
   `  ${EXIT.badInput}  bad input (the field and the rule are printed; nothing was sent to AWS)`,
   `  ${EXIT.awsOrConfig}  AWS or configuration error (credentials, permissions, stack/table not found, invalid cdk.json)`,
-  `  ${EXIT.refused}  refused: the tenant is already ACTIVE or being provisioned with another tier`,
+  `  ${EXIT.refused}  refused: the tenant is already ACTIVE, being provisioned with another tier, or has leftovers of a failed rollback`,
 ].join('\n');
 
 /** The exit code for an error that ended a command. Anything unclassified came from AWS or the environment. */
