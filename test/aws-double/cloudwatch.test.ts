@@ -57,6 +57,7 @@ describe('CloudWatch double', () => {
 
       // Assess
       await expect(call).resolves.toBeDefined();
+      expect(aws().inventory().alarms).toHaveLength(1);
     });
   });
 

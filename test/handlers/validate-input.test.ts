@@ -144,7 +144,8 @@ describe('validateRequest', () => {
 describe('ValidateInput handler', () => {
   const saved = process.env.TIER_CATALOG;
   afterEach(() => {
-    process.env.TIER_CATALOG = saved;
+    if (saved === undefined) delete process.env.TIER_CATALOG;
+    else process.env.TIER_CATALOG = saved;
   });
 
   it('validates against the catalog of the deployment', async () => {

@@ -97,9 +97,13 @@ const asApp = <T>(target: DatabaseTarget, work: (c: Client) => Promise<T>, passw
 const asSuperuser = <T>(database: string, work: (c: Client) => Promise<T>) =>
   server.superuser(database).then((c) => withClient(c, work));
 
-/** Polls `condition` every 20 ms until it holds (the test timeout bounds the wait). */
-async function waitFor(condition: () => Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
+/** Polls `condition` every 20 ms until it holds, failing with `what` after 10 s. */
+async function waitFor(what: string, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** The SQL state a statement fails with, or undefined when it succeeds. */
@@ -350,7 +354,7 @@ describe('re-running', () => {
     const holder = await connect(target.database, MASTER_USERNAME, MASTER_PASSWORD);
     await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     const runs = [run(target), run(target)];
-    await waitFor(async () => {
+    await waitFor('both runs to wait for the migration lock', async () => {
       const { rows } = await holder.query<{ waiting: number }>(
         `SELECT count(*)::int AS waiting FROM pg_stat_activity
          WHERE application_name = $1 AND datname = current_database() AND wait_event_type = 'Lock'`,
@@ -508,20 +512,19 @@ describe('the application role', () => {
 });
 
 describe('bounded waits', () => {
+  // Each test's own timeout (well under the 30 s / 10 s defaults) is what proves the configured bound ended the wait.
   it('gives up on a migration lock held elsewhere after lock_timeout, with a retryable error', async () => {
     // Prepare
     const target = await migratedDatabase();
     const holder = await connect(target.database, MASTER_USERNAME, MASTER_PASSWORD);
     await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const started = Date.now();
 
     // Act
     const attempt = run(target, { timeouts: { ...DEFAULT_TIMEOUTS, lockMs: 200 } }).finally(() => holder.end());
 
     // Assess
     await expect(attempt).rejects.toThrow(MigrationLockTimeoutError);
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  }, 8_000);
 
   describe('a server that accepts connections but never answers', () => {
     let silentServer: Server;
@@ -539,16 +542,12 @@ describe('bounded waits', () => {
     });
 
     it('fails the connect after the connect timeout, with a retryable error', async () => {
-      // Prepare
-      const started = Date.now();
-
       // Act
       const attempt = run({ ...masterTarget('tenant'), port }, { timeouts: { ...DEFAULT_TIMEOUTS, connectMs: 300 } });
 
       // Assess
       await expect(attempt).rejects.toThrow(DatabaseUnreachableError);
-      expect(Date.now() - started).toBeLessThan(5_000);
-    });
+    }, 8_000);
   });
 });
 
