@@ -1,4 +1,10 @@
 import {
+  type CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  type CreateLogGroupCommandInput,
+  PutRetentionPolicyCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import {
   CreateDBInstanceCommand,
   type CreateDBInstanceCommandInput,
   type DBInstance,
@@ -19,13 +25,17 @@ import { isOwnedBy } from '../shared/naming';
 import { updateOwnedRecord } from '../shared/registry';
 import { logger } from '../shared/runtime';
 import type { TierDefinition } from '../shared/tiers';
+import { buildLogGroupRequests } from './log-groups';
 import { buildCreateDbInstanceRequest, type PlatformSettings } from './request';
 
 export interface CreateInstanceDeps {
   rds: RDSClient;
+  logs: CloudWatchLogsClient;
   registry: DynamoDBDocumentClient;
   table: string;
   platform: PlatformSettings;
+  /** Retention of the instance's exported-log groups, already validated (see `parseLogRetentionDays`). */
+  logRetentionDays: number;
 }
 
 /**
@@ -124,13 +134,40 @@ async function createOrAdopt(
 }
 
 /**
- * CreateInstance: creates the tenant's DB instance (or finds the one an earlier attempt of this execution created),
- * records its id in the registry so operators see it while it is still creating, and returns the waiting deadline.
+ * Creates the log groups RDS will publish the instance's logs to, or finds them from an earlier attempt, and sets
+ * their retention either way: CreateLogGroup takes no retention, and a group that already exists may have none.
+ * An existing group keeps the key it has (changing it would need AssociateKmsKey and the key policy of whichever key
+ * it uses); the info log says so. Rollback never deletes these groups: they hold the logs that explain why the
+ * instance failed, and their retention expires them.
+ */
+async function ensureLogGroups(
+  logs: CloudWatchLogsClient,
+  inputs: readonly CreateLogGroupCommandInput[],
+  retentionInDays: number,
+): Promise<void> {
+  for (const input of inputs) {
+    const logGroupName = input.logGroupName as string;
+    try {
+      await logs.send(new CreateLogGroupCommand(input));
+    } catch (error) {
+      if (awsErrorName(error) !== 'ResourceAlreadyExistsException') throw error;
+      logger.info('log group exists; setting its retention and leaving its KMS key as it is', { logGroupName });
+    }
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
+  }
+}
+
+/**
+ * CreateInstance: creates the log groups of the instance's exported logs, then the tenant's DB instance (or finds
+ * the one an earlier attempt of this execution created), records its id in the registry so operators see it while
+ * it is still creating, and returns the waiting deadline.
  */
 export async function createInstance(deps: CreateInstanceDeps, state: WorkflowState): Promise<InstanceResult> {
   const { request } = state;
   const input = buildCreateDbInstanceRequest(request, deps.platform);
   const instanceId = input.DBInstanceIdentifier as string;
+  // Before the instance: RDS creates any missing group itself, unencrypted by the platform key and kept forever.
+  await ensureLogGroups(deps.logs, buildLogGroupRequests(request, deps.platform.kmsKeyArn), deps.logRetentionDays);
   logger.info('creating DB instance', { instanceId, instanceClass: input.DBInstanceClass });
   const { instanceArn, createdAtMs } = await createOrAdopt(deps.rds, input, request);
   if (!(await updateOwnedRecord(deps.registry, deps.table, request, { instanceId }))) {

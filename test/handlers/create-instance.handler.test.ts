@@ -1,3 +1,10 @@
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  InvalidParameterException,
+  PutRetentionPolicyCommand,
+  ResourceAlreadyExistsException,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CreateDBInstanceCommand,
@@ -45,15 +52,21 @@ function stateFor(tier: string): WorkflowState {
 }
 
 const rds = mockClient(RDSClient);
+const logs = mockClient(CloudWatchLogsClient);
 const ddb = mockClient(DynamoDBDocumentClient);
 const fault = <T>(Fault: new (opts: { message: string; $metadata: object }) => T) =>
   new Fault({ message: 'from RDS', $metadata: {} });
 
 beforeEach(() => {
   rds.reset();
+  logs.reset();
+  logs.on(CreateLogGroupCommand).resolves({});
+  logs.on(PutRetentionPolicyCommand).resolves({});
   ddb.reset();
   ddb.on(UpdateCommand).resolves({});
   Object.assign(process.env, ENVIRONMENT);
+  // Unset unless a test configures it: the stack may leave it out.
+  delete process.env.TENANT_LOG_RETENTION_DAYS;
   jest.spyOn(clock, 'now').mockReturnValue(NOW);
 });
 
@@ -239,6 +252,102 @@ describe('CreateInstance handler', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
+  });
+
+  const LOG_TAGS = {
+    'tenant-db:tenant-id': 'acme',
+    'tenant-db:tier': 'pro',
+    'tenant-db:execution-arn': EXECUTION_ARN,
+    'tenant-db:managed-by': 'tenant-db-platform',
+  };
+
+  it.each<[string, string | undefined, number]>([
+    ['the default retention when none is configured', undefined, 365],
+    ['the configured retention', '731', 731],
+  ])(
+    'creates the encrypted, tagged log groups of the exported logs before the instance, with %s',
+    async (_case, configured, days) => {
+      // Prepare
+      if (configured !== undefined) process.env.TENANT_LOG_RETENTION_DAYS = configured;
+      rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
+
+      // Act
+      await handler(stateFor('pro'));
+
+      // Assess: pro exports postgresql and upgrade
+      const names = ['/aws/rds/instance/tenant-acme/postgresql', '/aws/rds/instance/tenant-acme/upgrade'];
+      expect(logs.commandCalls(CreateLogGroupCommand).map((c) => c.args[0].input)).toEqual(
+        names.map((logGroupName) => ({ logGroupName, kmsKeyId: ENVIRONMENT.PLATFORM_KMS_KEY_ARN, tags: LOG_TAGS })),
+      );
+      expect(logs.commandCalls(PutRetentionPolicyCommand).map((c) => c.args[0].input)).toEqual(
+        names.map((logGroupName) => ({ logGroupName, retentionInDays: days })),
+      );
+      const lastLogCall = logs.call(logs.calls().length - 1);
+      expect(rds.commandCalls(CreateDBInstanceCommand)[0]?.calledAfter(lastLogCall)).toBe(true);
+    },
+  );
+
+  it('sets the retention of log groups that already exist and leaves their key alone', async () => {
+    // Prepare: an earlier attempt, or RDS itself, created the groups
+    logs
+      .on(CreateLogGroupCommand)
+      .rejects(
+        new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }),
+      );
+    rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
+
+    // Act
+    const result = await handler(stateFor('enterprise'));
+
+    // Assess
+    expect(result.instanceId).toBe('tenant-acme');
+    expect(logs.commandCalls(PutRetentionPolicyCommand).map((c) => c.args[0].input)).toEqual(
+      ['postgresql', 'upgrade', 'iam-db-auth-error'].map((type) => ({
+        logGroupName: `/aws/rds/instance/tenant-acme/${type}`,
+        retentionInDays: 365,
+      })),
+    );
+    // Only creations and retentions: no AssociateKmsKey on a group that may be encrypted otherwise
+    expect(new Set(logs.calls().map((c) => (c.args[0] as object).constructor.name))).toEqual(
+      new Set(['CreateLogGroupCommand', 'PutRetentionPolicyCommand']),
+    );
+    expect(rds).toHaveReceivedCommand(CreateDBInstanceCommand);
+  });
+
+  it.each(['366', '0', 'forever', '30.5'])(
+    'fails with ConfigurationError, before any AWS call, when the log retention is %s days',
+    async (configured) => {
+      // Prepare
+      process.env.TENANT_LOG_RETENTION_DAYS = configured;
+
+      // Act
+      const result = handler(stateFor('pro'));
+
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        name: 'ConfigurationError',
+        message: expect.stringContaining('TENANT_LOG_RETENTION_DAYS'),
+      });
+      expect(logs.calls()).toHaveLength(0);
+      expect(rds).not.toHaveReceivedCommand(CreateDBInstanceCommand);
+    },
+  );
+
+  it('fails without creating the instance when a log group cannot be created', async () => {
+    // Prepare
+    logs
+      .on(CreateLogGroupCommand)
+      .rejects(new InvalidParameterException({ message: 'The specified KMS key is disabled', $metadata: {} }));
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({
+      name: 'AwsRequestError',
+      message: expect.stringContaining('InvalidParameterException'),
+    });
+    expect(rds).not.toHaveReceivedCommand(CreateDBInstanceCommand);
   });
 
   it('fails with ConfigurationError, before calling RDS, when the engine has no parameter group', async () => {

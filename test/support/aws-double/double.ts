@@ -1,4 +1,5 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsServiceException } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { KMSServiceException } from '@aws-sdk/client-kms';
@@ -14,6 +15,7 @@ import { EventBridgeDouble } from './eventbridge';
 import { Faults } from './faults';
 import { Ids } from './ids';
 import { KmsDouble } from './kms';
+import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { redact } from './redact';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
@@ -21,7 +23,7 @@ import { SnsDouble } from './sns';
 
 /**
  * A stateful, in-memory AWS for the workflow tests and the benchmark: RDS, Secrets Manager, CloudWatch, DynamoDB,
- * EventBridge, SNS and KMS (the AWS managed RDS key), on a virtual clock, with fault injection and a call log. Wire
+ * EventBridge, SNS, KMS (the AWS managed RDS key) and CloudWatch Logs (log groups), on a virtual clock, with fault injection and a call log. Wire
  * it to the real SDK clients with `installAwsDouble`.
  *
  * @example
@@ -75,6 +77,8 @@ export interface Inventory {
   /** Replicated (and retained) automated backups. */
   replications: BackupSummary[];
   snapshots: { identifier: string; region: string; instanceIdentifier: string }[];
+  /** Log groups of exported instance logs: kept on purpose after a rollback, so never leftovers. */
+  logGroups: LogGroupSummary[];
 }
 
 const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
@@ -85,6 +89,7 @@ const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
   eventbridge: EventBridgeServiceException,
   sns: SNSServiceException,
   kms: KMSServiceException,
+  logs: CloudWatchLogsServiceException,
 };
 
 async function regionOf(config: Readonly<Record<string, unknown>>, fallback: string): Promise<string> {
@@ -104,6 +109,7 @@ export class AwsDouble {
   readonly eventBridge: EventBridgeDouble;
   readonly sns: SnsDouble;
   readonly kms: KmsDouble;
+  readonly logs: LogsDouble;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -137,6 +143,7 @@ export class AwsDouble {
     this.eventBridge = new EventBridgeDouble(this.env);
     this.sns = new SnsDouble(this.env);
     this.kms = new KmsDouble(this.env);
+    this.logs = new LogsDouble(this.env);
     this.routes = {
       rds: this.rds.routes,
       secretsmanager: this.secretsManager.routes,
@@ -145,6 +152,7 @@ export class AwsDouble {
       eventbridge: this.eventBridge.routes,
       sns: this.sns.routes,
       kms: this.kms.routes,
+      logs: this.logs.routes,
     };
   }
 
@@ -224,12 +232,14 @@ export class AwsDouble {
       alarms: this.cloudWatch.list(),
       replications: this.rds.listBackups(),
       snapshots: this.rds.listSnapshots(),
+      logGroups: this.logs.list(),
     };
   }
 
   /**
    * Everything that still exists, as `type:identifier` (the form RollbackResult uses). A secret scheduled for
-   * deletion still blocks its name, so it is listed, marked as such.
+   * deletion still blocks its name, so it is listed, marked as such. Log groups are not: rollback keeps them on
+   * purpose (they hold the logs that explain the failure) and their retention expires them.
    */
   leftovers(): string[] {
     const inventory = this.inventory();

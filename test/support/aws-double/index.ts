@@ -15,6 +15,7 @@ export { crashError, NotModeledError, PlatformExpectationError, throttlingError 
 export type { EntryFailure, PublishedEvent } from './eventbridge';
 export type { ChaosSpec, Fault, FaultKind, FaultSpec } from './faults';
 export { installAwsDouble } from './install';
+export type { LogGroupSummary } from './logs';
 export {
   type BackingServer,
   DEFAULT_RDS_TIMINGS,

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -23,6 +24,7 @@ const CLIENTS: readonly (readonly [ServiceName, unknown])[] = [
   ['eventbridge', EventBridgeClient],
   ['sns', SNSClient],
   ['kms', KMSClient],
+  ['logs', CloudWatchLogsClient],
 ];
 
 interface ConfiguredClient {
