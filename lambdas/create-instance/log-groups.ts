@@ -1,10 +1,11 @@
 import type { CreateLogGroupCommandInput } from '@aws-sdk/client-cloudwatch-logs';
+import { ENV } from '../shared/config';
 import type { ValidatedRequest } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 import { instanceIdentifier, ownershipTags } from '../shared/naming';
 
 /** Days the tenant's exported PostgreSQL logs are kept; the stack sets it to the platform's log retention. */
-export const TENANT_LOG_RETENTION_ENV = 'TENANT_LOG_RETENTION_DAYS';
+export const TENANT_LOG_RETENTION_ENV = ENV.tenantLogRetentionDays;
 
 /** Retention when {@link TENANT_LOG_RETENTION_ENV} is not set. */
 export const DEFAULT_TENANT_LOG_RETENTION_DAYS = 365;

@@ -20,6 +20,7 @@ export const ENV = {
   tierCatalog: 'TIER_CATALOG',
   pollBudgetSeconds: 'POLL_BUDGET_SECONDS',
   rollbackMaxPasses: 'ROLLBACK_MAX_PASSES',
+  tenantLogRetentionDays: 'TENANT_LOG_RETENTION_DAYS',
 } as const;
 
 /** The value of environment variable `name`, or a {@link ConfigurationError} naming it. */

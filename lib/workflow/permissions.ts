@@ -43,6 +43,16 @@ export class TenantResourceArns {
     return this.rds('auto-backup', '*', region);
   }
 
+  /** The log groups RDS exports a tenant instance's logs to. */
+  get instanceLogGroups(): string {
+    return this.stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/rds/instance/${INSTANCE_ID_PREFIX}*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
   /** Every per-tenant alarm. */
   get alarms(): string {
     return this.stack.formatArn({

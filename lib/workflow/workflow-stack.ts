@@ -140,6 +140,7 @@ export class WorkflowStack extends Stack {
             [ENV.dbSecurityGroupId]: foundation.databaseSecurityGroup.securityGroupId,
             [ENV.parameterGroups]: Stack.of(this).toJsonString(parameterGroups),
             [ENV.monitoringRoleArn]: foundation.monitoringRole.roleArn,
+            [ENV.tenantLogRetentionDays]: String(logRetention),
           },
         },
       ),
@@ -254,6 +255,13 @@ export class WorkflowStack extends Stack {
     create.addToRolePolicy(allow(['rds:CreateDBInstance'], arns.instanceDependencies));
     create.addToRolePolicy(allow(['rds:DescribeDBInstances'], [arns.instances]));
     create.addToRolePolicy(allow(['iam:PassRole'], [foundation.monitoringRole.roleArn]));
+    // The instance's log groups are created ahead of RDS, encrypted with the platform key and with a retention.
+    create.addToRolePolicy(
+      allow(
+        ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:TagLogGroup'],
+        [arns.instanceLogGroups],
+      ),
+    );
     // RDS creates the master user secret and the storage grants with the caller's permissions.
     create.addToRolePolicy(
       allow(['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], [arns.rdsManagedSecrets]),
@@ -267,6 +275,7 @@ export class WorkflowStack extends Stack {
       wildcardFinding('rds', 'pg:*'),
       wildcardFinding('rds', 'og:*'),
       rdsSecrets,
+      wildcardFinding('logs', `log-group:/aws/rds/instance/${INSTANCE_ID_PREFIX}*`),
     );
 
     const wait = functions[STEPS.waitForInstance];

@@ -245,6 +245,18 @@ describe('review fixes', () => {
     for (const statement of describe) expect(JSON.stringify(statement.Resource)).toContain('saas/tenant/*/app"');
   });
 
+  it("lets CreateInstance create the instance's log groups, with the platform's retention", () => {
+    // Act
+    const creating = statements().filter((s) => [s.Action].flat().includes('logs:CreateLogGroup'));
+    // Assess
+    expect(creating).toHaveLength(1);
+    expect(JSON.stringify(creating[0]?.Resource)).toContain('log-group:/aws/rds/instance/tenant-*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Creates the tenant RDS'),
+      Environment: { Variables: Match.objectLike({ TENANT_LOG_RETENTION_DAYS: '365' }) },
+    });
+  });
+
   it('accepts rejected billing events only from its own rule', () => {
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
