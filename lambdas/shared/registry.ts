@@ -22,6 +22,12 @@ import { RetryableError, TenantConflictError } from './errors';
  * item still belonging to the writing execution, so a duplicate execution can never overwrite a live tenant.
  */
 
+/** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
+export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {
+  const leftovers = (record.leftovers ?? []).join(', ') || 'see the registry';
+  return `tenant ${record.tenantId} has leftovers of a failed rollback (${leftovers}); remove them and set the registry record to FAILED before onboarding again`;
+}
+
 /** What the claim step should do, given the current record. Pure, so every branch is unit-tested. */
 export type ClaimDecision =
   | { action: 'create'; attempt: 1 }
@@ -47,7 +53,7 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
     case 'ROLLBACK_FAILED':
       return {
         action: 'reject',
-        reason: `tenant ${record.tenantId} has leftovers of a failed rollback (${(record.leftovers ?? []).join(', ') || 'see registry'}); remove them and set the record to FAILED before retrying`,
+        reason: rollbackFailedReason(record),
       };
   }
 }

@@ -2,6 +2,7 @@ import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/contracts';
 import { TenantConflictError } from '../../lambdas/shared/errors';
 import { executionName } from '../../lambdas/shared/naming';
+import { rollbackFailedReason } from '../../lambdas/shared/registry';
 
 /**
  * Decisions of `tenantctl onboard`, from the registry record alone. Idempotency rests on the execution name:
@@ -79,11 +80,7 @@ export function decideOnboarding(record: TenantRecord | undefined, tenantId: str
       `tenant ${tenantId} is already ACTIVE on tier ${record.tier} (since ${record.provisionedAt ?? record.updatedAt}); nothing to do`,
     );
   }
-  if (record?.status === 'ROLLBACK_FAILED') {
-    throw new TenantConflictError(
-      `tenant ${tenantId} has leftovers of a failed rollback (${(record.leftovers ?? []).join(', ') || 'see the registry'}); remove them and set the registry record to FAILED before onboarding again`,
-    );
-  }
+  if (record?.status === 'ROLLBACK_FAILED') throw new TenantConflictError(rollbackFailedReason(record));
   if (record?.status === 'PROVISIONING') {
     if (record.tier !== tier) {
       throw new TenantConflictError(
