@@ -97,7 +97,7 @@ describe('decideClaim', () => {
       { leftovers: ['db-instance:tenant-acme'] },
       /leftovers .*\(db-instance:tenant-acme\)/,
     ],
-    ['ROLLBACK_FAILED', ' (leftovers unknown)', {}, /leftovers .*\(see registry\)/],
+    ['ROLLBACK_FAILED', ' (leftovers unknown)', {}, /leftovers .*\(see the registry\)/],
   ])('rejects another request while the tenant is %s%s', (status, _label, fields, reason) => {
     // Prepare
     const record = recordWith({ status, ...fields });
