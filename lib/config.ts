@@ -1,7 +1,7 @@
 import type { Environment } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { DEFAULT_ROLLBACK_MAX_PASSES } from '../lambdas/rollback/rollback';
+import { DEFAULT_ROLLBACK_MAX_PASSES } from '../lambdas/shared/config';
 import { ValidationError } from '../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../lambdas/shared/naming';
 import { resolveCatalog, type TierCatalog } from '../lambdas/shared/tiers';

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { isAlarmNotFound } from '../configure-alarms/configure-alarms';
-import { ENV, optionalEnv } from '../shared/config';
+import { DEFAULT_ROLLBACK_MAX_PASSES, ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
@@ -21,9 +21,8 @@ import { planRollback, type RollbackAction, resourceLabel } from './plan';
  * looks at what exists, deletes what it may, and reports what is left; repeating a pass is always safe.
  */
 
-/** Environment variable with the pass budget; the default, 120 passes 30 s apart, waits about an hour. */
+/** Environment variable with the pass budget ({@link DEFAULT_ROLLBACK_MAX_PASSES} when unset). */
 export const ROLLBACK_MAX_PASSES_ENV = ENV.rollbackMaxPasses;
-export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
 
 /** A pass result, with what was left alone because it is not this execution's. */
 export interface RollbackPassResult extends RollbackResult {

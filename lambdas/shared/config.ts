@@ -23,6 +23,12 @@ export const ENV = {
   tenantLogRetentionDays: 'TENANT_LOG_RETENTION_DAYS',
 } as const;
 
+/**
+ * Rollback passes before a tenant is declared ROLLBACK_FAILED (`ROLLBACK_MAX_PASSES` overrides it): 120 passes 30 s
+ * apart wait about an hour. The stack sizes the execution timeout from it.
+ */
+export const DEFAULT_ROLLBACK_MAX_PASSES = 120;
+
 /** The value of environment variable `name`, or a {@link ConfigurationError} naming it. */
 export function requireEnv(name: string): string {
   const value = process.env[name];

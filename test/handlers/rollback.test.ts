@@ -31,7 +31,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { type ObservedInstance, type ObservedResources, planRollback } from '../../lambdas/rollback/plan';
-import { DEFAULT_ROLLBACK_MAX_PASSES, type RollbackPassResult, rollbackPass } from '../../lambdas/rollback/rollback';
+import { type RollbackPassResult, rollbackPass } from '../../lambdas/rollback/rollback';
+import { DEFAULT_ROLLBACK_MAX_PASSES } from '../../lambdas/shared/config';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
 import { metrics } from '../../lambdas/shared/runtime';
