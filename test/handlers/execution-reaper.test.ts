@@ -1,7 +1,6 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/execution-reaper/ended-execution';
 import { handler } from '../../lambdas/execution-reaper/handler';
@@ -10,12 +9,11 @@ import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/rea
 import type { TenantRecord } from '../../lambdas/shared/contracts';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { matchesEventPattern } from '../support/event-pattern';
+import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
-const TABLE = 'tenant-registry';
-const BUS = 'tenant-db-outcomes';
-const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:tenant-db-alerts`;
+const { table: TABLE, bus: BUS, topicArn: TOPIC_ARN } = OUTCOME_TARGETS;
 const STATE_MACHINE_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:tenant-db-provisioning`;
 const EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:acme-pro-2`;
 const OTHER_EXECUTION_ARN = `arn:aws:states:us-east-1:${ACCOUNT}:execution:tenant-db-provisioning:beta-pro-1`;
@@ -223,23 +221,10 @@ describe('reapedFailureOf and reapedAlert', () => {
 });
 
 describe('execution-reaper handler (mocked clients)', () => {
-  const registry = mockClient(DynamoDBDocumentClient);
-  const events = mockClient(EventBridgeClient);
-  const sns = mockClient(SNSClient);
-  let output: OutputCapture;
+  const clients = useOutcomeClients();
+  const { registry, events, sns } = clients;
 
-  beforeEach(() => {
-    for (const mock of [registry, events, sns]) mock.reset();
-    registry.on(UpdateCommand).resolves({});
-    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
-    output = captureOutput();
-  });
-
-  afterEach(() => output.restore());
-
-  const logLines = () => output.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  const logLines = () => clients.output.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 
   it('finds the stranded record through the status index, then publishes, alerts and records it, in that order', async () => {
     // Prepare
@@ -304,7 +289,7 @@ describe('execution-reaper handler (mocked clients)', () => {
         executionArn: EXECUTION_ARN,
       }),
     );
-    expect(output.lines.join('\n')).not.toContain(PLANTED_INPUT_VALUE);
+    expect(clients.output.lines.join('\n')).not.toContain(PLANTED_INPUT_VALUE);
   });
 
   it.each<[string, TenantRecord[], TenantRecord | undefined]>([

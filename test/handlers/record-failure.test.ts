@@ -1,8 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import {
   cleanupCommands,
@@ -15,12 +14,10 @@ import { handler } from '../../lambdas/record-failure/handler';
 import type { CaughtError, FailedEventDetail, RollbackResult, ValidatedRequest } from '../../lambdas/shared/contracts';
 import type { FailureState } from '../../lambdas/shared/failure';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
-import { captureOutput, type OutputCapture } from '../support/output-capture';
+import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
 
 const ACCOUNT = '123456789012';
-const TABLE = 'tenant-registry';
-const BUS = 'tenant-db-outcomes';
-const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:tenant-db-alerts`;
+const { table: TABLE, bus: BUS, topicArn: TOPIC_ARN } = OUTCOME_TARGETS;
 const INSTANCE_ARN = `arn:aws:rds:us-east-1:${ACCOUNT}:db:tenant-acme`;
 const SECRET_ARN = `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:saas/tenant/acme/app-AbCdEf`;
 const TIERS = Object.keys(DEFAULT_TIERS);
@@ -252,25 +249,12 @@ describe('rollbackFailedAlert', () => {
 });
 
 describe('handler', () => {
-  const registry = mockClient(DynamoDBDocumentClient);
-  const events = mockClient(EventBridgeClient);
-  const sns = mockClient(SNSClient);
-  let output: OutputCapture;
-
-  beforeEach(() => {
-    for (const mock of [registry, events, sns]) mock.reset();
-    registry.on(UpdateCommand).resolves({});
-    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
-    output = captureOutput();
-  });
-
-  afterEach(() => output.restore());
+  const clients = useOutcomeClients();
+  const { registry, events, sns } = clients;
 
   /** The embedded-metric-format documents the handler printed. */
   function emittedMetrics(): Record<string, unknown>[] {
-    return output.lines
+    return clients.output.lines
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
