@@ -1,6 +1,8 @@
-import type { FailedEventDetail, FailureRecord } from '../shared/contracts';
+import type { FailedEventDetail, FailureRecord, RejectedEventDetail } from '../shared/contracts';
+import { outcomeIdOf } from '../shared/events';
 import { type FailureState, failedStepOf, failureReasonOf } from '../shared/failure';
 import { TAG_KEYS } from '../shared/naming';
+import { escapeUnprintable } from '../shared/untrusted';
 
 /**
  * What RecordFailure writes, publishes and returns, derived from the failed execution's state. Pure.
@@ -39,9 +41,43 @@ export function leftoversOf(state: FailureState): string[] {
   return state.rollback?.leftovers ?? [];
 }
 
-/** A raw input value as the event may echo it: short strings only, so rejected input cannot bloat or forge events. */
+/**
+ * A raw input value as an event may echo it: short strings only, unprintable characters escaped, so rejected input
+ * can neither bloat nor forge events.
+ */
 function echoed(value: unknown): string {
-  return typeof value === 'string' && value.length <= MAX_ECHOED_INPUT_LENGTH ? value : INVALID_INPUT;
+  return typeof value === 'string' && value.length <= MAX_ECHOED_INPUT_LENGTH
+    ? escapeUnprintable(value)
+    : INVALID_INPUT;
+}
+
+/**
+ * Whether the execution ended without ever owning the tenant: input rejected by ValidateInput, or a claim that was
+ * refused (the tenant is live or busy) or failed. Such an execution reports a rejected request, never a failure of
+ * the tenant, whose record it did not touch.
+ */
+export function isRejectedRequest(state: FailureState): boolean {
+  return state.claim === undefined;
+}
+
+/** The detail of the "rejected" outcome event. */
+export function rejectedEventDetail(
+  state: FailureState,
+  record: FailureRecord,
+  executionArn: string,
+): RejectedEventDetail {
+  const request = state.request;
+  return {
+    outcomeId: outcomeIdOf('rejected', executionArn),
+    tenantId: request?.tenantId ?? echoed(state.tenantId),
+    tier: request?.tier ?? echoed(state.tier),
+    executionArn,
+    requestId: request?.requestId ?? echoed(state.requestId),
+    status: 'REJECTED',
+    rejectedStep: record.failedStep,
+    error: record.error,
+    reason: escapeUnprintable(record.reason),
+  };
 }
 
 /**
@@ -51,6 +87,7 @@ function echoed(value: unknown): string {
 export function failedEventDetail(state: FailureState, record: FailureRecord, executionArn: string): FailedEventDetail {
   const request = state.request;
   return {
+    outcomeId: outcomeIdOf('failed', executionArn),
     tenantId: request?.tenantId ?? echoed(state.tenantId),
     tier: request?.tier ?? echoed(state.tier),
     executionArn,

@@ -1,5 +1,6 @@
 import type { WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
+import { instanceCreatedAtMs } from '../shared/visibility';
 import type { PollOptions } from './poll';
 
 /** Default polling time per invocation: 13 minutes, leaving 2 of the Lambda's 15-minute maximum as headroom. */
@@ -25,11 +26,10 @@ export function pollBudgetMs(raw: string | undefined): number {
  */
 export function pollOptionsFor(state: WorkflowState, budgetMs: number): PollOptions {
   if (!state.instance) throw new ConfigurationError('WaitForInstance needs $.instance from CreateInstance');
-  const deadlineMs = Date.parse(state.instance.deadline);
   return {
     instanceId: state.instance.instanceId,
-    deadlineMs,
+    deadlineMs: Date.parse(state.instance.deadline),
     budgetMs,
-    createdAtMs: deadlineMs - state.request.tierDefinition.provisioningBudgetMinutes * 60_000,
+    createdAtMs: instanceCreatedAtMs(state.instance, state.request),
   };
 }

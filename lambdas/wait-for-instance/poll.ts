@@ -1,6 +1,7 @@
 import type { ReadinessResult } from '../shared/contracts';
 import { awsErrorName, InstanceFailedError, isTransientAwsError, ProvisioningTimeoutError } from '../shared/errors';
 import { logger } from '../shared/runtime';
+import { INSTANCE_VISIBILITY_DELAY_MS } from '../shared/visibility';
 import { classifyInstanceStatus, isDocumentedStatus } from './status';
 
 /** What one DescribeDBInstances call tells the poller. */
@@ -39,7 +40,7 @@ export const DEFAULT_SIGNAL_CHECK_INTERVAL_MS = 5_000;
 /** Describe intervals vary by ±20% so many tenants created together do not describe in lockstep. */
 export const DESCRIBE_JITTER = 0.2;
 /** How long after CreateDBInstance a DBInstanceNotFound still means "not visible yet" rather than "gone". */
-export const NOT_FOUND_GRACE_MS = 120_000;
+export const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
 const THROTTLE_BASE_DELAY_MS = 1_000;
 
 type Observation = { kind: 'described'; view: InstanceView } | { kind: 'throttled' } | { kind: 'not-found' };

@@ -13,6 +13,7 @@ export const STATE_NAMES = {
   alreadyRequested: 'AlreadyRequested',
   isAvailable: 'IsInstanceAvailable',
   provisioned: 'Provisioned',
+  outcomePending: 'ProvisionedOutcomePending',
   isRollbackDone: 'IsRollbackDone',
   waitBeforeRollback: 'WaitBeforeNextRollbackPass',
   failed: 'ProvisioningFailed',
@@ -77,7 +78,7 @@ export interface DefinitionOptions {
 type Json = Record<string, unknown>;
 
 /** Errors retried on every Task: our transient class and Lambda invocation faults (every step is idempotent). */
-const BASE_RETRYABLE = [ErrorNames.retryable, ...INVOCATION_FAULT_NAMES];
+const BASE_RETRYABLE = [ErrorNames.retryable, ErrorNames.outcomePending, ...INVOCATION_FAULT_NAMES];
 
 function retryFor(step: StepName, options: DefinitionOptions): Json[] {
   const extra = options.extraRetryableErrors?.[step] ?? [];
@@ -183,11 +184,21 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Next: STEPS.markActive,
     }),
     [STEPS.markActive]: task(STEPS.markActive, options, {
+      Comment:
+        'The point of no return: once the registry says ACTIVE nothing rolls the tenant back. A publish that keeps failing ends in ProvisionedOutcomePending, not in Rollback.',
       ResultPath: '$.outcome',
-      Catch: toRollback,
+      Catch: [
+        { ErrorEquals: [ErrorNames.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
+        ...toRollback,
+      ],
       Next: STATE_NAMES.provisioned,
     }),
     [STATE_NAMES.provisioned]: { Type: 'Succeed' },
+    [STATE_NAMES.outcomePending]: {
+      Type: 'Succeed',
+      Comment:
+        'The tenant is ACTIVE; its provisioned event is still owed. The registry keeps it pending and the sweeper publishes it (and alerts while it cannot).',
+    },
     [STEPS.rollback]: task(STEPS.rollback, options, {
       ResultPath: '$.rollback',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: STEPS.recordFailure }],
@@ -197,9 +208,22 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Type: 'Choice',
       Choices: [
         {
+          And: [
+            { Variable: '$.rollback.tenantActive', IsPresent: true },
+            { Variable: '$.rollback.tenantActive', BooleanEquals: true },
+          ],
+          Next: STATE_NAMES.outcomePending,
+        },
+        {
           Or: [
             { Variable: '$.rollback.complete', BooleanEquals: true },
             { Variable: '$.rollback.exhausted', BooleanEquals: true },
+            {
+              And: [
+                { Variable: '$.rollback.stuck', IsPresent: true },
+                { Variable: '$.rollback.stuck', BooleanEquals: true },
+              ],
+            },
           ],
           Next: STEPS.recordFailure,
         },

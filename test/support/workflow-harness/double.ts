@@ -46,6 +46,8 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
     callLatencyMs: options.callLatencyMs,
   });
   double.dynamodb.defineTable(registryTable(registryTableName()));
+  const alertTopic = handlerEnvironment(synthesizedWorkflow())[ENV.alertTopicArn];
+  if (alertTopic) double.sns.createTopic(alertTopic);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
   return double;
