@@ -15,7 +15,7 @@ import { awsErrorName, ConfigurationError, isTransientAwsError } from '../shared
 import { instanceIdentifier } from '../shared/naming';
 import { getTenant } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import { instanceCreatedAtMs, isInstanceAbsenceConfirmed } from '../shared/visibility';
+import { isInstanceAbsenceConfirmed } from '../shared/visibility';
 import { observeResources, type RollbackClients } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';
 
@@ -184,10 +184,9 @@ function unseenInstanceTrace(
  * follows CreateInstance, so the instance may exist even when the state does not say so (a crash after
  * CreateDBInstance, or a failure right after it).
  */
-function unseenInstanceIsGone(state: WorkflowState, trace: ReturnType<typeof unseenInstanceTrace>): boolean {
+function unseenInstanceIsGone(trace: ReturnType<typeof unseenInstanceTrace>): boolean {
   const nowMs = clock.now();
   return isInstanceAbsenceConfirmed({
-    ...(state.instance ? { createdAtMs: instanceCreatedAtMs(state.instance, state.request) } : {}),
     unseenSinceMs: trace.instanceUnseenSince ? Date.parse(trace.instanceUnseenSince) : nowMs,
     deletionAccepted: trace.instanceDeletionAccepted === true,
     nowMs,
@@ -260,7 +259,7 @@ export async function rollbackPass(clients: RollbackClients, state: WorkflowStat
   }
 
   const trace = unseenInstanceTrace(state, resources.instance !== undefined, deletionAccepted, nowIso());
-  if (!resources.instance && !unseenInstanceIsGone(state, trace)) {
+  if (!resources.instance && !unseenInstanceIsGone(trace)) {
     const label = resourceLabel.instance(instanceIdentifier(state.request.tenantId));
     logger.info('instance not listed yet; RDS may not show a new instance at once, looking again next pass', {
       instance: label,

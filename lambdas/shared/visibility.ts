@@ -20,9 +20,7 @@ export function instanceCreatedAtMs(instance: InstanceResult, request: Pick<Vali
 
 /** What a rollback pass knows about an instance it does not see. */
 export interface UnseenInstance {
-  /** When the instance was created, if this execution's CreateInstance reported it. */
-  createdAtMs?: number;
-  /** When a pass first failed to see it (the instance was created no later than that). */
+  /** When a pass first failed to see it, in the current run of passes that did not. */
   unseenSinceMs: number;
   /** RDS accepted its deletion, or showed it `deleting`: its disappearance is the deletion finishing. */
   deletionAccepted: boolean;
@@ -31,8 +29,9 @@ export interface UnseenInstance {
 
 /**
  * Whether an instance this execution may have created, and that DescribeDBInstances does not list, is confirmed
- * gone: RDS accepted its deletion, or it has stayed unseen past {@link INSTANCE_VISIBILITY_DELAY_MS} counted from the
- * earliest moment known to follow its creation. Pure.
+ * gone: RDS accepted its deletion, or it has stayed unseen across passes for longer than
+ * {@link INSTANCE_VISIBILITY_DELAY_MS}. Its creation time does not shorten the wait: one "not found" is never proof,
+ * however old the instance. Pure.
  *
  * @example
  * ```ts
@@ -42,6 +41,5 @@ export interface UnseenInstance {
  */
 export function isInstanceAbsenceConfirmed(unseen: UnseenInstance): boolean {
   if (unseen.deletionAccepted) return true;
-  const reference = Math.min(unseen.createdAtMs ?? Number.POSITIVE_INFINITY, unseen.unseenSinceMs);
-  return unseen.nowMs - reference >= INSTANCE_VISIBILITY_DELAY_MS;
+  return unseen.nowMs - unseen.unseenSinceMs >= INSTANCE_VISIBILITY_DELAY_MS;
 }
