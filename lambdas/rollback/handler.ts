@@ -1,14 +1,13 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import { STEPS, type WorkflowState } from '../shared/contracts';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { rollbackPass } from './rollback';
 
-const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const doc = registryClient();
 const rds = traced(new RDSClient(CLIENT_CONFIG));
 const secrets = traced(new SecretsManagerClient(CLIENT_CONFIG));
 const cloudwatch = traced(new CloudWatchClient(CLIENT_CONFIG));

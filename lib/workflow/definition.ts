@@ -77,6 +77,14 @@ export interface DefinitionOptions {
 
 type Json = Record<string, unknown>;
 
+/**
+ * The retry budget of every Task, sized in time rather than in a count one busy minute exhausts: 2 s doubling to a
+ * 60 s cap, 10 attempts, up to about six minutes of backoff (about three on average with full jitter). Throttled
+ * calls are retried inside the handlers first, so a step reaches these retries only when AWS stays busy.
+ */
+export const RETRY_MAX_ATTEMPTS = 10;
+export const RETRY_MAX_DELAY_SECONDS = 60;
+
 /** Errors retried on every Task: our transient class and Lambda invocation faults (every step is idempotent). */
 const BASE_RETRYABLE = [ErrorNames.retryable, ErrorNames.outcomePending, ...INVOCATION_FAULT_NAMES];
 
@@ -86,8 +94,8 @@ function retryFor(step: StepName, options: DefinitionOptions): Json[] {
     ErrorEquals: BASE_RETRYABLE,
     IntervalSeconds: 2,
     BackoffRate: 2,
-    MaxAttempts: 6,
-    MaxDelaySeconds: 60,
+    MaxAttempts: RETRY_MAX_ATTEMPTS,
+    MaxDelaySeconds: RETRY_MAX_DELAY_SECONDS,
     JitterStrategy: 'FULL',
   };
   if (extra.length === 0) return [base];
