@@ -226,6 +226,12 @@ export interface TenantRecord {
   outcomePending?: OutcomeKind;
   /** Set by the RDS event listener when RDS reports the instance created; a hint, confirmed by DescribeDBInstances. */
   readySignalAt?: string;
+  /**
+   * The instance's status as the shared status poller last saw it (one paginated DescribeDBInstances for every
+   * instance being created), and when: WaitForInstance reads it instead of describing on its own.
+   */
+  observedStatus?: string;
+  observedAt?: string;
 }
 
 /** Outcome events on EventBridge. */

@@ -244,6 +244,39 @@ export async function recordReadySignal(
   }
 }
 
+/**
+ * Records the instance status the shared poller saw, only while the tenant is provisioning that very instance (a
+ * hint, like the readiness signal: no owner check, nothing else changes). Returns false when there is nothing to
+ * record.
+ */
+export async function recordObservedStatus(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  observation: { tenantId: string; instanceId: string; status: string; at: string },
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: observation.tenantId },
+        UpdateExpression: 'SET observedStatus = :observed, observedAt = :at',
+        ConditionExpression: '#status = :provisioning AND instanceId = :instanceId',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':observed': observation.status,
+          ':at': observation.at,
+          ':provisioning': 'PROVISIONING',
+          ':instanceId': observation.instanceId,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** The index query for one status, most recently updated first (`status` is a DynamoDB reserved word). */
 function statusQuery(table: string, status: TenantStatus): QueryCommandInput {
   return {

@@ -20,16 +20,26 @@ export function pollBudgetMs(raw: string | undefined): number {
   return seconds * 1000;
 }
 
+/** Upper bound of the delay before an onboarding's first describe. */
+export const FIRST_DESCRIBE_JITTER_MS = 20_000;
+
 /**
  * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set
  * the deadline that way, and the tier travels in the state, so both ends agree without another state field.
  */
-export function pollOptionsFor(state: WorkflowState, budgetMs: number): PollOptions {
+export function pollOptionsFor(
+  state: WorkflowState,
+  budgetMs: number,
+  random: () => number = Math.random,
+): PollOptions {
   if (!state.instance) throw new ConfigurationError('WaitForInstance needs $.instance from CreateInstance');
   return {
     instanceId: state.instance.instanceId,
     deadlineMs: Date.parse(state.instance.deadline),
     budgetMs,
     createdAtMs: instanceCreatedAtMs(state.instance, state.request),
+    // Only the first wait of an onboarding: CreateDBInstance has just returned, so there is nothing to see yet, and a
+    // burst of creations would otherwise describe in the same second.
+    firstDescribeDelayMs: state.readiness ? 0 : Math.floor(random() * FIRST_DESCRIBE_JITTER_MS),
   };
 }

@@ -19,6 +19,7 @@ import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 import { BillingTrigger } from './billing-trigger';
 import { buildProvisioningDefinition, functionArnVariable, functionTimeoutSeconds } from './definition';
 import { HandlerFunction } from './handler-function';
+import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
 import {
   allow,
@@ -386,6 +387,9 @@ export class WorkflowStack extends Stack {
       appSecretsByName,
       replicatedBackups,
     );
+
+    // The waiters' shared view of RDS: a few describes a minute however many onboardings wait.
+    addInstanceStatusPoller(this, { table, encryptionKey: key, logRetention });
 
     // Readiness hint: RDS's "DB instance created" event on the default bus shortens the wait to seconds.
     const signal = new HandlerFunction(this, 'ReadinessSignalFunction', {

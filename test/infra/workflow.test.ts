@@ -360,3 +360,12 @@ describe('invariant guards', () => {
     expect(errorAlarms).toHaveLength(2);
   });
 });
+
+describe('shared instance status poller', () => {
+  it('describes every instance being created once a minute, with a read-only grant', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Describes every instance being created'),
+    });
+  });
+});
