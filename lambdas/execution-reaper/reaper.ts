@@ -80,10 +80,14 @@ export async function reapRecord(
     failedStep: reaped.failedStep,
     leftovers: reaped.leftovers,
   });
-  const alert = reapedAlert(failure, { registryTable: table, backupRegion: optionalEnv(ENV.backupRegion) });
-  await clients.sns.send(
-    new PublishCommand({ TopicArn: requireEnv(ENV.alertTopicArn), Subject: alert.subject, Message: alert.message }),
-  );
+  // Only the reaper's own ROLLBACK_FAILED is alerted here: RecordFailure alerts for the one it wrote (its rollback ran
+  // and its leftovers are in the record), and only the owed event is left to deliver for it.
+  if (reaped.failedStep === failure.failedStep) {
+    const alert = reapedAlert(failure, { registryTable: table, backupRegion: optionalEnv(ENV.backupRegion) });
+    await clients.sns.send(
+      new PublishCommand({ TopicArn: requireEnv(ENV.alertTopicArn), Subject: alert.subject, Message: alert.message }),
+    );
+  }
   await deliverPendingOutcome(deps, reaped);
   return { outcome: 'reaped', tenantId: record.tenantId, failedStep: failure.failedStep };
 }

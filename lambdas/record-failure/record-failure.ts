@@ -83,7 +83,6 @@ async function recordOwnedFailure(
     events: clients.events,
     busName: requireEnv(ENV.eventBusName),
   };
-  if (record.status === 'ROLLBACK_FAILED') await alertOnCall(clients.sns, state, detail);
   const set = {
     status: record.status,
     failedAt: nowIso(),
@@ -101,7 +100,20 @@ async function recordOwnedFailure(
     });
     return;
   }
-  if (current && ours) await deliverPendingOutcome(deps, current);
+  // Alert and publish while the outcome is owed: once with the write, again only on a retry after a failed publish.
+  if (!current?.outcomePending) return;
+  if (record.status === 'ROLLBACK_FAILED') await alertOnCall(clients.sns, state, detail);
+  await deliverPendingOutcome(deps, current);
+}
+
+/**
+ * Whether this execution holds the tenant's record although the state has no claim result: the claim's write landed
+ * and the step then failed for good (its function died every time). Such an execution owned the tenant.
+ */
+async function claimedWithoutResult(clients: RecordFailureClients, state: FailureState): Promise<boolean> {
+  if (state.claim || !state.request) return false;
+  const record = await getTenant(clients.doc, requireEnv(ENV.registryTable), state.request.tenantId);
+  return record?.executionArn === state.request.executionArn && record.status === 'PROVISIONING';
 }
 
 export async function recordFailure(
@@ -109,10 +121,13 @@ export async function recordFailure(
   { state, executionArn }: RecordFailureEvent,
 ): Promise<FailureRecord> {
   const record = failureRecordOf(state);
-  if (isRejectedRequest(state) || !state.request) {
+  if (!state.request || (isRejectedRequest(state) && !(await claimedWithoutResult(clients, state)))) {
     const detail = rejectedEventDetail(state, record, executionArn);
     logger.info('request rejected', { rejectedStep: detail.rejectedStep, error: detail.error, reason: detail.reason });
     await publishEvent(clients.events, outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'rejected', value: detail }));
+    const rejected = metrics.singleMetric();
+    rejected.addDimension('step', record.failedStep);
+    rejected.addMetric(METRIC_NAMES.rejected, MetricUnit.Count, 1);
     return record;
   }
   const detail = failedEventDetail(state, record, executionArn);

@@ -73,9 +73,10 @@ async function observeInstance(clients: RollbackClients, state: WorkflowState, o
     arn: instance.DBInstanceArn ?? state.instance?.instanceArn ?? id,
     status: instance.DBInstanceStatus ?? 'unknown',
     owned,
-    // CreateInstance reported it (nobody else can create an instance under this name while the tenant is claimed
-    // and it exists), or an earlier pass saw this very instance (DbiResourceId) with our tags.
-    createdHere: state.instance !== undefined || (recorded !== undefined && recorded === instance.DbiResourceId),
+    // An earlier pass saw this very instance (DbiResourceId) with our tags, or else CreateInstance reported one
+    // (nobody else can create an instance under this name while the tenant is claimed and it exists).
+    // A recorded DbiResourceId that differs names another instance under the same name (a restore, say): not ours.
+    createdHere: recorded !== undefined ? recorded === instance.DbiResourceId : state.instance !== undefined,
     deletionProtection: instance.DeletionProtection === true,
     // Another owner's replication is none of our business: do not even look.
     replicating: owned && (instance.DBInstanceAutomatedBackupsReplications ?? []).length > 0,

@@ -221,12 +221,12 @@ function unobservedPass(state: WorkflowState, passes: number, budget: number, er
 export async function rollbackPass(clients: RollbackClients, state: WorkflowState): Promise<RollbackPassResult> {
   const budget = maxPasses();
   const passes = (state.rollback?.passes ?? 0) + 1;
-  if (await madeActiveByThisExecution(clients, state)) {
-    logger.error('the tenant is ACTIVE: past the point of no return, nothing is rolled back', { passes });
-    return { complete: true, tenantActive: true, leftovers: [], deleted: [], passes, exhausted: false, skipped: [] };
-  }
   let observation: Awaited<ReturnType<typeof observeResources>>;
   try {
+    if (await madeActiveByThisExecution(clients, state)) {
+      logger.error('the tenant is ACTIVE: past the point of no return, nothing is rolled back', { passes });
+      return { complete: true, tenantActive: true, leftovers: [], deleted: [], passes, exhausted: false, skipped: [] };
+    }
     observation = await observeResources(clients, state);
   } catch (error) {
     if (!isTransientAwsError(error)) throw error;

@@ -24,6 +24,7 @@ export const METRIC_NAMES = {
   failed: 'ProvisioningFailed',
   duration: 'ProvisioningDuration',
   rollbackFailed: 'RollbackFailed',
+  rejected: 'RequestRejected',
 } as const;
 
 /**

@@ -80,7 +80,8 @@ describe('observeInstances', () => {
     expect(summary).toEqual({ watched: 2, describeCalls: 1, recorded: 1 });
     const [describe] = double.callsTo('rds', 'DescribeDBInstances');
     expect(describe?.input).toMatchObject({ Filters: [{ Name: 'db-instance-id' }], MaxRecords: 100 });
-    const values = (describe?.input as { Filters: { Values: string[] }[] }).Filters[0]?.Values;
+    const input = describe?.input as { Filters: { Values: string[] }[] } | undefined;
+    const values = input?.Filters[0]?.Values;
     expect([...(values ?? [])].sort()).toEqual(['tenant-a', 'tenant-b']);
     expect(await getTenant(doc, TABLE, 'a')).toMatchObject({ observedStatus: 'creating', observedAt: NOW });
     for (const tenantId of ['b', 'c', 'd'])

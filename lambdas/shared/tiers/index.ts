@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors';
-import { findPrototypeKey, quoteRejected } from '../untrusted';
+import { escapeUnprintable, findPrototypeKey, quoteRejected } from '../untrusted';
 import { DEFAULT_TIERS } from './catalog';
 import { TIER_RULES, type TierRule } from './rules';
 import type { TierCatalog, TierDefinition, TierOverride } from './types';
@@ -26,7 +26,10 @@ export class TierCatalogError extends Error {
   constructor(public readonly violations: readonly TierViolation[]) {
     super(
       `Invalid tier catalog:\n${violations
-        .map((v) => `  tier "${v.tier}", field ${v.field}: ${v.rule} (got ${quoteRejected(v.received)})`)
+        .map(
+          (v) =>
+            `  tier "${escapeUnprintable(v.tier)}", field ${escapeUnprintable(v.field)}: ${v.rule} (got ${quoteRejected(v.received)})`,
+        )
         .join('\n')}`,
     );
   }
