@@ -22,7 +22,7 @@ import {
   postgresBinaries,
 } from '../../lib/postgres/binaries';
 import { initialiseCluster, startCluster } from '../../lib/postgres/cluster';
-import { unusedPort } from '../support/postgres';
+import { startPostgres, unusedPort } from '../support/postgres';
 
 /**
  * Where the PostgreSQL binaries run from. As root, PostgreSQL runs as the OS user `postgres`, which must reach them:
@@ -195,5 +195,24 @@ describe('startCluster', () => {
     await expect(
       startCluster(binaries, { dataDir, port: await unusedPort(), settings: { max_connections: 'many' } }),
     ).rejects.toThrow(/exited with code 1 before accepting connections[\s\S]*max_connections/);
+  }, 60_000);
+});
+
+describe('the test PostgreSQL', () => {
+  test('admits 200 connections by default, and takes another limit', async () => {
+    const servers = await Promise.all([startPostgres(), startPostgres({ maxConnections: 300 })]);
+    try {
+      const limits = await Promise.all(
+        servers.map(async (server) => {
+          const client = await server.superuser();
+          const { rows } = await client.query<{ max_connections: string }>('SHOW max_connections');
+          await client.end();
+          return rows[0]?.max_connections;
+        }),
+      );
+      expect(limits).toEqual(['200', '300']);
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
   }, 60_000);
 });

@@ -2,11 +2,11 @@
 // test process ends however it ends. The binaries and the way they are started (as the OS user `postgres` when we are
 // root, from a copy that user can reach) are the product's: lib/postgres.
 //
-// Protocol: argv[2] is JSON `{ "port": number, "tls": boolean, "logStatements": boolean }`. When the server accepts
-// connections, one JSON line with the connection details goes to stdout. The server stops (and its temporary folder
-// is removed) when stdin ends, which also happens when the parent process dies. If postgres does not start, the
-// process exits with code 1 and the reason (with the end of the server log) on stderr; the parent retries once on
-// another port in case the port was taken.
+// Protocol: argv[2] is JSON `{ "port": number, "tls": boolean, "logStatements": boolean, "maxConnections": number }`.
+// When the server accepts connections, one JSON line with the connection details goes to stdout. The server stops
+// (and its temporary folder is removed) when stdin ends, which also happens when the parent process dies. If postgres
+// does not start, the process exits with code 1 and the reason (with the end of the server log) on stderr; the parent
+// retries once on another port in case the port was taken.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ const { postgresBinaries } = await tsImport('../../lib/postgres/binaries.ts', im
 const { initialiseCluster, startCluster } = await tsImport('../../lib/postgres/cluster.ts', import.meta.url);
 
 const HOST = '127.0.0.1';
+/** Enough for a load run of many concurrent onboardings (each RunMigrations holds a few connections). */
+const DEFAULT_MAX_CONNECTIONS = 200;
 const options = JSON.parse(process.argv[2] ?? '{}');
 
 // Postgres runs as the `postgres` OS user when we are root: it must reach the data folder inside this one.
@@ -80,7 +82,7 @@ async function main() {
     settings: {
       unix_socket_directories: '',
       listen_addresses: HOST,
-      max_connections: 50,
+      max_connections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
       // A throwaway server: durability only costs time.
       fsync: 'off',
       synchronous_commit: 'off',

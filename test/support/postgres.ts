@@ -43,6 +43,8 @@ export interface StartOptions {
   tls?: boolean;
   /** `log_statement=all`, to prove what never reaches the server log. */
   logStatements?: boolean;
+  /** `max_connections`. @default 200, enough for a load run of many concurrent onboardings */
+  maxConnections?: number;
 }
 
 interface ServerInfo {
