@@ -121,7 +121,7 @@ export class HandlerFunction extends nodejs.NodejsFunction {
       bundling: {
         minify: true,
         sourceMap: true,
-        target: 'node22',
+        target: 'node24',
         format: nodejs.OutputFormat.CJS,
         define: props.define,
         commandHooks: props.commandHooks,
