@@ -60,19 +60,29 @@ export function isRejectedRequest(state: FailureState): boolean {
   return state.claim === undefined;
 }
 
+/**
+ * Tenant id, tier and request id of the request: validated, or (input that failed validation) echoed as given when
+ * they are short strings, `(invalid)` otherwise.
+ */
+function requestIdentity(state: FailureState): { tenantId: string; tier: string; requestId: string } {
+  const request = state.request;
+  return {
+    tenantId: request?.tenantId ?? echoed(state.tenantId),
+    tier: request?.tier ?? echoed(state.tier),
+    requestId: request?.requestId ?? echoed(state.requestId),
+  };
+}
+
 /** The detail of the "rejected" outcome event. */
 export function rejectedEventDetail(
   state: FailureState,
   record: FailureRecord,
   executionArn: string,
 ): RejectedEventDetail {
-  const request = state.request;
   return {
     outcomeId: outcomeIdOf('rejected', executionArn),
-    tenantId: request?.tenantId ?? echoed(state.tenantId),
-    tier: request?.tier ?? echoed(state.tier),
+    ...requestIdentity(state),
     executionArn,
-    requestId: request?.requestId ?? echoed(state.requestId),
     status: 'REJECTED',
     rejectedStep: record.failedStep,
     error: record.error,
@@ -85,13 +95,10 @@ export function rejectedEventDetail(
  * tier and request id are echoed as given when they are short strings, `(invalid)` otherwise.
  */
 export function failedEventDetail(state: FailureState, record: FailureRecord, executionArn: string): FailedEventDetail {
-  const request = state.request;
   return {
     outcomeId: outcomeIdOf('failed', executionArn),
-    tenantId: request?.tenantId ?? echoed(state.tenantId),
-    tier: request?.tier ?? echoed(state.tier),
+    ...requestIdentity(state),
     executionArn,
-    requestId: request?.requestId ?? echoed(state.requestId),
     failedStep: record.failedStep,
     reason: record.reason,
     status: record.status,

@@ -203,15 +203,14 @@ export async function recordsWithPendingOutcome(
   const records: TenantRecord[] = [];
   for (const status of OUTCOME_STATUSES) {
     const query = statusQuery(table, status);
-    const input: QueryCommandInput = {
-      ...query,
-      KeyConditionExpression: '#status = :status AND updatedAt >= :since',
-      FilterExpression: 'attribute_exists(outcomePending)',
-      ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':since': since },
-    };
-    for await (const page of paginateQuery({ client: doc }, input)) {
-      records.push(...((page.Items ?? []) as TenantRecord[]));
-    }
+    records.push(
+      ...(await queryAll(doc, {
+        ...query,
+        KeyConditionExpression: '#status = :status AND updatedAt >= :since',
+        FilterExpression: 'attribute_exists(outcomePending)',
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':since': since },
+      })),
+    );
   }
   return records;
 }
@@ -295,8 +294,13 @@ export async function tenantsInStatus(
   table: string,
   status: TenantStatus,
 ): Promise<TenantRecord[]> {
+  return queryAll(doc, statusQuery(table, status));
+}
+
+/** Every record a query returns, page by page. */
+async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<TenantRecord[]> {
   const records: TenantRecord[] = [];
-  for await (const page of paginateQuery({ client: doc }, statusQuery(table, status))) {
+  for await (const page of paginateQuery({ client: doc }, input)) {
     records.push(...((page.Items ?? []) as TenantRecord[]));
   }
   return records;
