@@ -189,6 +189,7 @@ export async function simulateLoad(scenario: LoadScenario, database: WorkflowDat
     [STEPS.runMigrations]: { handler: oneAtATime(double.clock, migrations), memoryMb: migrationsFunction.memoryMb },
   };
   const realStart = performance.now();
+  const poller = runInstanceStatusPoller(double);
   try {
     const startedAt = double.clock.now();
     const tenantIds = Array.from({ length: scenario.tenants }, (_, i) => `load-${String(i + 1).padStart(3, '0')}`);
@@ -209,8 +210,35 @@ export async function simulateLoad(scenario: LoadScenario, database: WorkflowDat
       realSeconds,
     };
   } finally {
+    poller.stop();
     restore();
   }
+}
+
+/** The platform's shared instance status poller runs on its schedule during a load run, as it does when deployed. */
+const POLLER_INTERVAL_MS = 60_000;
+
+/**
+ * Invokes the real instance status poller (lambdas/instance-status) every virtual minute until stopped: its
+ * DescribeDBInstances calls count in the run's describe rate, and the waiters read what it records.
+ */
+function runInstanceStatusPoller(double: AwsDouble): { stop(): void } {
+  const { handler } = require('../lambdas/instance-status/handler') as typeof import('../lambdas/instance-status/handler');
+  let stopped = false;
+  let next: { cancel(): void } | undefined;
+  const tick = async () => {
+    if (stopped) return;
+    // As deployed, a failed run (throttled) is simply followed by the next one.
+    await handler().catch(() => undefined);
+    if (!stopped) next = double.clock.schedule(POLLER_INTERVAL_MS, tick);
+  };
+  next = double.clock.schedule(POLLER_INTERVAL_MS, tick);
+  return {
+    stop: () => {
+      stopped = true;
+      next?.cancel();
+    },
+  };
 }
 
 /** The figures of a load run the report shows. */

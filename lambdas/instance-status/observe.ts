@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-rds';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord } from '../shared/contracts';
+import { awsErrorName } from '../shared/errors';
 import { recordObservedStatus, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
 
@@ -40,6 +41,8 @@ export interface StatusPollSummary {
   watched: number;
   describeCalls: number;
   recorded: number;
+  /** Records whose write failed (they keep their last status; their waiters describe on their own). */
+  failed: number;
 }
 
 /** One run of the poller. */
@@ -61,14 +64,20 @@ export async function observeInstances(
     }
   }
   let recorded = 0;
+  let failed = 0;
   for (const { tenantId, instanceId } of watched) {
     const status = statuses.get(instanceId);
     // Not listed (not visible yet, or gone): the waiter's own describe decides.
-    if (status && (await recordObservedStatus(deps.registry, deps.table, { tenantId, instanceId, status, at }))) {
-      recorded += 1;
+    if (!status) continue;
+    try {
+      if (await recordObservedStatus(deps.registry, deps.table, { tenantId, instanceId, status, at })) recorded += 1;
+    } catch (error) {
+      // One record that cannot be written (throttled) must not keep the others stale: its waiter describes itself.
+      failed += 1;
+      logger.warn('could not record an observed status', { tenantId, errorName: awsErrorName(error) });
     }
   }
-  const summary = { watched: watched.length, describeCalls, recorded };
+  const summary = { watched: watched.length, describeCalls, recorded, failed };
   logger.info('instance statuses observed', { ...summary });
   return summary;
 }

@@ -1,7 +1,5 @@
 import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +7,7 @@ import { ENV } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import { HandlerFunction } from './handler-function';
 import { allow } from './permissions';
+import { runOnSchedule } from './schedule';
 
 export interface InstanceStatusPollerProps {
   readonly table: dynamodb.ITable;
@@ -47,10 +46,9 @@ export function addInstanceStatusPoller(stack: Stack, props: InstanceStatusPolle
     reason:
       'DescribeDBInstances with a db-instance-id filter names no single instance, so RDS authorizes it against every instance ARN; the action is read-only and the handler filters on tenant instances.',
   });
-  new events.Rule(stack, 'InstanceStatusSchedule', {
+  runOnSchedule(stack, 'InstanceStatusSchedule', poller, {
+    every: props.interval ?? Duration.minutes(1),
     description: 'Describes every tenant instance being created, once for all waiting executions',
-    schedule: events.Schedule.rate(props.interval ?? Duration.minutes(1)),
-    targets: [new targets.LambdaFunction(poller, { retryAttempts: 0 })],
   });
   return poller;
 }

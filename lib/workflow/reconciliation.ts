@@ -13,6 +13,7 @@ import { ENV } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import { HandlerFunction } from './handler-function';
 import { allow } from './permissions';
+import { runOnSchedule } from './schedule';
 
 /** What the reconciliation functions read and write. */
 export interface ReconciliationProps {
@@ -115,10 +116,9 @@ export function addReconciliation(stack: Stack, props: ReconciliationProps): Rec
     reason:
       'The sweeper describes the executions named in registry records; execution names are chosen at start time, and the grant is limited to the provisioning state machine.',
   });
-  new events.Rule(stack, 'SweepSchedule', {
+  runOnSchedule(stack, 'SweepSchedule', sweeper, {
+    every: props.sweepInterval ?? Duration.minutes(10),
     description: 'Reconciles the tenant registry with ended executions and the outcome outbox',
-    schedule: events.Schedule.rate(props.sweepInterval ?? Duration.minutes(10)),
-    targets: [new targets.LambdaFunction(sweeper, { retryAttempts: 0 })],
   });
   return { reaper, sweeper, deadLetterQueue };
 }

@@ -77,7 +77,7 @@ describe('observeInstances', () => {
     const summary = await observeInstances({ rds, registry: doc, table: TABLE }, NOW);
 
     // Assess
-    expect(summary).toEqual({ watched: 2, describeCalls: 1, recorded: 1 });
+    expect(summary).toEqual({ watched: 2, describeCalls: 1, recorded: 1, failed: 0 });
     const [describe] = double.callsTo('rds', 'DescribeDBInstances');
     expect(describe?.input).toMatchObject({ Filters: [{ Name: 'db-instance-id' }], MaxRecords: 100 });
     const input = describe?.input as { Filters: { Values: string[] }[] } | undefined;
@@ -99,6 +99,6 @@ describe('observeInstances', () => {
     const summary = await observeInstances({ rds, registry: registryClient(), table: TABLE }, NOW);
 
     // Assess: two requests (100 + 30 ids), one page each
-    expect(summary).toEqual({ watched: 130, describeCalls: 2, recorded: 130 });
+    expect(summary).toEqual({ watched: 130, describeCalls: 2, recorded: 130, failed: 0 });
   });
 });
