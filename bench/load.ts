@@ -223,7 +223,8 @@ const POLLER_INTERVAL_MS = 60_000;
  * DescribeDBInstances calls count in the run's describe rate, and the waiters read what it records.
  */
 function runInstanceStatusPoller(double: AwsDouble): { stop(): void } {
-  const { handler } = require('../lambdas/instance-status/handler') as typeof import('../lambdas/instance-status/handler');
+  const { handler } =
+    require('../lambdas/instance-status/handler') as typeof import('../lambdas/instance-status/handler');
   let stopped = false;
   let next: { cancel(): void } | undefined;
   const tick = async () => {

@@ -9,6 +9,8 @@ import type { TenantRecord } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { recordObservedStatus, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
+import { viewOf } from '../wait-for-instance/describe';
+import type { InstanceView } from '../wait-for-instance/poll';
 
 /**
  * The shared status poller: once a minute, one paginated DescribeDBInstances for every instance being created,
@@ -51,26 +53,25 @@ export async function observeInstances(
   at: string,
 ): Promise<StatusPollSummary> {
   const watched = watchedInstances(await tenantsInStatus(deps.registry, deps.table, 'PROVISIONING'));
-  const statuses = new Map<string, string>();
+  const views = new Map<string, InstanceView>();
   let describeCalls = 0;
   for (const request of describeRequests(watched.map((w) => w.instanceId))) {
     for await (const page of paginateDescribeDBInstances({ client: deps.rds }, request)) {
       describeCalls += 1;
       for (const instance of page.DBInstances ?? ([] as DBInstance[])) {
-        if (instance.DBInstanceIdentifier && instance.DBInstanceStatus) {
-          statuses.set(instance.DBInstanceIdentifier, instance.DBInstanceStatus);
-        }
+        if (instance.DBInstanceIdentifier && instance.DBInstanceStatus)
+          views.set(instance.DBInstanceIdentifier, viewOf(instance));
       }
     }
   }
   let recorded = 0;
   let failed = 0;
   for (const { tenantId, instanceId } of watched) {
-    const status = statuses.get(instanceId);
+    const view = views.get(instanceId);
     // Not listed (not visible yet, or gone): the waiter's own describe decides.
-    if (!status) continue;
+    if (!view) continue;
     try {
-      if (await recordObservedStatus(deps.registry, deps.table, { tenantId, instanceId, status, at })) recorded += 1;
+      if (await recordObservedStatus(deps.registry, deps.table, { tenantId, instanceId, at, ...view })) recorded += 1;
     } catch (error) {
       // One record that cannot be written (throttled) must not keep the others stale: its waiter describes itself.
       failed += 1;

@@ -232,6 +232,10 @@ export interface TenantRecord {
    */
   observedStatus?: string;
   observedAt?: string;
+  /** The endpoint and master secret the shared poller saw (RDS reports them once it has them). */
+  observedEndpointAddress?: string;
+  observedEndpointPort?: number;
+  observedMasterSecretArn?: string;
 }
 
 /** Outcome events on EventBridge. */

@@ -251,19 +251,34 @@ export async function recordReadySignal(
 export async function recordObservedStatus(
   doc: DynamoDBDocumentClient,
   table: string,
-  observation: { tenantId: string; instanceId: string; status: string; at: string },
+  observation: {
+    tenantId: string;
+    instanceId: string;
+    status: string;
+    at: string;
+    endpoint?: { address: string; port: number };
+    masterSecretArn?: string;
+  },
 ): Promise<boolean> {
+  const seen: Record<string, unknown> = {
+    observedStatus: observation.status,
+    observedAt: observation.at,
+    ...(observation.endpoint
+      ? { observedEndpointAddress: observation.endpoint.address, observedEndpointPort: observation.endpoint.port }
+      : {}),
+    ...(observation.masterSecretArn ? { observedMasterSecretArn: observation.masterSecretArn } : {}),
+  };
+  const keys = Object.keys(seen);
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: { tenantId: observation.tenantId },
-        UpdateExpression: 'SET observedStatus = :observed, observedAt = :at',
+        UpdateExpression: `SET ${keys.map((_, i) => `#o${i} = :o${i}`).join(', ')}`,
         ConditionExpression: '#status = :provisioning AND instanceId = :instanceId',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(keys.map((k, i) => [`#o${i}`, k])) },
         ExpressionAttributeValues: {
-          ':observed': observation.status,
-          ':at': observation.at,
+          ...Object.fromEntries(keys.map((k, i) => [`:o${i}`, seen[k]])),
           ':provisioning': 'PROVISIONING',
           ':instanceId': observation.instanceId,
         },

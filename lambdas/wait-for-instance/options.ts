@@ -21,7 +21,7 @@ export function pollBudgetMs(raw: string | undefined): number {
 }
 
 /** Upper bound of the delay before an onboarding's first describe. */
-export const FIRST_DESCRIBE_JITTER_MS = 20_000;
+export const FIRST_DESCRIBE_JITTER_MS = 90_000;
 
 /**
  * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set
@@ -38,8 +38,9 @@ export function pollOptionsFor(
     deadlineMs: Date.parse(state.instance.deadline),
     budgetMs,
     createdAtMs: instanceCreatedAtMs(state.instance, state.request),
-    // Only the first wait of an onboarding: CreateDBInstance has just returned, so there is nothing to see yet, and a
-    // burst of creations would otherwise describe in the same second.
+    // Only the first wait of an onboarding: CreateDBInstance has just returned, so there is nothing to see yet; a
+    // burst of creations would otherwise describe in the same second, and the shared poller (every minute) usually
+    // describes the instance before this waiter has to.
     firstDescribeDelayMs: state.readiness ? 0 : Math.floor(random() * FIRST_DESCRIBE_JITTER_MS),
   };
 }

@@ -4,6 +4,11 @@ import { logger } from '../shared/runtime';
 import { INSTANCE_VISIBILITY_DELAY_MS } from '../shared/visibility';
 import { classifyInstanceStatus, isDocumentedStatus } from './status';
 
+/** The shared status poller's view of the instance, and when it described it (epoch ms). */
+export interface SharedView extends InstanceView {
+  atMs: number;
+}
+
 /** What one DescribeDBInstances call tells the poller. */
 export interface InstanceView {
   status: string;
@@ -21,7 +26,7 @@ export interface PollDeps {
    * The status the shared status poller last recorded and when (epoch ms), from the registry read that
    * `readSignal` just made. While it is fresh, this waiter's own describes become a rare safety net.
    */
-  sharedStatus?(): { status: string; atMs: number } | undefined;
+  sharedStatus?(): SharedView | undefined;
   now(): number;
   sleep(ms: number): Promise<void>;
   /** Source of jitter in [0, 1); tests make it deterministic. */
@@ -60,7 +65,22 @@ const THROTTLE_BASE_DELAY_MS = 1_000;
 
 type Observation = { kind: 'described'; view: InstanceView } | { kind: 'throttled' } | { kind: 'not-found' };
 
-async function observe(deps: PollDeps): Promise<Observation> {
+/** The shared poller's view when it is fresh (described within {@link SHARED_STATUS_FRESH_MS}). */
+function freshSharedView(deps: PollDeps): SharedView | undefined {
+  const shared = deps.sharedStatus?.();
+  return shared !== undefined && deps.now() - shared.atMs <= SHARED_STATUS_FRESH_MS ? shared : undefined;
+}
+
+/**
+ * The instance as this waiter sees it now: the shared poller's fresh view while this waiter's own describe is not
+ * due (no API call), else its own DescribeDBInstances, after which the next own describe is due a safety-net
+ * interval later.
+ */
+async function observe(deps: PollDeps, progress: Progress): Promise<Observation> {
+  const shared = freshSharedView(deps);
+  if (shared && deps.now() < progress.ownDescribeDueAt) return { kind: 'described', view: shared };
+  progress.polls += 1;
+  progress.ownDescribeDueAt = deps.now() + SAFETY_NET_DESCRIBE_INTERVAL_MS;
   try {
     return { kind: 'described', view: await deps.describe() };
   } catch (error) {
@@ -82,7 +102,10 @@ async function readSignal(deps: PollDeps): Promise<string | undefined> {
 
 /** Poll state carried between describes. */
 interface Progress {
+  /** Own DescribeDBInstances calls. */
   polls: number;
+  /** When this waiter's own describe is next due while the shared view is fresh (epoch ms). */
+  ownDescribeDueAt: number;
   throttles: number;
   lastStatus: string;
   seenSignal: string | undefined;
@@ -137,11 +160,7 @@ function assess(
       logger.warn('undocumented DB instance status; treating it as pending', { instanceId, status });
     }
   }
-  const shared = deps.sharedStatus?.();
-  const sharedIsFresh = shared !== undefined && deps.now() - shared.atMs <= SHARED_STATUS_FRESH_MS;
-  // The shared poller watches this instance: its status change (read every signal check) triggers the next describe.
-  const interval = sharedIsFresh ? Math.max(describeEvery, SAFETY_NET_DESCRIBE_INTERVAL_MS) : describeEvery;
-  return interval * (1 - DESCRIBE_JITTER + 2 * DESCRIBE_JITTER * random());
+  return describeEvery * (1 - DESCRIBE_JITTER + 2 * DESCRIBE_JITTER * random());
 }
 
 /**
@@ -197,20 +216,23 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
   const budgetEnd = deps.now() + opts.budgetMs;
   const progress: Progress = {
     polls: 0,
+    ownDescribeDueAt: deps.now() + SAFETY_NET_DESCRIBE_INTERVAL_MS,
     throttles: 0,
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),
   };
-  if ((opts.firstDescribeDelayMs ?? 0) > 0) {
+  // The first look waits out the jitter, unless the shared poller's view (or a signal) arrives first.
+  const firstAt = deps.now() + (opts.firstDescribeDelayMs ?? 0);
+  while (deps.now() < firstAt && !freshSharedView(deps)) {
     const first = await idle(deps, opts, progress, {
-      describeAt: deps.now() + (opts.firstDescribeDelayMs ?? 0),
+      describeAt: Math.min(firstAt, deps.now() + (opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS)),
       budgetEnd,
     });
     if (first === 'budget-spent') return { status: 'PENDING', polls: 0 };
+    if (progress.seenSignal !== undefined) break;
   }
   for (;;) {
-    progress.polls += 1;
-    const outcome = assess(await observe(deps), progress, deps, opts);
+    const outcome = assess(await observe(deps, progress), progress, deps, opts);
     if (typeof outcome !== 'number') return outcome;
     if (deps.now() > opts.deadlineMs) {
       throw new ProvisioningTimeoutError(

@@ -5,7 +5,7 @@ import type { ReadinessResult, TenantRecord, WorkflowState } from '../shared/con
 import { getTenant } from '../shared/registry';
 import { describeInstance } from './describe';
 import { pollOptionsFor } from './options';
-import { waitForAvailability } from './poll';
+import { type SharedView, waitForAvailability } from './poll';
 import { classifyInstanceStatus } from './status';
 
 export interface WaitDeps {
@@ -28,6 +28,18 @@ export function signalOf(record: Pick<TenantRecord, 'readySignalAt' | 'observedS
   return undefined;
 }
 
+/** The shared status poller's view recorded in `record`, with the endpoint and secret once it saw them. Pure. */
+export function sharedViewOf(record: TenantRecord | undefined): SharedView | undefined {
+  if (!record?.observedStatus || !record.observedAt) return undefined;
+  const { observedEndpointAddress: address, observedEndpointPort: port, observedMasterSecretArn } = record;
+  return {
+    status: record.observedStatus,
+    atMs: Date.parse(record.observedAt),
+    ...(address && port ? { endpoint: { address, port } } : {}),
+    ...(observedMasterSecretArn ? { masterSecretArn: observedMasterSecretArn } : {}),
+  };
+}
+
 /**
  * WaitForInstance: one long poll per invocation (see {@link waitForAvailability}). The workflow loops on PENDING, so
  * an hour-long creation costs a handful of state transitions instead of one per describe. `polls` adds up across
@@ -35,16 +47,13 @@ export function signalOf(record: Pick<TenantRecord, 'readySignalAt' | 'observedS
  */
 export async function waitForInstance(deps: WaitDeps, state: WorkflowState): Promise<ReadinessResult> {
   const opts = pollOptionsFor(state, deps.budgetMs);
-  let shared: { status: string; atMs: number } | undefined;
+  let shared: SharedView | undefined;
   const result = await waitForAvailability(
     {
       describe: () => describeInstance(deps.rds, opts.instanceId),
       readSignal: async () => {
         const record = await getTenant(deps.registry, deps.table, state.request.tenantId);
-        shared =
-          record?.observedStatus && record.observedAt
-            ? { status: record.observedStatus, atMs: Date.parse(record.observedAt) }
-            : undefined;
+        shared = sharedViewOf(record);
         return signalOf(record);
       },
       sharedStatus: () => shared,

@@ -21,7 +21,13 @@ function world(availableAtMs: number, pollerRuns: boolean) {
   const describes: number[] = [];
   const statusAt = (t: number) => (t >= availableAtMs ? 'available' : 'creating');
   const lastPollerRun = () => START + Math.floor((now - START) / MINUTE) * MINUTE;
-  const shared = () => (pollerRuns ? { status: statusAt(lastPollerRun()), atMs: lastPollerRun() } : undefined);
+  // The poller records the endpoint and master secret with `available`, as RDS reports them.
+  const shared = () => {
+    if (!pollerRuns) return undefined;
+    const status = statusAt(lastPollerRun());
+    const seen = status === 'available' ? { endpoint: ENDPOINT, masterSecretArn: SECRET_ARN } : {};
+    return { status, atMs: lastPollerRun(), ...seen };
+  };
   const deps: PollDeps = {
     now: () => now,
     sleep: async (ms) => {
@@ -52,7 +58,7 @@ const options = {
 describe('waitForAvailability with the shared status poller', () => {
   it.each([
     ['without the poller: every 30 s', false, 41],
-    ['with the poller: at the start, every 5 minutes, and when it reports available', true, 5],
+    ['with the poller: only every 5 minutes, as a safety net', true, 4],
   ] as const)('%s', async (_name, pollerRuns, expected) => {
     // Prepare
     const w = world(START + 20 * MINUTE, pollerRuns);
@@ -98,10 +104,24 @@ describe('waitForAvailability with the shared status poller', () => {
     // Act
     await waitForAvailability(w.deps, { ...options, budgetMs: 10 * MINUTE });
 
-    // Assess: after the first safety-net gap the status is older than 150 s, so the 30 s interval is back
+    // Assess: no own describe while the view is fresh (150 s), then every 30 s
+    expect(w.describes[0]).toBeGreaterThan(START + 150_000);
     const gaps = w.describes.slice(1).map((t, i) => t - (w.describes[i] ?? 0));
-    expect(gaps[0]).toBe(SAFETY_NET_DESCRIBE_INTERVAL_MS);
-    expect(gaps.slice(1).every((gap) => gap === 30_000)).toBe(true);
+    expect(gaps.length).toBeGreaterThan(5);
+    expect(gaps.every((gap) => gap === 30_000)).toBe(true);
+  });
+
+  it('takes availability, endpoint and master secret from the shared view without describing', async () => {
+    // Prepare: the poller saw the instance available a moment ago
+    const w = world(START, false);
+    w.deps.sharedStatus = () => ({ status: 'available', atMs: START, endpoint: ENDPOINT, masterSecretArn: SECRET_ARN });
+
+    // Act
+    const result = await waitForAvailability(w.deps, options);
+
+    // Assess
+    expect(result).toMatchObject({ status: 'AVAILABLE', endpointAddress: ENDPOINT.address, polls: 0 });
+    expect(w.describes).toEqual([]);
   });
 
   it('waits firstDescribeDelayMs before its first describe', async () => {
