@@ -455,11 +455,14 @@ describe('tenantctl --help', () => {
     expect(run.code).toBe(0);
     for (const expected of [
       'Exit codes:',
-      '1  provisioning failed',
-      '2  bad input',
-      '3  AWS or configuration error',
-      '4  refused',
+      '1    the operation failed',
+      '2    bad input',
+      '3    AWS or configuration error',
+      '4    refused',
+      '5    no answer from AWS within --timeout seconds',
+      '130  interrupted (Ctrl-C)',
       'TENANTCTL_REGISTRY_TABLE',
+      'Examples:',
     ]) {
       expect(run.out).toContain(expected);
     }

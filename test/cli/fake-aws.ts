@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 /**
  * A tiny local stand-in for the AWS JSON 1.0 protocol (Step Functions, DynamoDB) for tests that run the tenantctl
@@ -80,4 +80,23 @@ export function wire(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, wire(v)]));
   }
   return value;
+}
+
+/** A TCP server that accepts connections and never answers: an endpoint that hangs every request. */
+export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

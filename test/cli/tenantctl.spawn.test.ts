@@ -1,49 +1,18 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeAws, item, startFakeAws, wire } from './fake-aws';
+import { awsError, type FakeAws, item, startFakeAws, startSilentServer, wire } from './fake-aws';
 import { failedHistory, MIGRATION_FAILURE } from './history';
+import { FAKE_CREDENTIALS, installTenantctl, type Run, run } from './installed';
 
 /**
- * The installed binary, run as sales ops run it: `node bin/tenantctl.mjs ...` in a child process, with no AWS
- * credentials (or fake ones pointed at a local fake AWS). Few cases, all started at once: each costs a process.
+ * The packed and installed binary, run as sales ops run it: from the prefix `npm install -g` put it in, in a folder
+ * outside the repository, with no AWS credentials or fake ones pointed at a local fake AWS. Every case is started
+ * at once in beforeAll: each costs a process.
  */
 
-const BIN = join(__dirname, '..', '..', 'bin', 'tenantctl.mjs');
 const SM = 'arn:aws:states:us-east-1:111122223333:stateMachine:tenant-db-provisioning';
 const EXECUTION = 'arn:aws:states:us-east-1:111122223333:execution:tenant-db-provisioning:acme-corp-pro-2';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A clean environment: no AWS variables from the test process (test/setup-env.js sets fake ones). */
-const BASE_ENV = {
-  PATH: process.env.PATH ?? '',
-  HOME: process.env.HOME ?? '/tmp',
-  AWS_CONFIG_FILE: '/nonexistent/aws-config',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-  AWS_EC2_METADATA_DISABLED: 'true',
-};
-
-// An empty working directory: no cdk.json, so the built-in tier catalog whatever the repository's context says.
-let cwd: string;
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, ...args],
-      { cwd, env: { ...BASE_ENV, ...env }, timeout: 45_000 },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 const previousAttempt = {
   tenantId: 'acme-corp',
@@ -67,11 +36,20 @@ const thisAttempt = {
   failureReason: MIGRATION_FAILURE,
 };
 
+const STATUS = ['status', 'acme-corp', '--registry-table', 'tenant-registry'];
+
+let dir: string;
+let cwd: string;
 let fake: FakeAws;
-let runs: Record<'plan' | 'planJson' | 'badTenant' | 'unknownTier' | 'failedOnboarding', Run>;
+let denied: FakeAws;
+let silent: Awaited<ReturnType<typeof startSilentServer>>;
+const runs: Record<string, Run> = {};
 
 beforeAll(async () => {
-  cwd = mkdtempSync(join(tmpdir(), 'tenantctl-spawn-'));
+  dir = mkdtempSync(join(tmpdir(), 'tenantctl-installed-'));
+  // An empty working directory: no cdk.json, so the built-in tier catalog whatever the repository's context says.
+  cwd = mkdtempSync(join(tmpdir(), 'tenantctl-cwd-'));
+  const tenantctl = installTenantctl(dir);
   let started = false;
   fake = await startFakeAws({
     'DynamoDB_20120810.GetItem': () => ({ Item: item(started ? thisAttempt : previousAttempt) }),
@@ -81,35 +59,68 @@ beforeAll(async () => {
     },
     'AWSStepFunctions.GetExecutionHistory': () => ({ events: wire(failedHistory()) }),
   });
-  const [plan, planJson, badTenant, unknownTier, failedOnboarding] = await Promise.all([
-    run(['plan', 'acme-corp', '--tier', 'pro']),
-    run(['plan', 'acme-corp', '--tier', 'enterprise', '--region', 'eu-west-1', '--json']),
-    run(['plan', 'Acme_Corp', '--tier', 'pro']),
-    run(['onboard', 'acme-corp', '--tier', 'gold', '--wait']),
-    run(['onboard', 'acme-corp', '--tier', 'pro', '--wait', '--requested-by', 'jane'], {
-      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-      AWS_SECRET_ACCESS_KEY: 'fake-secret-access-key',
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SFN: fake.url,
-      AWS_ENDPOINT_URL_DYNAMODB: fake.url,
-      TENANTCTL_STATE_MACHINE_ARN: SM,
-      TENANTCTL_REGISTRY_TABLE: 'tenant-registry',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    }),
-  ]);
-  runs = { plan, planJson, badTenant, unknownTier, failedOnboarding };
+  denied = await startFakeAws({
+    'DynamoDB_20120810.GetItem': () =>
+      awsError(
+        'AccessDeniedException',
+        'User: arn:aws:sts::111122223333:assumed-role/sales/jane is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:111122223333:table/tenant-registry because no identity-based policy allows the dynamodb:GetItem action',
+      ),
+  });
+  silent = await startSilentServer();
+  const cases: Record<string, [string[], Record<string, string>?]> = {
+    version: [['--version']],
+    plan: [['plan', 'acme-corp', '--tier', 'pro']],
+    planJson: [['plan', 'acme-corp', '--tier', 'enterprise', '--region', 'eu-west-1', '--json']],
+    badTenant: [['plan', 'Acme_Corp', '--tier', 'pro']],
+    unknownTier: [['onboard', 'acme-corp', '--tier', 'gold', '--wait']],
+    usageJson: [['status', '--json']],
+    badRegion: [[...STATUS, '--region', 'useast1'], FAKE_CREDENTIALS],
+    typoRegion: [[...STATUS, '--region', 'us-esat-1'], FAKE_CREDENTIALS],
+    badArn: [
+      ['onboard', 'acme-corp', '--tier', 'pro', '--state-machine-arn', 'tenant-db-provisioning'],
+      FAKE_CREDENTIALS,
+    ],
+    noRegion: [STATUS, { AWS_ACCESS_KEY_ID: 'AKIAFAKE', AWS_SECRET_ACCESS_KEY: 'fake' }],
+    noCredentials: [STATUS, { AWS_REGION: 'us-east-1' }],
+    refused: [STATUS, { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9' }],
+    notFound: [STATUS, { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: 'http://registry.invalid' }],
+    accessDenied: [STATUS, { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: denied.url }],
+    silent: [[...STATUS, '--timeout', '2'], { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: silent.url }],
+    failedOnboarding: [
+      ['onboard', 'acme-corp', '--tier', 'pro', '--wait', '--requested-by', 'jane'],
+      {
+        ...FAKE_CREDENTIALS,
+        AWS_ENDPOINT_URL_SFN: fake.url,
+        AWS_ENDPOINT_URL_DYNAMODB: fake.url,
+        TENANTCTL_STATE_MACHINE_ARN: SM,
+        TENANTCTL_REGISTRY_TABLE: 'tenant-registry',
+      },
+    ],
+  };
+  const results = await Promise.all(
+    Object.entries(cases).map(async ([name, [args, env]]) => [name, await run(tenantctl, args, cwd, env)] as const),
+  );
+  for (const [name, result] of results) runs[name] = result;
 });
 
 afterAll(async () => {
-  await fake.close();
+  await Promise.all([fake?.close(), denied?.close(), silent?.close()]);
+  rmSync(dir, { recursive: true, force: true });
   rmSync(cwd, { recursive: true, force: true });
 });
 
-describe('tenantctl binary', () => {
+const result = (name: string): Run => runs[name] as Run;
+
+describe('tenantctl installed from its package', () => {
+  it('prints its version', () => {
+    // Assess
+    expect(result('version')).toEqual({ code: 0, stdout: `${require('../../package.json').version}\n`, stderr: '' });
+  });
+
   it('plan prints what onboarding creates and its monthly estimate, without credentials', () => {
     // Assess
-    const { code, stdout } = runs.plan;
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = result('plan');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('identifier           tenant-acme-corp');
     expect(stdout).toContain('Multi-AZ             yes');
     expect(stdout).toContain('Estimated monthly cost in us-east-1');
@@ -118,7 +129,7 @@ describe('tenantctl binary', () => {
 
   it('plan --json prints the plan as JSON', () => {
     // Assess
-    const { code, stdout } = runs.planJson;
+    const { code, stdout } = result('planJson');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({
       tenantId: 'acme-corp',
@@ -132,20 +143,67 @@ describe('tenantctl binary', () => {
     [
       'a bad tenant id',
       'badTenant',
+      2,
       'tenantId: may contain only lower-case letters a-z, digits 0-9 and hyphens (got "Acme_Corp")',
     ],
-    ['an unknown tier', 'unknownTier', 'tier: must be one of starter, pro, enterprise (got "gold")'],
-  ] as const)('exits 2 on %s, naming the field and the rule', (_name, key, message) => {
+    ['an unknown tier', 'unknownTier', 2, 'tier: must be one of starter, pro, enterprise (got "gold")'],
+    [
+      'a malformed --region',
+      'badRegion',
+      2,
+      '--region: must be an AWS Region code such as us-east-1 or eu-west-1 (got "useast1")',
+    ],
+    [
+      'a mistyped --region',
+      'typoRegion',
+      3,
+      'the endpoint comes from Region us-esat-1 (us-esat-1 is not a Region tenantctl knows: did you mean us-east-1?)',
+    ],
+    ['a malformed state machine ARN', 'badArn', 2, '--state-machine-arn: must be a state machine ARN'],
+    ['no Region', 'noRegion', 3, 'no AWS Region: pass --region <region>'],
+    ['no credentials', 'noCredentials', 3, 'no AWS credentials found: pass --profile <name> (or set AWS_PROFILE)'],
+    [
+      'a refused connection',
+      'refused',
+      3,
+      'cannot reach DynamoDB GetItem at http://127.0.0.1:9 (connection refused, ECONNREFUSED); the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:9',
+    ],
+    ['an unknown host', 'notFound', 3, 'cannot reach DynamoDB GetItem at http://registry.invalid (host not found'],
+    [
+      'access denied',
+      'accessDenied',
+      3,
+      'access denied: your AWS identity may not call dynamodb:GetItem on arn:aws:dynamodb:us-east-1:111122223333:table/tenant-registry; ask for the tenantctl policy in the README section "Permissions to run tenantctl"',
+    ],
+  ])('explains %s on one line, with its exit code and nothing on stdout', (_name, key, exitCode, message) => {
     // Assess
-    const { code, stdout, stderr } = runs[key];
-    expect(code).toBe(2);
+    const { code, stdout, stderr } = result(key);
+    expect({ code, stdout }).toEqual({ code: exitCode, stdout: '' });
     expect(stderr).toContain(message);
-    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/Error: Error|Warning/);
+  });
+
+  it('gives up on an endpoint that never answers at the deadline, with the timeout exit code', () => {
+    // Assess
+    const { code, stdout, stderr } = result('silent');
+    expect({ code, stdout }).toEqual({ code: 5, stdout: '' });
+    expect(stderr).toContain(`no answer from AWS within 2 s (waiting for DynamoDB GetItem at ${silent.url})`);
+    expect(stderr).toContain(`the endpoint comes from AWS_ENDPOINT_URL_DYNAMODB=${silent.url}`);
+  });
+
+  it('reports a usage error as JSON with --json', () => {
+    // Assess
+    const { code, stdout, stderr } = result('usageJson');
+    expect({ code, stderr }).toEqual({ code: 2, stderr: '' });
+    expect(JSON.parse(stdout)).toEqual({
+      error: { exitCode: 2, name: 'UsageError', message: "missing required argument 'tenant'" },
+    });
   });
 
   it('follows a failed onboarding against AWS and exits 1 naming the step and the reason', () => {
     // Assess
-    const { code, stdout, stderr } = runs.failedOnboarding;
+    const { code, stdout, stderr } = result('failedOnboarding');
     expect({ code, stderr }).toEqual({ code: 1, stderr: '' });
     expect(stdout).toContain('Started onboarding of acme-corp on tier pro: execution acme-corp-pro-2');
     expect(stdout).toContain('✔ CreateInstance     0:42');

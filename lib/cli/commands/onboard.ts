@@ -3,7 +3,7 @@ import { ValidationError } from '../../../lambdas/shared/errors';
 import { executionName } from '../../../lambdas/shared/naming';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { validateRequest } from '../../../lambdas/validate-input/validate';
-import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
+import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { decideOnboarding, isLiveExecution, onboardingRequest } from '../onboarding';
@@ -89,7 +89,7 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
     settings.catalog,
   );
 
-  const clients = ctx.clients(options.region);
+  const clients = await awsClients(options, ctx);
   const { stateMachineArn, registryTable } = await targetsFor(
     ['stateMachineArn', 'registryTable'],
     options,

@@ -1,7 +1,7 @@
 import { ValidationError } from '../../../lambdas/shared/errors';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
-import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
+import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { assertTenantStatus, listTenants } from '../registry';
 import { publicRecord, renderRecord, renderTable } from '../render';
@@ -9,7 +9,7 @@ import { publicRecord, renderRecord, renderTable } from '../render';
 /** `tenantctl status <tenant>`: the tenant's registry record. An unknown tenant is bad input (exit 2). */
 export async function statusCommand(tenantId: string, options: AwsOptions, ctx: CliContext): Promise<ExitCode> {
   const id = assertTenantId(tenantId, 'tenant');
-  const clients = ctx.clients(options.region);
+  const clients = await awsClients(options, ctx);
   const { registryTable } = await targetsFor(['registryTable'], options, ctx, clients);
   const record = await getTenant(clients.registry, registryTable, id);
   if (!record) throw new ValidationError('tenant', `is not in the registry table ${registryTable}`, id);
@@ -25,7 +25,7 @@ export interface ListOptions extends AwsOptions {
 /** `tenantctl list [--status <s>]`: registry records as a table. */
 export async function listCommand(options: ListOptions, ctx: CliContext): Promise<ExitCode> {
   const status = options.status === undefined ? undefined : assertTenantStatus(options.status);
-  const clients = ctx.clients(options.region);
+  const clients = await awsClients(options, ctx);
   const { registryTable } = await targetsFor(['registryTable'], options, ctx, clients);
   const records = await listTenants(clients.registry, registryTable, status);
   if (options.json) writeJson(ctx, records.map(publicRecord));
