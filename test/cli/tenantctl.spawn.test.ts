@@ -71,6 +71,7 @@ beforeAll(async () => {
     version: [['--version']],
     plan: [['plan', 'acme-corp', '--tier', 'pro']],
     planJson: [['plan', 'acme-corp', '--tier', 'enterprise', '--region', 'eu-west-1', '--json']],
+    planUnpriced: [['plan', 'acme-corp', '--tier', 'pro'], { AWS_REGION: 'us-west-2' }],
     badTenant: [['plan', 'Acme_Corp', '--tier', 'pro']],
     unknownTier: [['onboard', 'acme-corp', '--tier', 'gold', '--wait']],
     usageJson: [['status', '--json']],
@@ -125,6 +126,15 @@ describe('tenantctl installed from its package', () => {
     expect(stdout).toContain('Multi-AZ             yes');
     expect(stdout).toContain('Estimated monthly cost in us-east-1');
     expect(stdout).toMatch(/\$\d+\.\d\d {2}total/);
+  });
+
+  it('plan in a Region the price table lacks prints the plan, unpriced with the reason, and exits 0', () => {
+    // Assess
+    const { code, stdout, stderr } = result('planUnpriced');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('identifier           tenant-acme-corp');
+    expect(stdout).toContain('Estimated monthly cost in us-west-2: unpriced');
+    expect(stdout).toContain('the price table has no prices for us-west-2 (it prices us-east-1, eu-west-1)');
   });
 
   it('plan --json prints the plan as JSON', () => {
