@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, ValidationError } from '../../lambdas/shared/errors';
-import { TierCatalogError } from '../../lambdas/shared/tiers';
-import { type DeploymentSettings, loadDeploymentSettings, settingsFromCdkJson } from '../../lib/cli/deployment';
 import { pricingRegion } from '../../lib/cli/commands/plan';
+import { type DeploymentSettings, loadDeploymentSettings, settingsFromCdkJson } from '../../lib/cli/deployment';
 import { buildPlan, renderPlan } from '../../lib/cli/plan';
 
 const builtIn: DeploymentSettings = settingsFromCdkJson({}, 'built-in');
@@ -103,12 +102,27 @@ describe('deployment settings from cdk.json', () => {
     [
       'an invalid tier override',
       { context: { tiers: { starter: { backup: { retentionDays: 90 } } } } },
-      TierCatalogError,
+      'cdk.json context "tiers": Invalid tier catalog:\n  tier "starter", field backup.retentionDays',
     ],
-    ['a secret name pattern without {tenantId}', { context: { secretNamePattern: 'apps/db' } }, ConfigurationError],
-  ])('treats %s as a configuration error', (_name, document, errorClass) => {
+    [
+      'a misspelt tier field',
+      { context: { tiers: { starter: { backup: { retentionDay: 3 } } } } },
+      'cdk.json context "tiers": Invalid tier catalog:\n  tier "starter", field backup.retentionDay: is not a tier field (did you mean retentionDays?)',
+    ],
+    [
+      'a misspelt context key',
+      { context: { maxAz: 3, 'cli-telemetry': false, '@aws-cdk/core:checkSecretUsage': true } },
+      'cdk.json context "maxAz": is not a context key of the platform (did you mean maxAzs?); found in cdk.json',
+    ],
+    [
+      'a secret name pattern without {tenantId}',
+      { context: { secretNamePattern: 'apps/db' } },
+      'cdk.json context secretNamePattern',
+    ],
+  ])('treats %s as a configuration error naming the key and the file', (_name, document, message) => {
     // Act / Assess
-    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(errorClass);
+    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(ConfigurationError);
+    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(message);
   });
 
   describe('loadDeploymentSettings', () => {

@@ -1,6 +1,6 @@
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
-import { estimateMonthlyCost, storagePerformance, vcpusOf } from '../../lib/pricing/estimate';
 import { priceAge } from '../../lib/pricing/age';
+import { estimateMonthlyCost, storagePerformance, vcpusOf } from '../../lib/pricing/estimate';
 import { PRICE_TABLE, PRICES_AS_OF } from '../../lib/pricing/price-table';
 
 const starter = DEFAULT_TIERS.starter as TierDefinition;
