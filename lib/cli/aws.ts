@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsCall, type ServiceName, tagError } from './services';
@@ -17,6 +18,8 @@ export interface AwsClients {
   readonly sfn: SFNClient;
   readonly registry: DynamoDBDocumentClient;
   readonly cloudFormation: CloudFormationClient;
+  /** Read-only here: the status of a tenant's DB instance while an operation is followed. */
+  readonly rds: RDSClient;
 }
 
 /** What every client is configured from. */
@@ -90,10 +93,12 @@ export function createClients(settings: AwsSettings): AwsClients {
   const sfn = new SFNClient(config);
   const dynamo = new DynamoDBClient(config);
   const cloudFormation = new CloudFormationClient(config);
+  const rds = new RDSClient(config);
   trackCalls(sfn, 'sfn', settings);
+  trackCalls(rds, 'rds', settings);
   trackCalls(dynamo, 'dynamodb', settings);
   trackCalls(cloudFormation, 'cloudformation', settings);
-  return { sfn, registry: DynamoDBDocumentClient.from(dynamo), cloudFormation };
+  return { sfn, registry: DynamoDBDocumentClient.from(dynamo), cloudFormation, rds };
 }
 
 /** Outputs of a CloudFormation stack, or undefined when it does not exist. */

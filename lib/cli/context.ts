@@ -23,7 +23,9 @@ export interface CliContext {
   /** Calls in flight, for the deadline's message (set by runCli). */
   readonly inFlight?: AwsSettings['inFlight'];
   /** What Ctrl-C should say, set by a command once it has something running in AWS (read by the entry point). */
-  readonly interrupt?: { note?: string };
+  readonly interrupt?: { note?: string; cleanup?: () => void };
+  /** `--no-color` (default true). */
+  readonly color?: boolean;
 }
 
 /** Options shared by the commands that call AWS. */

@@ -12,6 +12,7 @@ type Aws = typeof import('./aws');
 type Onboard = typeof import('./commands/onboard');
 type Plan = typeof import('./commands/plan');
 type Tenants = typeof import('./commands/tenants');
+type Watch = typeof import('./commands/watch');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -21,3 +22,5 @@ export const loadOnboard = (): Promise<Onboard> => import('./commands/onboard');
 export const loadPlan = (): Promise<Plan> => import('./commands/plan');
 // @ts-expect-error TS2835, see above
 export const loadTenants = (): Promise<Tenants> => import('./commands/tenants');
+// @ts-expect-error TS2835, see above
+export const loadWatch = (): Promise<Watch> => import('./commands/watch');

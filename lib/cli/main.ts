@@ -8,7 +8,7 @@ import type { AwsOptions, CliContext } from './context';
 import { DEFAULT_TIMEOUT_SECONDS, type Deadline, NO_DEADLINE, startDeadline } from './deadline';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { type ErrorFacts, explainError } from './explain';
-import { loadAws, loadOnboard, loadPlan, loadTenants } from './lazy';
+import { loadAws, loadOnboard, loadPlan, loadTenants, loadWatch } from './lazy';
 import { assertSeconds } from './options';
 import type { AwsCall } from './services';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
@@ -138,6 +138,27 @@ function buildProgram(ctx: CliContext, result: { code: number }, json: boolean):
       result.code = await onboardCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
     });
 
+  awsOptions(
+    program
+      .command('watch')
+      .description(
+        "follow the tenant's current operation to its end, or show how the last one ended (read-only: starts nothing)",
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addOption(new Option('--poll-interval <seconds>', 'seconds between progress polls').default(DEFAULT_POLL_SECONDS))
+    .addHelpText(
+      'after',
+      `${examples('watch acme-corp', 'watch acme-corp --json')}
+While it waits it shows the step, the RDS status and the elapsed time. Ctrl-C stops watching, not the operation.
+Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
+`,
+    )
+    .action(async (tenant: string, options) => {
+      const { watchCommand } = await loadWatch();
+      result.code = await watchCommand(tenant, options, ctx);
+    });
+
   awsOptions(program.command('status').description("show a tenant's registry record").argument('<tenant>', 'tenant id'))
     .addHelpText('after', examples('status acme-corp', 'status acme-corp --json --region eu-west-1'))
     .action(async (tenant: string, options: AwsOptions) => {
@@ -160,6 +181,19 @@ function buildProgram(ctx: CliContext, result: { code: number }, json: boolean):
   return program;
 }
 
+/** The AWS calls waiting for an answer; the first one ever made calls `onFirstCall`. */
+class CallsInFlight extends Set<AwsCall> {
+  public onFirstCall: () => void = () => {};
+  private called = false;
+  public override add(call: AwsCall): this {
+    if (!this.called) {
+      this.called = true;
+      this.onFirstCall();
+    }
+    return super.add(call);
+  }
+}
+
 /** Commander's message without its "error: " prefix. */
 const usageMessage = (error: CommanderError): string => error.message.replace(/^error: /, '');
 
@@ -167,7 +201,7 @@ const usageMessage = (error: CommanderError): string => error.message.replace(/^
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const result = { code: EXIT.ok as number };
   const json = argv.includes('--json');
-  const inFlight = new Set<AwsCall>();
+  const calls = new CallsInFlight();
   let deadline: Deadline = NO_DEADLINE;
   let stop: (error: unknown) => void = () => {};
   const stopped = new Promise<never>((_, reject) => {
@@ -175,19 +209,25 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   });
   stopped.catch(() => {});
   const facts: { -readonly [K in keyof ErrorFacts]: ErrorFacts[K] } = { env: ctx.env };
-  const run: CliContext = {
+  const run: { -readonly [K in keyof CliContext]: CliContext[K] } = {
     ...ctx,
-    inFlight,
+    inFlight: calls,
     restartDeadline: () => deadline.restart(),
     interrupt: ctx.interrupt ?? {},
   };
   const program = buildProgram(run, result, json);
+  let seconds = DEFAULT_TIMEOUT_SECONDS;
+  // The deadline runs from the first AWS call, so loading the SDK on a busy machine does not eat into it.
+  calls.onFirstCall = () => {
+    deadline = startDeadline(seconds, calls);
+    deadline.expired.catch(stop);
+  };
   program.hook('preAction', (_program, action) => {
     const options = action.opts() as { region?: string; profile?: string };
     facts.region = options.region;
     facts.profile = options.profile;
-    deadline = startDeadline(assertSeconds(program.opts().timeout as string, '--timeout'), inFlight);
-    deadline.expired.catch(stop);
+    run.color = program.opts().color !== false;
+    seconds = assertSeconds(program.opts().timeout as string, '--timeout');
   });
   try {
     await Promise.race([program.parseAsync([...argv]), stopped]);
@@ -225,8 +265,9 @@ function loginName(): string {
 
 /** The process entry point (lib/cli/entry.ts). Ctrl-C says what goes on in AWS and ends with exit code 130. */
 export function main(argv: readonly string[] = process.argv): Promise<number> {
-  const interrupt: { note?: string } = {};
+  const interrupt: { note?: string; cleanup?: () => void } = {};
   process.once('SIGINT', () => {
+    interrupt.cleanup?.();
     process.stderr.write(`\n${interrupt.note ?? 'tenantctl: interrupted'}\n`);
     process.exit(EXIT.interrupted);
   });
