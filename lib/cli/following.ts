@@ -44,7 +44,8 @@ export function interruptNote(tenantId: string, executionArn: string): string {
 
 function viewFor(request: FollowRequest, ctx: CliContext): WaitView {
   if (request.quiet) return NO_VIEW;
-  if (ctx.isTTY && request.terminal) {
+  // A terminal that reports no width (a pseudo-terminal nobody sized) cannot redraw a line in place.
+  if (ctx.isTTY && request.terminal && (request.terminal.columns ?? 0) > 0) {
     return spinnerView(request.terminal, colorsEnabled(true, ctx.env, request.color));
   }
   return lineView(ctx.out);
@@ -64,7 +65,7 @@ export async function followToEnd(request: FollowRequest, ctx: CliContext): Prom
     state.startedAt ? Math.max(0, Math.round((now().getTime() - state.startedAt.getTime()) / 1000)) : 0;
   // On a terminal the clock moves every second, between polls too.
   const ticker =
-    ctx.isTTY && request.terminal && !request.quiet
+    ctx.isTTY && (request.terminal?.columns ?? 0) > 0 && !request.quiet
       ? setInterval(() => view.state({ ...state, elapsedSeconds: elapsed() }), 1000)
       : undefined;
   try {

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { awsError, type FakeAws, item, startFakeAws, startSilentServer, wire } from './fake-aws';
-import { failedHistory, MIGRATION_FAILURE } from './history';
-import { FAKE_CREDENTIALS, installTenantctl, type Run, run } from './installed';
+import { awsError, dbInstanceXml, type FakeAws, item, startFakeAws, startSilentServer, wire } from './fake-aws';
+import { failedHistory, MIGRATION_FAILURE, runningHistory, succeededHistory } from './history';
+import { BASE_ENV, FAKE_CREDENTIALS, installTenantctl, type Run, run } from './installed';
 
 /**
  * The packed and installed binary, run as sales ops run it: from the prefix `npm install -g` put it in, in a folder
@@ -38,8 +39,58 @@ const thisAttempt = {
 
 const STATUS = ['status', 'acme-corp', '--registry-table', 'tenant-registry'];
 
+/** Tenants of the watch cases, by id: their registry record and execution history over successive polls. */
+const WATCHED: Record<
+  string,
+  { status: string; polls: 'succeeded' | 'failed' | 'running-then-succeeded' | 'running' }
+> = {
+  'done-corp': { status: 'ACTIVE', polls: 'succeeded' },
+  'fail-corp': { status: 'FAILED', polls: 'failed' },
+  'run-corp': { status: 'PROVISIONING', polls: 'running-then-succeeded' },
+  'live-corp': { status: 'PROVISIONING', polls: 'running' },
+};
+const watchedExecution = (tenant: string) => `${EXECUTION.replace(/acme-corp-pro-2$/, '')}${tenant}-pro-1`;
+
+function startWatchedAws(): Promise<FakeAws> {
+  const polls: Record<string, number> = {};
+  return startFakeAws({
+    'DynamoDB_20120810.GetItem': (body) => {
+      const tenant = String((body.Key as { tenantId: { S: string } }).tenantId.S);
+      const watched = WATCHED[tenant];
+      if (!watched) return {};
+      const ended = watched.polls === 'running-then-succeeded' && (polls[tenant] ?? 0) > 2;
+      return {
+        Item: item({
+          ...previousAttempt,
+          tenantId: tenant,
+          status: ended ? 'ACTIVE' : watched.status,
+          executionArn: watchedExecution(tenant),
+          ...(watched.status === 'FAILED' ? { failedStep: 'RunMigrations', failureReason: MIGRATION_FAILURE } : {}),
+        }),
+      };
+    },
+    'AWSStepFunctions.GetExecutionHistory': (body) => {
+      const tenant =
+        String(body.executionArn)
+          .split(':')
+          .pop()
+          ?.replace(/-pro-1$/, '') ?? '';
+      polls[tenant] = (polls[tenant] ?? 0) + 1;
+      const watched = WATCHED[tenant];
+      const running =
+        watched?.polls === 'running' || (watched?.polls === 'running-then-succeeded' && (polls[tenant] ?? 0) <= 2);
+      return {
+        events: wire(running ? runningHistory() : watched?.polls === 'failed' ? failedHistory() : succeededHistory()),
+      };
+    },
+    'RDS.DescribeDBInstances': (body) => dbInstanceXml(String(body.DBInstanceIdentifier), 'creating'),
+  });
+}
+
 let dir: string;
 let cwd: string;
+let tenantctl: string;
+let watched: FakeAws;
 let fake: FakeAws;
 let denied: FakeAws;
 let silent: Awaited<ReturnType<typeof startSilentServer>>;
@@ -49,7 +100,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tenantctl-installed-'));
   // An empty working directory: no cdk.json, so the built-in tier catalog whatever the repository's context says.
   cwd = mkdtempSync(join(tmpdir(), 'tenantctl-cwd-'));
-  const tenantctl = installTenantctl(dir);
+  tenantctl = installTenantctl(dir);
+  watched = await startWatchedAws();
+  const watchEnv = {
+    ...FAKE_CREDENTIALS,
+    AWS_ENDPOINT_URL_SFN: watched.url,
+    AWS_ENDPOINT_URL_DYNAMODB: watched.url,
+    AWS_ENDPOINT_URL_RDS: watched.url,
+    TENANTCTL_REGISTRY_TABLE: 'tenant-registry',
+  };
   let started = false;
   fake = await startFakeAws({
     'DynamoDB_20120810.GetItem': () => ({ Item: item(started ? thisAttempt : previousAttempt) }),
@@ -87,6 +146,9 @@ beforeAll(async () => {
     notFound: [STATUS, { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: 'http://registry.invalid' }],
     accessDenied: [STATUS, { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: denied.url }],
     silent: [[...STATUS, '--timeout', '2'], { ...FAKE_CREDENTIALS, AWS_ENDPOINT_URL_DYNAMODB: silent.url }],
+    watchDone: [['watch', 'done-corp'], watchEnv],
+    watchFailed: [['watch', 'fail-corp'], watchEnv],
+    watchRunning: [['watch', 'run-corp', '--poll-interval', '0.1'], watchEnv],
     failedOnboarding: [
       ['onboard', 'acme-corp', '--tier', 'pro', '--wait', '--requested-by', 'jane'],
       {
@@ -105,7 +167,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([fake?.close(), denied?.close(), silent?.close()]);
+  await Promise.all([fake?.close(), denied?.close(), silent?.close(), watched?.close()]);
   rmSync(dir, { recursive: true, force: true });
   rmSync(cwd, { recursive: true, force: true });
 });
@@ -228,5 +290,86 @@ describe('tenantctl installed from its package', () => {
       requestedBy: 'jane',
       requestId: 'acme-corp-pro-2',
     });
+  });
+
+  it.each([
+    [
+      'a finished onboarding',
+      'watchDone',
+      0,
+      ['has ended; the tenant is ACTIVE', '✔ Tenant done-corp is ACTIVE on tier pro'],
+    ],
+    [
+      'a failed onboarding',
+      'watchFailed',
+      1,
+      ['has ended; the tenant is FAILED', '✖ Onboarding of fail-corp failed at step RunMigrations'],
+    ],
+    [
+      'a running onboarding, to its end',
+      'watchRunning',
+      0,
+      [
+        'Watching the onboarding of run-corp on tier pro: execution run-corp-pro-1',
+        '… WaitForInstance · RDS creating · ',
+        '✔ Tenant run-corp is ACTIVE on tier pro',
+      ],
+    ],
+  ])('watches %s and exits with its outcome', (_name, key, exitCode, expected) => {
+    // Assess
+    const { code, stdout, stderr } = result(key);
+    expect({ code, stderr }).toEqual({ code: exitCode, stderr: '' });
+    for (const text of expected) expect(stdout).toContain(text);
+    expect(watched.calls.map((c) => c.operation).filter((op) => !/\.(Get|Describe)/.test(op))).toEqual([]);
+  });
+});
+
+describe('tenantctl watch on a terminal', () => {
+  it('spins with the step, the RDS status and the time, and on Ctrl-C says the onboarding goes on', async () => {
+    // Prepare: a pseudo-terminal from util-linux script(1); Ctrl-C typed into it reaches tenantctl as SIGINT.
+    const command = `stty cols 120 rows 40; ${tenantctl} watch live-corp --poll-interval 0.2`;
+    const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+      cwd,
+      env: {
+        ...BASE_ENV,
+        ...FAKE_CREDENTIALS,
+        TERM: 'xterm',
+        AWS_ENDPOINT_URL_SFN: watched.url,
+        AWS_ENDPOINT_URL_DYNAMODB: watched.url,
+        AWS_ENDPOINT_URL_RDS: watched.url,
+        TENANTCTL_REGISTRY_TABLE: 'tenant-registry',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let screen = '';
+    const seen = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (screen.includes(text)) resolve();
+          else child.stdout.once('data', check);
+        };
+        check();
+      });
+    child.stdout.on('data', (chunk: Buffer) => {
+      screen += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+    // Act
+    await seen('WaitForInstance · RDS creating · ');
+    // The heartbeat: the spinner has moved on to its next frame.
+    await seen('⠙');
+    child.stdin.write('\x03');
+    const code = await exited;
+
+    // Assess
+    const sgr = '(?:\x1b\\[[0-9;]*m)*';
+    expect(screen).toMatch(new RegExp(`⠋${sgr} ${sgr}WaitForInstance · RDS creating · \\d+:\\d\\d:\\d\\d elapsed`));
+    expect(screen).toMatch(new RegExp(`\x1b\\[32m✔${sgr} CreateInstance`));
+    expect(screen).toContain(
+      'Stopped watching. The operation on live-corp goes on in AWS (execution live-corp-pro-1).\r\nWatch it again with: tenantctl watch live-corp',
+    );
+    expect(screen).toContain('\x1b[?25h');
+    expect(code).toBe(130);
   });
 });

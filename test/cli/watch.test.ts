@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord } from '../../lambdas/shared/contracts';
 import type { CliContext } from '../../lib/cli/context';
 import { runCli } from '../../lib/cli/main';
-import { stateText } from '../../lib/cli/wait-view';
+import { colorsEnabled, stateText } from '../../lib/cli/wait-view';
 import { failedHistory, HISTORY_START, MIGRATION_FAILURE, runningHistory, succeededHistory } from './history';
 
 const sfn = mockClient(SFNClient);
@@ -192,5 +192,17 @@ describe('stateText', () => {
   ])('describes %j', (state, expected) => {
     // Act / Assess
     expect(stateText(state)).toBe(expected);
+  });
+});
+
+describe('colorsEnabled', () => {
+  it.each([
+    ['a terminal', true, {}, true, true],
+    ['a pipe', false, {}, true, false],
+    ['NO_COLOR', true, { NO_COLOR: '1' }, true, false],
+    ['--no-color', true, {}, false, false],
+  ])('on %s: %s', (_name, isTTY, env, flag, expected) => {
+    // Act / Assess
+    expect(colorsEnabled(isTTY, env, flag)).toBe(expected);
   });
 });
