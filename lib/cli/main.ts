@@ -170,9 +170,15 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
     program
       .command('list')
       .description('list tenants in the registry')
-      .option('--status <status>', `only tenants in this status: ${TENANT_STATUSES.join(', ')}`),
+      .option('--status <status>', `only tenants in this status (any case): ${TENANT_STATUSES.join(', ')}`)
+      .option('--tier <tier>', 'only tenants on this tier')
+      .option('--since <when>', 'only tenants updated since a date (2026-11-01) or for a duration (12h, 7d, 2w)')
+      .option('--limit <n>', 'at most this many tenants'),
   )
-    .addHelpText('after', examples('list', 'list --status failed', 'list --json'))
+    .addHelpText(
+      'after',
+      examples('list', 'list --status failed --since 7d', 'list --tier enterprise --limit 20', 'list --json'),
+    )
     .action(async (options: AwsOptions & { status?: string }) => {
       const { listCommand } = await loadTenants();
       result.code = await listCommand(options, ctx);

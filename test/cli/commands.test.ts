@@ -409,7 +409,7 @@ describe('tenantctl status and list', () => {
       ['status', 'No_Body', '--registry-table', 'registry'],
       'tenant: may contain only lower-case',
     ],
-    ['an unknown status', ['list', '--status', 'active', '--registry-table', 'registry'], '--status: must be one of'],
+    ['an unknown status', ['list', '--status', 'done', '--registry-table', 'registry'], '--status: must be one of'],
   ])('exits 2 for %s', async (_name, args, message) => {
     // Prepare
     dynamo.on(GetCommand).resolves({});
