@@ -13,6 +13,9 @@ type Onboard = typeof import('./commands/onboard');
 type Plan = typeof import('./commands/plan');
 type Tenants = typeof import('./commands/tenants');
 type Watch = typeof import('./commands/watch');
+type Tiers = typeof import('./commands/tiers');
+type Credentials = typeof import('./commands/credentials');
+type Completion = typeof import('./completion');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -24,3 +27,9 @@ export const loadPlan = (): Promise<Plan> => import('./commands/plan');
 export const loadTenants = (): Promise<Tenants> => import('./commands/tenants');
 // @ts-expect-error TS2835, see above
 export const loadWatch = (): Promise<Watch> => import('./commands/watch');
+// @ts-expect-error TS2835, see above
+export const loadTiers = (): Promise<Tiers> => import('./commands/tiers');
+// @ts-expect-error TS2835, see above
+export const loadCredentials = (): Promise<Credentials> => import('./commands/credentials');
+// @ts-expect-error TS2835, see above
+export const loadCompletion = (): Promise<Completion> => import('./completion');

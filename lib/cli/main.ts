@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { TENANT_STATUSES } from '../../lambdas/shared/contracts';
 import { TENANT_ID_RULES } from '../../lambdas/shared/tenant-id';
 import { version } from '../../package.json';
@@ -8,7 +8,16 @@ import type { AwsOptions, CliContext } from './context';
 import { DEFAULT_TIMEOUT_SECONDS, type Deadline, NO_DEADLINE, startDeadline } from './deadline';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { type ErrorFacts, explainError } from './explain';
-import { loadAws, loadOnboard, loadPlan, loadTenants, loadWatch } from './lazy';
+import {
+  loadAws,
+  loadCompletion,
+  loadCredentials,
+  loadOnboard,
+  loadPlan,
+  loadTenants,
+  loadTiers,
+  loadWatch,
+} from './lazy';
 import { assertSeconds } from './options';
 import type { AwsCall } from './services';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
@@ -182,6 +191,49 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
     .action(async (options: AwsOptions & { status?: string }) => {
       const { listCommand } = await loadTenants();
       result.code = await listCommand(options, ctx);
+    });
+
+  cdkJsonOption(
+    program
+      .command('tiers')
+      .description('show the tier catalog the deployment uses and where it comes from (offline, no credentials)')
+      .option('--json', 'print JSON instead of text'),
+  )
+    .addHelpText('after', examples('tiers', 'tiers --cdk-json ../platform/cdk.json --json'))
+    .action(async (options, command: Command) => {
+      const { tiersCommand } = await loadTiers();
+      result.code = await tiersCommand({ ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
+
+  awsOptions(
+    program
+      .command('credentials')
+      .description(
+        "show how to connect to an ACTIVE tenant's database: endpoint, port, database, user, secret ARN (never the password)",
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addHelpText('after', examples('credentials acme-corp', 'credentials acme-corp --json'))
+    .action(async (tenant: string, options: AwsOptions) => {
+      const { credentialsCommand } = await loadCredentials();
+      result.code = await credentialsCommand(tenant, options, ctx);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'shell to complete in').choices(['bash', 'zsh']))
+    .addHelpText(
+      'after',
+      examples(
+        "completion bash > ~/.tenantctl-completion.bash   # then: echo 'source ~/.tenantctl-completion.bash' >> ~/.bashrc",
+        'completion zsh > "${fpath[1]}/_tenantctl"',
+      ),
+    )
+    .action(async (shell: 'bash' | 'zsh') => {
+      const { bashCompletion, zshCompletion } = await loadCompletion();
+      ctx.out(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
+      result.code = EXIT.ok;
     });
 
   return program;
