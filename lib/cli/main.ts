@@ -227,6 +227,7 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       'after',
       examples(
         "completion bash > ~/.tenantctl-completion.bash   # then: echo 'source ~/.tenantctl-completion.bash' >> ~/.bashrc",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user's shell evaluates
         'completion zsh > "${fpath[1]}/_tenantctl"',
       ),
     )
