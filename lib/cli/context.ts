@@ -72,7 +72,4 @@ export function targetsFor<K extends TargetName>(
   });
 }
 
-/** Writes `value` as indented JSON. */
-export function writeJson(ctx: CliContext, value: unknown): void {
-  ctx.out(`${JSON.stringify(value, null, 2)}\n`);
-}
+export { writeJson } from './output';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { awsError, dbInstanceXml, type FakeAws, item, startFakeAws, startSilentServer, wire } from './fake-aws';
 import { failedHistory, MIGRATION_FAILURE, runningHistory, succeededHistory } from './history';
 import { BASE_ENV, FAKE_CREDENTIALS, installTenantctl, type Run, run } from './installed';
@@ -178,6 +178,32 @@ describe('tenantctl installed from its package', () => {
   it('prints its version', () => {
     // Assess
     expect(result('version')).toEqual({ code: 0, stdout: `${require('../../package.json').version}\n`, stderr: '' });
+  });
+
+  it('loads no AWS SDK code for --help and plan: it sits in chunks only other commands import', () => {
+    // Prepare: the files an ES module import of the entry, or of the plan command's chunk, evaluates.
+    const root = dirname(realpathSync(tenantctl));
+    const closure = (file: string, seen = new Set<string>()): Set<string> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const [, imported] of text.matchAll(/(?:from|import)"\.\/((?:chunks\/)?[^"]+\.mjs)"/g)) {
+        closure(
+          file.startsWith('chunks/') && !imported?.startsWith('chunks/') ? `chunks/${imported}` : (imported as string),
+          seen,
+        );
+      }
+      return seen;
+    };
+    const entry = readFileSync(join(root, 'tenantctl.mjs'), 'utf8');
+    const planChunk = /import\("\.\/(chunks\/plan-[^"]+\.mjs)"\)/.exec(entry)?.[1] as string;
+
+    // Act
+    const loaded = [...closure('tenantctl.mjs'), ...closure(planChunk)];
+
+    // Assess
+    expect(planChunk).toBeDefined();
+    expect(loaded.filter((file) => readFileSync(join(root, file), 'utf8').includes('x-amz-user-agent'))).toEqual([]);
   });
 
   it('plan prints what onboarding creates and its monthly estimate, without credentials', () => {

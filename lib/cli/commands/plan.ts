@@ -1,7 +1,8 @@
-import { type CliContext, writeJson } from '../context';
+import type { CliContext } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { assertRegion } from '../options';
+import { writeJson } from '../output';
 import { buildPlan, renderPlan } from '../plan';
 
 export interface PlanOptions {

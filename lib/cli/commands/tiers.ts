@@ -1,7 +1,8 @@
 import type { TierDefinition } from '../../../lambdas/shared/tiers';
-import { type CliContext, writeJson } from '../context';
+import type { CliContext } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { writeJson } from '../output';
 
 export interface TiersOptions {
   readonly cdkJson: string;
