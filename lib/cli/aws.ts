@@ -1,7 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsCall, type ServiceName, tagError } from './services';
 import type { StackOutput } from './targets';
@@ -99,6 +101,21 @@ export function createClients(settings: AwsSettings): AwsClients {
   trackCalls(dynamo, 'dynamodb', settings);
   trackCalls(cloudFormation, 'cloudformation', settings);
   return { sfn, registry: DynamoDBDocumentClient.from(dynamo), cloudFormation, rds };
+}
+
+/** Clients of `tenantctl billing redrive`: the billing dead-letter queue and the bus. */
+export interface BillingClients {
+  readonly sqs: SQSClient;
+  readonly events: EventBridgeClient;
+}
+
+export function createBillingClients(settings: AwsSettings): BillingClients {
+  const config = clientConfig(settings);
+  const sqs = new SQSClient(config);
+  const events = new EventBridgeClient(config);
+  trackCalls(sqs, 'sqs', settings);
+  trackCalls(events, 'eventbridge', settings);
+  return { sqs, events };
 }
 
 /** Outputs of a CloudFormation stack, or undefined when it does not exist. */

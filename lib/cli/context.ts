@@ -1,4 +1,4 @@
-import { type AwsClients, type AwsSettings, describeStackOutputs } from './aws';
+import { type AwsClients, type AwsSettings, type BillingClients, describeStackOutputs } from './aws';
 import { assertRegion, assertStateMachineArn, assertTableName } from './options';
 import { resolveTargets, TARGETS, type TargetName, type Targets } from './targets';
 
@@ -11,6 +11,8 @@ export interface CliContext {
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly clients: (settings: AwsSettings) => AwsClients | Promise<AwsClients>;
+  /** Clients of the billing commands (default: none; the entry point provides them). */
+  readonly billingClients?: (settings: AwsSettings) => BillingClients | Promise<BillingClients>;
   readonly sleep: (ms: number) => Promise<void>;
   /** The operator's login, the default of `--requested-by`. */
   readonly username: () => string;

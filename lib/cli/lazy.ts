@@ -16,6 +16,7 @@ type Watch = typeof import('./commands/watch');
 type Tiers = typeof import('./commands/tiers');
 type Credentials = typeof import('./commands/credentials');
 type Completion = typeof import('./completion');
+type Billing = typeof import('./commands/billing');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -33,3 +34,5 @@ export const loadTiers = (): Promise<Tiers> => import('./commands/tiers');
 export const loadCredentials = (): Promise<Credentials> => import('./commands/credentials');
 // @ts-expect-error TS2835, see above
 export const loadCompletion = (): Promise<Completion> => import('./completion');
+// @ts-expect-error TS2835, see above
+export const loadBilling = (): Promise<Billing> => import('./commands/billing');

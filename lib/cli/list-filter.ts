@@ -31,11 +31,11 @@ export function parseSince(value: string, now: Date): Date {
   return date;
 }
 
-/** `--limit`: a whole number from 1 to 10000. */
-export function parseLimit(value: string): number {
+/** `--limit` (or another count flag): a whole number from 1 to 10000. */
+export function parseLimit(value: string, flag = '--limit'): number {
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw new ValidationError('--limit', 'must be a whole number from 1 to 10000', value);
+    throw new ValidationError(flag, 'must be a whole number from 1 to 10000', value);
   }
   return limit;
 }

@@ -10,6 +10,7 @@ import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { type ErrorFacts, explainError } from './explain';
 import {
   loadAws,
+  loadBilling,
   loadCompletion,
   loadCredentials,
   loadOnboard,
@@ -219,6 +220,28 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       result.code = await credentialsCommand(tenant, options, ctx);
     });
 
+  const billing = program.command('billing').description('operate the billing integration');
+  awsOptions(
+    billing
+      .command('redrive')
+      .description("send the billing dead-letter queue's events back to the billing bus (--dry-run lists them)")
+      .option('--queue-url <url>', 'billing dead-letter queue (env TENANTCTL_BILLING_DLQ_URL)')
+      .option('--bus <name>', 'billing bus (env TENANTCTL_BILLING_BUS, else the stack output BillingEventBusName)')
+      .option('--dry-run', 'list what would be sent, move nothing')
+      .option('--max <n>', 'look at most at this many messages', '100'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'billing redrive --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/billing-dlq --dry-run',
+        'billing redrive --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/billing-dlq',
+      ),
+    )
+    .action(async (options) => {
+      const { redriveCommand } = await loadBilling();
+      result.code = await redriveCommand(options, ctx);
+    });
+
   program
     .command('completion')
     .description('print a shell completion script')
@@ -335,6 +358,7 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     err: (text) => process.stderr.write(text),
     env: process.env,
     clients: async (settings) => (await loadAws()).createClients(settings),
+    billingClients: async (settings) => (await loadAws()).createBillingClients(settings),
     sleep: (ms) => delay(ms),
     username: loginName,
     now: () => new Date(),
