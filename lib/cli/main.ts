@@ -77,7 +77,7 @@ const cdkJsonExplicit = (command: Command): boolean => command.getOptionValueSou
 /** Builds the program; each action stores its exit code in `result`. */
 function buildProgram(ctx: CliContext, result: { code: number }, json: boolean): Command {
   const program = new Command('tenantctl')
-    .description('Onboard tenant databases through the provisioning workflow and inspect the tenant registry.')
+    .description('Onboard tenant databases through the provisioning workflow, follow them and operate the platform.')
     .version(VERSION, '-V, --version', 'print the version of tenantctl')
     .option(
       '--timeout <seconds>',
