@@ -1,6 +1,7 @@
 import type { HandlerBundle } from './bundles';
 import type { CliStartupBench } from './cli-startup';
 import { formatKiB, formatMs, formatRatio, formatUsd, renderSection, renderTable } from './format';
+import { callsAgainstUnthrottled, type LoadResult, loadFigures } from './load';
 import { COMPARED, type ComparedFigure, figure, OFFSETS_SECONDS, type ProvisioningComparison } from './provisioning';
 import { API_LATENCY_MS, PRICES } from './simulation';
 import type { SynthBench } from './synth';
@@ -144,5 +145,130 @@ export function cliStartupSection(bench: CliStartupBench): string {
       `The built tenantctl (npm run build: esbuild, ES modules, AWS SDK in chunks loaded only by commands that call AWS),`,
       `run as \`node tenantctl.mjs <args>\` in an empty folder; ${bench.runs} fresh processes each, alternating. Target: ≤ 4×.`,
     ],
+  );
+}
+
+/** Targets of the load runs: met (✓) or not (✗) next to the figure they apply to. */
+export const LOAD_TARGETS = {
+  /** The throttled run the outcome targets apply to. */
+  outcomes: { tenants: 100, throttleRate: 0.2 },
+  callsRatio: 1.5,
+  /** The run the describe-rate target applies to, and the rate (calls per second over any minute). */
+  describe: { tenants: 400, throttleRate: 0 },
+  describePerSecond: 6,
+} as const;
+
+/** Waiters the describe rate is extrapolated to. */
+export const EXTRAPOLATED_WAITERS = 1000;
+
+const mark = (met: boolean) => (met ? ' ✓' : ' ✗');
+
+const label = (r: { tenants: number; throttleRate: number }) => `${r.tenants} @ ${Math.round(r.throttleRate * 100)}%`;
+
+/**
+ * The busiest-minute describe rate at {@link EXTRAPOLATED_WAITERS} waiters: the line through the unthrottled runs'
+ * rates (a fixed part, for a shared poller, plus a part per waiter), or proportional with only one run.
+ */
+export function extrapolateDescribeRate(results: readonly LoadResult[]): number | undefined {
+  const points = results
+    .filter((r) => r.throttleRate === 0)
+    .map((r) => [r.tenants, r.describe.busiestMinutePerSecond] as const)
+    .sort((a, b) => a[0] - b[0]);
+  const first = points[0];
+  const last = points.at(-1);
+  if (!first || !last) return undefined;
+  if (first[0] === last[0]) return (first[1] / first[0]) * EXTRAPOLATED_WAITERS;
+  const slope = (last[1] - first[1]) / (last[0] - first[0]);
+  return last[1] + slope * (EXTRAPOLATED_WAITERS - last[0]);
+}
+
+/** Concurrent onboardings, throttled or not: one column per run, the targets' marks on the figures they apply to. */
+export function loadSection(results: readonly LoadResult[]): string {
+  const is = (r: LoadResult, at: { tenants: number; throttleRate: number }) =>
+    r.tenants === at.tenants && r.throttleRate === at.throttleRate;
+  const unthrottled = (r: LoadResult) => results.find((u) => u.tenants === r.tenants && u.throttleRate === 0);
+  const columns = results.map((r) => {
+    const f = loadFigures(r);
+    const outcomeTarget = is(r, LOAD_TARGETS.outcomes);
+    const base = unthrottled(r);
+    const calls = base && base !== r ? callsAgainstUnthrottled(r, base) : undefined;
+    const registry = (status: string) => String(f.registry[status] ?? 0);
+    const rollbackFailed = f.registry.ROLLBACK_FAILED ?? 0;
+    return [
+      `${f.succeeded}/${r.tenants}`,
+      String(f.failedClean),
+      `${f.notClean}${outcomeTarget ? mark(f.notClean === 0) : ''}`,
+      registry('ACTIVE'),
+      registry('FAILED'),
+      `${rollbackFailed}${outcomeTarget ? mark(rollbackFailed === 0) : ''}`,
+      String(r.outcomes.filter((o) => !['ACTIVE', 'FAILED', 'ROLLBACK_FAILED'].includes(o.registry)).length),
+      String(f.leftovers),
+      `${f.duplicates}${outcomeTarget ? mark(f.duplicates === 0) : ''}`,
+      f.callsPerActiveTenant.toFixed(1),
+      calls
+        ? `${formatRatio(calls.ratio)}${outcomeTarget ? mark(calls.ratio <= LOAD_TARGETS.callsRatio) : ''}`
+        : base === r
+          ? formatRatio(1)
+          : '–',
+      calls ? formatRatio(calls.worst) : '–',
+      f.transitionsPerExecution.toFixed(1),
+      String(r.describe.calls),
+      r.describe.averagePerSecond.toFixed(1),
+      `${r.describe.busiestMinutePerSecond.toFixed(1)}${
+        is(r, LOAD_TARGETS.describe) ? mark(r.describe.busiestMinutePerSecond <= LOAD_TARGETS.describePerSecond) : ''
+      }`,
+      String(r.describe.busiestSecond),
+      r.virtualMinutes.toFixed(1),
+      r.realSeconds.toFixed(0),
+    ];
+  });
+  const o = label(LOAD_TARGETS.outcomes);
+  const rows: [string, string][] = [
+    ['executions SUCCEEDED', ''],
+    ['FAILED, clean and recorded', ''],
+    ['other ends (leftovers, unrecorded, timed out)', `0 at ${o}`],
+    ['registry ACTIVE', ''],
+    ['registry FAILED', ''],
+    ['registry ROLLBACK_FAILED', `0 at ${o}`],
+    ['registry other (PROVISIONING, none)', ''],
+    ['leftovers of failed tenants', ''],
+    ['duplicate instances/secrets', `0 at ${o}`],
+    ['AWS calls per ACTIVE tenant', ''],
+    ['  vs unthrottled, same tenants', `≤ ${LOAD_TARGETS.callsRatio}× at ${o}`],
+    ['  worst tenant vs unthrottled', ''],
+    ['state transitions per execution', ''],
+    ['DescribeDBInstances calls', ''],
+    ['  average per s', ''],
+    ['  busiest minute, per s', `≤ ${LOAD_TARGETS.describePerSecond}/s at ${label(LOAD_TARGETS.describe)}`],
+    ['  busiest second', ''],
+    ['virtual minutes, start to last end', ''],
+    ['real seconds', ''],
+  ];
+  const extrapolated = extrapolateDescribeRate(results);
+  return renderSection(
+    'Concurrent onboardings under throttling',
+    renderTable(
+      [
+        { header: 'figure', align: 'left' },
+        ...results.map((r) => ({ header: label(r) })),
+        { header: 'target', align: 'left' },
+      ],
+      rows.map(([name, target], i) => [name, ...columns.map((c) => c[i] as string), target]),
+    ),
+    [
+      'N @ p%: N onboardings started at the same virtual instant (tiers starter, pro, enterprise in turn) in the workflow',
+      `harness, on one AWS double and its discrete-event clock; each AWS call takes ${API_LATENCY_MS} ms and is throttled with`,
+      'probability p (seeded; a throttled call stands for one whose SDK retries are spent). RDS creation 10 min + 2 min',
+      'backing up; no RDS event (polling only); the RDS instance quota raised to N. RunMigrations runs one at a time',
+      'against the one test PostgreSQL (real seconds include that queue).',
+      'Clean FAILED: the execution failed, the registry and a failed outcome event say so, and nothing of the tenant is',
+      'left. Calls: every call an execution made, throttled ones included, against the same tenants in the unthrottled',
+      'run (ratio of the sums; worst: the largest single-tenant ratio). Describe rates are per virtual second; busiest',
+      'minute: the most calls in any 60-second window, divided by 60.',
+      extrapolated === undefined
+        ? ''
+        : `DescribeDBInstances at ${EXTRAPOLATED_WAITERS.toLocaleString('en-US')} waiters (busiest minute, on the line through the ` +
+          `unthrottled runs): ${extrapolated.toFixed(1)}/s.`,
+    ].filter((line) => line !== ''),
   );
 }

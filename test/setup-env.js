@@ -13,3 +13,5 @@ process.env.POWERTOOLS_DEV = 'true';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+// Unit tests see each throttled call fail at once; workflow tests that exercise the in-handler retries set it back.
+process.env.THROTTLE_RETRY_ATTEMPTS = '1';

@@ -1,11 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../shared/config';
 import { type ClaimResult, STEPS, type WorkflowState } from '../shared/contracts';
 import { claimTenant } from '../shared/registry';
-import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
+import { registryClient } from '../shared/registry-client';
+import { stepHandler } from '../shared/runtime';
 
-const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const registry = registryClient();
 
 /**
  * ClaimTenant: takes the tenant's registry record for this execution (see `claimTenant` for every outcome). Nothing

@@ -5,9 +5,10 @@ import {
   PutMetricAlarmCommand,
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
+import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ENV, requireEnv } from '../shared/config';
 import type { AlarmsResult, WorkflowState } from '../shared/contracts';
-import { awsErrorName, OwnershipConflictError, ValidationError } from '../shared/errors';
+import { awsErrorName, ConfigurationError, OwnershipConflictError, ValidationError } from '../shared/errors';
 import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
 import { logger } from '../shared/runtime';
 import { buildAlarmRequests } from './alarm-requests';
@@ -66,18 +67,55 @@ export async function existingAlarms(client: CloudWatchClient, names: string[]):
   return alarms.filter((alarm): alarm is ExistingAlarm => alarm !== undefined);
 }
 
-export async function configureAlarms(client: CloudWatchClient, state: WorkflowState): Promise<AlarmsResult> {
+/**
+ * A standard SNS topic ARN (SNS API reference, topic names: 1-256 letters, digits, hyphens and underscores). FIFO
+ * topics are refused: CloudWatch alarm actions publish to standard topics only.
+ */
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/** Why `arn` cannot be an alarm action, or undefined when its shape is right. Pure. */
+export function alertTopicArnProblem(arn: string): string | undefined {
+  if (TOPIC_ARN.test(arn)) return undefined;
+  return `${ENV.alertTopicArn} must be the ARN of a standard SNS topic (arn:<partition>:sns:<region>:<account>:<name>); got ${JSON.stringify(arn.slice(0, 300))}`;
+}
+
+/**
+ * Fails unless the alert topic exists: alarms pointing at a deleted or mistyped topic would leave an ACTIVE tenant
+ * that notifies nobody. Checked before any alarm is put.
+ */
+async function assertAlertTopic(sns: SNSClient, topicArn: string): Promise<void> {
+  const problem = alertTopicArnProblem(topicArn);
+  if (problem) throw new ConfigurationError(problem);
+  try {
+    await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }));
+  } catch (error) {
+    if (awsErrorName(error) === 'NotFoundException') {
+      throw new ConfigurationError(
+        `alert topic ${topicArn} does not exist: the tenant's alarms would notify nobody; redeploy the foundation stack or fix ${ENV.alertTopicArn}`,
+      );
+    }
+    throw error;
+  }
+}
+
+export interface AlarmClients {
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+}
+
+export async function configureAlarms(clients: AlarmClients, state: WorkflowState): Promise<AlarmsResult> {
   const { tenantId, tier, executionArn, tierDefinition } = state.request;
   const owner = { tenantId, tier, executionArn };
   const topicArn = requireEnv(ENV.alertTopicArn);
   if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
+  await assertAlertTopic(clients.sns, topicArn);
   const names = alarmNames(tenantId);
 
-  const conflict = alarmOwnershipConflict(await existingAlarms(client, names), owner);
+  const conflict = alarmOwnershipConflict(await existingAlarms(clients.cloudwatch, names), owner);
   if (conflict) throw new OwnershipConflictError(conflict);
 
   for (const request of buildAlarmRequests(tenantId, state.instance.instanceId, tierDefinition, topicArn, owner)) {
-    await client.send(new PutMetricAlarmCommand(request));
+    await clients.cloudwatch.send(new PutMetricAlarmCommand(request));
   }
   logger.info('alarms configured', { alarmNames: names });
   return { alarmNames: names };

@@ -22,7 +22,7 @@ import {
   TenantConflictError,
 } from '../shared/errors';
 import { isOwnedBy } from '../shared/naming';
-import { updateOwnedRecord } from '../shared/registry';
+import { transitionOwnedRecord } from '../shared/registry';
 import { logger } from '../shared/runtime';
 import type { TierDefinition } from '../shared/tiers';
 import { buildLogGroupRequests } from './log-groups';
@@ -134,25 +134,37 @@ async function createOrAdopt(
 }
 
 /**
- * Creates the log groups RDS will publish the instance's logs to, or finds them from an earlier attempt, and sets
- * their retention either way: CreateLogGroup takes no retention, and a group that already exists may have none.
- * An existing group keeps the key it has (changing it would need AssociateKmsKey and the key policy of whichever key
- * it uses); the info log says so. Rollback never deletes these groups: they hold the logs that explain why the
- * instance failed, and their retention expires them.
+ * Creates the log groups RDS will publish the instance's logs to and sets the retention of those it created
+ * (CreateLogGroup takes no retention). Returns the names of groups that already existed: their retention is set only
+ * after the instance is known to be this execution's, so a request that turns out to collide with someone else's
+ * instance changes nothing of theirs. An existing group keeps the key it has (changing it would need AssociateKmsKey
+ * and the key policy of whichever key it uses). Rollback never deletes these groups: they hold the logs that explain
+ * why the instance failed, and their retention expires them.
  */
-async function ensureLogGroups(
+async function createLogGroups(
   logs: CloudWatchLogsClient,
   inputs: readonly CreateLogGroupCommandInput[],
   retentionInDays: number,
-): Promise<void> {
+): Promise<string[]> {
+  const existing: string[] = [];
   for (const input of inputs) {
     const logGroupName = input.logGroupName as string;
     try {
       await logs.send(new CreateLogGroupCommand(input));
     } catch (error) {
       if (awsErrorName(error) !== 'ResourceAlreadyExistsException') throw error;
-      logger.info('log group exists; setting its retention and leaving its KMS key as it is', { logGroupName });
+      existing.push(logGroupName);
+      continue;
     }
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
+  }
+  return existing;
+}
+
+/** Sets the retention of log groups found existing, once the instance they serve is known to be ours. */
+async function adoptLogGroups(logs: CloudWatchLogsClient, names: readonly string[], retentionInDays: number) {
+  for (const logGroupName of names) {
+    logger.info('log group exists; setting its retention and leaving its KMS key as it is', { logGroupName });
     await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
   }
 }
@@ -167,10 +179,19 @@ export async function createInstance(deps: CreateInstanceDeps, state: WorkflowSt
   const input = buildCreateDbInstanceRequest(request, deps.platform);
   const instanceId = input.DBInstanceIdentifier as string;
   // Before the instance: RDS creates any missing group itself, unencrypted by the platform key and kept forever.
-  await ensureLogGroups(deps.logs, buildLogGroupRequests(request, deps.platform.kmsKeyArn), deps.logRetentionDays);
+  const existingGroups = await createLogGroups(
+    deps.logs,
+    buildLogGroupRequests(request, deps.platform.kmsKeyArn),
+    deps.logRetentionDays,
+  );
   logger.info('creating DB instance', { instanceId, instanceClass: input.DBInstanceClass });
   const { instanceArn, createdAtMs } = await createOrAdopt(deps.rds, input, request);
-  if (!(await updateOwnedRecord(deps.registry, deps.table, request, { instanceId }))) {
+  await adoptLogGroups(deps.logs, existingGroups, deps.logRetentionDays);
+  const recorded = await transitionOwnedRecord(deps.registry, deps.table, request, {
+    from: ['PROVISIONING'],
+    set: { instanceId },
+  });
+  if (!recorded) {
     throw new TenantConflictError(
       `the registry record of tenant ${request.tenantId} now belongs to another execution; instance ${instanceId} of this execution is rolled back`,
     );

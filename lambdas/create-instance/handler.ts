@@ -1,9 +1,8 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import { type InstanceResult, STEPS, type WorkflowState } from '../shared/contracts';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { createInstance } from './create';
 import { parseLogRetentionDays, TENANT_LOG_RETENTION_ENV } from './log-groups';
@@ -11,7 +10,7 @@ import { platformFromEnv } from './platform';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
 const logs = traced(new CloudWatchLogsClient(CLIENT_CONFIG));
-const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const registry = registryClient();
 
 export const handler = stepHandler(
   STEPS.createInstance,

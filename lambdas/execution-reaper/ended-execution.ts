@@ -1,4 +1,3 @@
-import type { TenantRecord } from '../shared/contracts';
 import {
   EXECUTION_ENDED_DETAIL_STATUSES,
   EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
@@ -30,7 +29,11 @@ export interface ExecutionStatusChangeEvent {
 
 export interface EndedExecution {
   executionArn: string;
-  status: ExecutionEndedStatus;
+  /**
+   * How it ended: what the reaper's event says, or what the sweeper reads from DescribeExecution (which also knows
+   * SUCCEEDED, and NOT_FOUND once Step Functions no longer keeps the execution).
+   */
+  status: ExecutionEndedStatus | 'SUCCEEDED' | 'NOT_FOUND';
   /** Step Functions' error name (`States.Timeout`, the Fail state's error...), when the event carries one. */
   error?: string;
   /** When the execution stopped (ISO), when the event says. */
@@ -66,17 +69,4 @@ export function endedExecutionOf(event: ExecutionStatusChangeEvent): EndedExecut
     ...(detail.error ? { error: detail.error } : {}),
     ...(stoppedAt ? { stoppedAt } : {}),
   };
-}
-
-/**
- * True when `record` is still PROVISIONING for `executionArn`: the execution claimed the tenant and nothing recorded
- * its outcome.
- */
-export function isStrandedBy(record: TenantRecord | undefined, executionArn: string): record is TenantRecord {
-  return record?.status === 'PROVISIONING' && record.executionArn === executionArn;
-}
-
-/** The record among `records` that `executionArn` left PROVISIONING, if any. */
-export function strandedRecordOf(records: readonly TenantRecord[], executionArn: string): TenantRecord | undefined {
-  return records.find((record) => isStrandedBy(record, executionArn));
 }

@@ -1,13 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsErrorName } from '../shared/errors';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, logger, traced } from '../shared/runtime';
 import type { ExecutionStatusChangeEvent } from './ended-execution';
 import { type ReapOutcome, reapExecution } from './reaper';
 
-const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const doc = registryClient();
 const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 const sns = traced(new SNSClient(CLIENT_CONFIG));
 

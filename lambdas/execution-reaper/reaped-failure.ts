@@ -1,4 +1,5 @@
 import type { FailedEventDetail, TenantRecord } from '../shared/contracts';
+import { outcomeIdOf } from '../shared/events';
 import { instanceIdentifier, TAG_KEYS } from '../shared/naming';
 import type { EndedExecution } from './ended-execution';
 
@@ -49,6 +50,7 @@ export function reapedFailureOf(record: TenantRecord, ended: EndedExecution, now
     failureReason,
     leftovers,
     detail: {
+      outcomeId: outcomeIdOf('failed', ended.executionArn),
       tenantId: record.tenantId,
       tier: record.tier,
       executionArn: ended.executionArn,

@@ -3,21 +3,23 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
-import { outcomeEntry, publishEvent } from '../shared/events';
-import { getTenant, tenantsInStatus, updateOwnedRecord } from '../shared/registry';
+import type { TenantRecord } from '../shared/contracts';
+import { deliverPendingOutcome } from '../shared/outcomes';
+import { getTenant, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import { type ExecutionStatusChangeEvent, endedExecutionOf, isStrandedBy, strandedRecordOf } from './ended-execution';
+import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
 import { reapedAlert, reapedFailureOf } from './reaped-failure';
 
 /**
  * The execution reaper: when a provisioning execution ends TIMED_OUT, ABORTED or FAILED, finds the registry record
- * the execution still holds PROVISIONING (nothing recorded its outcome) and makes the failure loud: failed outcome
- * event, on-call alert, registry ROLLBACK_FAILED, RollbackFailed metric.
+ * the execution still holds PROVISIONING (nothing recorded its outcome) and makes the failure loud: registry
+ * ROLLBACK_FAILED, on-call alert, failed outcome event, RollbackFailed metric.
  *
- * Safe to run again for the same event (EventBridge and Lambda's asynchronous invocation redeliver): the registry
- * write comes last, so a run that failed half-way is redone in full on retry, and once the record is
- * ROLLBACK_FAILED a redelivered event finds nothing to reap. A retried event or alert is a duplicate consumers
- * recognise by execution ARN.
+ * The registry write comes first and is conditional on the record still being PROVISIONING for this execution: a
+ * MarkActive or RecordFailure that lands between the read and the write wins, and the reaper then says nothing. The
+ * write also marks the `failed` event pending (the outbox), so a redelivered event, the sweeper or a retry after a
+ * failed publish still alert and publish; a repeated alert or event is a duplicate consumers recognise by its
+ * `outcomeId`.
  */
 
 export interface ReaperClients {
@@ -30,6 +32,65 @@ export type ReapOutcome =
   | { outcome: 'ignored' }
   | { outcome: 'nothing-to-reap' }
   | { outcome: 'reaped'; tenantId: string; failedStep: string };
+
+/** The record `executionArn` left behind: PROVISIONING, or reaped already with its event still pending. */
+function needsReaping(record: TenantRecord | undefined, executionArn: string): record is TenantRecord {
+  if (record?.executionArn !== executionArn) return false;
+  return (
+    record.status === 'PROVISIONING' || (record.status === 'ROLLBACK_FAILED' && record.outcomePending === 'failed')
+  );
+}
+
+/**
+ * Reaps `record`, left behind by `ended`: shared by the event-driven reaper and the scheduled sweeper. Returns
+ * undefined when the record moved on meanwhile (its outcome was recorded after all).
+ */
+export async function reapRecord(
+  clients: ReaperClients,
+  record: TenantRecord,
+  ended: EndedExecution,
+): Promise<ReapOutcome> {
+  const table = requireEnv(ENV.registryTable);
+  const deps = { registry: clients.doc, table, events: clients.events, busName: requireEnv(ENV.eventBusName) };
+  logger.appendKeys({ tenantId: record.tenantId, tier: record.tier });
+  const failure = reapedFailureOf(record, ended, nowIso());
+  let reaped: TenantRecord = record;
+  if (record.status === 'PROVISIONING') {
+    const set = {
+      status: failure.status,
+      failedAt: failure.failedAt,
+      failedStep: failure.failedStep,
+      failureReason: failure.failureReason,
+      leftovers: failure.leftovers,
+      outcomePending: 'failed' as const,
+    };
+    if (!(await transitionOwnedRecord(clients.doc, table, record, { from: ['PROVISIONING'], set }))) {
+      logger.info('the record moved on before it was reaped: its outcome is recorded', {
+        executionStatus: ended.status,
+      });
+      return { outcome: 'nothing-to-reap' };
+    }
+    reaped = { ...record, ...set };
+    metrics.addMetric(METRIC_NAMES.rollbackFailed, MetricUnit.Count, 1);
+    metrics.publishStoredMetrics();
+  }
+  logger.warn('execution ended before recording its outcome; the tenant is ROLLBACK_FAILED', {
+    executionStatus: ended.status,
+    executionError: ended.error,
+    failedStep: reaped.failedStep,
+    leftovers: reaped.leftovers,
+  });
+  // Only the reaper's own ROLLBACK_FAILED is alerted here: RecordFailure alerts for the one it wrote (its rollback ran
+  // and its leftovers are in the record), and only the owed event is left to deliver for it.
+  if (reaped.failedStep === failure.failedStep) {
+    const alert = reapedAlert(failure, { registryTable: table, backupRegion: optionalEnv(ENV.backupRegion) });
+    await clients.sns.send(
+      new PublishCommand({ TopicArn: requireEnv(ENV.alertTopicArn), Subject: alert.subject, Message: alert.message }),
+    );
+  }
+  await deliverPendingOutcome(deps, reaped);
+  return { outcome: 'reaped', tenantId: record.tenantId, failedStep: failure.failedStep };
+}
 
 export async function reapExecution(clients: ReaperClients, event: ExecutionStatusChangeEvent): Promise<ReapOutcome> {
   const ended = endedExecutionOf(event);
@@ -44,43 +105,20 @@ export async function reapExecution(clients: ReaperClients, event: ExecutionStat
   logger.appendKeys({ executionArn: ended.executionArn });
 
   const table = requireEnv(ENV.registryTable);
-  const busName = requireEnv(ENV.eventBusName);
-  const topicArn = requireEnv(ENV.alertTopicArn);
-  // Nothing indexes executionArn; the few PROVISIONING tenants are read from the status index instead.
-  const candidate = strandedRecordOf(await tenantsInStatus(clients.doc, table, 'PROVISIONING'), ended.executionArn);
+  // Nothing indexes executionArn; the few PROVISIONING and ROLLBACK_FAILED tenants are read from the status index.
+  const candidates = [
+    ...(await tenantsInStatus(clients.doc, table, 'PROVISIONING')),
+    ...(await tenantsInStatus(clients.doc, table, 'ROLLBACK_FAILED')),
+  ];
+  const candidate = candidates.find((r) => needsReaping(r, ended.executionArn));
   // The index is eventually consistent: RecordFailure may have written FAILED a moment ago. A strongly consistent
   // read of the record decides.
   const record = candidate && (await getTenant(clients.doc, table, candidate.tenantId));
-  if (!isStrandedBy(record, ended.executionArn)) {
+  if (!needsReaping(record, ended.executionArn)) {
     logger.info('no PROVISIONING record held by the execution: its outcome is recorded, or it never claimed a tenant', {
       executionStatus: ended.status,
     });
     return { outcome: 'nothing-to-reap' };
   }
-  logger.appendKeys({ tenantId: record.tenantId, tier: record.tier });
-
-  const failure = reapedFailureOf(record, ended, nowIso());
-  logger.warn('execution ended before recording its outcome; the tenant becomes ROLLBACK_FAILED', {
-    executionStatus: ended.status,
-    executionError: ended.error,
-    failedStep: failure.failedStep,
-    leftovers: failure.leftovers,
-  });
-
-  await publishEvent(clients.events, outcomeEntry(busName, { kind: 'failed', value: failure.detail }));
-  const alert = reapedAlert(failure, { registryTable: table, backupRegion: optionalEnv(ENV.backupRegion) });
-  await clients.sns.send(new PublishCommand({ TopicArn: topicArn, Subject: alert.subject, Message: alert.message }));
-  const updated = await updateOwnedRecord(clients.doc, table, record, {
-    status: failure.status,
-    failedAt: failure.failedAt,
-    failedStep: failure.failedStep,
-    failureReason: failure.failureReason,
-    leftovers: failure.leftovers,
-  });
-  // Only a hand edit of the record since the read above can get here; the event and alert still stand.
-  if (!updated) logger.warn('registry record changed owner while being reaped; left unchanged');
-
-  metrics.addMetric(METRIC_NAMES.rollbackFailed, MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  return { outcome: 'reaped', tenantId: record.tenantId, failedStep: failure.failedStep };
+  return reapRecord(clients, record, ended);
 }

@@ -1,4 +1,4 @@
-import type { ProvisionedEventDetail, TenantRecord, WorkflowState } from '../shared/contracts';
+import type { TenantRecord, WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 
 /** What the earlier steps established and the registry and the outcome event publish: identifiers and ARNs only. */
@@ -33,16 +33,4 @@ export function provisionedAtOf(record: Pick<TenantRecord, 'status' | 'provision
 /** Seconds from the claim of this attempt (the record's `createdAt`) to activation. */
 export function provisioningSeconds(createdAt: string, provisionedAt: string): number {
   return Math.round((Date.parse(provisionedAt) - Date.parse(createdAt)) / 1000);
-}
-
-/** The `provisioned` outcome event: where the database is and which secret holds its login, never the password. */
-export function provisionedDetail(state: WorkflowState, facts: ActivationFacts): ProvisionedEventDetail {
-  const { request } = state;
-  return {
-    tenantId: request.tenantId,
-    tier: request.tier,
-    ...facts,
-    executionArn: request.executionArn,
-    requestId: request.requestId,
-  };
 }

@@ -1,12 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
 import { ENV, requireEnv } from '../shared/config';
 import { recordReadySignal } from '../shared/registry';
-import { CLIENT_CONFIG, logger, MetricUnit, metrics, traced } from '../shared/runtime';
+import { registryClient } from '../shared/registry-client';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
 import { type RdsInstanceEvent, readySignalOf } from './signal';
 
-const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const registry = registryClient();
 
 /** Count of readiness signals written to the registry; compare with provisionings to see how often RDS events help. */
 export const READY_SIGNAL_METRIC = 'ReadySignalRecorded';

@@ -1,6 +1,8 @@
-import type { FailedEventDetail, FailureRecord } from '../shared/contracts';
+import type { FailedEventDetail, FailureRecord, RejectedEventDetail } from '../shared/contracts';
+import { outcomeIdOf } from '../shared/events';
 import { type FailureState, failedStepOf, failureReasonOf } from '../shared/failure';
 import { TAG_KEYS } from '../shared/naming';
+import { escapeUnprintable } from '../shared/untrusted';
 
 /**
  * What RecordFailure writes, publishes and returns, derived from the failed execution's state. Pure.
@@ -39,9 +41,53 @@ export function leftoversOf(state: FailureState): string[] {
   return state.rollback?.leftovers ?? [];
 }
 
-/** A raw input value as the event may echo it: short strings only, so rejected input cannot bloat or forge events. */
+/**
+ * A raw input value as an event may echo it: short strings only, unprintable characters escaped, so rejected input
+ * can neither bloat nor forge events.
+ */
 function echoed(value: unknown): string {
-  return typeof value === 'string' && value.length <= MAX_ECHOED_INPUT_LENGTH ? value : INVALID_INPUT;
+  return typeof value === 'string' && value.length <= MAX_ECHOED_INPUT_LENGTH
+    ? escapeUnprintable(value)
+    : INVALID_INPUT;
+}
+
+/**
+ * Whether the execution ended without ever owning the tenant: input rejected by ValidateInput, or a claim that was
+ * refused (the tenant is live or busy) or failed. Such an execution reports a rejected request, never a failure of
+ * the tenant, whose record it did not touch.
+ */
+export function isRejectedRequest(state: FailureState): boolean {
+  return state.claim === undefined;
+}
+
+/**
+ * Tenant id, tier and request id of the request: validated, or (input that failed validation) echoed as given when
+ * they are short strings, `(invalid)` otherwise.
+ */
+function requestIdentity(state: FailureState): { tenantId: string; tier: string; requestId: string } {
+  const request = state.request;
+  return {
+    tenantId: request?.tenantId ?? echoed(state.tenantId),
+    tier: request?.tier ?? echoed(state.tier),
+    requestId: request?.requestId ?? echoed(state.requestId),
+  };
+}
+
+/** The detail of the "rejected" outcome event. */
+export function rejectedEventDetail(
+  state: FailureState,
+  record: FailureRecord,
+  executionArn: string,
+): RejectedEventDetail {
+  return {
+    outcomeId: outcomeIdOf('rejected', executionArn),
+    ...requestIdentity(state),
+    executionArn,
+    status: 'REJECTED',
+    rejectedStep: record.failedStep,
+    error: record.error,
+    reason: escapeUnprintable(record.reason),
+  };
 }
 
 /**
@@ -49,12 +95,10 @@ function echoed(value: unknown): string {
  * tier and request id are echoed as given when they are short strings, `(invalid)` otherwise.
  */
 export function failedEventDetail(state: FailureState, record: FailureRecord, executionArn: string): FailedEventDetail {
-  const request = state.request;
   return {
-    tenantId: request?.tenantId ?? echoed(state.tenantId),
-    tier: request?.tier ?? echoed(state.tier),
+    outcomeId: outcomeIdOf('failed', executionArn),
+    ...requestIdentity(state),
     executionArn,
-    requestId: request?.requestId ?? echoed(state.requestId),
     failedStep: record.failedStep,
     reason: record.reason,
     status: record.status,

@@ -1,12 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { STEPS } from '../shared/contracts';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { type RecordFailureEvent, recordFailure } from './record-failure';
 
-const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const doc = registryClient();
 const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 const sns = traced(new SNSClient(CLIENT_CONFIG));
 

@@ -3,18 +3,31 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
-import type { FailedEventDetail, FailureRecord } from '../shared/contracts';
+import type { FailedEventDetail, FailureRecord, ValidatedRequest } from '../shared/contracts';
 import { outcomeEntry, publishEvent } from '../shared/events';
 import type { FailureState } from '../shared/failure';
-import { updateOwnedRecord } from '../shared/registry';
+import { deliverPendingOutcome } from '../shared/outcomes';
+import { getTenant, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
-import { failedEventDetail, failureRecordOf, leftoversOf, rollbackFailedAlert } from './failure-record';
+import {
+  failedEventDetail,
+  failureRecordOf,
+  isRejectedRequest,
+  rejectedEventDetail,
+  rollbackFailedAlert,
+} from './failure-record';
 
 /**
- * RecordFailure: the last step of every failed execution. Records the failure in the registry (only while this
- * execution owns the tenant's record), publishes the "failed" outcome event, alerts on-call when cleanup did not
- * finish, and returns the error and cause the workflow fails with. Safe to retry: the registry write sets the same
- * fields again; a retried event or alert is a duplicate consumers can recognise by execution ARN.
+ * RecordFailure: the last step of every failed execution.
+ *
+ * - An execution that never owned the tenant (invalid input, a refused claim) publishes a *rejected* outcome and
+ *   writes nothing: the tenant's record, if any, belongs to someone else.
+ * - An execution that owned it alerts on-call when cleanup did not finish, then moves the record PROVISIONING →
+ *   FAILED or ROLLBACK_FAILED together with the pending `failed` event (the outbox), publishes the event and clears
+ *   the flag. A retry after a crash finds its own FAILED record and publishes what is still pending; what stays
+ *   pending is published by the sweeper.
+ *
+ * Returns the error and cause the workflow fails with.
  */
 
 /**
@@ -32,24 +45,6 @@ export interface RecordFailureClients {
   sns: SNSClient;
 }
 
-async function recordInRegistry(doc: DynamoDBDocumentClient, state: FailureState, record: FailureRecord) {
-  const request = state.request;
-  if (!request) return;
-  const updated = await updateOwnedRecord(doc, requireEnv(ENV.registryTable), request, {
-    status: record.status,
-    failedAt: nowIso(),
-    failedStep: record.failedStep,
-    failureReason: record.reason,
-    leftovers: leftoversOf(state),
-  });
-  // A rejected duplicate (TenantConflictError at ClaimTenant) never owned the record: leaving it alone is correct.
-  if (!updated) logger.info('registry record belongs to another execution; left unchanged');
-}
-
-async function publishFailedEvent(events: EventBridgeClient, detail: FailedEventDetail): Promise<void> {
-  await publishEvent(events, outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'failed', value: detail }));
-}
-
 async function alertOnCall(sns: SNSClient, state: FailureState, detail: FailedEventDetail): Promise<void> {
   const alert = rollbackFailedAlert(detail, {
     registryTable: optionalEnv(ENV.registryTable, '(registry table)') ?? '',
@@ -63,7 +58,7 @@ async function alertOnCall(sns: SNSClient, state: FailureState, detail: FailedEv
 /**
  * Metrics: ProvisioningFailed per failed step. RollbackFailed is counted once per tenant: the Rollback step counts
  * the runs whose pass budget ran out, so this step counts only the ones the Rollback step could not report itself
- * (it failed outright).
+ * (it failed outright, or found leftovers it cannot remove).
  */
 function emitMetrics(state: FailureState, record: FailureRecord): void {
   const failed = metrics.singleMetric();
@@ -74,17 +69,70 @@ function emitMetrics(state: FailureState, record: FailureRecord): void {
   }
 }
 
+/** Records the failure of an execution that owned the tenant, and delivers its outcome. */
+async function recordOwnedFailure(
+  clients: RecordFailureClients,
+  state: FailureState,
+  request: ValidatedRequest,
+  record: FailureRecord,
+  detail: FailedEventDetail,
+): Promise<void> {
+  const deps = {
+    registry: clients.doc,
+    table: requireEnv(ENV.registryTable),
+    events: clients.events,
+    busName: requireEnv(ENV.eventBusName),
+  };
+  const set = {
+    status: record.status,
+    failedAt: nowIso(),
+    failedStep: record.failedStep,
+    failureReason: record.reason,
+    leftovers: detail.leftovers,
+    outcomePending: 'failed' as const,
+  };
+  const moved = await transitionOwnedRecord(deps.registry, deps.table, request, { from: ['PROVISIONING'], set });
+  const current = await getTenant(deps.registry, deps.table, request.tenantId);
+  const ours = current?.executionArn === request.executionArn && current.status === record.status;
+  if (!moved && !ours) {
+    logger.warn("registry record is no longer this execution's PROVISIONING record; left unchanged, no event", {
+      recordStatus: current?.status,
+    });
+    return;
+  }
+  // Alert and publish while the outcome is owed: once with the write, again only on a retry after a failed publish.
+  if (!current?.outcomePending) return;
+  if (record.status === 'ROLLBACK_FAILED') await alertOnCall(clients.sns, state, detail);
+  await deliverPendingOutcome(deps, current);
+}
+
+/**
+ * Whether this execution holds the tenant's record although the state has no claim result: the claim's write landed
+ * and the step then failed for good (its function died every time). Such an execution owned the tenant.
+ */
+async function claimedWithoutResult(clients: RecordFailureClients, state: FailureState): Promise<boolean> {
+  if (state.claim || !state.request) return false;
+  const record = await getTenant(clients.doc, requireEnv(ENV.registryTable), state.request.tenantId);
+  return record?.executionArn === state.request.executionArn && record.status === 'PROVISIONING';
+}
+
 export async function recordFailure(
   clients: RecordFailureClients,
   { state, executionArn }: RecordFailureEvent,
 ): Promise<FailureRecord> {
   const record = failureRecordOf(state);
+  if (!state.request || (isRejectedRequest(state) && !(await claimedWithoutResult(clients, state)))) {
+    const detail = rejectedEventDetail(state, record, executionArn);
+    logger.info('request rejected', { rejectedStep: detail.rejectedStep, error: detail.error, reason: detail.reason });
+    await publishEvent(clients.events, outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'rejected', value: detail }));
+    const rejected = metrics.singleMetric();
+    rejected.addDimension('step', record.failedStep);
+    rejected.addMetric(METRIC_NAMES.rejected, MetricUnit.Count, 1);
+    return record;
+  }
   const detail = failedEventDetail(state, record, executionArn);
   logger.info('recording failure', { ...record, leftovers: detail.leftovers });
-
-  await recordInRegistry(clients.doc, state, record);
-  await publishFailedEvent(clients.events, detail);
-  if (record.status === 'ROLLBACK_FAILED') await alertOnCall(clients.sns, state, detail);
+  await recordOwnedFailure(clients, state, state.request, record, detail);
   emitMetrics(state, record);
   return record;
 }

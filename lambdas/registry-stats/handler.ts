@@ -1,12 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../shared/config';
 import { TENANT_STATUSES } from '../shared/contracts';
 import { countTenantsInStatus } from '../shared/registry';
-import { CLIENT_CONFIG, logger, MetricUnit, metrics, traced } from '../shared/runtime';
+import { registryClient } from '../shared/registry-client';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
 import { REGISTRY_STATUS_METRIC } from './metrics';
 
-const doc = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const doc = registryClient();
 
 /**
  * Scheduled every five minutes: publishes the number of tenants per registry status for the dashboard, every

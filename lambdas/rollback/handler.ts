@@ -1,11 +1,13 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ENV, optionalEnv } from '../shared/config';
+import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import { STEPS, type WorkflowState } from '../shared/contracts';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { rollbackPass } from './rollback';
 
+const doc = registryClient();
 const rds = traced(new RDSClient(CLIENT_CONFIG));
 const secrets = traced(new SecretsManagerClient(CLIENT_CONFIG));
 const cloudwatch = traced(new CloudWatchClient(CLIENT_CONFIG));
@@ -17,5 +19,5 @@ const backup = backupRegion
 
 /** Rollback: one compensation pass over what this execution created. */
 export const handler = stepHandler(STEPS.rollback, async (state: WorkflowState) =>
-  rollbackPass({ rds, secrets, cloudwatch, backup }, state),
+  rollbackPass({ registry: { doc, table: requireEnv(ENV.registryTable) }, rds, secrets, cloudwatch, backup }, state),
 );

@@ -8,11 +8,12 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { existingAlarms } from '../configure-alarms/configure-alarms';
 import { ENV, optionalEnv } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
-import { alarmNames, appSecretName, instanceIdentifier, isOwnedBy, type OwnerContext } from '../shared/naming';
+import { alarmNames, instanceIdentifier, isOwnedBy, type OwnerContext, secretNameOf } from '../shared/naming';
 import type { ObservedInstance, ObservedReplicatedBackups, ObservedResources, ObservedSecret } from './plan';
 
 /**
@@ -21,6 +22,8 @@ import type { ObservedInstance, ObservedReplicatedBackups, ObservedResources, Ob
  */
 
 export interface RollbackClients {
+  /** The tenant registry, read (never written) to respect the point of no return. */
+  registry: { doc: DynamoDBDocumentClient; table: string };
   rds: RDSClient;
   secrets: SecretsManagerClient;
   cloudwatch: CloudWatchClient;
@@ -28,12 +31,15 @@ export interface RollbackClients {
   backup?: { region: string; client: RDSClient };
 }
 
-async function observeSecret(clients: RollbackClients, name: string, owner: OwnerContext) {
+async function observeSecret(clients: RollbackClients, state: WorkflowState, owner: OwnerContext) {
+  const name = secretNameOf(state.request, optionalEnv(ENV.secretNamePattern));
   try {
     const secret = await clients.secrets.send(new DescribeSecretCommand({ SecretId: name }));
+    const arn = secret.ARN ?? name;
     return {
-      arn: secret.ARN ?? name,
+      arn,
       owned: isOwnedBy(secret.Tags, owner),
+      createdHere: state.credentials?.secretArn === arn,
       scheduledForDeletion: secret.DeletedDate !== undefined,
     } satisfies ObservedSecret;
   } catch (error) {
@@ -61,11 +67,16 @@ async function observeInstance(clients: RollbackClients, state: WorkflowState, o
   const instance = await describeInstance(clients.rds, id);
   if (!instance) return undefined;
   const owned = isOwnedBy(instance.TagList, owner);
+  const recorded = recordedResourceId(state);
   const observed: ObservedInstance = {
     id,
     arn: instance.DBInstanceArn ?? state.instance?.instanceArn ?? id,
     status: instance.DBInstanceStatus ?? 'unknown',
     owned,
+    // An earlier pass saw this very instance (DbiResourceId) with our tags, or else CreateInstance reported one
+    // (nobody else can create an instance under this name while the tenant is claimed and it exists).
+    // A recorded DbiResourceId that differs names another instance under the same name (a restore, say): not ours.
+    createdHere: recorded !== undefined ? recorded === instance.DbiResourceId : state.instance !== undefined,
     deletionProtection: instance.DeletionProtection === true,
     // Another owner's replication is none of our business: do not even look.
     replicating: owned && (instance.DBInstanceAutomatedBackupsReplications ?? []).length > 0,
@@ -128,7 +139,7 @@ export async function observeResources(clients: RollbackClients, state: Workflow
   const owner = { tenantId, tier, executionArn };
   const [alarms, secret, instance] = await Promise.all([
     existingAlarms(clients.cloudwatch, alarmNames(tenantId)),
-    observeSecret(clients, appSecretName(tenantId, optionalEnv(ENV.secretNamePattern)), owner),
+    observeSecret(clients, state, owner),
     observeInstance(clients, state, owner),
   ]);
   const { resourceId, backups } = await observeReplicatedBackups(
@@ -138,7 +149,11 @@ export async function observeResources(clients: RollbackClients, state: Workflow
   );
   return {
     resources: {
-      alarms: alarms.map((alarm) => ({ name: alarm.name, owned: isOwnedBy(alarm.tags, owner) })),
+      alarms: alarms.map((alarm) => ({
+        name: alarm.name,
+        owned: isOwnedBy(alarm.tags, owner),
+        createdHere: state.alarms?.alarmNames.includes(alarm.name) === true,
+      })),
       ...(secret ? { secret } : {}),
       ...(instance ? { instance: instance.observed } : {}),
       ...(backups.length > 0 ? { replicatedBackups: backups } : {}),

@@ -6,6 +6,10 @@
  * the instance. Only resources whose tags prove this execution created them are touched; the rest are reported as
  * skipped (a failed duplicate onboarding must never delete a live tenant's database). Replicated backups carry no
  * tags: they are ours when their source's DbiResourceId is the one of the instance this execution created.
+ *
+ * A resource that the workflow state proves this execution created (its ARN, name or DbiResourceId) but whose tags no
+ * longer say so was changed by hand: it is neither deleted (the tag is what authorizes a delete) nor skipped as
+ * someone else's, but reported as stuck, so the tenant ends ROLLBACK_FAILED with it listed.
  */
 
 /** Resource labels used in `leftovers`, `deleted` and `skipped`, as `type:identifier`. */
@@ -17,19 +21,24 @@ export const resourceLabel = {
   instance: (id: string) => `db-instance:${id}`,
 } as const;
 
-export interface ObservedAlarm {
+/** Whether the workflow state proves this execution created the resource, whatever its tags say now. */
+interface Provenance {
+  createdHere?: boolean;
+}
+
+export interface ObservedAlarm extends Provenance {
   name: string;
   owned: boolean;
 }
 
-export interface ObservedSecret {
+export interface ObservedSecret extends Provenance {
   arn: string;
   owned: boolean;
   /** Secrets Manager already shows a deletion date (a force delete in progress, or a manual scheduled delete). */
   scheduledForDeletion: boolean;
 }
 
-export interface ObservedInstance {
+export interface ObservedInstance extends Provenance {
   id: string;
   arn: string;
   status: string;
@@ -74,9 +83,13 @@ export interface RollbackPlan {
   remaining: string[];
   /** Resources under our names that belong to someone else, with why they are left alone. */
   skipped: { label: string; reason: string }[];
+  /** This execution's resources that no pass may delete (their ownership tags were changed), with why. */
+  stuck: { label: string; reason: string }[];
 }
 
 const NOT_OURS = 'its tags do not name this execution; it belongs to another onboarding or was made by hand';
+const TAGS_CHANGED =
+  'this execution created it, but its ownership tags no longer say so: not deleted; check who changed them, then delete it by hand';
 const NOT_OUR_SOURCE =
   'their source is another DB instance (another DbiResourceId), such as an earlier instance under this tenant name';
 
@@ -92,18 +105,20 @@ const STOPPED = new Set(['retained', 'deleting']);
  * @example
  * ```ts
  * planRollback({ alarms: [], instance: { id: 'tenant-acme', status: 'deleting', owned: true, ... } });
- * // { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [] }
+ * // { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [], stuck: [] }
  * ```
  */
 export function planRollback(observed: ObservedResources): RollbackPlan {
-  const plan: RollbackPlan = { actions: [], remaining: [], skipped: [] };
+  const plan: RollbackPlan = { actions: [], remaining: [], skipped: [], stuck: [] };
+  const notOwned = (label: string, resource: Provenance) =>
+    resource.createdHere
+      ? plan.stuck.push({ label, reason: TAGS_CHANGED })
+      : plan.skipped.push({ label, reason: NOT_OURS });
   const { alarms, secret, instance, replicatedBackups = [] } = observed;
 
   const ownedAlarms = alarms.filter((alarm) => alarm.owned).map((alarm) => alarm.name);
   if (ownedAlarms.length > 0) plan.actions.push({ kind: 'delete-alarms', names: ownedAlarms });
-  for (const alarm of alarms.filter((a) => !a.owned)) {
-    plan.skipped.push({ label: resourceLabel.alarm(alarm.name), reason: NOT_OURS });
-  }
+  for (const alarm of alarms.filter((a) => !a.owned)) notOwned(resourceLabel.alarm(alarm.name), alarm);
 
   const removeInstance = instance?.owned === true && instance.status !== 'deleting';
   // Right after a replication starts the source may not report it yet; the backup Region's listing already does.
@@ -122,11 +137,11 @@ export function planRollback(observed: ObservedResources): RollbackPlan {
   if (secret?.owned) {
     plan.actions.push({ kind: 'delete-secret', arn: secret.arn, scheduledForDeletion: secret.scheduledForDeletion });
   } else if (secret) {
-    plan.skipped.push({ label: resourceLabel.secret(secret.arn), reason: NOT_OURS });
+    notOwned(resourceLabel.secret(secret.arn), secret);
   }
 
   if (instance && !instance.owned) {
-    plan.skipped.push({ label: resourceLabel.instance(instance.id), reason: NOT_OURS });
+    notOwned(resourceLabel.instance(instance.id), instance);
   } else if (instance) {
     plan.remaining.push(resourceLabel.instance(instance.id));
   }

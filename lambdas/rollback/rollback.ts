@@ -8,10 +8,14 @@ import {
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { isAlarmNotFound } from '../configure-alarms/configure-alarms';
+import { clock, nowIso } from '../shared/clock';
 import { DEFAULT_ROLLBACK_MAX_PASSES, ENV, optionalEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
-import { awsErrorName, ConfigurationError, isTransientAwsError, RetryableError } from '../shared/errors';
+import { awsErrorName, ConfigurationError, isTransientAwsError } from '../shared/errors';
+import { instanceIdentifier } from '../shared/naming';
+import { getTenant } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { isInstanceAbsenceConfirmed } from '../shared/visibility';
 import { observeResources, type RollbackClients } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';
 
@@ -40,8 +44,11 @@ export function maxPasses(): number {
   return value;
 }
 
-/** How one action ended: gone (listed as deleted), not there any more, still there, or to be retried next pass. */
-type Outcome = 'deleted' | 'absent' | 'pending';
+/**
+ * How one action ended: gone (listed as deleted), not there any more, still there (or to be retried next pass), or
+ * still there with its deletion accepted by RDS.
+ */
+type Outcome = 'deleted' | 'absent' | 'pending' | 'pending-deleting';
 
 const NOT_FOUND = new Set([
   'ResourceNotFoundException',
@@ -98,7 +105,7 @@ async function perform(clients: RollbackClients, action: RollbackAction): Promis
         }),
       );
       logger.info('instance deletion requested', { instanceId: action.instanceId });
-      return 'pending';
+      return 'pending-deleting';
   }
 }
 
@@ -118,17 +125,18 @@ function labelsOf(action: RollbackAction): string[] {
 }
 
 /**
- * Runs one action. Throttling and transient faults abort the pass (the workflow retries it whole); any other
- * refusal leaves the resource for the next pass, so one stuck resource never stops the others from going.
+ * Runs one action. Any refusal leaves the resource for the next pass, so one busy or throttled resource never stops
+ * the others from going: throttling inside a pass makes the pass incomplete, never the rollback failed.
  */
 async function attempt(clients: RollbackClients, action: RollbackAction): Promise<Outcome> {
   try {
     return await perform(clients, action);
   } catch (error) {
-    if (isTransientAwsError(error)) {
-      throw new RetryableError(`Rollback ${action.kind}: ${awsErrorName(error)}: ${(error as Error).message}`);
-    }
     const name = awsErrorName(error) ?? 'Error';
+    if (isTransientAwsError(error)) {
+      logger.warn('throttled or transient fault; retrying next pass', { action: action.kind, errorName: name });
+      return 'pending';
+    }
     if (NOT_FOUND.has(name) || isAlarmNotFound(error)) return 'absent';
     // Secrets Manager may refuse to delete a secret whose deletion is already under way: it is going, as wanted.
     if (action.kind === 'delete-secret' && action.scheduledForDeletion && name === 'InvalidRequestException') {
@@ -147,29 +155,122 @@ async function attempt(clients: RollbackClients, action: RollbackAction): Promis
   }
 }
 
+/**
+ * Whether the registry says this execution already made the tenant ACTIVE. Only MarkActive can fail after that
+ * write (a crash before it could report); whatever sent the execution here, an ACTIVE tenant is never rolled back.
+ */
+async function madeActiveByThisExecution(clients: RollbackClients, state: WorkflowState): Promise<boolean> {
+  const record = await getTenant(clients.registry.doc, clients.registry.table, state.request.tenantId);
+  return record?.status === 'ACTIVE' && record.executionArn === state.request.executionArn;
+}
+
+/** The previous pass's trace of an instance it did not see, carried forward. */
+function unseenInstanceTrace(
+  state: WorkflowState,
+  seen: boolean,
+  deletionAccepted: boolean,
+  now: string,
+): Pick<RollbackPassResult, 'instanceUnseenSince' | 'instanceDeletionAccepted'> {
+  const previous = state.rollback;
+  const accepted = deletionAccepted || previous?.instanceDeletionAccepted === true;
+  return {
+    ...(seen ? {} : { instanceUnseenSince: previous?.instanceUnseenSince ?? now }),
+    ...(accepted ? { instanceDeletionAccepted: true } : {}),
+  };
+}
+
+/**
+ * Whether this pass may call an unseen instance gone (see {@link isInstanceAbsenceConfirmed}). Every Rollback entry
+ * follows CreateInstance, so the instance may exist even when the state does not say so (a crash after
+ * CreateDBInstance, or a failure right after it).
+ */
+function unseenInstanceIsGone(trace: ReturnType<typeof unseenInstanceTrace>): boolean {
+  const nowMs = clock.now();
+  return isInstanceAbsenceConfirmed({
+    unseenSinceMs: trace.instanceUnseenSince ? Date.parse(trace.instanceUnseenSince) : nowMs,
+    deletionAccepted: trace.instanceDeletionAccepted === true,
+    nowMs,
+  });
+}
+
+/**
+ * A pass that could not look (throttled or a transient fault while describing): nothing is known, nothing was done,
+ * and the next pass looks again. What the last pass left is still left.
+ */
+function unobservedPass(state: WorkflowState, passes: number, budget: number, error: unknown): RollbackPassResult {
+  logger.warn('could not observe the tenant resources; retrying next pass', { errorName: awsErrorName(error) });
+  const previous = state.rollback;
+  const leftovers = previous?.leftovers?.length
+    ? previous.leftovers
+    : [resourceLabel.instance(instanceIdentifier(state.request.tenantId))];
+  const exhausted = passes >= budget;
+  if (exhausted) metrics.addMetric(METRIC_NAMES.rollbackFailed, MetricUnit.Count, 1);
+  return {
+    complete: false,
+    leftovers,
+    deleted: [],
+    passes,
+    exhausted,
+    skipped: previous?.skipped ?? [],
+    ...(previous?.instanceResourceId ? { instanceResourceId: previous.instanceResourceId } : {}),
+    ...(previous?.instanceUnseenSince ? { instanceUnseenSince: previous.instanceUnseenSince } : {}),
+    ...(previous?.instanceDeletionAccepted ? { instanceDeletionAccepted: true } : {}),
+  };
+}
+
 export async function rollbackPass(clients: RollbackClients, state: WorkflowState): Promise<RollbackPassResult> {
   const budget = maxPasses();
   const passes = (state.rollback?.passes ?? 0) + 1;
-  const { resources, instanceResourceId } = await observeResources(clients, state);
+  let observation: Awaited<ReturnType<typeof observeResources>>;
+  try {
+    if (await madeActiveByThisExecution(clients, state)) {
+      logger.error('the tenant is ACTIVE: past the point of no return, nothing is rolled back', { passes });
+      return { complete: true, tenantActive: true, leftovers: [], deleted: [], passes, exhausted: false, skipped: [] };
+    }
+    observation = await observeResources(clients, state);
+  } catch (error) {
+    if (!isTransientAwsError(error)) throw error;
+    return unobservedPass(state, passes, budget, error);
+  }
+  const { resources, instanceResourceId } = observation;
   const plan = planRollback(resources);
   for (const { label, reason } of plan.skipped) {
     logger.warn('not rolled back: not created by this execution', { resource: label, reason });
   }
+  for (const { label, reason } of plan.stuck) {
+    logger.error('not rolled back: created by this execution, but its ownership tags were changed', {
+      resource: label,
+      reason,
+    });
+  }
 
   const deleted: string[] = [];
-  const leftovers = new Set(plan.remaining);
+  const leftovers = new Set([...plan.remaining, ...plan.stuck.map((s) => s.label)]);
+  let deletionAccepted = resources.instance?.owned === true && resources.instance.status === 'deleting';
   for (const action of plan.actions) {
     const outcome = await attempt(clients, action);
     const labels = labelsOf(action);
     if (outcome === 'deleted') deleted.push(...labels);
+    if (outcome === 'pending-deleting') deletionAccepted = true;
     for (const label of labels) {
-      if (outcome === 'pending') leftovers.add(label);
+      if (outcome === 'pending' || outcome === 'pending-deleting') leftovers.add(label);
       else leftovers.delete(label);
     }
   }
 
+  const trace = unseenInstanceTrace(state, resources.instance !== undefined, deletionAccepted, nowIso());
+  if (!resources.instance && !unseenInstanceIsGone(trace)) {
+    const label = resourceLabel.instance(instanceIdentifier(state.request.tenantId));
+    logger.info('instance not listed yet; RDS may not show a new instance at once, looking again next pass', {
+      instance: label,
+      unseenSince: trace.instanceUnseenSince,
+    });
+    leftovers.add(label);
+  }
+
   const complete = leftovers.size === 0;
-  const exhausted = !complete && passes >= budget;
+  const stuck = !complete && [...leftovers].every((label) => plan.stuck.some((s) => s.label === label));
+  const exhausted = !complete && !stuck && passes >= budget;
   if (exhausted) metrics.addMetric(METRIC_NAMES.rollbackFailed, MetricUnit.Count, 1);
   const result = {
     complete,
@@ -177,8 +278,10 @@ export async function rollbackPass(clients: RollbackClients, state: WorkflowStat
     deleted,
     passes,
     exhausted,
+    ...(stuck ? { stuck } : {}),
     skipped: plan.skipped.map((s) => s.label),
     ...(instanceResourceId ? { instanceResourceId } : {}),
+    ...trace,
   };
   logger.info('rollback pass finished', { ...result });
   return result;

@@ -90,6 +90,7 @@ const TLS_CODES = /TLS|SSL|CERT|ISSUER|SIGNATURE|HOSTNAME|INVALID_CA|PATH_LENGTH
 // pg's message when the server answers the SSLRequest with "no", and OpenSSL's handshake failures (EPROTO).
 const TLS_MESSAGES = /does not support SSL|SSL routines|certificate/i;
 const LOCK_NOT_AVAILABLE = '55P03';
+const DEADLOCK_DETECTED = '40P01';
 
 interface ErrorLike {
   code?: unknown;
@@ -132,9 +133,13 @@ export function toMigrationError(error: unknown, context: ErrorContext): Platfor
     if (UNAVAILABLE_CODES.test(code)) {
       return new DatabaseUnreachableError(`database ${endpoint} is not accepting connections yet (${detail})`);
     }
-    if (phase === 'lock' && code === LOCK_NOT_AVAILABLE) {
+    if (code === LOCK_NOT_AVAILABLE || code === DEADLOCK_DETECTED) {
+      // Waiting for a lock (the migration lock, or a table lock a migration's DDL needs) outlasted lock_timeout, or
+      // PostgreSQL broke a deadlock: the run's transaction rolled back whole, so running it again is safe.
       return new MigrationLockTimeoutError(
-        `another migration run on ${endpoint} held the migration lock longer than lock_timeout (${detail})`,
+        phase === 'lock'
+          ? `another migration run on ${endpoint} held the migration lock longer than lock_timeout (${detail})`
+          : `${phase} on ${endpoint} waited for a lock longer than lock_timeout or deadlocked; its transaction was rolled back (${detail})`,
       );
     }
     return new MigrationFailedError(sqlFailure(context, detail));

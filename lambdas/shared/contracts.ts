@@ -29,6 +29,12 @@ export interface ValidatedRequest {
   tenantId: string;
   tier: string;
   tierDefinition: TierDefinition;
+  /**
+   * Name of the application secret, fixed when the request is validated: StoreCredentials creates it and Rollback
+   * deletes it under this name, even if a deployment changes the name pattern while the execution runs. Absent in
+   * executions started before the name was recorded; they fall back to the pattern.
+   */
+  secretName?: string;
   requestedBy: string;
   requestId: string;
   metadata: Record<string, string>;
@@ -109,6 +115,23 @@ export interface RollbackResult {
   passes: number;
   /** True when the pass budget is spent and leftovers remain: the tenant ends ROLLBACK_FAILED. */
   exhausted: boolean;
+  /**
+   * True when every leftover is one no later pass can remove (a resource this execution created whose ownership
+   * tags were changed): waiting would not help, so the tenant ends ROLLBACK_FAILED now with them listed.
+   */
+  stuck?: boolean;
+  /**
+   * True when the registry already says this execution made the tenant ACTIVE: past the point of no return, so the
+   * pass deleted nothing and the workflow ends successfully with the outcome event left to the sweeper.
+   */
+  tenantActive?: boolean;
+  /**
+   * When a pass first failed to see an instance this execution may have created (ISO). RDS lists a new instance
+   * only after a delay, so "not found" proves nothing until it has lasted longer than that delay.
+   */
+  instanceUnseenSince?: string;
+  /** A pass saw RDS accept the deletion of this execution's instance (or the instance `deleting`). */
+  instanceDeletionAccepted?: boolean;
   /**
    * DbiResourceId of the instance this execution created, once a pass has seen it with our tags. After the instance
    * is gone it is the only proof that replicated backups in the backup Region are ours (they carry no tags).
@@ -194,8 +217,21 @@ export interface TenantRecord {
   endpointPort?: number;
   secretArn?: string;
   leftovers?: string[];
+  /** Name of the application secret (set by the claim from the validated request). */
+  secretName?: string;
+  /**
+   * An outcome event the record's last transition owes consumers (transactional outbox): written together with the
+   * status, cleared once EventBridge accepted the event. The sweeper publishes what stays pending.
+   */
+  outcomePending?: OutcomeKind;
   /** Set by the RDS event listener when RDS reports the instance created; a hint, confirmed by DescribeDBInstances. */
   readySignalAt?: string;
+  /**
+   * The instance's status as the shared status poller last saw it (one paginated DescribeDBInstances for every
+   * instance being created), and when: WaitForInstance reads it instead of describing on its own.
+   */
+  observedStatus?: string;
+  observedAt?: string;
 }
 
 /** Outcome events on EventBridge. */
@@ -203,9 +239,17 @@ export const OUTCOME_EVENT_SOURCE = 'tenant-db.provisioning';
 export const OUTCOME_DETAIL_TYPES = {
   provisioned: 'Tenant Database Provisioned',
   failed: 'Tenant Database Provisioning Failed',
+  rejected: 'Tenant Database Request Rejected',
 } as const;
+export type OutcomeKind = keyof typeof OUTCOME_DETAIL_TYPES;
 
-export interface ProvisionedEventDetail {
+/** What every outcome event carries: `outcomeId` is the same on every delivery of one outcome (dedupe on it). */
+interface OutcomeIdentity {
+  /** `<kind>:<executionArn>`: one execution has one outcome; a redelivered or re-published event repeats it. */
+  outcomeId: string;
+}
+
+export interface ProvisionedEventDetail extends OutcomeIdentity {
   tenantId: string;
   tier: string;
   instanceId: string;
@@ -216,7 +260,7 @@ export interface ProvisionedEventDetail {
   requestId: string;
 }
 
-export interface FailedEventDetail {
+export interface FailedEventDetail extends OutcomeIdentity {
   tenantId: string;
   tier: string;
   executionArn: string;
@@ -225,6 +269,25 @@ export interface FailedEventDetail {
   reason: string;
   status: 'FAILED' | 'ROLLBACK_FAILED';
   leftovers: string[];
+}
+
+/**
+ * A request that never owned the tenant: invalid input, a tenant that is live or busy with another request, or a
+ * claim the registry refused. Nothing was created and the tenant's record (if any) is untouched: consumers must not
+ * read it as a change of the tenant's status.
+ */
+export interface RejectedEventDetail extends OutcomeIdentity {
+  /** The tenant id as given: escaped and cut to 64 characters, or `(invalid)`. */
+  tenantId: string;
+  tier: string;
+  executionArn: string;
+  requestId: string;
+  status: 'REJECTED';
+  /** The step that refused the request: ValidateInput or ClaimTenant. */
+  rejectedStep: string;
+  /** The error class: ValidationError, TenantConflictError, or the AWS error that stopped the claim. */
+  error: string;
+  reason: string;
 }
 
 /** Billing events that start provisioning (contract: schemas/billing-event.schema.json). */

@@ -1,3 +1,5 @@
+import { quoteRejected } from './untrusted';
+
 /**
  * Error classes thrown by the provisioning handlers.
  *
@@ -10,6 +12,7 @@
  * throw new ValidationError('tier', 'must be one of starter, pro, enterprise', 'gold');
  * // Step Functions sees errorType "ValidationError" and the message
  * // "tier: must be one of starter, pro, enterprise (got "gold")"
+ * // Rejected values are quoted as a short, escaped prefix (see quoteRejected).
  * ```
  */
 
@@ -32,7 +35,7 @@ export class ValidationError extends PlatformError {
     public readonly rule: string,
     received?: unknown,
   ) {
-    super(`${field}: ${rule}${received === undefined ? '' : ` (got ${JSON.stringify(received)})`}`);
+    super(`${field}: ${rule}${received === undefined ? '' : ` (got ${quoteRejected(received)})`}`);
   }
 }
 
@@ -81,6 +84,16 @@ export class AwsRequestError extends PlatformError {
   public readonly retryable = false;
 }
 
+/**
+ * The tenant is ACTIVE (the point of no return has passed) but its outcome event could not be published yet. Retried;
+ * when the retries run out the workflow still ends successfully and the sweeper publishes the event. Never rolls
+ * anything back.
+ */
+export class OutcomePendingError extends PlatformError {
+  public override readonly name = 'OutcomePendingError';
+  public readonly retryable = true;
+}
+
 /** Names Step Functions matches on. */
 export const ErrorNames = {
   validation: 'ValidationError',
@@ -91,6 +104,7 @@ export const ErrorNames = {
   timeout: 'ProvisioningTimeoutError',
   configuration: 'ConfigurationError',
   awsRequest: 'AwsRequestError',
+  outcomePending: 'OutcomePendingError',
 } as const;
 
 /**

@@ -3,15 +3,28 @@ import {
   type FailedEventDetail,
   OUTCOME_DETAIL_TYPES,
   OUTCOME_EVENT_SOURCE,
+  type OutcomeKind,
   type ProvisionedEventDetail,
+  type RejectedEventDetail,
 } from './contracts';
 import { RetryableError } from './errors';
 
+/** An outcome event's kind and detail. */
+export type OutcomeDetail =
+  | { kind: 'provisioned'; value: ProvisionedEventDetail }
+  | { kind: 'failed'; value: FailedEventDetail }
+  | { kind: 'rejected'; value: RejectedEventDetail };
+
+/**
+ * The dedupe key of an outcome: one execution has exactly one outcome, so every delivery and every re-publication
+ * of it (a retried step, the sweeper) carries the same id.
+ */
+export function outcomeIdOf(kind: OutcomeKind, executionArn: string): string {
+  return `${kind}:${executionArn}`;
+}
+
 /** The EventBridge entry of an outcome event. Details carry identifiers and ARNs only. */
-export function outcomeEntry(
-  busName: string,
-  detail: { kind: 'provisioned'; value: ProvisionedEventDetail } | { kind: 'failed'; value: FailedEventDetail },
-): PutEventsRequestEntry {
+export function outcomeEntry(busName: string, detail: OutcomeDetail): PutEventsRequestEntry {
   return {
     EventBusName: busName,
     Source: OUTCOME_EVENT_SOURCE,

@@ -86,6 +86,14 @@ export function appSecretName(tenantId: string, pattern = DEFAULT_SECRET_NAME_PA
   return pattern.replaceAll('{tenantId}', tenantId);
 }
 
+/**
+ * The application secret's name of a request: the one fixed when it was validated, or, for requests validated before
+ * names were recorded, the name `pattern` gives.
+ */
+export function secretNameOf(request: { tenantId: string; secretName?: string }, pattern?: string): string {
+  return request.secretName ?? appSecretName(request.tenantId, pattern);
+}
+
 /** Keys of the per-tenant alarms, in the order they are created. */
 export const ALARM_KEYS = [
   'cpu-utilization',

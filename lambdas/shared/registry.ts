@@ -18,8 +18,10 @@ import {
 import { RetryableError, TenantConflictError } from './errors';
 
 /**
- * The tenant registry: one item per tenant, keyed by `tenantId`. Every write after the claim is conditional on the
- * item still belonging to the writing execution, so a duplicate execution can never overwrite a live tenant.
+ * The tenant registry: one item per tenant, keyed by `tenantId`, and the only module that writes it. Every write
+ * after the claim is a transition: conditional on the item still belonging to the writing execution *and* on the
+ * status it leaves, so neither a duplicate execution nor a late writer (the reaper racing MarkActive) can overwrite
+ * a tenant that has moved on.
  */
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
@@ -38,7 +40,15 @@ export type ClaimDecision =
 
 export function decideClaim(record: TenantRecord | undefined, request: ValidatedRequest): ClaimDecision {
   if (!record) return { action: 'create', attempt: 1 };
-  if (record.executionArn === request.executionArn) return { action: 'resume', attempt: record.attempt };
+  if (record.executionArn === request.executionArn) {
+    // A retried or redriven claim of this very execution: it may go on only while the tenant is still being
+    // provisioned by it. Once its outcome is recorded, a redrive must not take the tenant back.
+    if (record.status === 'PROVISIONING') return { action: 'resume', attempt: record.attempt };
+    return {
+      action: 'reject',
+      reason: `this execution already ended the onboarding of tenant ${record.tenantId} as ${record.status}; start a new onboarding instead of redriving it`,
+    };
+  }
   if (record.requestId === request.requestId) return { action: 'duplicate', attempt: record.attempt };
   switch (record.status) {
     case 'FAILED':
@@ -74,6 +84,7 @@ function newRecord(request: ValidatedRequest, attempt: number, now: string): Ten
     executionArn: request.executionArn,
     attempt,
     metadata: request.metadata,
+    ...(request.secretName ? { secretName: request.secretName } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -122,28 +133,52 @@ export async function claimTenant(
   throw new RetryableError(`ClaimTenant: the registry record of ${request.tenantId} kept changing; retrying`);
 }
 
+/** A status transition: the statuses the record may be in, what to set, and what to remove. */
+export interface Transition {
+  /** The write happens only while the record is in one of these statuses (the status it leaves). */
+  from: readonly TenantStatus[];
+  set: Partial<Omit<TenantRecord, 'tenantId' | 'executionArn'>>;
+  remove?: readonly (keyof TenantRecord)[];
+}
+
 /**
- * Updates the record only while this execution owns it. Returns false when another execution owns it (the write is
- * skipped: a rejected duplicate must never touch a live tenant's record).
+ * Applies `transition` only while `owner` owns the record and the record is in one of `transition.from`. Returns
+ * false when either condition fails (the write is skipped: a rejected duplicate never touches a live tenant's
+ * record, and a late writer never moves a tenant that has moved on).
+ *
+ * @example
+ * ```ts
+ * await transitionOwnedRecord(doc, table, request, { from: ['PROVISIONING'], set: { status: 'ACTIVE' } });
+ * ```
  */
-export async function updateOwnedRecord(
+export async function transitionOwnedRecord(
   doc: DynamoDBDocumentClient,
   table: string,
   owner: Pick<ValidatedRequest, 'tenantId' | 'executionArn'>,
-  fields: Partial<Omit<TenantRecord, 'tenantId' | 'executionArn'>>,
+  transition: Transition,
 ): Promise<boolean> {
-  const entries = Object.entries({ ...fields, updatedAt: nowIso() }).filter(([, v]) => v !== undefined);
-  const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
+  if (transition.from.length === 0) throw new Error('a registry transition needs the statuses it leaves');
+  const entries = Object.entries({ ...transition.set, updatedAt: nowIso() }).filter(([, v]) => v !== undefined);
+  const removed = transition.remove ?? [];
+  const names = Object.fromEntries([
+    ...entries.map(([k], i) => [`#f${i}`, k]),
+    ...removed.map((k, i) => [`#r${i}`, k]),
+    ['#status', 'status'],
+  ]);
   const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
+  const fromValues = Object.fromEntries(transition.from.map((status, i) => [`:from${i}`, status]));
+  const update = `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}${
+    removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''
+  }`;
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: { tenantId: owner.tenantId },
-        UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
-        ConditionExpression: 'executionArn = :owner',
+        UpdateExpression: update,
+        ConditionExpression: `executionArn = :owner AND #status IN (${Object.keys(fromValues).join(', ')})`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ':owner': owner.executionArn },
+        ExpressionAttributeValues: { ...values, ...fromValues, ':owner': owner.executionArn },
       }),
     );
     return true;
@@ -153,8 +188,32 @@ export async function updateOwnedRecord(
   }
 }
 
-/** Statuses after which the registry record no longer changes without a new request. */
-export const TERMINAL_STATUSES: readonly TenantStatus[] = ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED'];
+/** Statuses whose record carries an outcome the sweeper may still owe consumers. */
+const OUTCOME_STATUSES: readonly TenantStatus[] = ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED'];
+
+/**
+ * Records whose outcome event is still pending and that were last written at or after `since` (ISO), found through
+ * the status index (its sort key is `updatedAt`, so only recent records are read).
+ */
+export async function recordsWithPendingOutcome(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  since: string,
+): Promise<TenantRecord[]> {
+  const records: TenantRecord[] = [];
+  for (const status of OUTCOME_STATUSES) {
+    const query = statusQuery(table, status);
+    records.push(
+      ...(await queryAll(doc, {
+        ...query,
+        KeyConditionExpression: '#status = :status AND updatedAt >= :since',
+        FilterExpression: 'attribute_exists(outcomePending)',
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':since': since },
+      })),
+    );
+  }
+  return records;
+}
 
 /**
  * Records RDS's "DB instance created" event as a readiness hint, only while the tenant is provisioning that
@@ -184,6 +243,39 @@ export async function recordReadySignal(
   }
 }
 
+/**
+ * Records the instance status the shared poller saw, only while the tenant is provisioning that very instance (a
+ * hint, like the readiness signal: no owner check, nothing else changes). Returns false when there is nothing to
+ * record.
+ */
+export async function recordObservedStatus(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  observation: { tenantId: string; instanceId: string; status: string; at: string },
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: observation.tenantId },
+        UpdateExpression: 'SET observedStatus = :observed, observedAt = :at',
+        ConditionExpression: '#status = :provisioning AND instanceId = :instanceId',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':observed': observation.status,
+          ':at': observation.at,
+          ':provisioning': 'PROVISIONING',
+          ':instanceId': observation.instanceId,
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** The index query for one status, most recently updated first (`status` is a DynamoDB reserved word). */
 function statusQuery(table: string, status: TenantStatus): QueryCommandInput {
   return {
@@ -202,8 +294,13 @@ export async function tenantsInStatus(
   table: string,
   status: TenantStatus,
 ): Promise<TenantRecord[]> {
+  return queryAll(doc, statusQuery(table, status));
+}
+
+/** Every record a query returns, page by page. */
+async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<TenantRecord[]> {
   const records: TenantRecord[] = [];
-  for await (const page of paginateQuery({ client: doc }, statusQuery(table, status))) {
+  for await (const page of paginateQuery({ client: doc }, input)) {
     records.push(...((page.Items ?? []) as TenantRecord[]));
   }
   return records;

@@ -3,6 +3,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { StepName } from './contracts';
 import { toPlatformError } from './errors';
+import { retryingThrottles } from './throttle-retry';
 
 /**
  * Powertools for every handler: JSON logs with tenant id, tier and execution as persistent keys, CloudWatch
@@ -23,6 +24,7 @@ export const METRIC_NAMES = {
   failed: 'ProvisioningFailed',
   duration: 'ProvisioningDuration',
   rollbackFailed: 'RollbackFailed',
+  rejected: 'RequestRejected',
 } as const;
 
 /**
@@ -39,9 +41,12 @@ export const CLIENT_CONFIG = {
   requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
 } as const;
 
-/** Wraps an AWS SDK v3 client for X-Ray. */
-export function traced<T>(client: T): T {
-  return tracer.captureAWSv3Client(client);
+/**
+ * Wraps an AWS SDK v3 client for X-Ray, with throttled calls retried inside the handler (see
+ * {@link retryingThrottles}).
+ */
+export function traced<T extends { send(...args: never[]): Promise<unknown> }>(client: T): T {
+  return retryingThrottles(tracer.captureAWSv3Client(client));
 }
 
 const PERSISTENT_KEYS = ['tenantId', 'tier', 'executionArn'] as const;

@@ -14,7 +14,7 @@ import {
   RetryableError,
   ValidationError,
 } from '../shared/errors';
-import { appSecretName, type OwnerContext, POSTGRES_PORT } from '../shared/naming';
+import { type OwnerContext, POSTGRES_PORT, secretNameOf } from '../shared/naming';
 import { logger } from '../shared/runtime';
 import { decideExistingSecret } from './existing-secret';
 import { createSecretRequest, type Endpoint, PASSWORD_REQUEST } from './requests';
@@ -59,7 +59,7 @@ async function existingSecretArn(client: SecretsManagerClient, name: string, own
 export async function storeCredentials(client: SecretsManagerClient, state: WorkflowState): Promise<CredentialsResult> {
   const { tenantId, tier, executionArn } = state.request;
   const owner = { tenantId, tier, executionArn };
-  const secretName = appSecretName(tenantId, optionalEnv(ENV.secretNamePattern));
+  const secretName = secretNameOf(state.request, optionalEnv(ENV.secretNamePattern));
   const kmsKeyArn = requireEnv(ENV.kmsKeyArn);
   const endpoint = endpointOf(state);
 

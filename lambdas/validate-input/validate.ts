@@ -1,7 +1,9 @@
 import type { ProvisioningRequest, ValidatedRequest, ValidateEvent } from '../shared/contracts';
 import { ValidationError } from '../shared/errors';
+import { appSecretName } from '../shared/naming';
 import { assertTenantId } from '../shared/tenant-id';
 import { type TierCatalog, tierFromCatalog } from '../shared/tiers';
+import { isPrototypeKey, nullPrototypeRecord, quoteRejected } from '../shared/untrusted';
 
 /**
  * Validation of the workflow input: the first step, so bad input stops before any AWS resource exists. Every rule
@@ -37,7 +39,11 @@ const codePoints = (value: string): number => [...value].length;
 function checkKnownFields(input: Record<string, unknown>): void {
   const unknown = Object.keys(input).find((key) => !(REQUEST_FIELDS as readonly string[]).includes(key));
   if (unknown !== undefined) {
-    throw new ValidationError(unknown, `is not a known field (allowed: ${REQUEST_FIELDS.join(', ')})`);
+    // The key itself is untrusted: quoted, never used as the field name.
+    throw new ValidationError(
+      'input',
+      `has no field ${quoteRejected(unknown)} (allowed: ${REQUEST_FIELDS.join(', ')})`,
+    );
   }
 }
 
@@ -72,6 +78,13 @@ function metadataOf(value: unknown): Record<string, string> {
     if (!METADATA_KEY_PATTERN.test(key)) {
       throw new ValidationError('metadata', 'keys must be 1-64 characters of A-Z a-z 0-9 _ . : -', key);
     }
+    if (isPrototypeKey(key)) {
+      throw new ValidationError(
+        'metadata',
+        'keys must not name Object.prototype members (__proto__, constructor...)',
+        key,
+      );
+    }
     if (typeof entry !== 'string' || codePoints(entry) > METADATA_VALUE_MAX_LENGTH) {
       throw new ValidationError(
         `metadata.${key}`,
@@ -80,8 +93,7 @@ function metadataOf(value: unknown): Record<string, string> {
       );
     }
   }
-  // fromEntries defines own properties, so a key such as "__proto__" stays a plain label.
-  return Object.fromEntries(entries) as Record<string, string>;
+  return nullPrototypeRecord(entries as [string, string][]);
 }
 
 /**
@@ -96,7 +108,11 @@ function metadataOf(value: unknown): Record<string, string> {
  * // { tenantId: 'acme', tier: 'pro', tierDefinition: {...}, requestedBy: 'unknown', requestId: 'acme-pro-1', ... }
  * ```
  */
-export function validateRequest(event: ValidateEvent, catalog: TierCatalog): ValidatedRequest {
+export function validateRequest(
+  event: ValidateEvent,
+  catalog: TierCatalog,
+  secretNamePattern?: string,
+): ValidatedRequest {
   const { input } = event;
   if (!isPlainObject(input)) throw new ValidationError('input', 'must be a JSON object', input);
   checkKnownFields(input);
@@ -106,6 +122,7 @@ export function validateRequest(event: ValidateEvent, catalog: TierCatalog): Val
     tenantId,
     tier: input.tier as string,
     tierDefinition,
+    secretName: appSecretName(tenantId, secretNamePattern),
     requestedBy: requestedByOf(input.requestedBy),
     requestId: requestIdOf(input.requestId, event.executionName),
     metadata: metadataOf(input.metadata),

@@ -1,14 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import { type ReadinessResult, STEPS, type WorkflowState } from '../shared/contracts';
+import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { pollBudgetMs } from './options';
 import { waitForInstance } from './wait';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
-const registry = DynamoDBDocumentClient.from(traced(new DynamoDBClient(CLIENT_CONFIG)));
+const registry = registryClient();
 
 export const handler = stepHandler(
   STEPS.waitForInstance,

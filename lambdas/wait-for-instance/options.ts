@@ -1,5 +1,6 @@
 import type { WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
+import { instanceCreatedAtMs } from '../shared/visibility';
 import type { PollOptions } from './poll';
 
 /** Default polling time per invocation: 13 minutes, leaving 2 of the Lambda's 15-minute maximum as headroom. */
@@ -19,17 +20,26 @@ export function pollBudgetMs(raw: string | undefined): number {
   return seconds * 1000;
 }
 
+/** Upper bound of the delay before an onboarding's first describe. */
+export const FIRST_DESCRIBE_JITTER_MS = 20_000;
+
 /**
  * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set
  * the deadline that way, and the tier travels in the state, so both ends agree without another state field.
  */
-export function pollOptionsFor(state: WorkflowState, budgetMs: number): PollOptions {
+export function pollOptionsFor(
+  state: WorkflowState,
+  budgetMs: number,
+  random: () => number = Math.random,
+): PollOptions {
   if (!state.instance) throw new ConfigurationError('WaitForInstance needs $.instance from CreateInstance');
-  const deadlineMs = Date.parse(state.instance.deadline);
   return {
     instanceId: state.instance.instanceId,
-    deadlineMs,
+    deadlineMs: Date.parse(state.instance.deadline),
     budgetMs,
-    createdAtMs: deadlineMs - state.request.tierDefinition.provisioningBudgetMinutes * 60_000,
+    createdAtMs: instanceCreatedAtMs(state.instance, state.request),
+    // Only the first wait of an onboarding: CreateDBInstance has just returned, so there is nothing to see yet, and a
+    // burst of creations would otherwise describe in the same second.
+    firstDescribeDelayMs: state.readiness ? 0 : Math.floor(random() * FIRST_DESCRIBE_JITTER_MS),
   };
 }

@@ -1,6 +1,7 @@
 import type { ReadinessResult } from '../shared/contracts';
 import { awsErrorName, InstanceFailedError, isTransientAwsError, ProvisioningTimeoutError } from '../shared/errors';
 import { logger } from '../shared/runtime';
+import { INSTANCE_VISIBILITY_DELAY_MS } from '../shared/visibility';
 import { classifyInstanceStatus, isDocumentedStatus } from './status';
 
 /** What one DescribeDBInstances call tells the poller. */
@@ -16,6 +17,11 @@ export interface PollDeps {
   describe(): Promise<InstanceView>;
   /** The registry's `readySignalAt`, set when RDS's "DB instance created" event arrives. */
   readSignal(): Promise<string | undefined>;
+  /**
+   * The status the shared status poller last recorded and when (epoch ms), from the registry read that
+   * `readSignal` just made. While it is fresh, this waiter's own describes become a rare safety net.
+   */
+  sharedStatus?(): { status: string; atMs: number } | undefined;
   now(): number;
   sleep(ms: number): Promise<void>;
   /** Source of jitter in [0, 1); tests make it deterministic. */
@@ -32,14 +38,24 @@ export interface PollOptions {
   createdAtMs: number;
   describeIntervalMs?: number;
   signalCheckIntervalMs?: number;
+  /**
+   * Wait this long before the first describe: the first wait of an onboarding jitters it, so a burst of creations
+   * does not describe in the same second. @default 0
+   */
+  firstDescribeDelayMs?: number;
 }
 
 export const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
 export const DEFAULT_SIGNAL_CHECK_INTERVAL_MS = 5_000;
 /** Describe intervals vary by ±20% so many tenants created together do not describe in lockstep. */
 export const DESCRIBE_JITTER = 0.2;
+/** Own describes while the shared status is fresh: a safety net in case the shared poller stops. */
+export const SAFETY_NET_DESCRIBE_INTERVAL_MS = 300_000;
+/** A shared status older than this is stale (the poller runs every minute): the waiter describes on its own again. */
+export const SHARED_STATUS_FRESH_MS = 150_000;
+
 /** How long after CreateDBInstance a DBInstanceNotFound still means "not visible yet" rather than "gone". */
-export const NOT_FOUND_GRACE_MS = 120_000;
+export const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
 const THROTTLE_BASE_DELAY_MS = 1_000;
 
 type Observation = { kind: 'described'; view: InstanceView } | { kind: 'throttled' } | { kind: 'not-found' };
@@ -121,7 +137,11 @@ function assess(
       logger.warn('undocumented DB instance status; treating it as pending', { instanceId, status });
     }
   }
-  return describeEvery * (1 - DESCRIBE_JITTER + 2 * DESCRIBE_JITTER * random());
+  const shared = deps.sharedStatus?.();
+  const sharedIsFresh = shared !== undefined && deps.now() - shared.atMs <= SHARED_STATUS_FRESH_MS;
+  // The shared poller watches this instance: its status change (read every signal check) triggers the next describe.
+  const interval = sharedIsFresh ? Math.max(describeEvery, SAFETY_NET_DESCRIBE_INTERVAL_MS) : describeEvery;
+  return interval * (1 - DESCRIBE_JITTER + 2 * DESCRIBE_JITTER * random());
 }
 
 /**
@@ -181,6 +201,13 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),
   };
+  if ((opts.firstDescribeDelayMs ?? 0) > 0) {
+    const first = await idle(deps, opts, progress, {
+      describeAt: deps.now() + (opts.firstDescribeDelayMs ?? 0),
+      budgetEnd,
+    });
+    if (first === 'budget-spent') return { status: 'PENDING', polls: 0 };
+  }
   for (;;) {
     progress.polls += 1;
     const outcome = assess(await observe(deps), progress, deps, opts);

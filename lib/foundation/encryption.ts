@@ -1,7 +1,8 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, type IResolvable, type IResolveContext, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { conditionServiceStatements, platformKeyServiceConditions } from './key-policy';
 
 export interface PlatformKeyProps {
   /** Prefix of the key alias (`alias/<platformName>`). */
@@ -57,16 +58,26 @@ export class PlatformKey extends Construct {
         },
       }),
     );
-    // EventBridge delivers to encrypted SNS topics and SQS dead-letter queues. Its KMS requests for target delivery
-    // carry no aws:SourceArn/aws:SourceAccount (SNS and EventBridge docs), so a condition would silently drop every
-    // event; what may publish is governed by the topic and queue policies instead.
+    // EventBridge delivers to encrypted SNS topics and SQS dead-letter queues; those services call KMS on its behalf.
+    const conditions = platformKeyServiceConditions(partition, region, accountId);
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'EventBridgeDeliverToEncryptedTargets',
         principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: conditions['events.amazonaws.com'],
       }),
     );
+    // Statements aws-cdk-lib adds for service principals later (an encrypted state machine's log delivery, EventBridge
+    // targets on encrypted queues) come without conditions: they get the same ones when the policy is rendered.
+    const cfnKey = this.key.node.defaultChild as kms.CfnKey;
+    const rendered: unknown = cfnKey.keyPolicy;
+    const conditioned: IResolvable = {
+      creationStack: [],
+      resolve: (context: IResolveContext) => conditionServiceStatements(context.resolve(rendered), conditions),
+      toString: () => 'PlatformKeyPolicy',
+    };
+    cfnKey.keyPolicy = conditioned;
   }
 }

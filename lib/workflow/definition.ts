@@ -13,6 +13,7 @@ export const STATE_NAMES = {
   alreadyRequested: 'AlreadyRequested',
   isAvailable: 'IsInstanceAvailable',
   provisioned: 'Provisioned',
+  outcomePending: 'ProvisionedOutcomePending',
   isRollbackDone: 'IsRollbackDone',
   waitBeforeRollback: 'WaitBeforeNextRollbackPass',
   failed: 'ProvisioningFailed',
@@ -76,8 +77,16 @@ export interface DefinitionOptions {
 
 type Json = Record<string, unknown>;
 
+/**
+ * The retry budget of every Task, sized in time rather than in a count one busy minute exhausts: 2 s doubling to a
+ * 60 s cap, 10 attempts, up to about six minutes of backoff (about three on average with full jitter). Throttled
+ * calls are retried inside the handlers first, so a step reaches these retries only when AWS stays busy.
+ */
+export const RETRY_MAX_ATTEMPTS = 10;
+export const RETRY_MAX_DELAY_SECONDS = 60;
+
 /** Errors retried on every Task: our transient class and Lambda invocation faults (every step is idempotent). */
-const BASE_RETRYABLE = [ErrorNames.retryable, ...INVOCATION_FAULT_NAMES];
+const BASE_RETRYABLE = [ErrorNames.retryable, ErrorNames.outcomePending, ...INVOCATION_FAULT_NAMES];
 
 function retryFor(step: StepName, options: DefinitionOptions): Json[] {
   const extra = options.extraRetryableErrors?.[step] ?? [];
@@ -85,8 +94,8 @@ function retryFor(step: StepName, options: DefinitionOptions): Json[] {
     ErrorEquals: BASE_RETRYABLE,
     IntervalSeconds: 2,
     BackoffRate: 2,
-    MaxAttempts: 6,
-    MaxDelaySeconds: 60,
+    MaxAttempts: RETRY_MAX_ATTEMPTS,
+    MaxDelaySeconds: RETRY_MAX_DELAY_SECONDS,
     JitterStrategy: 'FULL',
   };
   if (extra.length === 0) return [base];
@@ -183,11 +192,21 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Next: STEPS.markActive,
     }),
     [STEPS.markActive]: task(STEPS.markActive, options, {
+      Comment:
+        'The point of no return: once the registry says ACTIVE nothing rolls the tenant back. A publish that keeps failing ends in ProvisionedOutcomePending, not in Rollback.',
       ResultPath: '$.outcome',
-      Catch: toRollback,
+      Catch: [
+        { ErrorEquals: [ErrorNames.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
+        ...toRollback,
+      ],
       Next: STATE_NAMES.provisioned,
     }),
     [STATE_NAMES.provisioned]: { Type: 'Succeed' },
+    [STATE_NAMES.outcomePending]: {
+      Type: 'Succeed',
+      Comment:
+        'The tenant is ACTIVE; its provisioned event is still owed. The registry keeps it pending and the sweeper publishes it (and alerts while it cannot).',
+    },
     [STEPS.rollback]: task(STEPS.rollback, options, {
       ResultPath: '$.rollback',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: STEPS.recordFailure }],
@@ -197,9 +216,22 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
       Type: 'Choice',
       Choices: [
         {
+          And: [
+            { Variable: '$.rollback.tenantActive', IsPresent: true },
+            { Variable: '$.rollback.tenantActive', BooleanEquals: true },
+          ],
+          Next: STATE_NAMES.outcomePending,
+        },
+        {
           Or: [
             { Variable: '$.rollback.complete', BooleanEquals: true },
             { Variable: '$.rollback.exhausted', BooleanEquals: true },
+            {
+              And: [
+                { Variable: '$.rollback.stuck', IsPresent: true },
+                { Variable: '$.rollback.stuck', BooleanEquals: true },
+              ],
+            },
           ],
           Next: STEPS.recordFailure,
         },

@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -50,6 +51,11 @@ export interface HandlerFunctionProps {
   readonly define?: Record<string, string>;
   /** Extra bundling hooks (e.g. copying migration files). @default - none */
   readonly commandHooks?: nodejs.ICommandHooks;
+  /**
+   * Where asynchronous invocations that failed every retry land (only for `event` functions whose events must not
+   * be lost). @default - none: failures show in the Errors metric only
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /** Network-interface actions a function in a VPC needs (what AWSLambdaVPCAccessExecutionRole grants). */
@@ -109,12 +115,13 @@ export class HandlerFunction extends nodejs.NodejsFunction {
       ...(props.vpc
         ? { vpc: props.vpc.vpc, securityGroups: [props.vpc.securityGroup], vpcSubnets: props.vpc.subnets }
         : {}),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
       projectRoot: REPOSITORY_ROOT,
       bundling: {
         minify: true,
         sourceMap: true,
-        target: 'node22',
+        target: 'node24',
         format: nodejs.OutputFormat.CJS,
         define: props.define,
         commandHooks: props.commandHooks,
@@ -127,12 +134,14 @@ export class HandlerFunction extends nodejs.NodejsFunction {
       'LambdaConcurrency',
       'Concurrency follows the number of onboardings in flight; reserving it would take capacity from the account pool, and a throttled invocation (Lambda.TooManyRequestsException) is retried by the caller.',
     );
-    acknowledge(
-      'LambdaDLQ',
-      props.invocation === 'event'
-        ? 'Invoked by an EventBridge rule for a best-effort, repeatable task; failures show in the Errors metric and nothing is lost by dropping one event (the next one, or the next poll, repeats the work).'
-        : 'Invoked synchronously by the state machine: a failed invocation is an error the workflow retries and then rolls back; an asynchronous dead-letter queue would never receive anything.',
-    );
+    if (!props.deadLetterQueue) {
+      acknowledge(
+        'LambdaDLQ',
+        props.invocation === 'event'
+          ? 'Invoked by an EventBridge rule for a best-effort, repeatable task; failures show in the Errors metric and nothing is lost by dropping one event (the next one, or the next poll, repeats the work).'
+          : 'Invoked synchronously by the state machine: a failed invocation is an error the workflow retries and then rolls back; an asynchronous dead-letter queue would never receive anything.',
+      );
+    }
     if (!props.vpc) {
       acknowledge(
         'LambdaInsideVPC',

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,6 +21,8 @@ export interface PlatformObservabilityProps {
   readonly alertTopic: sns.ITopic;
   /** Queues that must stay empty (dead letters, rejected billing events). */
   readonly deadLetterQueues: readonly sqs.IQueue[];
+  /** Functions outside the workflow (reaper, sweeper) whose errors must be seen: one alarm each. @default [] */
+  readonly backgroundFunctions?: readonly lambda.IFunction[];
   /** The registry, counted by status for the dashboard. */
   readonly registryTable: dynamodb.ITable;
   /** Key for the stats function's logs. */
@@ -87,8 +90,15 @@ export class PlatformObservability extends Construct {
     props.deadLetterQueues.forEach((queue, index) => {
       alarmOn(
         `QueueNotEmpty${index}`,
-        'Billing events are waiting in a dead-letter or rejected-events queue: inspect and redrive',
+        'Events are waiting in a dead-letter or rejected-events queue (billing, or the execution reaper): inspect and redrive',
         queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      );
+    });
+    (props.backgroundFunctions ?? []).forEach((fn, index) => {
+      alarmOn(
+        `BackgroundFunctionErrors${index}`,
+        'The execution reaper or the sweeper failed: a tenant may stay in a non-terminal status or an outcome event may be pending; see its log',
+        fn.metricErrors({ period, statistic: 'Sum' }),
       );
     });
 

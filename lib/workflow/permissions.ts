@@ -99,6 +99,18 @@ export const MANAGED_RESOURCE_CONDITION = { StringEquals: { [`aws:ResourceTag/${
 /** Condition: the request tags the new resource with the platform's `managed-by` tag. */
 export const MANAGED_REQUEST_CONDITION = { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
 
+/**
+ * Condition: a KMS grant may be created only for an AWS service acting on a resource (RDS for the instance's storage
+ * and backups), never for an arbitrary grantee (AWS KMS developer guide, kms:GrantIsForAWSResource).
+ */
+export const GRANT_FOR_AWS_RESOURCE = { Bool: { 'kms:GrantIsForAWSResource': 'true' } };
+
+/**
+ * The tag RDS puts on each master user secret it manages, naming the DB instance's ARN (RDS user guide, "Password
+ * management with Amazon RDS and AWS Secrets Manager").
+ */
+export const RDS_SECRET_INSTANCE_TAG = 'aws:rds:primaryDBInstanceArn';
+
 /** Shorthand for an Allow statement. */
 export function allow(
   actions: string[],

@@ -9,25 +9,28 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { RDS_CREATED_EVENT_PATTERN } from '../../lambdas/readiness-signal/pattern';
 import { MIGRATIONS_DIR } from '../../lambdas/run-migrations/bundling';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../lambdas/run-migrations/errors';
 import { ENV } from '../../lambdas/shared/config';
-import { REGISTRY_STATUS_INDEX, STEPS, type StepName } from '../../lambdas/shared/contracts';
+import { STEPS, type StepName } from '../../lambdas/shared/contracts';
 import { ALARM_NAME_PREFIX, DEFAULT_SECRET_NAME_PATTERN, INSTANCE_ID_PREFIX } from '../../lambdas/shared/naming';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 import { BillingTrigger } from './billing-trigger';
 import { buildProvisioningDefinition, functionArnVariable, functionTimeoutSeconds } from './definition';
 import { HandlerFunction } from './handler-function';
+import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
 import {
   allow,
+  GRANT_FOR_AWS_RESOURCE,
   MANAGED_REQUEST_CONDITION,
   MANAGED_RESOURCE_CONDITION,
+  RDS_SECRET_INSTANCE_TAG,
   TenantResourceArns,
   wildcardFinding,
 } from './permissions';
+import { addReconciliation } from './reconciliation';
 import { TenantRegistry } from './registry-table';
 
 /** What the workflow needs from the foundation stack. */
@@ -123,6 +126,7 @@ export class WorkflowStack extends Stack {
         'Validates an onboarding request against the tier catalog',
         {
           define: { 'process.env.TIER_CATALOG': JSON.stringify(JSON.stringify(props.catalog)) },
+          environment: { [ENV.secretNamePattern]: secretNamePattern },
         },
       ),
       [STEPS.claim]: fn(STEPS.claim, 'claim-tenant', 'Claims the tenant in the registry for this execution', {
@@ -193,6 +197,7 @@ export class WorkflowStack extends Stack {
       }),
       [STEPS.rollback]: fn(STEPS.rollback, 'rollback', 'Deletes what a failed execution created', {
         environment: {
+          [ENV.registryTable]: table.tableName,
           [ENV.secretNamePattern]: secretNamePattern,
           [ENV.backupRegion]: props.backupReplicationRegion,
         },
@@ -242,6 +247,8 @@ export class WorkflowStack extends Stack {
       registry(functions[step], 'write', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     }
     registry(functions[STEPS.waitForInstance], 'read', ['dynamodb:GetItem']);
+    // Rollback reads the record to respect the point of no return: an ACTIVE tenant is never rolled back.
+    registry(functions[STEPS.rollback], 'read', ['dynamodb:GetItem']);
     for (const step of [STEPS.markActive, STEPS.recordFailure] as const) {
       functions[step].addToRolePolicy(allow(['events:PutEvents'], [this.eventBus.eventBusArn]));
     }
@@ -266,7 +273,9 @@ export class WorkflowStack extends Stack {
     create.addToRolePolicy(
       allow(['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], [arns.rdsManagedSecrets]),
     );
-    key.grant(create, 'kms:CreateGrant', 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt');
+    key.grant(create, 'kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt');
+    // RDS creates grants on the key for the instance's storage; only grants for an AWS resource, never for a person.
+    create.addToRolePolicy(allow(['kms:CreateGrant'], [key.keyArn], GRANT_FOR_AWS_RESOURCE));
     accept(
       create,
       `${instancesReason} CreateDBInstance also authorizes the subnet, parameter and option groups it names (platform-owned, read-only use), and RDS creates the master user secret (rds!db-<id>) with the caller's permission.`,
@@ -302,7 +311,13 @@ export class WorkflowStack extends Stack {
     );
 
     const migrations = functions[STEPS.runMigrations];
-    migrations.addToRolePolicy(allow(['secretsmanager:GetSecretValue'], [arns.appSecrets, arns.rdsManagedSecrets]));
+    migrations.addToRolePolicy(allow(['secretsmanager:GetSecretValue'], [arns.appSecrets]));
+    // RDS tags each master user secret with the instance it belongs to: only tenant instances' secrets are readable.
+    migrations.addToRolePolicy(
+      allow(['secretsmanager:GetSecretValue'], [arns.rdsManagedSecrets], {
+        ArnLike: { [`secretsmanager:ResourceTag/${RDS_SECRET_INSTANCE_TAG}`]: arns.instances },
+      }),
+    );
     key.grantDecrypt(migrations);
     accept(
       migrations,
@@ -318,11 +333,14 @@ export class WorkflowStack extends Stack {
       allow(['rds:StartDBInstanceAutomatedBackupsReplication'], [arns.instances, arns.autoBackups(backupRegion)]),
     );
     backups.addToRolePolicy(allow(['rds:DescribeDBInstanceAutomatedBackups'], [arns.autoBackups(backupRegion)]));
-    // Replicating encrypted backups needs grants on the source key and on the key in the backup Region.
-    key.grant(backups, 'kms:CreateGrant', 'kms:DescribeKey');
+    // Replicating encrypted backups needs grants on the source key and on the key in the backup Region, which RDS
+    // creates for its own use: only grants for an AWS resource are allowed.
+    key.grant(backups, 'kms:DescribeKey');
+    backups.addToRolePolicy(allow(['kms:CreateGrant'], [key.keyArn], GRANT_FOR_AWS_RESOURCE));
     const backupKeys =
       props.backupReplicationKmsKeyArn ?? `arn:${this.partition}:kms:${backupRegion}:${this.account}:key/*`;
-    backups.addToRolePolicy(allow(['kms:CreateGrant', 'kms:DescribeKey'], [backupKeys]));
+    backups.addToRolePolicy(allow(['kms:DescribeKey'], [backupKeys]));
+    backups.addToRolePolicy(allow(['kms:CreateGrant'], [backupKeys], GRANT_FOR_AWS_RESOURCE));
     accept(
       backups,
       `${instancesReason} Replicated automated backups get their ids from RDS in the backup Region; without a configured key the AWS-managed aws/rds key there (id unknown before deployment) encrypts them.`,
@@ -332,6 +350,8 @@ export class WorkflowStack extends Stack {
     );
 
     const alarms = functions[STEPS.configureAlarms];
+    // The alarms' action: the topic must exist before alarms point at it.
+    alarms.addToRolePolicy(allow(['sns:GetTopicAttributes'], [foundation.alertTopic.topicArn]));
     alarms.addToRolePolicy(allow(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], [arns.alarms]));
     alarms.addToRolePolicy(allow(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], [arns.alarms]));
     accept(
@@ -368,6 +388,9 @@ export class WorkflowStack extends Stack {
       replicatedBackups,
     );
 
+    // The waiters' shared view of RDS: a few describes a minute however many onboardings wait.
+    addInstanceStatusPoller(this, { table, encryptionKey: key, logRetention });
+
     // Readiness hint: RDS's "DB instance created" event on the default bus shortens the wait to seconds.
     const signal = new HandlerFunction(this, 'ReadinessSignalFunction', {
       ...common,
@@ -389,9 +412,10 @@ export class WorkflowStack extends Stack {
       retention: logRetention,
     });
     const executionTimeout = props.executionTimeout ?? Duration.hours(5);
+    const provisioningStateMachineName = `${id}-provisioning`;
     this.stateMachine = new sfn.StateMachine(this, 'ProvisioningStateMachine', {
       // A fixed name: the role's KMS condition names the state machine ARN, which must be known at synth time.
-      stateMachineName: `${id}-provisioning`,
+      stateMachineName: provisioningStateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(
         JSON.stringify(
@@ -428,29 +452,15 @@ export class WorkflowStack extends Stack {
       });
     }
 
-    // Executions that time out, are aborted or fail inside RecordFailure cannot record their own outcome: the reaper
-    // marks the tenant ROLLBACK_FAILED and alerts, so nothing stays PROVISIONING silently.
-    const reaper = new HandlerFunction(this, 'ExecutionReaperFunction', {
-      ...common,
-      folder: 'execution-reaper',
-      description: 'Records executions that ended without recording their outcome',
-      invocation: 'event',
-      environment: {
-        [ENV.registryTable]: table.tableName,
-        [ENV.eventBusName]: this.eventBus.eventBusName,
-        [ENV.alertTopicArn]: foundation.alertTopic.topicArn,
-        [ENV.backupRegion]: props.backupReplicationRegion,
-      },
-    });
-    registry(reaper, 'write', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    reaper.addToRolePolicy(allow(['dynamodb:Query'], [`${table.tableArn}/index/${REGISTRY_STATUS_INDEX}`]));
-    reaper.addToRolePolicy(allow(['events:PutEvents'], [this.eventBus.eventBusArn]));
-    reaper.addToRolePolicy(allow(['sns:Publish'], [foundation.alertTopic.topicArn]));
-    key.grant(reaper, 'kms:GenerateDataKey', 'kms:Decrypt');
-    new events.Rule(this, 'ExecutionEndedRule', {
-      description: 'A provisioning execution ended TIMED_OUT, ABORTED or FAILED',
-      eventPattern: executionEndedPattern(this.stateMachine.stateMachineArn),
-      targets: [new targets.LambdaFunction(reaper, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    const reconciliation = addReconciliation(this, {
+      stateMachine: this.stateMachine,
+      stateMachineName: provisioningStateMachineName,
+      table,
+      eventBus: this.eventBus,
+      alertTopic: foundation.alertTopic,
+      encryptionKey: key,
+      logRetention,
+      backupReplicationRegion: props.backupReplicationRegion,
     });
 
     const billing = new BillingTrigger(this, 'Billing', {
@@ -466,7 +476,8 @@ export class WorkflowStack extends Stack {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
       alertTopic: foundation.alertTopic,
-      deadLetterQueues: billing.queues,
+      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue],
+      backgroundFunctions: [reconciliation.reaper, reconciliation.sweeper],
       registryTable: table,
       encryptionKey: key,
       logRetention,

@@ -13,9 +13,15 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TenantRecord, ValidatedRequest } from '../../lambdas/shared/contracts';
+import type { TenantRecord, TenantStatus, ValidatedRequest } from '../../lambdas/shared/contracts';
 import { TenantConflictError } from '../../lambdas/shared/errors';
-import { claimTenant, recordReadySignal, updateOwnedRecord } from '../../lambdas/shared/registry';
+import {
+  claimTenant,
+  getTenant,
+  recordReadySignal,
+  recordsWithPendingOutcome,
+  transitionOwnedRecord,
+} from '../../lambdas/shared/registry';
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
 import { registryTable } from '../support/aws-double';
 import {
@@ -178,12 +184,14 @@ describe('DynamoDB double', () => {
         ...request('acme', 'other-execution'),
         requestId: first.requestId,
       });
-      await updateOwnedRecord(doc, TABLE, first, { status: 'ACTIVE' });
+      await transitionOwnedRecord(doc, TABLE, first, { from: ['PROVISIONING'], set: { status: 'ACTIVE' } });
       const rejected = claimTenant(doc, TABLE, request('acme', 'acme-starter-2'));
+      const redriven = claimTenant(doc, TABLE, first);
 
       // Assess
       expect([claimed.outcome, resumed.outcome, duplicate.outcome]).toEqual(['CLAIMED', 'CLAIMED', 'DUPLICATE']);
       await expect(rejected).rejects.toBeInstanceOf(TenantConflictError);
+      await expect(redriven).rejects.toBeInstanceOf(TenantConflictError);
       expect(aws().dynamodb.items(TABLE)).toEqual([
         expect.objectContaining({ tenantId: 'acme', status: 'ACTIVE', attempt: 1 }),
       ]);
@@ -194,11 +202,109 @@ describe('DynamoDB double', () => {
       await claimTenant(doc, TABLE, request('acme', 'owner'));
 
       // Act
-      const written = await updateOwnedRecord(doc, TABLE, request('acme', 'intruder'), { status: 'FAILED' });
+      const written = await transitionOwnedRecord(doc, TABLE, request('acme', 'intruder'), {
+        from: ['PROVISIONING'],
+        set: { status: 'FAILED' },
+      });
 
       // Assess
       expect(written).toBe(false);
       expect(aws().dynamodb.items(TABLE)[0]).toMatchObject({ status: 'PROVISIONING' });
+    });
+
+    /** The transitions the registry writers make, each from the one status it may leave. */
+    const WRITERS: readonly [string, TenantStatus[], Partial<TenantRecord>, (keyof TenantRecord)[]][] = [
+      ['CreateInstance records the instance', ['PROVISIONING'], { instanceId: 'tenant-acme' }, []],
+      [
+        'MarkActive makes the tenant ACTIVE',
+        ['PROVISIONING'],
+        { status: 'ACTIVE', outcomePending: 'provisioned', instanceId: 'tenant-acme' },
+        [],
+      ],
+      [
+        'RecordFailure records the failure',
+        ['PROVISIONING'],
+        { status: 'FAILED', failedStep: 'RunMigrations', outcomePending: 'failed' },
+        [],
+      ],
+      [
+        'the reaper records ROLLBACK_FAILED',
+        ['PROVISIONING'],
+        { status: 'ROLLBACK_FAILED', failedStep: 'Execution ABORTED', outcomePending: 'failed' },
+        [],
+      ],
+    ];
+    const STATUSES: readonly TenantStatus[] = ['PROVISIONING', 'ACTIVE', 'FAILED', 'ROLLBACK_FAILED'];
+
+    it.each(
+      WRITERS.flatMap(([writer, from, set, remove]) =>
+        STATUSES.map((status) => [writer, status, from, set, remove, from.includes(status)] as const),
+      ),
+    )(
+      '%s on a record in %s of the same execution: only from the status it leaves',
+      async (_writer, status, from, set, remove, applies) => {
+        // Prepare
+        const owner = request('acme', 'owner');
+        aws().dynamodb.seed(TABLE, {
+          tenantId: 'acme',
+          status,
+          executionArn: owner.executionArn,
+          updatedAt: '2030-01-01T00:00:00.000Z',
+        });
+        const before = aws().dynamodb.items(TABLE);
+
+        // Act
+        const written = await transitionOwnedRecord(doc, TABLE, owner, { from, set, remove });
+
+        // Assess
+        expect(written).toBe(applies);
+        if (applies) expect(aws().dynamodb.items(TABLE)).toEqual([expect.objectContaining(set)]);
+        else expect(aws().dynamodb.items(TABLE)).toEqual(before);
+      },
+    );
+
+    it.each<[string, TenantStatus, boolean]>([
+      ['clears the pending outcome of an ACTIVE record', 'ACTIVE', true],
+      ['leaves the flag of a record that moved on to FAILED', 'FAILED', false],
+    ])('the outbox %s', async (_case, current, cleared) => {
+      // Prepare
+      const owner = request('acme', 'owner');
+      aws().dynamodb.seed(TABLE, {
+        tenantId: 'acme',
+        status: current,
+        executionArn: owner.executionArn,
+        outcomePending: 'provisioned',
+        updatedAt: '2030-01-01T00:00:00.000Z',
+      });
+
+      // Act
+      const written = await transitionOwnedRecord(doc, TABLE, owner, {
+        from: ['ACTIVE'],
+        set: {},
+        remove: ['outcomePending'],
+      });
+
+      // Assess
+      expect(written).toBe(cleared);
+      expect('outcomePending' in ((await getTenant(doc, TABLE, 'acme')) ?? {})).toBe(!cleared);
+    });
+
+    it('reads pending outcomes of recent ACTIVE, FAILED and ROLLBACK_FAILED records only', async () => {
+      // Prepare
+      const seed = (tenantId: string, status: TenantStatus, updatedAt: string, outcomePending?: string) =>
+        aws().dynamodb.seed(TABLE, { tenantId, status, updatedAt, ...(outcomePending ? { outcomePending } : {}) });
+      seed('active-pending', 'ACTIVE', '2030-01-10T00:00:00.000Z', 'provisioned');
+      seed('active-delivered', 'ACTIVE', '2030-01-10T00:00:00.000Z');
+      seed('failed-pending', 'FAILED', '2030-01-09T00:00:00.000Z', 'failed');
+      seed('rollback-pending', 'ROLLBACK_FAILED', '2030-01-08T00:00:00.000Z', 'failed');
+      seed('too-old', 'FAILED', '2029-12-01T00:00:00.000Z', 'failed');
+      seed('provisioning', 'PROVISIONING', '2030-01-10T00:00:00.000Z');
+
+      // Act
+      const records = await recordsWithPendingOutcome(doc, TABLE, '2030-01-01T00:00:00.000Z');
+
+      // Assess
+      expect(records.map((r) => r.tenantId).sort()).toEqual(['active-pending', 'failed-pending', 'rollback-pending']);
     });
 
     it('records the ready signal only while the tenant is provisioning', async () => {

@@ -1,18 +1,21 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { InvalidParameterException, PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import { type FailedEventDetail, OUTCOME_DETAIL_TYPES } from '../../lambdas/shared/contracts';
+import { type FailedEventDetail, OUTCOME_DETAIL_TYPES, type RejectedEventDetail } from '../../lambdas/shared/contracts';
 import { RetryableError } from '../../lambdas/shared/errors';
-import { outcomeEntry, publishEvent } from '../../lambdas/shared/events';
+import { outcomeEntry, outcomeIdOf, publishEvent } from '../../lambdas/shared/events';
 import { useAwsDouble } from './fixtures';
 
 const events = new EventBridgeClient({});
 const sns = new SNSClient({});
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:tenant-db-alerts';
 
+const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-starter-1';
+
 const DETAIL: FailedEventDetail = {
+  outcomeId: `failed:${EXECUTION_ARN}`,
   tenantId: 'acme',
   tier: 'starter',
-  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-starter-1',
+  executionArn: EXECUTION_ARN,
   requestId: 'r-1',
   failedStep: 'CreateInstance',
   reason: 'quota',
@@ -31,6 +34,41 @@ describe('EventBridge double', () => {
     expect(aws().eventBridge.published(OUTCOME_DETAIL_TYPES.failed)).toEqual([
       expect.objectContaining({ busName: 'tenant-db-outcomes', source: 'tenant-db.provisioning', detail: DETAIL }),
     ]);
+  });
+
+  it('records a rejected request under its own detail-type, with its outcome id', async () => {
+    // Prepare
+    const rejected: RejectedEventDetail = {
+      outcomeId: outcomeIdOf('rejected', EXECUTION_ARN),
+      tenantId: 'Bad\\u{202e}Id',
+      tier: 'gold',
+      executionArn: EXECUTION_ARN,
+      requestId: '(invalid)',
+      status: 'REJECTED',
+      rejectedStep: 'ValidateInput',
+      error: 'ValidationError',
+      reason: 'ValidateInput: tier: must be one of starter, pro, enterprise (got "gold")',
+    };
+
+    // Act
+    await publishEvent(events, outcomeEntry('tenant-db-outcomes', { kind: 'rejected', value: rejected }));
+
+    // Assess
+    expect(aws().eventBridge.published('Tenant Database Request Rejected')).toEqual([
+      expect.objectContaining({ source: 'tenant-db.provisioning', detail: rejected, resources: [EXECUTION_ARN] }),
+    ]);
+  });
+
+  it.each<['provisioned' | 'failed' | 'rejected', string]>([
+    ['provisioned', `provisioned:${EXECUTION_ARN}`],
+    ['failed', `failed:${EXECUTION_ARN}`],
+    ['rejected', `rejected:${EXECUTION_ARN}`],
+  ])('gives every %s outcome of one execution the same id', (kind, expected) => {
+    // Act
+    const ids = [outcomeIdOf(kind, EXECUTION_ARN), outcomeIdOf(kind, EXECUTION_ARN)];
+
+    // Assess
+    expect(ids).toEqual([expected, expected]);
   });
 
   it.each<[string, PutEventsRequestEntry, string]>([

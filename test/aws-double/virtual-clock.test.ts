@@ -1,5 +1,6 @@
+import { setTimeout as realDelay } from 'node:timers/promises';
 import { nowIso, clock as sharedClock } from '../../lambdas/shared/clock';
-import { DEFAULT_EPOCH_MS, VirtualClock } from '../support/virtual-clock';
+import { DEFAULT_EPOCH_MS, VirtualClock, VirtualClockStallError } from '../support/virtual-clock';
 
 describe('VirtualClock', () => {
   it('starts at a fixed epoch and sleeps without waiting', async () => {
@@ -139,5 +140,176 @@ describe('VirtualClock', () => {
   ])('refuses %s', (_case, act) => {
     // Assess
     expect(act).toThrow(TypeError);
+  });
+});
+
+describe('VirtualClock as a discrete-event scheduler', () => {
+  const SECOND = 1_000;
+
+  /** Runs `work` as a tracked task or as plain code, so each case holds for both. */
+  const asTask = (clock: VirtualClock, tracked: boolean, name: string, work: () => Promise<void>) =>
+    tracked ? clock.track(name, work) : work();
+
+  it.each([
+    ['plain code', false],
+    ['tasks', true],
+  ])('overlaps concurrent sleepers of %s: 10 s and 30 s end at +10 s and +30 s', async (_case, tracked) => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    const endedAt: Record<string, number> = {};
+    const sleeper = (name: string, ms: number) =>
+      asTask(clock, tracked, name, async () => {
+        await clock.sleep(ms);
+        endedAt[name] = clock.now();
+      });
+
+    // Act
+    await Promise.all([sleeper('long', 30 * SECOND), sleeper('short', 10 * SECOND)]);
+
+    // Assess
+    expect(endedAt).toEqual({ short: 10 * SECOND, long: 30 * SECOND });
+    expect(clock.now()).toBe(30 * SECOND);
+  });
+
+  it('wakes sleepers and fires callbacks due at the same instant in the order they were registered', async () => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    const order: string[] = [];
+    const sleeper = async (name: string) => {
+      await clock.sleep(5 * SECOND);
+      order.push(`${name}@${clock.now()}`);
+    };
+
+    // Act
+    const first = sleeper('first');
+    clock.schedule(5 * SECOND, () => order.push(`callback@${clock.now()}`));
+    const second = sleeper('second');
+    await Promise.all([first, second]);
+
+    // Assess
+    expect(order).toEqual(['first@5000', 'callback@5000', 'second@5000']);
+  });
+
+  it('lets each callback and sleeper see now() equal to its due time, and chains sleeps from there', async () => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    const seen: string[] = [];
+    clock.schedule(7 * SECOND, () => seen.push(`callback@${clock.now()}`));
+    const chained = async () => {
+      await clock.sleep(10 * SECOND);
+      seen.push(`first@${clock.now()}`);
+      // A sleeper that schedules another: it counts from its own wake-up, not from where others moved the clock.
+      await clock.sleep(5 * SECOND);
+      seen.push(`second@${clock.now()}`);
+    };
+    const other = async () => {
+      await clock.sleep(12 * SECOND);
+      seen.push(`other@${clock.now()}`);
+    };
+
+    // Act
+    await Promise.all([chained(), other()]);
+
+    // Assess
+    expect(seen).toEqual(['callback@7000', 'first@10000', 'other@12000', 'second@15000']);
+  });
+
+  it('cancels an aborted sleep and a cancelled callback: neither fires, and time does not go to them', async () => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    const abort = new AbortController();
+    const callback = jest.fn();
+    clock.schedule(20 * SECOND, callback).cancel();
+    const cancelled = clock.sleep(60 * SECOND, abort.signal);
+    const kept = clock.sleep(30 * SECOND);
+
+    // Act
+    abort.abort(new Error('not needed any more'));
+
+    // Assess
+    await expect(cancelled).rejects.toThrow('not needed any more');
+    await kept;
+    expect(clock.now()).toBe(30 * SECOND);
+    expect(callback).not.toHaveBeenCalled();
+    expect(clock.pendingSleepers()).toBe(0);
+  });
+
+  it('keeps the clock still while a task waits on real I/O, then moves on', async () => {
+    // Prepare: one task waits on something outside the clock (a database query, here a real 5 ms timer)
+    const clock = new VirtualClock(0);
+    let sawAfterIo: number | undefined;
+
+    // Act
+    await Promise.all([
+      clock.track('query', async () => {
+        await realDelay(5);
+        sawAfterIo = clock.now();
+        await clock.sleep(SECOND);
+      }),
+      clock.track('poller', () => clock.sleep(60 * SECOND)),
+    ]);
+
+    // Assess: the minute-long sleep did not pass while the query ran
+    expect(sawAfterIo).toBe(0);
+    expect(clock.now()).toBe(60 * SECOND);
+  });
+
+  it('surfaces failures where they happen and keeps the others going', async () => {
+    // Prepare
+    const clock = new VirtualClock(0);
+    clock.schedule(SECOND, async () => {
+      await clock.sleep(SECOND);
+      throw new Error('listener failed');
+    });
+
+    // Act
+    const failing = clock.track('failing', async () => {
+      await clock.sleep(5 * SECOND);
+      throw new Error('task failed');
+    });
+    const healthy = clock.track('healthy', () => clock.sleep(10 * SECOND));
+
+    // Assess: the task's own promise rejects, the callback's failure comes out of settled(), time went on
+    await expect(failing).rejects.toThrow('task failed');
+    await healthy;
+    expect(clock.now()).toBe(10 * SECOND);
+    await expect(clock.settled()).rejects.toThrow('listener failed');
+  });
+
+  it.each([
+    [
+      'a task waiting for work that nothing will ever do',
+      (clock: VirtualClock) => clock.track('stuck', () => clock.waitFor(new Promise<void>(() => undefined))),
+      /deadlock .*stuck/,
+    ],
+    [
+      'a loop that sleeps 0 ms forever',
+      async (clock: VirtualClock) => {
+        for (;;) await clock.sleep(0);
+      },
+      /no progress, 50 wake-ups/,
+    ],
+  ])('refuses to hang on %s', async (_case, act, message) => {
+    // Prepare
+    const clock = new VirtualClock(0, { maxStepsPerInstant: 50 });
+
+    // Act
+    const outcome = act(clock);
+
+    // Assess
+    await expect(outcome).rejects.toThrow(VirtualClockStallError);
+    await expect(outcome).rejects.toThrow(message);
+  });
+
+  it('throws a no-progress error at whoever advances it by hand into a callback that reschedules itself', () => {
+    // Prepare
+    const clock = new VirtualClock(0, { maxStepsPerInstant: 10 });
+    const again = () => {
+      clock.schedule(0, again);
+    };
+    clock.schedule(1, again);
+
+    // Act & Assess
+    expect(() => clock.advance(5)).toThrow(VirtualClockStallError);
   });
 });

@@ -6,10 +6,20 @@ import {
   ResourceNotFound,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch';
+import {
+  AuthorizationErrorException,
+  GetTopicAttributesCommand,
+  NotFoundException,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildAlarmRequests } from '../../lambdas/configure-alarms/alarm-requests';
-import { alarmOwnershipConflict, isAlarmNotFound } from '../../lambdas/configure-alarms/configure-alarms';
+import {
+  alarmOwnershipConflict,
+  alertTopicArnProblem,
+  isAlarmNotFound,
+} from '../../lambdas/configure-alarms/configure-alarms';
 import { handler } from '../../lambdas/configure-alarms/handler';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ALARM_KEYS, alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
@@ -209,13 +219,120 @@ describe('isAlarmNotFound', () => {
   });
 });
 
+describe('alertTopicArnProblem', () => {
+  it.each([
+    TOPIC_ARN,
+    'arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts',
+    'arn:aws-cn:sns:cn-north-1:123456789012:alerts_1',
+    `arn:aws:sns:ap-southeast-2:123456789012:${'t'.repeat(256)}`,
+  ])('accepts the standard topic %s', (arn) => {
+    // Act & Assess
+    expect(alertTopicArnProblem(arn)).toBeUndefined();
+  });
+
+  it.each<[string, string]>([
+    ['a FIFO topic (alarm actions publish to standard topics only)', `${TOPIC_ARN}.fifo`],
+    ['a topic name', 'tenant-db-alerts'],
+    ['an empty value', ''],
+    ['a queue ARN', `arn:aws:sqs:us-east-1:${ACCOUNT}:tenant-db-alerts`],
+    ['a short account', 'arn:aws:sns:us-east-1:12345:tenant-db-alerts'],
+    ['no Region', `arn:aws:sns::${ACCOUNT}:tenant-db-alerts`],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an unresolved CDK token, as it reads before synthesis.
+    ['an unresolved token', '${Token[TOKEN.123]}'],
+    ['a name over 256 characters', `arn:aws:sns:us-east-1:${ACCOUNT}:${'t'.repeat(257)}`],
+    ['a trailing line break', `${TOPIC_ARN}\n`],
+  ])('refuses %s, naming ALERT_TOPIC_ARN', (_case, arn) => {
+    // Act
+    const problem = alertTopicArnProblem(arn);
+
+    // Assess
+    expect(problem).toMatch(/^ALERT_TOPIC_ARN must be the ARN of a standard SNS topic/);
+  });
+
+  it('quotes at most 300 characters of a long value', () => {
+    // Act
+    const problem = alertTopicArnProblem('x'.repeat(10_000));
+
+    // Assess
+    expect(problem?.length).toBeLessThan(500);
+  });
+});
+
 describe('handler', () => {
   const cloudwatch = mockClient(CloudWatchClient);
+  const sns = mockClient(SNSClient);
 
   beforeEach(() => {
     cloudwatch.reset();
     cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] }).on(PutMetricAlarmCommand).resolves({});
+    sns.reset();
+    sns.on(GetTopicAttributesCommand).resolves({ Attributes: { TopicArn: TOPIC_ARN } });
     process.env.ALERT_TOPIC_ARN = TOPIC_ARN;
+  });
+
+  it('checks that the alert topic exists before it puts any alarm', async () => {
+    // Act
+    await handler(stateFor('pro'));
+
+    // Assess
+    expect(sns).toHaveReceivedCommandWith(GetTopicAttributesCommand, { TopicArn: TOPIC_ARN });
+    const [checked] = sns.commandCalls(GetTopicAttributesCommand);
+    const [firstAlarm] = cloudwatch.commandCalls(PutMetricAlarmCommand);
+    expect(firstAlarm && checked?.calledBefore(firstAlarm)).toBe(true);
+  });
+
+  it.each<[string, string, () => void, RegExp]>([
+    ['a malformed topic ARN', 'tenant-db-alerts', () => undefined, /must be the ARN of a standard SNS topic/],
+    ['a FIFO topic', `${TOPIC_ARN}.fifo`, () => undefined, /must be the ARN of a standard SNS topic/],
+    [
+      'a topic that does not exist',
+      TOPIC_ARN,
+      () =>
+        sns
+          .on(GetTopicAttributesCommand)
+          .rejects(new NotFoundException({ message: 'Topic does not exist', $metadata: {} })),
+      /alert topic .*tenant-db-alerts does not exist: the tenant's alarms would notify nobody/,
+    ],
+  ])('fails with ConfigurationError, putting no alarm, for %s', async (_case, topicArn, arrange, message) => {
+    // Prepare
+    process.env.ALERT_TOPIC_ARN = topicArn;
+    arrange();
+
+    // Act
+    const outcome = handler(stateFor('pro'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      message: expect.stringMatching(message),
+    });
+    expect(cloudwatch).not.toHaveReceivedCommand(PutMetricAlarmCommand);
+  });
+
+  it('does not call SNS about a topic ARN of the wrong shape', async () => {
+    // Prepare
+    process.env.ALERT_TOPIC_ARN = `${TOPIC_ARN}.fifo`;
+
+    // Act
+    await handler(stateFor('pro')).catch(() => undefined);
+
+    // Assess
+    expect(sns).not.toHaveReceivedAnyCommand();
+    expect(cloudwatch).not.toHaveReceivedAnyCommand();
+  });
+
+  it('passes other SNS errors on for the step to classify, putting no alarm', async () => {
+    // Prepare
+    sns
+      .on(GetTopicAttributesCommand)
+      .rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
+
+    // Act
+    const outcome = handler(stateFor('pro'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({ name: 'AwsRequestError' });
+    expect(cloudwatch).not.toHaveReceivedCommand(PutMetricAlarmCommand);
   });
 
   it.each(TIERS)('puts the six alarms of a tenant that has none (%s)', async (tier) => {
@@ -293,5 +410,6 @@ describe('handler', () => {
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'ConfigurationError' });
     expect(cloudwatch).not.toHaveReceivedAnyCommand();
+    expect(sns).not.toHaveReceivedAnyCommand();
   });
 });

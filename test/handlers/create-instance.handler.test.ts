@@ -15,15 +15,17 @@ import {
   RDSClient,
   RDSServiceException,
 } from '@aws-sdk/client-rds';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambdas/create-instance/handler';
 import { buildCreateDbInstanceRequest } from '../../lambdas/create-instance/request';
 import { clock } from '../../lambdas/shared/clock';
-import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import type { TenantStatus, ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ownershipTags, type Tag } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { evaluate, Placeholders, parseCondition } from '../support/aws-double/dynamodb/expressions';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';
@@ -108,8 +110,13 @@ describe('CreateInstance handler', () => {
     );
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: 'tenant-registry',
-      ConditionExpression: 'executionArn = :owner',
-      ExpressionAttributeValues: expect.objectContaining({ ':v0': 'tenant-acme', ':owner': EXECUTION_ARN }),
+      ConditionExpression: 'executionArn = :owner AND #status IN (:from0)',
+      ExpressionAttributeNames: expect.objectContaining({ '#status': 'status' }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':v0': 'tenant-acme',
+        ':owner': EXECUTION_ARN,
+        ':from0': 'PROVISIONING',
+      }),
     });
   });
 
@@ -240,6 +247,113 @@ describe('CreateInstance handler', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
+  });
+
+  it.each<[string, Tag[] | undefined]>([
+    ['another execution', ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: `${EXECUTION_ARN}-earlier` })],
+    ['another tenant', ownershipTags({ tenantId: 'acme-corp', tier: 'pro', executionArn: EXECUTION_ARN })],
+    ['nobody we know (no tags)', undefined],
+  ])('leaves the retention of pre-existing log groups alone when the instance belongs to %s', async (_case, tags) => {
+    // Prepare: the groups exist (the other instance's), and so does the instance
+    logs
+      .on(CreateLogGroupCommand)
+      .rejects(
+        new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }),
+      );
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: tags }] });
+
+    // Act
+    const result = handler(stateFor('enterprise'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'OwnershipConflictError' });
+    expect(logs).toHaveReceivedCommandTimes(CreateLogGroupCommand, 3);
+    expect(logs).not.toHaveReceivedCommand(PutRetentionPolicyCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+  });
+
+  it('sets the retention of the groups it created, but not of the pre-existing ones, before a foreign instance', async () => {
+    // Prepare: enterprise exports three logs; only the upgrade group already exists
+    logs
+      .on(CreateLogGroupCommand, { logGroupName: '/aws/rds/instance/tenant-acme/upgrade' })
+      .rejects(
+        new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }),
+      );
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: [] }] });
+
+    // Act
+    const result = handler(stateFor('enterprise'));
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'OwnershipConflictError' });
+    expect(logs.commandCalls(PutRetentionPolicyCommand).map((c) => c.args[0].input.logGroupName)).toEqual([
+      '/aws/rds/instance/tenant-acme/postgresql',
+      '/aws/rds/instance/tenant-acme/iam-db-auth-error',
+    ]);
+  });
+
+  it('sets the retention of pre-existing groups only after the instance is known to be ours', async () => {
+    // Prepare: a retry after a crash finds both the groups and the instance of this execution
+    logs
+      .on(CreateLogGroupCommand)
+      .rejects(
+        new ResourceAlreadyExistsException({ message: 'The specified log group already exists', $metadata: {} }),
+      );
+    rds.on(CreateDBInstanceCommand).rejects(fault(DBInstanceAlreadyExistsFault));
+    rds.on(DescribeDBInstancesCommand).resolves({
+      DBInstances: [
+        {
+          DBInstanceArn: INSTANCE_ARN,
+          TagList: ownershipTags({ tenantId: 'acme', tier: 'pro', executionArn: EXECUTION_ARN }),
+        },
+      ],
+    });
+
+    // Act
+    await handler(stateFor('pro'));
+
+    // Assess
+    const retentions = logs.commandCalls(PutRetentionPolicyCommand);
+    expect(retentions.map((c) => c.args[0].input.logGroupName)).toEqual([
+      '/aws/rds/instance/tenant-acme/postgresql',
+      '/aws/rds/instance/tenant-acme/upgrade',
+    ]);
+    const [described] = rds.commandCalls(DescribeDBInstancesCommand);
+    expect(described && retentions.every((call) => call.calledAfter(described))).toBe(true);
+  });
+
+  /** Answers the registry update as DynamoDB would while the record is `current`: its condition decides. */
+  function registryHolds(current: Record<string, unknown>) {
+    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
+      const placeholders = new Placeholders(
+        input.ExpressionAttributeNames,
+        marshall(input.ExpressionAttributeValues ?? {}, { removeUndefinedValues: true }),
+      );
+      if (!evaluate(parseCondition(input.ConditionExpression ?? '', placeholders), marshall(current))) {
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      }
+      return {};
+    });
+  }
+
+  it.each<[TenantStatus, boolean]>([
+    ['PROVISIONING', true],
+    ['FAILED', false],
+    ['ROLLBACK_FAILED', false],
+    ['ACTIVE', false],
+  ])('records the instance only while its own record is PROVISIONING (record %s)', async (status, recorded) => {
+    // Prepare: the record is this execution's, in `status` (a redriven execution reaped meanwhile, say)
+    rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
+    registryHolds({ tenantId: 'acme', status, executionArn: EXECUTION_ARN });
+
+    // Act
+    const result = handler(stateFor('pro'));
+
+    // Assess
+    if (recorded) await expect(result).resolves.toMatchObject({ instanceId: 'tenant-acme' });
+    else await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
   });
 
   it('fails with TenantConflictError when the registry record is no longer ours', async () => {

@@ -1,12 +1,14 @@
-import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/execution-reaper/ended-execution';
 import { handler } from '../../lambdas/execution-reaper/handler';
 import { EXECUTION_ENDED_DETAIL_STATUSES, executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/reaped-failure';
-import type { TenantRecord } from '../../lambdas/shared/contracts';
+import { reapRecord } from '../../lambdas/execution-reaper/reaper';
+import type { TenantRecord, TenantStatus } from '../../lambdas/shared/contracts';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { matchesEventPattern } from '../support/event-pattern';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
@@ -174,6 +176,7 @@ describe('reapedFailureOf and reapedAlert', () => {
       failureReason: REASON(status),
       leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
       detail: {
+        outcomeId: `failed:${EXECUTION_ARN}`,
         tenantId: 'acme',
         tier: 'pro',
         executionArn: EXECUTION_ARN,
@@ -226,7 +229,7 @@ describe('execution-reaper handler (mocked clients)', () => {
 
   const logLines = () => clients.output.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
 
-  it('finds the stranded record through the status index, then publishes, alerts and records it, in that order', async () => {
+  it('finds the stranded record through the status index, then records, alerts and publishes it, in that order', async () => {
     // Prepare
     registry
       .on(QueryCommand)
@@ -238,18 +241,20 @@ describe('execution-reaper handler (mocked clients)', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });
-    expect(registry).toHaveReceivedCommandWith(QueryCommand, {
-      TableName: TABLE,
-      IndexName: 'byStatus',
-      ExpressionAttributeValues: { ':status': 'PROVISIONING' },
-    });
+    for (const status of ['PROVISIONING', 'ROLLBACK_FAILED']) {
+      expect(registry).toHaveReceivedCommandWith(QueryCommand, {
+        TableName: TABLE,
+        IndexName: 'byStatus',
+        ExpressionAttributeValues: { ':status': status },
+      });
+    }
     expect(registry).toHaveReceivedCommandWith(GetCommand, { Key: { tenantId: 'acme' }, ConsistentRead: true });
     const update = registry.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update).toMatchObject({
       TableName: TABLE,
       Key: { tenantId: 'acme' },
-      ConditionExpression: 'executionArn = :owner',
-      ExpressionAttributeValues: expect.objectContaining({ ':owner': EXECUTION_ARN }),
+      ConditionExpression: 'executionArn = :owner AND #status IN (:from0)',
+      ExpressionAttributeValues: expect.objectContaining({ ':owner': EXECUTION_ARN, ':from0': 'PROVISIONING' }),
     });
     expect(Object.values(update?.ExpressionAttributeValues ?? {})).toEqual(
       expect.arrayContaining([
@@ -258,6 +263,7 @@ describe('execution-reaper handler (mocked clients)', () => {
         'Execution TIMED_OUT',
         REASON('TIMED_OUT'),
         [`unverified:resources tagged ${TAG_FILTER}`],
+        'failed',
       ]),
     );
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
@@ -267,20 +273,39 @@ describe('execution-reaper handler (mocked clients)', () => {
       DetailType: 'Tenant Database Provisioning Failed',
       Resources: [EXECUTION_ARN],
     });
-    expect(JSON.parse(entry?.Detail ?? '')).toMatchObject({
+    expect(JSON.parse(entry?.Detail ?? '')).toEqual({
+      outcomeId: `failed:${EXECUTION_ARN}`,
       tenantId: 'acme',
-      status: 'ROLLBACK_FAILED',
+      tier: 'pro',
+      executionArn: EXECUTION_ARN,
+      requestId: 'acme-pro-2',
       failedStep: 'Execution TIMED_OUT',
+      reason: REASON('TIMED_OUT'),
+      status: 'ROLLBACK_FAILED',
+      leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
     });
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC_ARN,
       Subject: 'ROLLBACK_FAILED: tenant acme needs manual cleanup',
     });
-    // The registry write comes last, so a retry after a failed publish redoes everything.
-    const [published] = events.commandCalls(PutEventsCommand);
+    // The registry write comes first (a MarkActive that landed meanwhile wins), then the alert, then the event,
+    // then the outbox flag is cleared.
+    const [recorded, cleared] = registry.commandCalls(UpdateCommand);
     const [alerted] = sns.commandCalls(PublishCommand);
-    const [recorded] = registry.commandCalls(UpdateCommand);
-    expect(recorded && published?.calledBefore(recorded) && alerted?.calledBefore(recorded)).toBe(true);
+    const [published] = events.commandCalls(PutEventsCommand);
+    expect(
+      recorded &&
+        alerted &&
+        published &&
+        cleared &&
+        recorded.calledBefore(alerted) &&
+        alerted.calledBefore(published) &&
+        published.calledBefore(cleared),
+    ).toBe(true);
+    expect(cleared?.args[0].input).toMatchObject({
+      UpdateExpression: 'SET #f0 = :v0 REMOVE #r0',
+      ExpressionAttributeValues: expect.objectContaining({ ':from0': 'ROLLBACK_FAILED' }),
+    });
     expect(logLines()).toContainEqual(expect.objectContaining({ RollbackFailed: 1 }));
     expect(logLines()).toContainEqual(
       expect.objectContaining({
@@ -300,6 +325,16 @@ describe('execution-reaper handler (mocked clients)', () => {
       [record()],
       record({ status: 'FAILED', failedStep: 'RunMigrations' }),
     ],
+    [
+      'the index still says PROVISIONING but MarkActive has made the tenant ACTIVE',
+      [record()],
+      record({ status: 'ACTIVE', outcomePending: 'provisioned' }),
+    ],
+    [
+      "the execution's ROLLBACK_FAILED record has its event delivered already",
+      [record({ status: 'ROLLBACK_FAILED' })],
+      record({ status: 'ROLLBACK_FAILED' }),
+    ],
   ])('changes nothing when %s', async (_case, provisioning, current) => {
     // Prepare
     registry.on(QueryCommand).resolves({ Items: provisioning });
@@ -316,6 +351,23 @@ describe('execution-reaper handler (mocked clients)', () => {
     expect(logLines().some((line) => 'RollbackFailed' in line)).toBe(false);
   });
 
+  it('says nothing when MarkActive lands between its read and its write', async () => {
+    // Prepare: the consistent read still says PROVISIONING; the conditional write then finds ACTIVE
+    registry.on(QueryCommand).resolves({ Items: [record()] });
+    registry.on(GetCommand).resolves({ Item: record() });
+    registry.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+
+    // Act
+    const result = await handler(statusChange({ status: 'ABORTED', error: null }));
+
+    // Assess
+    expect(result).toEqual({ outcome: 'nothing-to-reap' });
+    expect(registry).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    expect(events).not.toHaveReceivedCommand(PutEventsCommand);
+    expect(logLines().some((line) => 'RollbackFailed' in line)).toBe(false);
+  });
+
   it('ignores an event it does not handle without calling AWS', async () => {
     // Act
     const result = await handler(statusChange({ status: 'SUCCEEDED' }));
@@ -325,7 +377,7 @@ describe('execution-reaper handler (mocked clients)', () => {
     expect(registry.calls()).toHaveLength(0);
   });
 
-  it('fails the invocation, before touching the registry, when the event is rejected', async () => {
+  it('fails the invocation, leaving the outcome pending in the registry, when the event is rejected', async () => {
     // Prepare
     registry.on(QueryCommand).resolves({ Items: [record()] });
     registry.on(GetCommand).resolves({ Item: record() });
@@ -336,7 +388,12 @@ describe('execution-reaper handler (mocked clients)', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
-    expect(registry).not.toHaveReceivedCommand(UpdateCommand);
+    // The transition (with outcomePending) landed; the flag was not cleared, so a redelivery or the sweeper publishes
+    expect(registry).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(
+      Object.values(registry.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues ?? {}),
+    ).toContain('failed');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(logLines()).toContainEqual(
       expect.objectContaining({ message: 'reaping failed; the event will be retried', errorName: 'RetryableError' }),
     );
@@ -392,9 +449,11 @@ describe('execution-reaper handler (AWS double)', () => {
       failureReason: REASON('ABORTED'),
       leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
     });
+    expect(stored('acme')).not.toHaveProperty('outcomePending');
     expect(stored('beta')).toMatchObject({ status: 'PROVISIONING' });
     expect(double.eventBridge.published('Tenant Database Provisioning Failed')).toHaveLength(1);
-    expect(double.sns.published()).toHaveLength(1);
+    // A delivery that failed to publish is redone in full: the alert is repeated, naming the same execution
+    expect(double.sns.published()).toHaveLength(1 + rejections);
     expect(double.violations).toEqual([]);
     const everything = [
       output.lines,
@@ -403,5 +462,87 @@ describe('execution-reaper handler (AWS double)', () => {
       double.dynamodb.items(TABLE),
     ];
     expect(JSON.stringify(everything)).not.toContain(PLANTED_INPUT_VALUE);
+  });
+
+  /** Makes `change` land right after the reaper's consistent read: another writer wins the race to the record. */
+  function afterNextRead(change: () => void) {
+    const read = double.dynamodb.getItem.bind(double.dynamodb);
+    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce((input, ctx) => {
+      const output = read(input, ctx);
+      change();
+      return output;
+    });
+  }
+
+  it.each<[string, Partial<TenantRecord>]>([
+    [
+      'MarkActive made the tenant ACTIVE',
+      { status: 'ACTIVE', instanceId: 'tenant-acme', outcomePending: 'provisioned' },
+    ],
+    ['RecordFailure recorded FAILED', { status: 'FAILED', failedStep: 'RunMigrations', outcomePending: 'failed' }],
+  ])(
+    'leaves the record alone, alerting and publishing nothing, when %s after the reaper read it',
+    async (_case, fields) => {
+      // Prepare
+      double.dynamodb.seed(TABLE, { ...record() });
+      const won = { ...record(fields), updatedAt: '2026-11-26T12:00:02.000Z' };
+      afterNextRead(() => double.dynamodb.seed(TABLE, won));
+
+      // Act
+      const result = await handler(statusChange({ status: 'ABORTED', error: null }));
+
+      // Assess
+      expect(result).toEqual({ outcome: 'nothing-to-reap' });
+      expect(stored('acme')).toEqual(won);
+      expect(double.eventBridge.published()).toEqual([]);
+      expect(double.sns.published()).toEqual([]);
+    },
+  );
+
+  it.each<TenantStatus>(['ACTIVE', 'FAILED'])(
+    'reapRecord with a stale PROVISIONING read leaves a record that is %s by now alone',
+    async (status) => {
+      // Prepare: the sweeper (or the reaper) read PROVISIONING; the record moved on before the write
+      const current = { ...record({ status }), updatedAt: '2026-11-26T12:00:02.000Z' };
+      double.dynamodb.seed(TABLE, current);
+      const clients = {
+        doc: DynamoDBDocumentClient.from(new DynamoDBClient({})),
+        events: new EventBridgeClient({}),
+        sns: new SNSClient({}),
+      };
+
+      // Act
+      const result = await reapRecord(clients, record(), { executionArn: EXECUTION_ARN, status: 'ABORTED' });
+
+      // Assess
+      expect(result).toEqual({ outcome: 'nothing-to-reap' });
+      expect(stored('acme')).toEqual(current);
+      expect(double.eventBridge.published()).toEqual([]);
+      expect(double.sns.published()).toEqual([]);
+    },
+  );
+
+  it('re-alerts and re-delivers a ROLLBACK_FAILED record of the execution whose event is still pending', async () => {
+    // Prepare: an earlier delivery wrote ROLLBACK_FAILED, then its publish failed
+    const reaped = record({
+      status: 'ROLLBACK_FAILED',
+      failedStep: 'Execution TIMED_OUT',
+      failureReason: REASON('TIMED_OUT'),
+      leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
+      outcomePending: 'failed',
+    });
+    double.dynamodb.seed(TABLE, { ...reaped });
+
+    // Act
+    const result = await handler(statusChange());
+
+    // Assess
+    expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });
+    expect(double.sns.published()).toHaveLength(1);
+    expect(double.eventBridge.published('Tenant Database Provisioning Failed').map((e) => e.detail)).toEqual([
+      expect.objectContaining({ outcomeId: `failed:${EXECUTION_ARN}`, status: 'ROLLBACK_FAILED' }),
+    ]);
+    expect(stored('acme')).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep: 'Execution TIMED_OUT' });
+    expect(stored('acme')).not.toHaveProperty('outcomePending');
   });
 });

@@ -1,20 +1,30 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
 import {
   cleanupCommands,
   failedEventDetail,
   failureRecordOf,
   failureStatus,
+  isRejectedRequest,
+  rejectedEventDetail,
   rollbackFailedAlert,
 } from '../../lambdas/record-failure/failure-record';
 import { handler } from '../../lambdas/record-failure/handler';
-import type { CaughtError, FailedEventDetail, RollbackResult, ValidatedRequest } from '../../lambdas/shared/contracts';
+import type {
+  CaughtError,
+  FailedEventDetail,
+  RollbackResult,
+  TenantRecord,
+  ValidatedRequest,
+} from '../../lambdas/shared/contracts';
 import type { FailureState } from '../../lambdas/shared/failure';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
+import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
 const { table: TABLE, bus: BUS, topicArn: TOPIC_ARN } = OUTCOME_TARGETS;
@@ -115,13 +125,27 @@ describe('failureStatus and failureRecordOf', () => {
   });
 });
 
-describe('failedEventDetail', () => {
+describe('isRejectedRequest', () => {
+  it.each<[string, FailureState, boolean]>([
+    ['input ValidateInput refused (no request)', { tenantId: 'Bad Id' }, true],
+    ['a claim that was refused (a request, no claim)', { request: failedAtMigrations('pro').request }, true],
+    ['an execution that claimed the tenant', failedAtMigrations('pro'), false],
+  ])('%s → %s', (_case, state, rejected) => {
+    // Act & Assess
+    expect(isRejectedRequest(state)).toBe(rejected);
+  });
+});
+
+describe('rejectedEventDetail', () => {
   it.each([
     ['a short tenant id as given', { tenantId: 'Not A Valid Id', tier: 'gold' }, 'Not A Valid Id', 'gold'],
     ['64 characters as given', { tenantId: 'x'.repeat(64), tier: 'pro' }, 'x'.repeat(64), 'pro'],
     ['65 characters as invalid', { tenantId: 'x'.repeat(65), tier: 'pro' }, '(invalid)', 'pro'],
+    ['a 100 KB tenant id as invalid', { tenantId: 'x'.repeat(100_000), tier: 'pro' }, '(invalid)', 'pro'],
     ['a number as invalid', { tenantId: 42, tier: ['pro'] }, '(invalid)', '(invalid)'],
     ['a missing tenant id as invalid', {}, '(invalid)', '(invalid)'],
+    ['a line break escaped', { tenantId: 'acme\nforged', tier: 'pro' }, 'acme\\u{a}forged', 'pro'],
+    ['a bidi override escaped', { tenantId: 'acme\u202eemca', tier: 'pro\u0000' }, 'acme\\u{202e}emca', 'pro\\u{0}'],
   ])('reports rejected input with %s', (_case, input, tenantId, tier) => {
     // Prepare
     const state = {
@@ -131,19 +155,69 @@ describe('failedEventDetail', () => {
     const record = failureRecordOf(state);
 
     // Act
-    const detail = failedEventDetail(state, record, '');
+    const detail = rejectedEventDetail(state, record, REJECTED_EXECUTION_ARN);
 
     // Assess
     expect(detail).toEqual({
+      outcomeId: `rejected:${REJECTED_EXECUTION_ARN}`,
       tenantId,
       tier,
-      executionArn: '',
+      executionArn: REJECTED_EXECUTION_ARN,
       requestId: '(invalid)',
-      failedStep: 'ValidateInput',
+      status: 'REJECTED',
+      rejectedStep: 'ValidateInput',
+      error: 'ValidationError',
       reason: 'ValidateInput: tenantId: must be 3-32 characters long',
-      status: 'FAILED',
-      leftovers: [],
     });
+  });
+
+  it('escapes unprintable characters of the reason', () => {
+    // Prepare
+    const state = { tenantId: 'acme', error: lambdaError('ValidationError', 'requestedBy: bad\u202e\u0007') };
+
+    // Act
+    const detail = rejectedEventDetail(state, failureRecordOf(state), REJECTED_EXECUTION_ARN);
+
+    // Assess
+    expect(detail.reason).toBe('ValidateInput: requestedBy: bad\\u{202e}\\u{7}');
+  });
+
+  it('reports a claim that was refused with the validated request', () => {
+    // Prepare
+    const { request } = failedAtMigrations('pro');
+    const state: FailureState = {
+      request,
+      error: lambdaError('TenantConflictError', 'tenant acme is already ACTIVE on tier pro'),
+    };
+
+    // Act
+    const detail = rejectedEventDetail(state, failureRecordOf(state), executionArn('pro'));
+
+    // Assess
+    expect(detail).toEqual({
+      outcomeId: `rejected:${executionArn('pro')}`,
+      tenantId: 'acme',
+      tier: 'pro',
+      executionArn: executionArn('pro'),
+      requestId: 'acme-pro-1',
+      status: 'REJECTED',
+      rejectedStep: 'ClaimTenant',
+      error: 'TenantConflictError',
+      reason: 'ClaimTenant: tenant acme is already ACTIVE on tier pro',
+    });
+  });
+});
+
+describe('failedEventDetail', () => {
+  it('echoes short raw input escaped and carries the failed outcome id', () => {
+    // Prepare
+    const state = { tenantId: 'acme\u202e', tier: 'pro', error: lambdaError('ValidationError', 'tenantId: bad') };
+
+    // Act
+    const detail = failedEventDetail(state, failureRecordOf(state), REJECTED_EXECUTION_ARN);
+
+    // Assess
+    expect(detail).toMatchObject({ outcomeId: `failed:${REJECTED_EXECUTION_ARN}`, tenantId: 'acme\\u{202e}' });
   });
 
   it.each(TIERS)('reports the validated request of a %s execution, with leftovers', (tier) => {
@@ -206,6 +280,7 @@ describe('cleanupCommands', () => {
 
 describe('rollbackFailedAlert', () => {
   const detail: FailedEventDetail = {
+    outcomeId: `failed:${executionArn('enterprise')}`,
     tenantId: 'a'.repeat(32),
     tier: 'enterprise',
     executionArn: executionArn('enterprise'),
@@ -248,6 +323,24 @@ describe('rollbackFailedAlert', () => {
   });
 });
 
+/** The registry record of the failed execution, PROVISIONING unless `fields` say otherwise. */
+function ownedRecord(tier: string, fields: Partial<TenantRecord> = {}): TenantRecord {
+  return {
+    tenantId: 'acme',
+    tier,
+    status: 'PROVISIONING',
+    requestId: `acme-${tier}-1`,
+    requestedBy: 'ops',
+    executionArn: executionArn(tier),
+    attempt: 1,
+    createdAt: '2026-11-26T10:00:00.000Z',
+    updatedAt: '2026-11-26T10:00:00.000Z',
+    ...fields,
+  };
+}
+
+const MIGRATIONS_REASON = 'RunMigrations: could not authenticate to the tenant database as tenant_admin';
+
 describe('handler', () => {
   const clients = useOutcomeClients();
   const { registry, events, sns } = clients;
@@ -259,11 +352,25 @@ describe('handler', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
   }
 
+  /** What the consistent re-read after the transition returns: the record as the transition left it. */
+  function registryReads(record: TenantRecord | undefined) {
+    registry.on(GetCommand).resolves({ Item: record });
+  }
+
   it.each(TIERS)(
     'records a %s failure in the registry, publishes the failed event and returns the record',
     async (tier) => {
       // Prepare
       const state = failedAtMigrations(tier, { rollback: rollback() });
+      registryReads(
+        ownedRecord(tier, {
+          status: 'FAILED',
+          failedStep: 'RunMigrations',
+          failureReason: MIGRATIONS_REASON,
+          leftovers: [],
+          outcomePending: 'failed',
+        }),
+      );
 
       // Act
       const result = await handler(envelope(state));
@@ -271,7 +378,7 @@ describe('handler', () => {
       // Assess
       expect(result).toEqual({
         error: 'AwsRequestError',
-        reason: 'RunMigrations: could not authenticate to the tenant database as tenant_admin',
+        reason: MIGRATIONS_REASON,
         failedStep: 'RunMigrations',
         status: 'FAILED',
       });
@@ -279,11 +386,11 @@ describe('handler', () => {
       expect(update).toMatchObject({
         TableName: TABLE,
         Key: { tenantId: 'acme' },
-        ConditionExpression: 'executionArn = :owner',
-        ExpressionAttributeValues: expect.objectContaining({ ':owner': executionArn(tier) }),
+        ConditionExpression: 'executionArn = :owner AND #status IN (:from0)',
+        ExpressionAttributeValues: expect.objectContaining({ ':owner': executionArn(tier), ':from0': 'PROVISIONING' }),
       });
       expect(Object.values(update?.ExpressionAttributeValues ?? {})).toEqual(
-        expect.arrayContaining(['FAILED', 'RunMigrations', result.reason, []]),
+        expect.arrayContaining(['FAILED', 'RunMigrations', result.reason, [], 'failed']),
       );
       expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
       const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
@@ -293,12 +400,26 @@ describe('handler', () => {
         DetailType: 'Tenant Database Provisioning Failed',
         Resources: [executionArn(tier)],
       });
-      expect(JSON.parse(entry?.Detail ?? '')).toMatchObject({
+      expect(JSON.parse(entry?.Detail ?? '')).toEqual({
+        outcomeId: `failed:${executionArn(tier)}`,
         tenantId: 'acme',
         tier,
+        executionArn: executionArn(tier),
+        requestId: `acme-${tier}-1`,
+        failedStep: 'RunMigrations',
+        reason: MIGRATIONS_REASON,
         status: 'FAILED',
         leftovers: [],
       });
+      // The outbox flag is cleared after the publish, only while the record is still this execution's FAILED one
+      const [, cleared] = registry.commandCalls(UpdateCommand);
+      expect(cleared?.args[0].input).toMatchObject({
+        UpdateExpression: 'SET #f0 = :v0 REMOVE #r0',
+        ExpressionAttributeNames: expect.objectContaining({ '#r0': 'outcomePending' }),
+        ExpressionAttributeValues: expect.objectContaining({ ':from0': 'FAILED', ':owner': executionArn(tier) }),
+      });
+      const [published] = events.commandCalls(PutEventsCommand);
+      expect(published && cleared?.calledAfter(published)).toBe(true);
       expect(sns).not.toHaveReceivedCommand(PublishCommand);
       expect(emittedMetrics()).toContainEqual(
         expect.objectContaining({ ProvisioningFailed: 1, step: 'RunMigrations' }),
@@ -310,6 +431,9 @@ describe('handler', () => {
   it.each(TIERS)('alerts on-call and records leftovers when the %s rollback gave up', async (tier) => {
     // Prepare
     const state = failedAtMigrations(tier, { rollback: GAVE_UP });
+    registryReads(
+      ownedRecord(tier, { status: 'ROLLBACK_FAILED', leftovers: GAVE_UP.leftovers, outcomePending: 'failed' }),
+    );
 
     // Act
     const result = await handler(envelope(state));
@@ -319,12 +443,13 @@ describe('handler', () => {
     const values = Object.values(
       registry.commandCalls(UpdateCommand)[0]?.args[0].input.ExpressionAttributeValues ?? {},
     );
-    expect(values).toEqual(expect.arrayContaining(['ROLLBACK_FAILED', GAVE_UP.leftovers]));
+    expect(values).toEqual(expect.arrayContaining(['ROLLBACK_FAILED', GAVE_UP.leftovers, 'failed']));
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: TOPIC_ARN,
       Subject: 'ROLLBACK_FAILED: tenant acme needs manual cleanup',
       Message: expect.stringContaining('  - db-instance:tenant-acme'),
     });
+    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
     // The Rollback step already counted the exhausted budget; counting again would double the alarm metric.
     expect(emittedMetrics()).toContainEqual(expect.objectContaining({ ProvisioningFailed: 1 }));
     expect(emittedMetrics().some((m) => 'RollbackFailed' in m)).toBe(false);
@@ -335,6 +460,7 @@ describe('handler', () => {
     const state = failedAtMigrations('pro', {
       rollbackError: lambdaError('AwsRequestError', 'Rollback failed: denied'),
     });
+    registryReads(ownedRecord('pro', { status: 'ROLLBACK_FAILED', leftovers: [], outcomePending: 'failed' }));
 
     // Act
     const result = await handler(envelope(state));
@@ -347,63 +473,104 @@ describe('handler', () => {
     expect(emittedMetrics()).toContainEqual(expect.objectContaining({ RollbackFailed: 1 }));
   });
 
-  it('publishes the failed event for rejected input without touching the registry', async () => {
+  it.each<[string, FailureState, string, string, string]>([
+    [
+      'input ValidateInput refused',
+      { tenantId: 'Bad Tenant', tier: 'gold', error: lambdaError('ValidationError', 'tenantId: bad') },
+      'ValidateInput',
+      'ValidationError',
+      'Bad Tenant',
+    ],
+    [
+      'a duplicate ClaimTenant refused (the tenant is live)',
+      {
+        tenantId: 'acme',
+        tier: 'pro',
+        request: failedAtMigrations('pro').request,
+        error: lambdaError('TenantConflictError', 'tenant acme is already ACTIVE on tier pro'),
+      },
+      'ClaimTenant',
+      'TenantConflictError',
+      'acme',
+    ],
+    [
+      'a claim DynamoDB refused',
+      {
+        tenantId: 'acme',
+        tier: 'pro',
+        request: failedAtMigrations('pro').request,
+        error: lambdaError('AwsRequestError', 'ClaimTenant failed: AccessDeniedException: denied'),
+      },
+      'ClaimTenant',
+      'AwsRequestError',
+      'acme',
+    ],
+  ])(
+    'publishes a rejected request, writing neither the registry nor to on-call, for %s',
+    async (_case, state, rejectedStep, error, tenantId) => {
+      // Prepare: the tenant's record (if any) is not this execution's
+      registry.on(GetCommand).resolves({});
+
+      // Act
+      const result = await handler(envelope(state));
+
+      // Assess
+      expect(result).toMatchObject({ error, failedStep: rejectedStep, status: 'FAILED' });
+      expect(registry).not.toHaveReceivedCommand(UpdateCommand);
+      expect(registry).not.toHaveReceivedCommand(PutCommand);
+      expect(sns).not.toHaveReceivedAnyCommand();
+      expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+      const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
+      const arn = state.request?.executionArn ?? REJECTED_EXECUTION_ARN;
+      expect(entry).toMatchObject({
+        EventBusName: BUS,
+        Source: 'tenant-db.provisioning',
+        DetailType: 'Tenant Database Request Rejected',
+        Resources: [arn],
+      });
+      expect(JSON.parse(entry?.Detail ?? '')).toEqual({
+        outcomeId: `rejected:${arn}`,
+        tenantId,
+        tier: state.tier,
+        executionArn: arn,
+        requestId: state.request?.requestId ?? '(invalid)',
+        status: 'REJECTED',
+        rejectedStep,
+        error,
+        reason: result.reason,
+      });
+    },
+  );
+
+  it('escapes control and bidi characters of a rejected tenant id in the event', async () => {
     // Prepare
     const state = {
-      tenantId: 'Bad Tenant',
-      tier: 'gold',
-      error: lambdaError('ValidationError', 'tenantId: bad'),
+      tenantId: 'acme\n{"status":"ACTIVE"}\u202e',
+      tier: 'pro\u001b[2J',
+      error: lambdaError('ValidationError', 'tenantId: must be 3-32 characters long'),
     } as FailureState;
 
     // Act
-    const result = await handler(envelope(state));
+    await handler(envelope(state));
 
     // Assess
-    expect(result).toEqual({
-      error: 'ValidationError',
-      reason: 'ValidateInput: tenantId: bad',
-      failedStep: 'ValidateInput',
-      status: 'FAILED',
-    });
-    expect(registry).not.toHaveReceivedAnyCommand();
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
-    expect(entry?.Resources).toEqual([REJECTED_EXECUTION_ARN]);
-    expect(JSON.parse(entry?.Detail ?? '')).toMatchObject({
-      tenantId: 'Bad Tenant',
-      tier: 'gold',
-      failedStep: 'ValidateInput',
+    const detail = JSON.parse(entry?.Detail ?? '');
+    expect(detail).toMatchObject({
+      tenantId: 'acme\\u{a}{"status":"ACTIVE"}\\u{202e}',
+      tier: 'pro\\u{1b}[2J',
+      status: 'REJECTED',
     });
-    expect(emittedMetrics()).toContainEqual(expect.objectContaining({ ProvisioningFailed: 1, step: 'ValidateInput' }));
-  });
-
-  it("leaves a live tenant's record alone when a duplicate was rejected at ClaimTenant", async () => {
-    // Prepare
-    const { request } = failedAtMigrations('pro');
-    const state: FailureState = {
-      tenantId: 'acme',
-      tier: 'pro',
-      request,
-      error: lambdaError('TenantConflictError', 'tenant acme is already ACTIVE on tier pro'),
-    };
-    registry.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
-
-    // Act
-    const result = await handler(envelope(state));
-
-    // Assess
-    expect(result).toEqual({
-      error: 'TenantConflictError',
-      reason: 'ClaimTenant: tenant acme is already ACTIVE on tier pro',
-      failedStep: 'ClaimTenant',
-      status: 'FAILED',
-    });
-    expect(events).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+    expect(`${detail.tenantId}${detail.tier}${detail.reason}`).not.toMatch(/\p{C}/u);
   });
 
   it.each([
     [
       'EventBridge rejects the entry',
-      () => events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] }),
+      () => {
+        registryReads(ownedRecord('starter', { status: 'FAILED', outcomePending: 'failed' }));
+        events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
+      },
     ],
     [
       'DynamoDB throttles',
@@ -418,5 +585,149 @@ describe('handler', () => {
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
+  });
+
+  it("publishes nothing when the record is no longer this execution's PROVISIONING record", async () => {
+    // Prepare
+    registry.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    registryReads(ownedRecord('pro', { status: 'ACTIVE' }));
+
+    // Act
+    const result = await handler(envelope(failedAtMigrations('pro')));
+
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(registry).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    expect(events).not.toHaveReceivedCommand(PutEventsCommand);
+  });
+});
+
+describe('handler (AWS double)', () => {
+  let double: AwsDouble;
+  let restore: () => void;
+  let output: OutputCapture;
+
+  beforeEach(() => {
+    double = new AwsDouble({ account: ACCOUNT });
+    double.dynamodb.defineTable(registryTable(TABLE));
+    restore = installAwsDouble(double);
+    Object.assign(process.env, { REGISTRY_TABLE_NAME: TABLE, OUTCOME_EVENT_BUS_NAME: BUS, ALERT_TOPIC_ARN: TOPIC_ARN });
+    output = captureOutput();
+  });
+
+  afterEach(() => {
+    restore();
+    output.restore();
+  });
+
+  const stored = () => double.dynamodb.items(TABLE).find((item) => item.tenantId === 'acme');
+  const failedEvents = () => double.eventBridge.published('Tenant Database Provisioning Failed');
+
+  it.each<[string, Partial<TenantRecord>]>([
+    ['ACTIVE (MarkActive won)', { status: 'ACTIVE', instanceId: 'tenant-acme' }],
+    [
+      'ROLLBACK_FAILED already, its event pending (the sweeper publishes it)',
+      { status: 'ROLLBACK_FAILED', outcomePending: 'failed' },
+    ],
+    ['PROVISIONING by another execution', { executionArn: executionArn('enterprise') }],
+    ['FAILED by another execution', { status: 'FAILED', executionArn: executionArn('enterprise') }],
+  ])('leaves a record that is %s as it is, and publishes nothing', async (_case, fields) => {
+    // Prepare: the execution failed with a finished rollback (FAILED); the record says otherwise
+    const seeded = ownedRecord('pro', fields);
+    double.dynamodb.seed(TABLE, { ...seeded });
+
+    // Act
+    const result = await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })));
+
+    // Assess
+    expect(result.status).toBe('FAILED');
+    expect(stored()).toEqual({ ...seeded });
+    expect(double.eventBridge.published()).toEqual([]);
+  });
+
+  it('moves its PROVISIONING record to FAILED, publishes once and clears the pending outcome', async () => {
+    // Prepare
+    double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
+
+    // Act
+    await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })));
+
+    // Assess
+    expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'RunMigrations', failureReason: MIGRATIONS_REASON });
+    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(failedEvents().map((e) => e.detail)).toEqual([
+      expect.objectContaining({ outcomeId: `failed:${executionArn('pro')}`, status: 'FAILED' }),
+    ]);
+  });
+
+  it('keeps the outcome pending when the publish fails, and a retry publishes it with the same outcome id', async () => {
+    // Prepare
+    double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
+    double.eventBridge.failEntries({ times: 1, errorCode: 'InternalFailure' });
+    const event = envelope(failedAtMigrations('pro', { rollback: GAVE_UP }));
+
+    // Act
+    const first = await handler(event).catch((error: Error) => error);
+    const afterFirst = stored();
+    await handler(event);
+
+    // Assess
+    expect(first).toMatchObject({ name: 'RetryableError' });
+    expect(afterFirst).toMatchObject({ status: 'ROLLBACK_FAILED', outcomePending: 'failed' });
+    expect(stored()).toMatchObject({ status: 'ROLLBACK_FAILED', leftovers: GAVE_UP.leftovers });
+    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(failedEvents().map((e) => (e.detail as FailedEventDetail).outcomeId)).toEqual([
+      `failed:${executionArn('pro')}`,
+    ]);
+    // On-call hears of the leftovers on each attempt; duplicates name the same execution
+    expect(double.sns.published().map((m) => m.subject)).toEqual([
+      'ROLLBACK_FAILED: tenant acme needs manual cleanup',
+      'ROLLBACK_FAILED: tenant acme needs manual cleanup',
+    ]);
+  });
+
+  it.each<[string, FailureState]>([
+    ['invalid input', { tenantId: 'acme', tier: 'gold', error: lambdaError('ValidationError', 'tier: gold') }],
+    [
+      'a refused claim',
+      {
+        request: failedAtMigrations('pro').request,
+        error: lambdaError('TenantConflictError', 'tenant acme is already being provisioned by execution x'),
+      },
+    ],
+  ])('a rejected request (%s) leaves the record of the live tenant untouched', async (_case, state) => {
+    // Prepare: another execution is provisioning acme
+    const live = ownedRecord('pro', { executionArn: executionArn('enterprise') });
+    double.dynamodb.seed(TABLE, { ...live });
+
+    // Act
+    await handler(envelope(state));
+
+    // Assess
+    expect(stored()).toEqual({ ...live });
+    expect(double.eventBridge.published().map((e) => e.detailType)).toEqual(['Tenant Database Request Rejected']);
+    // At most one read (when the input was valid), to see whether the claim's write landed after all; no write.
+    expect(double.callsTo('dynamodb').filter((c) => c.command !== 'GetItem')).toEqual([]);
+  });
+
+  it("a claim whose write landed but whose step failed for good is recorded as this execution's failure", async () => {
+    // Prepare: the claim wrote PROVISIONING for this execution, then its function died on every attempt
+    const state = failedAtMigrations('pro');
+    const claimed = ownedRecord('pro');
+    double.dynamodb.seed(TABLE, { ...claimed });
+    const {
+      claim: _claim,
+      instance: _instance,
+      readiness: _readiness,
+      credentials: _credentials,
+      ...unclaimed
+    } = state;
+
+    // Act
+    await handler(envelope({ ...unclaimed, error: lambdaError('Lambda.Unknown', 'the function died') }));
+
+    // Assess: FAILED at ClaimTenant with a failed (not rejected) outcome
+    expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'ClaimTenant' });
+    expect(double.eventBridge.published().map((e) => e.detailType)).toEqual(['Tenant Database Provisioning Failed']);
   });
 });

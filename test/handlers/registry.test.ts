@@ -11,8 +11,9 @@ import {
   countTenantsInStatus,
   decideClaim,
   recordReadySignal,
+  recordsWithPendingOutcome,
   tenantsInStatus,
-  updateOwnedRecord,
+  transitionOwnedRecord,
 } from '../../lambdas/shared/registry';
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
 
@@ -88,6 +89,23 @@ describe('decideClaim', () => {
     expect(decision).toEqual(expected);
   });
 
+  it.each<TenantStatus>(['FAILED', 'ROLLBACK_FAILED', 'ACTIVE'])(
+    'rejects a redriven claim of this very execution once its record is %s',
+    (status) => {
+      // Prepare: this execution ended the onboarding; a redrive re-runs ClaimTenant
+      const record = recordWith({ executionArn: OURS, requestId: 'req-2', status, attempt: 2 });
+
+      // Act
+      const decision = decideClaim(record, request);
+
+      // Assess
+      expect(decision).toEqual({
+        action: 'reject',
+        reason: `this execution already ended the onboarding of tenant acme as ${status}; start a new onboarding instead of redriving it`,
+      });
+    },
+  );
+
   it.each<[TenantStatus, string, Partial<TenantRecord>, RegExp]>([
     ['ACTIVE', '', {}, /already ACTIVE on tier pro/],
     ['PROVISIONING', '', {}, new RegExp(`already being provisioned by execution ${THEIRS}`)],
@@ -143,6 +161,38 @@ describe('claimTenant', () => {
       },
     });
   });
+
+  it('records the application secret name the request fixed', async () => {
+    // Prepare
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+
+    // Act
+    await claimTenant(doc, TABLE, { ...request, secretName: 'saas/tenant/acme/app' });
+
+    // Assess
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ secretName: 'saas/tenant/acme/app' });
+  });
+
+  it.each<TenantStatus>(['FAILED', 'ROLLBACK_FAILED', 'ACTIVE'])(
+    'refuses a redriven claim of this execution once its record is %s, without writing',
+    async (status) => {
+      // Prepare
+      ddb.on(GetCommand).resolves({ Item: recordWith({ executionArn: OURS, requestId: 'req-2', status }) });
+      ddb.on(PutCommand).resolves({});
+
+      // Act
+      const result = claimTenant(doc, TABLE, request);
+
+      // Assess
+      await expect(result).rejects.toMatchObject({
+        name: 'TenantConflictError',
+        message: expect.stringContaining(`already ended the onboarding of tenant acme as ${status}`),
+      });
+      expect(ddb).not.toHaveReceivedCommand(PutCommand);
+      expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
+    },
+  );
 
   it('resumes without writing when this execution already holds the claim', async () => {
     // Prepare
@@ -263,34 +313,96 @@ describe('claimTenant', () => {
   });
 });
 
-describe('updateOwnedRecord', () => {
-  it('sets the given fields and updatedAt, only while this execution owns the record', async () => {
+describe('transitionOwnedRecord', () => {
+  it('sets the fields and updatedAt only while this execution owns the record and it is in the status it leaves', async () => {
     // Prepare
     ddb.on(UpdateCommand).resolves({});
 
     // Act
-    const updated = await updateOwnedRecord(doc, TABLE, request, { instanceId: 'tenant-acme', secretArn: undefined });
+    const updated = await transitionOwnedRecord(doc, TABLE, request, {
+      from: ['PROVISIONING'],
+      set: { instanceId: 'tenant-acme', secretArn: undefined },
+    });
 
     // Assess
     expect(updated).toBe(true);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      TableName: TABLE,
       Key: { tenantId: 'acme' },
       UpdateExpression: 'SET #f0 = :v0, #f1 = :v1',
-      ConditionExpression: 'executionArn = :owner',
-      ExpressionAttributeNames: { '#f0': 'instanceId', '#f1': 'updatedAt' },
-      ExpressionAttributeValues: { ':v0': 'tenant-acme', ':v1': '2026-11-26T10:00:00.000Z', ':owner': OURS },
+      ConditionExpression: 'executionArn = :owner AND #status IN (:from0)',
+      ExpressionAttributeNames: { '#f0': 'instanceId', '#f1': 'updatedAt', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':v0': 'tenant-acme',
+        ':v1': '2026-11-26T10:00:00.000Z',
+        ':from0': 'PROVISIONING',
+        ':owner': OURS,
+      },
     });
   });
 
-  it('returns false when another execution owns the record', async () => {
+  it('accepts several statuses to leave and removes attributes in the same write', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).resolves({});
+
+    // Act
+    await transitionOwnedRecord(doc, TABLE, request, {
+      from: ['FAILED', 'ROLLBACK_FAILED'],
+      set: {},
+      remove: ['outcomePending', 'leftovers'],
+    });
+
+    // Assess
+    expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
+      UpdateExpression: 'SET #f0 = :v0 REMOVE #r0, #r1',
+      ConditionExpression: 'executionArn = :owner AND #status IN (:from0, :from1)',
+      ExpressionAttributeNames: {
+        '#f0': 'updatedAt',
+        '#r0': 'outcomePending',
+        '#r1': 'leftovers',
+        '#status': 'status',
+      },
+      ExpressionAttributeValues: {
+        ':v0': '2026-11-26T10:00:00.000Z',
+        ':from0': 'FAILED',
+        ':from1': 'ROLLBACK_FAILED',
+        ':owner': OURS,
+      },
+    });
+  });
+
+  it("returns false when the record is another execution's or has left the status", async () => {
     // Prepare
     ddb.on(UpdateCommand).rejects(conditionFailed());
 
     // Act
-    const updated = await updateOwnedRecord(doc, TABLE, request, { status: 'ACTIVE' });
+    const updated = await transitionOwnedRecord(doc, TABLE, request, {
+      from: ['PROVISIONING'],
+      set: { status: 'ACTIVE' },
+    });
 
     // Assess
     expect(updated).toBe(false);
+  });
+
+  it('passes other DynamoDB errors through', async () => {
+    // Prepare
+    ddb.on(UpdateCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+
+    // Act
+    const result = transitionOwnedRecord(doc, TABLE, request, { from: ['PROVISIONING'], set: { status: 'FAILED' } });
+
+    // Assess
+    await expect(result).rejects.toMatchObject({ name: 'ThrottlingException' });
+  });
+
+  it('refuses a transition that names no status to leave, without writing', async () => {
+    // Act
+    const result = transitionOwnedRecord(doc, TABLE, request, { from: [], set: { status: 'FAILED' } });
+
+    // Assess
+    await expect(result).rejects.toThrow('a registry transition needs the statuses it leaves');
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 });
 
@@ -333,6 +445,38 @@ describe('status index reads', () => {
       KeyConditionExpression: '#status = :status',
       ExpressionAttributeValues: { ':status': 'FAILED' },
       ScanIndexForward: false,
+    });
+  });
+
+  it('reads recent records with a pending outcome from the ACTIVE, FAILED and ROLLBACK_FAILED index partitions', async () => {
+    // Prepare
+    ddb
+      .on(QueryCommand, { ExpressionAttributeValues: { ':status': 'ACTIVE', ':since': '2026-11-12T10:00:00.000Z' } })
+      .resolvesOnce({ Items: [recordWith({ tenantId: 'a', status: 'ACTIVE' })], LastEvaluatedKey: { tenantId: 'a' } })
+      .resolvesOnce({ Items: [recordWith({ tenantId: 'b', status: 'ACTIVE' })] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':status': 'FAILED', ':since': '2026-11-12T10:00:00.000Z' } })
+      .resolves({ Items: [] })
+      .on(QueryCommand, {
+        ExpressionAttributeValues: { ':status': 'ROLLBACK_FAILED', ':since': '2026-11-12T10:00:00.000Z' },
+      })
+      .resolves({ Items: [recordWith({ tenantId: 'c', status: 'ROLLBACK_FAILED' })] });
+
+    // Act
+    const records = await recordsWithPendingOutcome(doc, TABLE, '2026-11-12T10:00:00.000Z');
+
+    // Assess
+    expect(records.map((r) => r.tenantId)).toEqual(['a', 'b', 'c']);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 4);
+    for (const status of ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED']) {
+      expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
+        IndexName: 'byStatus',
+        KeyConditionExpression: '#status = :status AND updatedAt >= :since',
+        FilterExpression: 'attribute_exists(outcomePending)',
+        ExpressionAttributeValues: { ':status': status, ':since': '2026-11-12T10:00:00.000Z' },
+      });
+    }
+    expect(ddb).not.toHaveReceivedCommandWith(QueryCommand, {
+      ExpressionAttributeValues: expect.objectContaining({ ':status': 'PROVISIONING' }),
     });
   });
 

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateDBInstanceCommand,
   DeleteDBInstanceCommand,
@@ -6,11 +7,14 @@ import {
   StartDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { deadlineFor } from '../../lambdas/create-instance/create';
 import { type RollbackPassResult, rollbackPass } from '../../lambdas/rollback/rollback';
-import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import type { TenantRecord, TenantStatus, ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from '../aws-double/fixtures';
+import { registryTable } from '../support/aws-double/dynamodb';
 
 /**
  * Rollback of a replicating (enterprise) onboarding against the stateful AWS double: replication, its stop, retained
@@ -23,10 +27,16 @@ const PASS_INTERVAL_MS = 30_000;
 const SOURCE_REGION = 'us-east-1';
 const BACKUP_REGION = 'us-west-2';
 const INSTANCE_ARN = `arn:aws:rds:${SOURCE_REGION}:123456789012:db:tenant-acme`;
+const REGISTRY_TABLE = 'tenant-registry';
+const ENTERPRISE = DEFAULT_TIERS.enterprise as TierDefinition;
 
 const rds = new RDSClient({ region: SOURCE_REGION });
 const backupRds = new RDSClient({ region: BACKUP_REGION });
 const clients = {
+  registry: {
+    doc: DynamoDBDocumentClient.from(new DynamoDBClient({ region: SOURCE_REGION })),
+    table: REGISTRY_TABLE,
+  },
   rds,
   secrets: new SecretsManagerClient({ region: SOURCE_REGION }),
   cloudwatch: new CloudWatchClient({ region: SOURCE_REGION }),
@@ -43,9 +53,37 @@ const EARLIER = ownerOf('acme-enterprise-1');
 
 describe('rollback of replicated backups (AWS double)', () => {
   const aws = useAwsDouble({ region: SOURCE_REGION });
+  let restoreClock: () => void;
 
-  /** An available tenant-acme tagged for `owner`, replicating its backups; returns the replication's ARN. */
-  async function replicatingInstance(owner: OwnerContext): Promise<string> {
+  beforeEach(() => {
+    // The rollback reads the time from the shared clock: the double's, so RDS and the rollback agree on it.
+    restoreClock = aws().clock.install();
+    aws().dynamodb.defineTable(registryTable(REGISTRY_TABLE));
+    givenRegistry('PROVISIONING');
+  });
+
+  afterEach(() => restoreClock());
+
+  /** The tenant's registry record, claimed by the current execution, in `status`. */
+  function givenRegistry(status: TenantStatus): void {
+    const at = aws().clock.nowIso();
+    const record: TenantRecord = {
+      tenantId: 'acme',
+      tier: 'enterprise',
+      status,
+      requestId: 'req-2',
+      requestedBy: 'ops',
+      executionArn: CURRENT.executionArn,
+      attempt: 2,
+      createdAt: at,
+      updatedAt: at,
+    };
+    aws().dynamodb.seed(REGISTRY_TABLE, { ...record });
+  }
+
+  /** An available tenant-acme tagged for `owner`, replicating its backups; when it was created, and the replication. */
+  async function replicatingInstance(owner: OwnerContext): Promise<{ createdAtMs: number; replicationArn: string }> {
+    const createdAtMs = aws().clock.now();
     await rds.send(new CreateDBInstanceCommand({ ...createRequest('tenant-acme'), Tags: ownershipTags(owner) }));
     aws().clock.advance(12 * MINUTE);
     const { DBInstanceAutomatedBackup } = await backupRds.send(
@@ -55,7 +93,7 @@ describe('rollback of replicated backups (AWS double)', () => {
         BackupRetentionPeriod: 14,
       }),
     );
-    return DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn as string;
+    return { createdAtMs, replicationArn: DBInstanceAutomatedBackup?.DBInstanceAutomatedBackupsArn as string };
   }
 
   /** Deletes tenant-acme behind the workflow's back; its replicated backups stay, retained. */
@@ -72,15 +110,26 @@ describe('rollback of replicated backups (AWS double)', () => {
 
   /** The earlier instance of the tenant: gone, its replicated backups retained. */
   async function givenEarlierRetainedBackups(): Promise<string> {
-    const arn = await replicatingInstance(EARLIER);
+    const { replicationArn } = await replicatingInstance(EARLIER);
     await deleteByHand();
-    return arn;
+    return replicationArn;
   }
 
-  function failedState(replicationArn: string): WorkflowState {
+  /** The state after ConfigureAlarms failed: CreateInstance reported our instance, ConfigureBackups its replication. */
+  function failedState({
+    createdAtMs,
+    replicationArn,
+  }: {
+    createdAtMs: number;
+    replicationArn: string;
+  }): WorkflowState {
     return {
-      request: { ...CURRENT, tierDefinition: DEFAULT_TIERS.enterprise as TierDefinition } as ValidatedRequest,
-      instance: { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: '2026-11-26T12:00:00.000Z' },
+      request: { ...CURRENT, tierDefinition: ENTERPRISE } as ValidatedRequest,
+      instance: {
+        instanceId: 'tenant-acme',
+        instanceArn: INSTANCE_ARN,
+        deadline: deadlineFor(ENTERPRISE, createdAtMs),
+      },
       backups: { retentionDays: 35, replicationArn, replicationRegion: BACKUP_REGION },
       error: { Error: 'AwsRequestError', Cause: 'ConfigureAlarms failed' },
     };
@@ -102,10 +151,11 @@ describe('rollback of replicated backups (AWS double)', () => {
   it('stops the replication, deletes the retained backups in a later pass, and leaves the earlier instance’s alone', async () => {
     // Prepare
     const earlier = await givenEarlierRetainedBackups();
-    const ours = await replicatingInstance(CURRENT);
+    const created = await replicatingInstance(CURRENT);
+    const ours = created.replicationArn;
 
     // Act
-    const results = await rollBack(failedState(ours));
+    const results = await rollBack(failedState(created));
 
     // Assess
     const [first] = results;
@@ -125,18 +175,41 @@ describe('rollback of replicated backups (AWS double)', () => {
   it('deletes the retained backups of an instance removed by hand before the rollback, by the recorded replication ARN', async () => {
     // Prepare
     const earlier = await givenEarlierRetainedBackups();
-    const ours = await replicatingInstance(CURRENT);
+    const created = await replicatingInstance(CURRENT);
+    const ours = created.replicationArn;
     await deleteByHand();
 
     // Act
-    const results = await rollBack(failedState(ours));
+    const results = await rollBack(failedState(created));
 
     // Assess
-    expect(results).toEqual([expect.objectContaining({ complete: true, deleted: [`replicated-backups:${ours}`] })]);
+    expect(results[0]).toMatchObject({ complete: false, deleted: [`replicated-backups:${ours}`] });
+    // One "not found" is never proof: the unlisted instance is gone once no pass has seen it for 120 s.
+    expect(results.map((r) => r.complete)).toEqual([false, false, false, false, true]);
+    expect(results.slice(1).flatMap((r) => r.deleted)).toEqual([]);
     expect(
       aws()
         .inventory()
         .replications.map((r) => r.arn),
     ).toEqual([earlier]);
+  });
+
+  it('leaves the instance, its replication and every backup in place when this execution already made the tenant ACTIVE', async () => {
+    // Prepare
+    const earlier = await givenEarlierRetainedBackups();
+    const created = await replicatingInstance(CURRENT);
+    givenRegistry('ACTIVE');
+    const before = aws().inventory();
+
+    // Act
+    const results = await rollBack(failedState(created));
+
+    // Assess
+    expect(results).toEqual([
+      { complete: true, tenantActive: true, leftovers: [], deleted: [], passes: 1, exhausted: false, skipped: [] },
+    ]);
+    expect(aws().inventory()).toEqual(before);
+    expect(before.instances).toHaveLength(1);
+    expect(before.replications.map((r) => r.arn)).toEqual([earlier, created.replicationArn]);
   });
 });

@@ -12,6 +12,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
@@ -21,6 +22,7 @@ import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 // The handler builds its clients when loaded, so the backup Region is set before it is required below.
 const BACKUP_REGION = 'eu-central-1';
 const INSTANCE_ARN = 'arn:aws:rds:us-east-1:123456789012:db:tenant-acme';
+const REGISTRY_TABLE = 'tenant-registry';
 const owner = {
   tenantId: 'acme',
   tier: 'enterprise',
@@ -30,13 +32,15 @@ const owner = {
 const rds = mockClient(RDSClient);
 const secrets = mockClient(SecretsManagerClient);
 const cloudwatch = mockClient(CloudWatchClient);
+const registry = mockClient(DynamoDBDocumentClient);
 
 afterAll(() => {
-  for (const mock of [rds, secrets, cloudwatch]) mock.restore();
+  for (const mock of [rds, secrets, cloudwatch, registry]) mock.restore();
 });
 
 function loadHandler(): typeof import('../../lambdas/rollback/handler').handler {
   process.env.BACKUP_REPLICATION_REGION = BACKUP_REGION;
+  process.env.REGISTRY_TABLE_NAME = REGISTRY_TABLE;
   return require('../../lambdas/rollback/handler').handler;
 }
 
@@ -45,7 +49,10 @@ const state: WorkflowState = {
 };
 
 beforeEach(() => {
-  for (const mock of [rds, secrets, cloudwatch]) mock.reset();
+  for (const mock of [rds, secrets, cloudwatch, registry]) mock.reset();
+  registry.on(GetCommand).resolves({
+    Item: { tenantId: 'acme', status: 'PROVISIONING', executionArn: owner.executionArn },
+  });
 });
 
 it('handles replicated backups through RDS in BACKUP_REPLICATION_REGION and the instance in its own Region', async () => {
@@ -87,6 +94,11 @@ it('handles replicated backups through RDS in BACKUP_REPLICATION_REGION and the 
 
   // Assess
   expect(result).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
+  expect(registry).toHaveReceivedCommandWith(GetCommand, {
+    TableName: REGISTRY_TABLE,
+    Key: { tenantId: 'acme' },
+    ConsistentRead: true,
+  });
   expect(calls).toEqual([
     `DescribeDBInstanceAutomatedBackups@${BACKUP_REGION}`,
     `StopDBInstanceAutomatedBackupsReplication@${BACKUP_REGION}`,
@@ -95,7 +107,7 @@ it('handles replicated backups through RDS in BACKUP_REPLICATION_REGION and the 
   ]);
 });
 
-it('turns a throttled look at the backup Region into RetryableError', async () => {
+it('answers a throttled look at the backup Region with a pass that changed nothing, for the next pass to repeat', async () => {
   // Prepare
   const handler = loadHandler();
   cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
@@ -109,9 +121,32 @@ it('turns a throttled look at the backup Region into RetryableError', async () =
     .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
   // Act
+  const result = await handler(state);
+
+  // Assess
+  expect(result).toEqual({
+    complete: false,
+    leftovers: ['db-instance:tenant-acme'],
+    deleted: [],
+    passes: 1,
+    exhausted: false,
+    skipped: [],
+  });
+  expect(rds).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+});
+
+it('refuses to run without REGISTRY_TABLE_NAME, before touching any resource', async () => {
+  // Prepare
+  const handler = loadHandler();
+  delete process.env.REGISTRY_TABLE_NAME;
+
+  // Act
   const outcome = handler(state);
 
   // Assess
-  await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
-  expect(rds).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+  await expect(outcome).rejects.toMatchObject({
+    name: 'ConfigurationError',
+    message: expect.stringContaining('REGISTRY_TABLE_NAME'),
+  });
+  for (const mock of [rds, secrets, cloudwatch, registry]) expect(mock).not.toHaveReceivedAnyCommand();
 });

@@ -6,6 +6,7 @@ import {
   ListTagsForResourceCommand,
   ResourceNotFound,
 } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type DBInstance,
   type DBInstanceAutomatedBackup,
@@ -28,12 +29,14 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { type ObservedInstance, type ObservedResources, planRollback } from '../../lambdas/rollback/plan';
 import { type RollbackPassResult, rollbackPass } from '../../lambdas/rollback/rollback';
+import { clock } from '../../lambdas/shared/clock';
 import { DEFAULT_ROLLBACK_MAX_PASSES } from '../../lambdas/shared/config';
-import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
+import type { RollbackResult, TenantRecord, ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
 import { metrics } from '../../lambdas/shared/runtime';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
@@ -46,6 +49,13 @@ const REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-
 const OTHER_REPLICATION_ARN = `arn:aws:rds:${BACKUP_REGION}:${ACCOUNT}:auto-backup:ab-OLDER`;
 const REPLICATED = `replicated-backups:${REPLICATION_ARN}`;
 const TIERS = Object.keys(DEFAULT_TIERS);
+const REGISTRY_TABLE = 'tenant-registry';
+/** The deadline CreateInstance reported in {@link stateFor}. */
+const DEADLINE = '2026-11-26T12:00:00.000Z';
+/** The time of every pass here (the shared clock's), just after the deadline. */
+const NOW = '2026-11-26T12:00:30.000Z';
+/** Since when earlier passes have not seen the instance in {@link afterInstanceUnseen}: longer than RDS's delay. */
+const UNSEEN_SINCE = '2026-11-26T11:58:00.000Z';
 
 function tierOf(name: string): TierDefinition {
   const tier = DEFAULT_TIERS[name];
@@ -65,10 +75,27 @@ function stateFor(tier: string, extra: Partial<WorkflowState> = {}): WorkflowSta
   return {
     request: { ...ownerFor(tier), tierDefinition: tierOf(tier) } as ValidatedRequest,
     claim: { outcome: 'CLAIMED', attempt: 1 },
-    instance: { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: '2026-11-26T12:00:00.000Z' },
+    instance: { instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN, deadline: DEADLINE },
     error: { Error: 'AwsRequestError', Cause: '{"errorMessage":"boom"}' },
     ...extra,
   };
+}
+
+/**
+ * A later pass of the rollback of `tier`: earlier passes have not seen the instance for longer than RDS takes to list
+ * a new one, so "not found" now confirms it is gone. (A first pass never takes one "not found" as proof.)
+ */
+function afterInstanceUnseen(tier: string, extra: Partial<WorkflowState> = {}): WorkflowState {
+  const previous: RollbackResult = {
+    complete: false,
+    leftovers: ['db-instance:tenant-acme'],
+    deleted: [],
+    passes: 5,
+    exhausted: false,
+    skipped: [],
+    instanceUnseenSince: UNSEEN_SINCE,
+  };
+  return stateFor(tier, { rollback: previous, ...extra });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -87,7 +114,7 @@ const instance = (overrides: Partial<ObservedInstance> = {}): ObservedInstance =
 
 describe('planRollback', () => {
   it.each<[string, ObservedResources, ReturnType<typeof planRollback>]>([
-    ['nothing exists', { alarms: [] }, { actions: [], remaining: [], skipped: [] }],
+    ['nothing exists', { alarms: [] }, { actions: [], remaining: [], skipped: [], stuck: [] }],
     [
       'everything exists and is ours (reverse creation order)',
       {
@@ -107,12 +134,13 @@ describe('planRollback', () => {
         ],
         remaining: ['db-instance:tenant-acme'],
         skipped: [],
+        stuck: [],
       },
     ],
     [
       'our instance is already deleting',
       { alarms: [], instance: instance({ status: 'deleting', replicating: true }) },
-      { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [] },
+      { actions: [], remaining: ['db-instance:tenant-acme'], skipped: [], stuck: [] },
     ],
     [
       'our instance is still creating (RDS decides whether it can go yet)',
@@ -121,6 +149,7 @@ describe('planRollback', () => {
         actions: [{ kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: false }],
         remaining: ['db-instance:tenant-acme'],
         skipped: [],
+        stuck: [],
       },
     ],
     [
@@ -144,17 +173,23 @@ describe('planRollback', () => {
           { label: `secret:${SECRET_ARN}`, reason: expect.any(String) },
           { label: 'db-instance:tenant-acme', reason: expect.any(String) },
         ],
+        stuck: [],
       },
     ],
     [
       'only a secret scheduled for deletion is left',
       { alarms: [], secret: { arn: SECRET_ARN, owned: true, scheduledForDeletion: true } },
-      { actions: [{ kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: true }], remaining: [], skipped: [] },
+      {
+        actions: [{ kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: true }],
+        remaining: [],
+        skipped: [],
+        stuck: [],
+      },
     ],
     [
       'our replicated backups are retained after the instance is gone',
       { alarms: [], replicatedBackups: [{ arn: REPLICATION_ARN, status: 'retained', owned: true }] },
-      { actions: [{ kind: 'delete-replicated-backups', arn: REPLICATION_ARN }], remaining: [], skipped: [] },
+      { actions: [{ kind: 'delete-replicated-backups', arn: REPLICATION_ARN }], remaining: [], skipped: [], stuck: [] },
     ],
     [
       'our backups still replicate though the source does not report it yet (stop now, delete in a later pass)',
@@ -170,6 +205,7 @@ describe('planRollback', () => {
         ],
         remaining: [REPLICATED, 'db-instance:tenant-acme'],
         skipped: [],
+        stuck: [],
       },
     ],
     [
@@ -179,12 +215,12 @@ describe('planRollback', () => {
         instance: instance({ status: 'deleting', replicating: true }),
         replicatedBackups: [{ arn: REPLICATION_ARN, status: 'replicating', owned: true }],
       },
-      { actions: [], remaining: [REPLICATED, 'db-instance:tenant-acme'], skipped: [] },
+      { actions: [], remaining: [REPLICATED, 'db-instance:tenant-acme'], skipped: [], stuck: [] },
     ],
     [
       'our replicated backups are being deleted',
       { alarms: [], replicatedBackups: [{ arn: REPLICATION_ARN, status: 'deleting', owned: true }] },
-      { actions: [], remaining: [REPLICATED], skipped: [] },
+      { actions: [], remaining: [REPLICATED], skipped: [], stuck: [] },
     ],
     [
       "another instance's retained and replicating backups are listed",
@@ -203,6 +239,51 @@ describe('planRollback', () => {
           { label: `replicated-backups:${OTHER_REPLICATION_ARN}`, reason: expect.stringContaining('DbiResourceId') },
           { label: REPLICATED, reason: expect.stringContaining('DbiResourceId') },
         ],
+        stuck: [],
+      },
+    ],
+    [
+      'our instance, secret and alarm (the state proves it) no longer carry our tags',
+      {
+        alarms: [
+          { name: 'tenant-alarm-acme-cpu-utilization', owned: false, createdHere: true },
+          { name: 'tenant-alarm-acme-read-latency', owned: false, createdHere: false },
+        ],
+        secret: { arn: SECRET_ARN, owned: false, createdHere: true, scheduledForDeletion: false },
+        instance: instance({ owned: false, createdHere: true, replicating: true, deletionProtection: true }),
+      },
+      {
+        actions: [],
+        remaining: [],
+        skipped: [
+          {
+            label: 'alarm:tenant-alarm-acme-read-latency',
+            reason: expect.stringContaining('tags do not name this execution'),
+          },
+        ],
+        stuck: [
+          { label: 'alarm:tenant-alarm-acme-cpu-utilization', reason: expect.stringContaining('tags no longer') },
+          { label: `secret:${SECRET_ARN}`, reason: expect.stringContaining('tags no longer') },
+          { label: 'db-instance:tenant-acme', reason: expect.stringContaining('tags no longer') },
+        ],
+      },
+    ],
+    [
+      'our tagged resources are always deleted, whatever the state records',
+      {
+        alarms: [{ name: 'tenant-alarm-acme-cpu-utilization', owned: true, createdHere: false }],
+        secret: { arn: SECRET_ARN, owned: true, createdHere: false, scheduledForDeletion: false },
+        instance: instance({ createdHere: false }),
+      },
+      {
+        actions: [
+          { kind: 'delete-alarms', names: ['tenant-alarm-acme-cpu-utilization'] },
+          { kind: 'delete-secret', arn: SECRET_ARN, scheduledForDeletion: false },
+          { kind: 'delete-instance', instanceId: 'tenant-acme', disableDeletionProtection: false },
+        ],
+        remaining: ['db-instance:tenant-acme'],
+        skipped: [],
+        stuck: [],
       },
     ],
   ])('when %s', (_case, observed, expected) => {
@@ -222,7 +303,15 @@ const rds = new RDSClient({ region: 'us-east-1' });
 const backupRds = new RDSClient({ region: BACKUP_REGION });
 const secrets = new SecretsManagerClient({ region: 'us-east-1' });
 const cloudwatch = new CloudWatchClient({ region: 'us-east-1' });
-const clients = { rds, secrets, cloudwatch, backup: { region: BACKUP_REGION, client: backupRds } };
+const registryDoc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+const clients = {
+  registry: { doc: registryDoc, table: REGISTRY_TABLE },
+  rds,
+  secrets,
+  cloudwatch,
+  backup: { region: BACKUP_REGION, client: backupRds },
+};
+const registryMock = mockClient(DynamoDBDocumentClient);
 const rdsMock = mockClient(rds);
 const backupMock = mockClient(backupRds);
 const secretsMock = mockClient(secrets);
@@ -286,8 +375,25 @@ function givenEverything(tier: string, owner = ownerFor(tier)): void {
   }
 }
 
+/** The tenant's registry record: claimed by `executionArn` and in `status`. */
+function registryRecord(status: TenantRecord['status'], executionArn: string): TenantRecord {
+  return {
+    tenantId: 'acme',
+    tier: 'pro',
+    status,
+    requestId: 'req-1',
+    requestedBy: 'ops',
+    executionArn,
+    attempt: 1,
+    createdAt: '2026-11-26T10:00:00.000Z',
+    updatedAt: '2026-11-26T10:00:00.000Z',
+  };
+}
+
 beforeEach(() => {
-  for (const mock of [rdsMock, backupMock, secretsMock, cloudwatchMock]) mock.reset();
+  for (const mock of [registryMock, rdsMock, backupMock, secretsMock, cloudwatchMock]) mock.reset();
+  jest.spyOn(clock, 'now').mockReturnValue(Date.parse(NOW));
+  registryMock.on(GetCommand).resolves({ Item: registryRecord('PROVISIONING', ownerFor('pro').executionArn) });
   cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
   secretsMock.on(DescribeSecretCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
   rdsMock.on(DescribeDBInstancesCommand).rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
@@ -295,6 +401,8 @@ beforeEach(() => {
   delete process.env.ROLLBACK_MAX_PASSES;
   delete process.env.SECRET_NAME_PATTERN;
 });
+
+afterEach(() => jest.restoreAllMocks());
 
 describe('rollbackPass', () => {
   it.each(TIERS)('deletes everything this %s execution created, the instance last', async (tier) => {
@@ -318,6 +426,12 @@ describe('rollbackPass', () => {
       exhausted: false,
       skipped: [],
       instanceResourceId: 'db-ABC',
+      instanceDeletionAccepted: true,
+    });
+    expect(registryMock).toHaveReceivedCommandWith(GetCommand, {
+      TableName: REGISTRY_TABLE,
+      Key: { tenantId: 'acme' },
+      ConsistentRead: true,
     });
     expect(cloudwatchMock).toHaveReceivedCommandWith(DeleteAlarmsCommand, { AlarmNames: alarmNames('acme') });
     expect(secretsMock).toHaveReceivedCommandWith(DeleteSecretCommand, {
@@ -358,7 +472,13 @@ describe('rollbackPass', () => {
     const done = await rollbackPass(clients, stateFor(tier, { rollback: waiting }));
 
     // Assess
-    expect(waiting).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
+    expect(waiting).toMatchObject({
+      complete: false,
+      leftovers: ['db-instance:tenant-acme'],
+      passes: 1,
+      instanceDeletionAccepted: true,
+    });
+    expect(waiting.instanceUnseenSince).toBeUndefined();
     expect(done).toEqual({
       complete: true,
       leftovers: [],
@@ -367,6 +487,8 @@ describe('rollbackPass', () => {
       exhausted: false,
       skipped: [],
       instanceResourceId: 'db-ABC',
+      instanceUnseenSince: NOW,
+      instanceDeletionAccepted: true,
     });
     expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
     // Once the instance is gone, the recorded DbiResourceId still finds its backups.
@@ -378,12 +500,15 @@ describe('rollbackPass', () => {
   it("leaves a live tenant's instance, secret and alarms alone and does not count them as leftovers", async () => {
     // Prepare
     givenEverything('pro', ownerFor('pro', 'acme-pro-0'));
+    // CreateInstance found the name taken by the live tenant and reported no instance (OwnershipConflictError).
+    const { instance: _refused, ...state } = stateFor('pro');
 
     // Act
-    const result = await rollbackPass(clients, stateFor('pro'));
+    const result = await rollbackPass(clients, state);
 
     // Assess
     expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
+    expect(result.stuck).toBeUndefined();
     expect(result.skipped).toEqual([
       ...alarmNames('acme').map((n) => `alarm:${n}`),
       `secret:${SECRET_ARN}`,
@@ -445,7 +570,7 @@ describe('rollbackPass', () => {
       .rejects(error);
 
     // Act
-    const result = await rollbackPass(clients, stateFor('pro'));
+    const result = await rollbackPass(clients, afterInstanceUnseen('pro'));
 
     // Assess
     expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
@@ -473,7 +598,7 @@ describe('rollbackPass', () => {
     given();
 
     // Act
-    const result = await rollbackPass(clients, stateFor('starter'));
+    const result = await rollbackPass(clients, afterInstanceUnseen('starter'));
 
     // Assess
     expect(result).toMatchObject({ complete: true, leftovers: [] });
@@ -487,24 +612,29 @@ describe('rollbackPass', () => {
       .rejects(new CloudWatchResourceNotFoundException({ message: 'does not exist', $metadata: {} }));
 
     // Act
-    const result = await rollbackPass(clients, stateFor('starter'));
+    const result = await rollbackPass(clients, afterInstanceUnseen('starter'));
 
     // Assess
     expect(result).toMatchObject({ complete: true, leftovers: [], deleted: [] });
     expect(cloudwatchMock).not.toHaveReceivedCommand(DeleteAlarmsCommand);
   });
 
-  it('aborts the pass on throttling so the workflow retries it whole', async () => {
+  it('keeps throttled alarms for the next pass and still deletes the rest', async () => {
     // Prepare
     givenEverything('pro');
     cloudwatchMock.on(DeleteAlarmsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
     // Act
-    const outcome = rollbackPass(clients, stateFor('pro'));
+    const result = await rollbackPass(clients, stateFor('pro'));
 
     // Assess
-    await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
-    expect(rdsMock).not.toHaveReceivedCommand(DeleteDBInstanceCommand);
+    expect(result).toMatchObject({
+      complete: false,
+      exhausted: false,
+      leftovers: ['db-instance:tenant-acme', ...alarmNames('acme').map((n) => `alarm:${n}`)],
+      deleted: [`secret:${SECRET_ARN}`],
+    });
+    expect(rdsMock).toHaveReceivedCommand(DeleteDBInstanceCommand);
   });
 
   it('stops a replication the backup Region lists even before the source reports it', async () => {
@@ -559,7 +689,10 @@ describe('rollbackPass', () => {
 });
 
 describe('rollbackPass: replicated backups in the backup Region', () => {
-  /** A pass after an earlier one saw our instance (and recorded its DbiResourceId) and the instance is gone. */
+  /**
+   * A pass after an earlier one saw our instance (recording its DbiResourceId) and RDS accepted its deletion; the
+   * instance is gone now.
+   */
   const laterPass = () => {
     const previous: RollbackPassResult = {
       complete: false,
@@ -569,6 +702,7 @@ describe('rollbackPass: replicated backups in the backup Region', () => {
       exhausted: false,
       skipped: [],
       instanceResourceId: 'db-ABC',
+      instanceDeletionAccepted: true,
     };
     return stateFor('enterprise', { rollback: previous });
   };
@@ -668,7 +802,13 @@ describe('rollbackPass: replicated backups in the backup Region', () => {
     expect(backupMock).toHaveReceivedCommandWith(DeleteDBInstanceAutomatedBackupCommand, {
       DBInstanceAutomatedBackupsArn: REPLICATION_ARN,
     });
-    expect(result).toMatchObject({ complete: true, deleted: [REPLICATED], instanceResourceId: 'db-ABC' });
+    // A first pass that does not see the instance still waits for RDS to list it.
+    expect(result).toMatchObject({
+      complete: false,
+      leftovers: ['db-instance:tenant-acme'],
+      deleted: [REPLICATED],
+      instanceResourceId: 'db-ABC',
+    });
   });
 
   it('asks the backup Region nothing when no pass saw our instance and no replication was recorded', async () => {
@@ -677,7 +817,15 @@ describe('rollbackPass: replicated backups in the backup Region', () => {
 
     // Assess
     expect(backupMock).not.toHaveReceivedAnyCommand();
-    expect(result).toEqual({ complete: true, leftovers: [], deleted: [], passes: 1, exhausted: false, skipped: [] });
+    expect(result).toEqual({
+      complete: false,
+      leftovers: ['db-instance:tenant-acme'],
+      deleted: [],
+      passes: 1,
+      exhausted: false,
+      skipped: [],
+      instanceUnseenSince: NOW,
+    });
   });
 
   it.each([
@@ -702,7 +850,7 @@ describe('rollbackPass: replicated backups in the backup Region', () => {
     expect(result).toMatchObject({ complete: leftovers.length === 0, leftovers, deleted: [] });
   });
 
-  it('aborts the pass on throttled deletion so the workflow retries it whole', async () => {
+  it('keeps retained backups whose deletion is throttled for the next pass', async () => {
     // Prepare
     backupMock
       .on(DescribeDBInstanceAutomatedBackupsCommand)
@@ -711,13 +859,11 @@ describe('rollbackPass: replicated backups in the backup Region', () => {
       .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
     // Act
-    const outcome = rollbackPass(clients, laterPass());
+    const result = await rollbackPass(clients, laterPass());
 
     // Assess
-    await expect(outcome).rejects.toMatchObject({
-      name: 'RetryableError',
-      message: expect.stringContaining('delete-replicated-backups'),
-    });
+    expect(result).toMatchObject({ complete: false, exhausted: false, leftovers: [REPLICATED], deleted: [] });
+    expect(backupMock).toHaveReceivedCommandTimes(DeleteDBInstanceAutomatedBackupCommand, 1);
   });
 });
 
@@ -768,16 +914,16 @@ describe('rollbackPass budget', () => {
 
   it('is never exhausted once complete', async () => {
     // Prepare
-    process.env.ROLLBACK_MAX_PASSES = '1';
+    process.env.ROLLBACK_MAX_PASSES = '6';
     rdsMock
       .on(DescribeDBInstancesCommand)
       .rejects(new DBInstanceNotFoundFault({ message: 'not found', $metadata: {} }));
 
     // Act
-    const result = await rollbackPass(clients, stateFor('pro'));
+    const result = await rollbackPass(clients, afterInstanceUnseen('pro'));
 
     // Assess
-    expect(result).toMatchObject({ complete: true, exhausted: false, passes: 1 });
+    expect(result).toMatchObject({ complete: true, exhausted: false, passes: 6 });
     expect(addMetric).not.toHaveBeenCalled();
   });
 

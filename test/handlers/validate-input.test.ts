@@ -33,6 +33,7 @@ describe('validateRequest', () => {
       tenantId: 'acme',
       tier,
       tierDefinition: DEFAULT_TIERS[tier],
+      secretName: 'saas/tenant/acme/app',
       requestedBy: 'unknown',
       requestId: 'acme-pro-1',
       metadata: {},
@@ -43,13 +44,13 @@ describe('validateRequest', () => {
 
   it('keeps every optional field the caller supplied', () => {
     // Prepare
-    // JSON text, as Step Functions delivers it: "__proto__" arrives as an ordinary key.
+    // JSON text, as Step Functions delivers it.
     const input = JSON.parse(`{
       "tenantId": "acme-corp",
       "tier": "enterprise",
       "requestedBy": "Zoë Müller <zoe@example.com> 🚀",
       "requestId": "billing_2026-11-26",
-      "metadata": { "crm:account": "A-17", "cost.center": "${'x'.repeat(256)}", "__proto__": "label" }
+      "metadata": { "crm:account": "A-17", "cost.center": "${'x'.repeat(256)}", "proto": "label" }
     }`);
 
     // Act
@@ -58,8 +59,81 @@ describe('validateRequest', () => {
     // Assess
     expect(request.requestedBy).toBe(input.requestedBy);
     expect(request.requestId).toBe('billing_2026-11-26');
-    expect(Object.keys(request.metadata)).toEqual(['crm:account', 'cost.center', '__proto__']);
-    expect(Object.getPrototypeOf(request.metadata)).toBe(Object.prototype);
+    expect(Object.keys(request.metadata)).toEqual(['crm:account', 'cost.center', 'proto']);
+    expect(request.metadata['crm:account']).toBe('A-17');
+    // A record without a prototype: no label can reach or shadow Object.prototype machinery
+    expect(Object.getPrototypeOf(request.metadata)).toBeNull();
+  });
+
+  it.each<[string, string | undefined, string]>([
+    ['the default pattern', undefined, 'saas/tenant/acme-corp/app'],
+    ['the deployment pattern', 'prod/{tenantId}/application', 'prod/acme-corp/application'],
+  ])('fixes the application secret name from %s', (_case, pattern, secretName) => {
+    // Act
+    const request = validateRequest(eventFor({ tenantId: 'acme-corp', tier: 'pro' }), DEFAULT_TIERS, pattern);
+
+    // Assess
+    expect(request.secretName).toBe(secretName);
+  });
+
+  it.each(['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'])(
+    'rejects the metadata key %s, naming the field, and pollutes nothing',
+    (key) => {
+      // Prepare: JSON text, as Step Functions delivers it ("__proto__" arrives as an own key)
+      const input = JSON.parse(`{"tenantId": "acme", "tier": "pro", "metadata": {"plan": "annual", "${key}": "x"}}`);
+
+      // Act
+      const error = caught(() => validateRequest(eventFor(input), DEFAULT_TIERS));
+
+      // Assess
+      expect(error.field).toBe('metadata');
+      expect(error.message).toBe(
+        `metadata: keys must not name Object.prototype members (__proto__, constructor...) (got "${key}")`,
+      );
+      expect(({} as Record<string, unknown>).plan).toBeUndefined();
+    },
+  );
+
+  it.each<[string, string, string]>([
+    ['a misspelt field', '{"tenantId": "acme", "tier": "pro", "teir": "pro"}', '"teir"'],
+    ['a __proto__ field', '{"tenantId": "acme", "tier": "pro", "__proto__": {"tier": "x"}}', '"__proto__"'],
+    [
+      'a field name with a line break and a bidi override',
+      '{"tenantId": "acme", "tier": "pro", "x\\nlevel=INFO\\u202e": 1}',
+      '"x\\nlevel=INFO\\u{202e}"',
+    ],
+  ])('rejects %s on the field "input", quoting the key escaped', (_case, json, quoted) => {
+    // Prepare
+    const input = JSON.parse(json);
+
+    // Act
+    const error = caught(() => validateRequest(eventFor(input), DEFAULT_TIERS));
+
+    // Assess
+    expect(error.field).toBe('input');
+    expect(error.message).toBe(
+      `input: has no field ${quoted} (allowed: tenantId, tier, requestedBy, requestId, metadata)`,
+    );
+    expect(error.message).not.toMatch(/\p{C}/u);
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a 100 KB requestedBy', { requestedBy: 'r'.repeat(100_000) }, 'requestedBy'],
+    ['a 100 KB field name', { ['k'.repeat(100_000)]: 1 }, 'input'],
+    ['a 100 KB request id', { requestId: 'q'.repeat(100_000) }, 'requestId'],
+    ['a 100 KB metadata key', { metadata: { ['m'.repeat(100_000)]: 'v' } }, 'metadata'],
+    ['a 100 KB metadata value', { metadata: { note: 'n'.repeat(100_000) } }, 'metadata.note'],
+  ])('keeps the message of %s short enough for the workflow state', (_case, fields, field) => {
+    // Prepare
+    const input = { tenantId: 'acme', tier: 'pro', ...fields };
+
+    // Act
+    const error = caught(() => validateRequest(eventFor(input), DEFAULT_TIERS));
+
+    // Assess
+    expect(error.field).toBe(field);
+    expect(error.message.length).toBeLessThanOrEqual(200);
+    expect(error.message).toMatch(/… \(\d+ characters\)/);
   });
 
   it('accepts exactly ten metadata entries and a 128-character requester', () => {
@@ -82,7 +156,7 @@ describe('validateRequest', () => {
     ['input is not an object', 'acme', 'input', /must be a JSON object/],
     ['input is an array', [valid], 'input', /must be a JSON object/],
     ['input is null', null, 'input', /must be a JSON object/],
-    ['an unknown top-level field', { ...valid, teir: 'pro' }, 'teir', /is not a known field/],
+    ['an unknown top-level field', { ...valid, teir: 'pro' }, 'input', /has no field "teir"/],
     ['tenantId is missing', { tier: 'pro' }, 'tenantId', /must be a string/],
     ['tenantId is too short', { ...valid, tenantId: 'ab' }, 'tenantId', /3-32 characters/],
     ['tenantId has upper case', { ...valid, tenantId: 'Acme' }, 'tenantId', /lower-case letters/],
@@ -158,6 +232,26 @@ describe('ValidateInput handler', () => {
     // Assess
     expect(request).toMatchObject({ tenantId: 'acme', tier: 'pro', requestedBy: 'billing' });
     expect(request.tierDefinition).toEqual(DEFAULT_TIERS.pro);
+  });
+
+  it.each<[string, string | undefined, string]>([
+    ['the default secret name without SECRET_NAME_PATTERN', undefined, 'saas/tenant/acme/app'],
+    ['the name SECRET_NAME_PATTERN gives', 'apps/{tenantId}/db', 'apps/acme/db'],
+  ])('fixes %s', async (_case, pattern, secretName) => {
+    // Prepare
+    process.env.TIER_CATALOG = JSON.stringify(DEFAULT_TIERS);
+    if (pattern === undefined) delete process.env.SECRET_NAME_PATTERN;
+    else process.env.SECRET_NAME_PATTERN = pattern;
+
+    try {
+      // Act
+      const request = await handler(eventFor({ tenantId: 'acme', tier: 'pro' }));
+
+      // Assess
+      expect(request.secretName).toBe(secretName);
+    } finally {
+      delete process.env.SECRET_NAME_PATTERN;
+    }
   });
 
   it('throws a ValidationError the workflow can Catch by name', async () => {

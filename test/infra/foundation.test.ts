@@ -64,7 +64,7 @@ describe('platform key', () => {
     });
   });
 
-  it('lets EventBridge deliver to encrypted targets, without source conditions it cannot satisfy', () => {
+  it('lets EventBridge deliver to encrypted targets only through SQS and SNS', () => {
     // Assess
     defaults.template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -75,6 +75,7 @@ describe('platform key', () => {
             Principal: { Service: 'events.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             Resource: '*',
+            Condition: { StringEquals: { 'kms:ViaService': [Match.anyValue(), Match.anyValue()] } },
           },
         ]),
       },

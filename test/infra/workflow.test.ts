@@ -142,9 +142,10 @@ describe('triggers', () => {
     });
   });
 
-  it('both billing queues are KMS-encrypted and TLS-only', () => {
+  it('every queue (billing dead letters, rejected billing events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
   });
 
   it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
@@ -287,5 +288,84 @@ describe('review fixes', () => {
       const state = name.replace(/FunctionArn$/, '');
       expect(states[state]?.TimeoutSeconds).toBe((timeouts[functionId] as number) + 30);
     }
+  });
+});
+
+describe('invariant guards', () => {
+  const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+  it('allows kms:CreateGrant only for AWS resources', () => {
+    // Act
+    const grants = statements().filter((s) => actionsOf(s).includes('kms:CreateGrant'));
+    // Assess: CreateInstance's and ConfigureBackups' (source key and backup-Region keys, possibly merged)
+    expect(grants.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(grants.map((g) => g.Resource))).toContain(':kms:us-west-2:');
+    for (const grant of grants) {
+      expect(grant.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+    }
+  });
+
+  it('lets RunMigrations read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
+    // Act
+    const reads = statements().filter(
+      (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
+    );
+    // Assess
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0]?.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
+    expect(JSON.stringify(reads[0]?.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+  });
+
+  it('lets ConfigureAlarms check that the alert topic exists', () => {
+    expect(statements().some((s) => actionsOf(s).includes('sns:GetTopicAttributes'))).toBe(true);
+  });
+
+  it('gives the rollback a read of the registry (the point of no return) and no write', () => {
+    // Act
+    const rollbackPolicies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) =>
+      id.startsWith('RollbackFunction'),
+    );
+    const actions = rollbackPolicies.flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap(actionsOf),
+    );
+    // Assess
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
+  });
+
+  it('sends reaper events it cannot handle to an encrypted dead-letter queue, from the rule and from Lambda', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.states'] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Records executions that ended'),
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+  });
+
+  it('runs the sweeper on a schedule, allowed to describe only provisioning executions', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+    const describes = statements().filter((s) => actionsOf(s).includes('states:DescribeExecution'));
+    expect(describes).toHaveLength(1);
+    expect(JSON.stringify(describes[0]?.Resource)).toContain(':execution:tenant-db-workflow-provisioning:*');
+  });
+
+  it('alarms on errors of the reaper and the sweeper', () => {
+    // Act
+    const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda',
+    );
+    // Assess
+    expect(errorAlarms).toHaveLength(2);
+  });
+});
+
+describe('shared instance status poller', () => {
+  it('describes every instance being created once a minute, with a read-only grant', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Describes every instance being created'),
+    });
   });
 });

@@ -114,11 +114,18 @@ describe('toMigrationError', () => {
       MigrationLockTimeoutError,
     ],
     [
-      'DDL lock wait timed out',
+      'DDL lock wait timed out (rolled back whole: retried)',
       serverError('55P03', 'canceling statement due to lock timeout'),
       'migrate',
-      MigrationFailedError,
+      MigrationLockTimeoutError,
     ],
+    [
+      'role setup lock wait timed out',
+      serverError('55P03', 'canceling statement due to lock timeout'),
+      'role',
+      MigrationLockTimeoutError,
+    ],
+    ['a deadlock PostgreSQL broke', serverError('40P01', 'deadlock detected'), 'migrate', MigrationLockTimeoutError],
     ['syntax error', serverError('42601', 'syntax error at or near "TABEL"'), 'migrate', MigrationFailedError],
     [
       'statement timeout',

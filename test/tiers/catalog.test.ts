@@ -473,6 +473,66 @@ describe('resolveCatalog', () => {
     expect(error.violations).toEqual([expect.objectContaining({ ruleId: 'shape', field: 'tiers' })]);
   });
 
+  it.each<[string, string, string, string]>([
+    ['a top-level __proto__', '{"__proto__": {"multiAz": false}}', 'tiers.__proto__', '__proto__'],
+    [
+      '__proto__ inside a built-in tier',
+      '{"starter": {"__proto__": {"multiAz": true}}}',
+      'tiers.starter.__proto__',
+      '__proto__',
+    ],
+    [
+      '__proto__ nested in a field group',
+      '{"pro": {"backup": {"__proto__": {"retentionDays": 1}}}}',
+      'tiers.pro.backup.__proto__',
+      '__proto__',
+    ],
+    ['constructor as a tier name', '{"constructor": null}', 'tiers.constructor', 'constructor'],
+    ['toString inside a new tier', '{"team": {"toString": "x"}}', 'tiers.team.toString', 'toString'],
+    [
+      'hasOwnProperty inside a built-in tier',
+      '{"pro": {"hasOwnProperty": 1}}',
+      'tiers.pro.hasOwnProperty',
+      'hasOwnProperty',
+    ],
+  ])('rejects a prototype key: %s, naming its path', (_case, json, field, key) => {
+    // Prepare: JSON text, as TIER_CATALOG and cdk.json deliver it ("__proto__" is an own key after JSON.parse)
+    const overrides = JSON.parse(json) as Record<string, TierOverride | null>;
+
+    // Act
+    const error = catalogError(() => resolveCatalog(overrides));
+
+    // Assess
+    expect(error.violations).toEqual([
+      expect.objectContaining({ tier: '(catalog)', field, ruleId: 'shape', received: key }),
+    ]);
+    expect(error.message).toContain(`field ${field}: must not be a key of Object.prototype`);
+    expect(Object.prototype).not.toHaveProperty('multiAz');
+    expect(Object.prototype).not.toHaveProperty('retentionDays');
+  });
+
+  it('still accepts an override whose keys merely resemble prototype keys', () => {
+    // Prepare
+    const overrides = JSON.parse('{"proto": {"description": "x"}}') as Record<string, TierOverride>;
+
+    // Act
+    const error = catalogError(() => resolveCatalog(overrides));
+
+    // Assess: a partial new tier, rejected for its missing fields, not for its name
+    expect(error.violations.every((v) => v.tier === 'proto' && v.ruleId !== 'shape')).toBe(true);
+  });
+
+  it('quotes a huge rejected value short and escaped', () => {
+    // Act
+    const error = catalogError(() => resolveCatalog({ pro: { instanceClass: `\u202e${'d'.repeat(100_000)}` } }));
+
+    // Assess
+    expect(error.message.length).toBeLessThan(1000);
+    expect(error.message).not.toContain('\u202e');
+    // The length is that of the escaped JSON: 2 quotes, the override written as \u{202e} (8), 100 000 letters
+    expect(error.message).toMatch(/ \(got "\\u\{202e\}d+… \(100010 characters\)\)$/);
+  });
+
   it('names tier, field, rule and value of every violation, one per line', () => {
     // Act
     const error = catalogError(() =>

@@ -59,7 +59,15 @@ describe('provisioning definition', () => {
     [STEPS.markActive, STEPS.rollback],
     [STEPS.rollback, STEPS.recordFailure],
   ])('a permanent failure in %s goes to %s', (step, next) => {
-    expect(states[step]?.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: next });
+    expect(states[step]?.Catch?.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: next });
+  });
+
+  it('past the point of no return, MarkActive catches an undeliverable outcome before anything can roll back', () => {
+    expect(states[STEPS.markActive]?.Catch?.[0]).toMatchObject({
+      ErrorEquals: ['OutcomePendingError'],
+      Next: 'ProvisionedOutcomePending',
+    });
+    expect(states.ProvisionedOutcomePending).toMatchObject({ Type: 'Succeed' });
   });
 
   it('records failures without a catch of its own and then fails the execution', () => {

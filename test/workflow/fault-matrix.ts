@@ -1,6 +1,5 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
-import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { InstanceQuotaExceededFault, KMSKeyNotAccessibleFault, RDSServiceException } from '@aws-sdk/client-rds';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { type ProvisioningRequest, STEPS, type StepName } from '../../lambdas/shared/contracts';
@@ -18,7 +17,7 @@ export interface StepFaults {
   /** Enterprise for the steps after the instance exists: its backups replicate, the hardest rollback. */
   tier: string;
   /** The call a throttle delays and a refusal fails; absent when the step calls no AWS API. */
-  call?: { service: ServiceName; command: string };
+  call?: { service: ServiceName; command: string; match?: (input: unknown) => boolean };
   /** What fails the step for good: a refusal of `call`, or input that breaks a rule. */
   permanent: { error: Error } | { request: Partial<ProvisioningRequest> };
   /** The error name the execution fails with. */
@@ -28,6 +27,14 @@ export interface StepFaults {
    * handler finished, when the work is not an AWS call (input validation, the migrations in PostgreSQL).
    */
   crash: 'after-call' | 'after-handler';
+}
+
+/**
+ * The registry UpdateItem that moves a tenant to ACTIVE (MarkActive's point of no return): the only write that sets
+ * a pending `provisioned` outcome.
+ */
+export function isActivation(input: unknown): boolean {
+  return JSON.stringify(input).includes('"provisioned"');
 }
 
 const accessDenied = (service: ServiceExceptionClass, action: string) =>
@@ -112,10 +119,12 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     crash: 'after-call',
   },
   {
+    // The registry write that makes the tenant ACTIVE: the last thing that can still fail the onboarding. A failed
+    // publish after it cannot (see the point-of-no-return tests).
     step: STEPS.markActive,
     tier: 'enterprise',
-    call: { service: 'eventbridge', command: 'PutEvents' },
-    permanent: { error: accessDenied(EventBridgeServiceException, 'events:PutEvents') },
+    call: { service: 'dynamodb', command: 'UpdateItem', match: isActivation },
+    permanent: { error: accessDenied(DynamoDBServiceException, 'dynamodb:UpdateItem') },
     permanentErrorName: ErrorNames.awsRequest,
     crash: 'after-call',
   },

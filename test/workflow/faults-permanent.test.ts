@@ -43,14 +43,21 @@ describe('a permanent failure', () => {
       expect(deleted).toEqual([replicationArn]);
     }
 
-    // Assess: the registry and the outcome event name the step and the reason
+    // Assess: the registry and the outcome event name the step and the reason; a request that never owned the
+    // tenant is reported as rejected, never as a failure of the tenant
     const failed = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed);
-    expect(failed).toHaveLength(1);
-    expect(failed[0]?.detail).toMatchObject({ failedStep: step, status: 'FAILED', leftovers: [] });
+    const rejected = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.rejected);
     const record = registryRecord(double, tenantId);
     if (BEFORE_THE_RECORD.includes(step)) {
+      expect(failed).toEqual([]);
+      expect(rejected.map((e) => e.detail)).toEqual([
+        expect.objectContaining({ rejectedStep: step, status: 'REJECTED', error: row.permanentErrorName }),
+      ]);
       expect(record).toBeUndefined();
     } else {
+      expect(rejected).toEqual([]);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]?.detail).toMatchObject({ failedStep: step, status: 'FAILED', leftovers: [] });
       expect(record).toMatchObject({ status: 'FAILED', failedStep: step });
       expect(record?.failureReason).toMatch(new RegExp(`^${step}\\b`));
       if ('error' in row.permanent) expect(record?.failureReason).toContain(row.permanent.error.name);

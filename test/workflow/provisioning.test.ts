@@ -224,9 +224,17 @@ describe('a duplicate onboarding', () => {
     // Assess: rejected with the reason, nothing rolled back, nothing changed
     expect(run).toMatchObject({ status: 'FAILED', error: { Error: ErrorNames.tenantConflict } });
     expect(run.invocations.map((i) => i.name)).toEqual([STEPS.validate, STEPS.claim, STEPS.recordFailure]);
-    const failed = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed);
-    expect(failed.map((e) => e.detail)).toEqual([
-      expect.objectContaining({ tenantId, failedStep: STEPS.claim, requestId: 'second-request' }),
+    // A rejected request is its own outcome: a consumer keyed on the tenant must not read it as a failed tenant.
+    expect(run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed)).toEqual([]);
+    const rejected = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.rejected);
+    expect(rejected.map((e) => e.detail)).toEqual([
+      expect.objectContaining({
+        tenantId,
+        rejectedStep: STEPS.claim,
+        requestId: 'second-request',
+        status: 'REJECTED',
+        error: 'TenantConflictError',
+      }),
     ]);
     expect(registryRecord(double, tenantId)).toEqual(recordBefore);
     expect(double.inventory()).toEqual(inventoryBefore);

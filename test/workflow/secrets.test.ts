@@ -1,9 +1,10 @@
-import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import type { AwsDouble } from '../support/aws-double';
 import { serviceError } from '../support/aws-double/errors';
 import { findLeaks, READINESS_LISTENER, type RunWorkflowOptions, type WorkflowRun } from '../support/workflow-harness';
+import { isActivation } from './fault-matrix';
 import { useWorkflow } from './fixtures';
 
 /**
@@ -60,10 +61,11 @@ const SCENARIOS: Record<string, Scenario> = {
     expected: 'FAILED',
     prepare: (double) =>
       double.faults.add({
-        service: 'eventbridge',
-        command: 'PutEvents',
+        service: 'dynamodb',
+        command: 'UpdateItem',
+        match: isActivation,
         kind: 'error',
-        error: denied(EventBridgeServiceException, 'events:PutEvents'),
+        error: denied(DynamoDBServiceException, 'dynamodb:UpdateItem'),
       }),
   },
   'a rollback that gives up and alerts on-call': {

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { escapeUnprintable, findPrototypeKey, quoteRejected } from '../untrusted';
 import { DEFAULT_TIERS } from './catalog';
 import { unknownTierFields } from './fields';
 import { TIER_RULES, type TierRule } from './rules';
@@ -26,7 +27,10 @@ export class TierCatalogError extends Error {
   constructor(public readonly violations: readonly TierViolation[]) {
     super(
       `Invalid tier catalog:\n${violations
-        .map((v) => `  tier "${v.tier}", field ${v.field}: ${v.rule} (got ${JSON.stringify(v.received)})`)
+        .map(
+          (v) =>
+            `  tier "${escapeUnprintable(v.tier)}", field ${escapeUnprintable(v.field)}: ${v.rule} (got ${quoteRejected(v.received)})`,
+        )
         .join('\n')}`,
     );
   }
@@ -116,6 +120,18 @@ export function resolveCatalog(
         rule: 'must be an object of tier name to tier fields',
         ruleId: 'shape',
         received: overrides,
+      },
+    ]);
+  }
+  const prototypeKey = findPrototypeKey(overrides);
+  if (prototypeKey !== undefined) {
+    throw new TierCatalogError([
+      {
+        tier: '(catalog)',
+        field: `tiers.${prototypeKey}`,
+        rule: 'must not be a key of Object.prototype (__proto__, constructor...): it would replace or shadow object machinery',
+        ruleId: 'shape',
+        received: prototypeKey.split('.').at(-1),
       },
     ]);
   }

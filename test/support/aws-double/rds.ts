@@ -350,8 +350,17 @@ export class RdsDouble {
         if (filter.Name === 'dbi-resource-id') return values.includes(instance.resourceId);
         throw new NotModeledError(`DescribeDBInstances filter ${filter.Name}`);
       });
+    // Pages as RDS serves them: MaxRecords 20-100 (default 100), the Marker says where the next page starts.
+    const pageSize = input.MaxRecords ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 20 || pageSize > 100) {
+      throw invalidValue(`MaxRecords must be between 20 and 100 (got ${pageSize}).`);
+    }
+    const start = input.Marker === undefined ? 0 : Number(input.Marker);
+    const all = this.instances.filter((i) => i.region === ctx.region && matches(i));
+    const next = start + pageSize;
     return {
-      DBInstances: this.instances.filter((i) => i.region === ctx.region && matches(i)).map((i) => this.describe(i)),
+      DBInstances: all.slice(start, next).map((i) => this.describe(i)),
+      ...(next < all.length ? { Marker: String(next) } : {}),
     };
   }
 

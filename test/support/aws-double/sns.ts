@@ -1,5 +1,9 @@
 import {
+  GetTopicAttributesCommand,
+  type GetTopicAttributesCommandInput,
+  type GetTopicAttributesCommandOutput,
   InvalidParameterException,
+  NotFoundException,
   PublishCommand,
   type PublishCommandInput,
   type PublishCommandOutput,
@@ -7,7 +11,10 @@ import {
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata } from './errors';
 
-/** SNS Publish to topics: checked (one target, a message within 256 KB, a short single-line subject) and recorded. */
+/**
+ * SNS Publish to topics: checked (one target, a message within 256 KB, a short single-line subject) and recorded.
+ * GetTopicAttributes answers for the topics a test created (`createTopic`) and NotFound for any other.
+ */
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const invalidParameter = (message: string) =>
@@ -24,10 +31,32 @@ export interface PublishedMessage {
 
 export class SnsDouble {
   private readonly messages: PublishedMessage[] = [];
+  private readonly topics = new Set<string>();
 
-  readonly routes: readonly Route[] = [route(PublishCommand, (input, ctx) => this.publish(input, ctx))];
+  readonly routes: readonly Route[] = [
+    route(PublishCommand, (input, ctx) => this.publish(input, ctx)),
+    route(GetTopicAttributesCommand, (input) => this.getTopicAttributes(input)),
+  ];
 
   constructor(private readonly env: DoubleEnvironment) {}
+
+  /** Makes `topicArn` exist (as the foundation stack would). */
+  createTopic(topicArn: string): void {
+    this.topics.add(topicArn);
+  }
+
+  /** Removes `topicArn`, as a deleted stack or a hand deletion would. */
+  deleteTopic(topicArn: string): void {
+    this.topics.delete(topicArn);
+  }
+
+  getTopicAttributes(input: GetTopicAttributesCommandInput): Out<GetTopicAttributesCommandOutput> {
+    const topicArn = input.TopicArn ?? '';
+    if (!this.topics.has(topicArn)) {
+      throw new NotFoundException({ message: 'Topic does not exist', $metadata: errorMetadata(404) });
+    }
+    return { Attributes: { TopicArn: topicArn } };
+  }
 
   /** Messages published so far. */
   published(): PublishedMessage[] {

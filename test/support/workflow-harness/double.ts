@@ -1,9 +1,9 @@
-import { clock as handlerClock } from '../../../lambdas/shared/clock';
 import { ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
-import { AwsDouble, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
+import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
 import type { WorkflowDatabase } from './database';
 import { handlerEnvironment } from './environment';
+import { currentExecution } from './execution-scope';
 import { synthesizedWorkflow } from './synthesized';
 import { WorkflowClock } from './workflow-clock';
 
@@ -46,9 +46,40 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
     callLatencyMs: options.callLatencyMs,
   });
   double.dynamodb.defineTable(registryTable(registryTableName()));
+  const alertTopic = handlerEnvironment(synthesizedWorkflow())[ENV.alertTopicArn];
+  if (alertTopic) double.sns.createTopic(alertTopic);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
+  scopePerExecution(double);
   return double;
+}
+
+/**
+ * Gives each execution its own pending-crash flag and call log: a `crashAfter` fault that fires during one
+ * execution's invocation crashes that invocation only, however many executions run at once. Outside any execution
+ * (a test calling a handler directly) the double behaves as it always does.
+ */
+function scopePerExecution(double: AwsDouble): void {
+  let unscopedCrash = false;
+  Object.defineProperty(double, 'crashPending', {
+    configurable: true,
+    enumerable: true,
+    get: () => currentExecution()?.crashPending ?? unscopedCrash,
+    set: (value: boolean) => {
+      const scope = currentExecution();
+      if (scope) scope.crashPending = value;
+      else unscopedCrash = value;
+    },
+  });
+  // The double logs each call once, in the caller's context, and completes that record when the call ends.
+  const log = double.calls;
+  Object.defineProperty(log, 'push', {
+    configurable: true,
+    value: (...records: CallRecord[]): number => {
+      currentExecution()?.calls.push(...records);
+      return Array.prototype.push.apply(log, records);
+    },
+  });
 }
 
 /** The double's clock, which must be a WorkflowClock (doubles made by {@link createWorkflowDouble} have one). */
@@ -61,14 +92,12 @@ export function workflowClockOf(double: AwsDouble): WorkflowClock {
 
 /**
  * Routes the SDK clients to `double` and the handlers' clock to its virtual clock; returns the function that puts
- * both back. Install one double at a time. A handler's sleep lets the background work its virtual time starts
- * finish on the way (see WorkflowClock).
+ * both back. Install one double at a time. A handler's sleep is a wake-up on the double's scheduler (see
+ * VirtualClock): it lets every other execution, and the background work due on the way, run first.
  */
 export function installWorkflowDouble(double: AwsDouble): () => void {
   const restoreAws = installAwsDouble(double);
-  const clock = workflowClockOf(double);
-  const restoreClock = clock.install();
-  handlerClock.sleep = (ms) => clock.advanceSettled(ms);
+  const restoreClock = workflowClockOf(double).install();
   return () => {
     restoreClock();
     restoreAws();

@@ -1,10 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { format } from 'node:util';
 
 /**
  * Records every line the code under test writes while a run executes: `console.*` calls (Powertools logs through
  * the global console when POWERTOOLS_DEV is set, as in the tests) and writes to `process.stdout`/`stderr` (its
  * JSON logs and metrics otherwise). Plain monkey-patching with restore, no test framework, so the benchmark can use
- * it. Overlapping captures (two runs started together) share one tap; each sees every line written meanwhile.
+ * it. Overlapping captures share one tap. A plain capture sees every line written meanwhile; a scoped capture (see
+ * {@link captureScopedLogs}) sees only the lines written inside its `run`, so concurrent workflow executions each
+ * keep their own lines.
  */
 
 export interface LogCapture {
@@ -16,22 +19,36 @@ export interface LogCapture {
 
 const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 
+/** A capture that records only what code inside its `run` writes. */
+export interface ScopedLogCapture extends LogCapture {
+  /** Runs `work`; the lines it (and everything it starts) writes are recorded by this capture. */
+  run<T>(work: () => T): T;
+}
+
 interface Subscriber {
   lines: string[];
   echo: boolean;
+  scoped: boolean;
 }
 
 const subscribers = new Set<Subscriber>();
+const scopes = new AsyncLocalStorage<Subscriber>();
 let removeTap: (() => void) | undefined;
+
+/** The captures a line written now belongs to: every plain capture, and the scoped one whose `run` wrote it. */
+function receivers(): Subscriber[] {
+  const scope = scopes.getStore();
+  return [...subscribers].filter((s) => !s.scoped || s === scope);
+}
 
 function installTap(): () => void {
   const originalConsole = CONSOLE_METHODS.map((method) => [method, console[method]] as const);
   const streams = [process.stdout, process.stderr] as const;
   const originalWrites = streams.map((stream) => stream.write);
   let inConsole = false;
-  const echoing = () => [...subscribers].some((s) => s.echo);
+  const echoing = () => receivers().some((s) => s.echo);
   const record = (line: string) => {
-    for (const subscriber of subscribers) subscriber.lines.push(line);
+    for (const subscriber of receivers()) subscriber.lines.push(line);
   };
 
   for (const [method, original] of originalConsole) {
@@ -82,7 +99,25 @@ function installTap(): () => void {
  * ```
  */
 export function captureLogs(echo = false): LogCapture {
-  const subscriber: Subscriber = { lines: [], echo };
+  return subscribe({ lines: [], echo, scoped: false });
+}
+
+/**
+ * Starts recording the output of the code run through the capture's `run` only: one workflow execution's lines,
+ * while others write theirs at the same time.
+ *
+ * @example
+ * ```ts
+ * const capture = captureScopedLogs();
+ * try { await capture.run(() => handler(event)); } finally { capture.stop(); }
+ * ```
+ */
+export function captureScopedLogs(echo = false): ScopedLogCapture {
+  const subscriber: Subscriber = { lines: [], echo, scoped: true };
+  return { ...subscribe(subscriber), run: (work) => scopes.run(subscriber, work) };
+}
+
+function subscribe(subscriber: Subscriber): LogCapture {
   subscribers.add(subscriber);
   removeTap ??= installTap();
   return {

@@ -6,12 +6,19 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { instanceIdentifier } from '../../../lambdas/shared/naming';
-import { type AwsDouble, instanceCreatedEvent, type PublishedEvent, type PublishedMessage } from '../aws-double';
+import {
+  type AwsDouble,
+  type CallRecord,
+  instanceCreatedEvent,
+  type PublishedEvent,
+  type PublishedMessage,
+} from '../aws-double';
 import type { WorkflowDatabase } from './database';
 import { workflowClockOf } from './double';
 import { applyEnvironment, handlerEnvironment } from './environment';
+import { type ExecutionScope, runInExecution, useScopedEnvironment } from './execution-scope';
 import { type LambdaHandler, readinessSignalHandler, stepHandlerFor } from './handlers';
-import { captureLogs } from './log-capture';
+import { captureScopedLogs } from './log-capture';
 import { synthesizedWorkflow } from './synthesized';
 import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing';
 
@@ -25,8 +32,12 @@ import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing'
  *   with `Cause` the `{"errorType","errorMessage","trace"}` JSON Step Functions puts there.
  * - Crashes: when the double fired a `crashAfter` fault during the invocation (the process died after the side
  *   effect), the Task fails with `Lambda.Unknown` whatever the handler did, and the Retry invokes the handler again.
- * - Time: Wait states and Retry intervals run instantly but advance the virtual clock by the state's Seconds and by
- *   the retrier's backoff (seeded FULL jitter).
+ * - Time: each execution is a task of the double's discrete-event scheduler (see VirtualClock). Wait states and
+ *   Retry intervals run instantly in the executor; the harness sleeps the state's Seconds and the retrier's backoff
+ *   (seeded FULL jitter) on the virtual clock before the next Task, so executions run side by side overlap in
+ *   virtual time as they would in Step Functions.
+ * - Isolation: log capture, the pending-crash flag, the extra environment and the call log are per execution, so
+ *   executions may overlap (see execution-scope.ts).
  * - The RDS "DB instance created" event, when asked for, reaches the real readiness-signal handler after a delay.
  *
  * Not emulated: Task `TimeoutSeconds` and the execution timeout (the executor times them in real time, which a
@@ -57,8 +68,8 @@ export interface RunWorkflowOptions {
   executionName?: string;
   rdsEvent?: RdsEventDelivery;
   /**
-   * Extra environment for this run only (ROLLBACK_MAX_PASSES, say), restored afterwards. Do not combine with
-   * overlapping runs: they share the process environment.
+   * Extra environment for this run only (ROLLBACK_MAX_PASSES, say): the run's code sees it in `process.env`,
+   * overlapping runs do not.
    */
   environment?: Record<string, string>;
   /** Make the function of `state` die after its handler succeeded, `times` times (its work is done, the result lost). */
@@ -110,11 +121,16 @@ export interface WorkflowRun {
   lambdaInvocations: number;
   /** Every state input and output, in order. */
   stateData: unknown[];
-  /** EventBridge events and SNS messages published while the run executed. */
+  /**
+   * EventBridge events and SNS messages published while the run executed (by any execution: runs that overlap
+   * see each other's).
+   */
   publishedEvents: PublishedEvent[];
   snsMessages: PublishedMessage[];
-  /** Every line written while the run executed. */
+  /** Every line this execution's code wrote (its handlers, and the callbacks its AWS calls scheduled). */
   logLines: string[];
+  /** The AWS calls this execution made, in order, as the double logged them (throttled and failed ones included). */
+  awsCalls: CallRecord[];
   startedAt: number;
   endedAt: number;
   virtualMs: number;
@@ -163,7 +179,7 @@ function watchInstances(double: AwsDouble): InstanceWatch {
   return watch;
 }
 
-/** Lets queued work (the event log consumer) run before a Task's handler starts. */
+/** Lets queued work (the event log consumer, which notes the waits) run before a Task's handler starts. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The error Step Functions sees for a handler's thrown error: Lambda's `errorType` is the error's name. */
@@ -212,7 +228,9 @@ function defaultExecutionName(input: unknown): string {
 /**
  * Executes the workflow once and resolves when the execution has ended (it never rejects for a failed
  * execution: that is `status: 'FAILED'`). Sets the handlers' environment (see environment.ts) in `process.env`,
- * where it stays for the process: the handler modules keep what they read when they load.
+ * where it stays for the process: the handler modules keep what they read when they load. Runs started together
+ * (`Promise.all`) share the double and its virtual clock and overlap in virtual time; each keeps its own logs,
+ * crash faults, extra environment and call log.
  *
  * @example
  * ```ts
@@ -226,9 +244,37 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
   const clock = workflowClockOf(double);
   const workflow = synthesizedWorkflow();
   applyEnvironment(handlerEnvironment(workflow, options.database?.caFile));
-  const restoreRunEnvironment = applyEnvironment(options.environment ?? {});
-  const definition = options.definition ?? workflow.definition;
   const executionName = options.executionName ?? defaultExecutionName(input);
+  const scope: ExecutionScope = {
+    executionName,
+    crashPending: false,
+    environment: { ...options.environment },
+    calls: [],
+  };
+  const releaseEnvironment = options.environment ? useScopedEnvironment() : () => undefined;
+  const capture = captureScopedLogs(options.echoLogs);
+  try {
+    return await clock.track(executionName, () =>
+      runInExecution(scope, () => capture.run(() => execute(input, options, scope, capture.lines))),
+    );
+  } finally {
+    capture.stop();
+    releaseEnvironment();
+  }
+}
+
+/** One execution, inside its scope and as a task of the scheduler. */
+async function execute(
+  input: unknown,
+  options: RunWorkflowOptions,
+  scope: ExecutionScope,
+  logLines: string[],
+): Promise<WorkflowRun> {
+  const { double } = options;
+  const clock = workflowClockOf(double);
+  const workflow = synthesizedWorkflow();
+  const definition = options.definition ?? workflow.definition;
+  const { executionName } = scope;
   const executionArn = `${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
   const random = seededRandom(options.seed ?? 1);
   const startedAt = clock.now();
@@ -282,7 +328,15 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
     }
   };
 
-  let advancing: Promise<void> = Promise.resolve();
+  /** Virtual time Step Functions waits before the next Task: Wait states and retry intervals noted by the log consumer. */
+  let waitMs = 0;
+  const waitAsStepFunctions = async () => {
+    // The event log consumer notes the Wait state or retry interval that led here: let it catch up.
+    await flush();
+    const ms = waitMs;
+    waitMs = 0;
+    if (ms > 0) await clock.sleep(ms);
+  };
   const taskHandlers: Record<string, (event: unknown) => Promise<unknown>> = {};
   for (const [name, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
@@ -291,9 +345,7 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
     const handler = extra?.handler ?? stepHandlerFor(name);
     if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
     taskHandlers[name] = async (event) => {
-      // The event log consumer moves the clock for the Wait state or retry interval that led here: let it finish.
-      await flush();
-      await advancing;
+      await waitAsStepFunctions();
       try {
         const result = await invoke(name, fn, handler, event);
         // A ReadinessResult (WaitForInstance's, or a baseline definition's describe step) saying AVAILABLE.
@@ -320,7 +372,6 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
   };
   watch.runs.add(activeRun);
 
-  const capture = captureLogs(options.echoLogs);
   const events: EventLog[] = [];
   const stateData: unknown[] = [];
   let transitions = 0;
@@ -349,16 +400,12 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
           transitions += 1;
           endState = event.state.name;
           stateData.push(event.state.input);
-          if (event.state.type === 'Wait') {
-            advancing = clock.advanceSettled(waitStateMs(definition, event.state.name));
-            await advancing;
-          }
+          if (event.state.type === 'Wait') waitMs += waitStateMs(definition, event.state.name);
         } else if (event.type === 'StateExited') {
           stateData.push(event.state.output);
         } else if (event.type === 'StateRetried') {
           retries += 1;
-          advancing = clock.advanceSettled(retryDelayMs(event.retry.retrier as Retrier, event.retry.attempt, random));
-          await advancing;
+          waitMs += retryDelayMs(event.retry.retrier as Retrier, event.retry.attempt, random);
         }
       }
     })();
@@ -374,11 +421,11 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
       }
     }
     await consumed;
+    // A wait no Task followed (the definition ends after it) still passes.
+    await waitAsStepFunctions();
     await clock.settled();
   } finally {
-    capture.stop();
     watch.runs.delete(activeRun);
-    restoreRunEnvironment();
   }
 
   const instanceAvailableAt = watch.availableAt.get(activeRun.instanceId);
@@ -398,7 +445,8 @@ export async function runWorkflow(input: unknown, options: RunWorkflowOptions): 
     stateData,
     publishedEvents: double.eventBridge.published().slice(eventsBefore),
     snsMessages: double.sns.published().slice(messagesBefore),
-    logLines: capture.lines,
+    logLines,
+    awsCalls: scope.calls,
     startedAt,
     endedAt,
     virtualMs: endedAt - startedAt,

@@ -1,33 +1,16 @@
-import { type TimerHandle, VirtualClock } from '../virtual-clock';
+import { VirtualClock } from '../virtual-clock';
 
 /**
- * The virtual clock of workflow runs. A plain VirtualClock advances in one synchronous sweep, firing every callback
- * on the way; asynchronous work a callback starts (the RDS event listener, a Lambda of its own) would only resume
- * once the sweep has ended, seconds of virtual time later. In AWS that work takes milliseconds. So the harness
- * advances timer by timer and lets background work finish at each instant before going on: the listener's write
- * lands when it happens, and its invocation lasts its own virtual time.
+ * The virtual clock of workflow runs: the discrete-event scheduler of {@link VirtualClock}, plus a record of the
+ * background work (the RDS event listener's invocation, say) that runs beside the executions. Each execution runs
+ * as one of the scheduler's tasks and a callback's promise as another, so time moves only once all of them are
+ * blocked on the clock: the listener's write lands at the instant it happens, and concurrent executions overlap in
+ * virtual time as they would in AWS.
  */
 export class WorkflowClock extends VirtualClock {
-  private readonly due = new Set<{ at: number }>();
   private readonly running = new Set<Promise<unknown>>();
 
-  override scheduleAt(at: number, run: () => unknown): TimerHandle {
-    const entry = { at };
-    this.due.add(entry);
-    const handle = super.scheduleAt(at, () => {
-      this.due.delete(entry);
-      return run();
-    });
-    return {
-      at: handle.at,
-      cancel: () => {
-        this.due.delete(entry);
-        handle.cancel();
-      },
-    };
-  }
-
-  /** Runs `work` beside whoever advances the clock; advancing waits for it at the instant it started. */
+  /** Records `work` as background work (it runs as a task when a scheduled callback returned it). */
   background<T>(work: Promise<T>): Promise<T> {
     this.running.add(work);
     const done = () => this.running.delete(work);
@@ -37,28 +20,16 @@ export class WorkflowClock extends VirtualClock {
 
   /** Resolves once the background work running now has settled (failures surface through `settled()`). */
   async backgroundSettled(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    while (this.running.size > 0) await this.waitFor(Promise.allSettled([...this.running]));
   }
 
   /**
-   * Advances by `ms` from one due callback to the next, letting the background work each one starts finish
-   * before time moves on. For the handlers' sleeps and the harness's Wait states and retry intervals; a sleep
-   * inside background work itself (an AWS call's latency) uses the plain `sleep`, which would otherwise wait for
-   * itself.
+   * Same as {@link VirtualClock.sleep}, which now lets the background work each due callback starts finish before
+   * time moves on.
+   *
+   * @deprecated use `sleep`.
    */
-  async advanceSettled(ms: number): Promise<void> {
-    const target = this.now() + Math.max(0, ms);
-    for (let next = this.nextDueAt(target); next !== undefined; next = this.nextDueAt(target)) {
-      this.advanceTo(next);
-      await this.backgroundSettled();
-    }
-    this.advanceTo(target);
-    await this.backgroundSettled();
-  }
-
-  private nextDueAt(limit: number): number | undefined {
-    let next: number | undefined;
-    for (const { at } of this.due) if (at <= limit && (next === undefined || at < next)) next = at;
-    return next;
+  advanceSettled(ms: number): Promise<void> {
+    return this.sleep(ms);
   }
 }

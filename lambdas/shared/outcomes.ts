@@ -1,0 +1,85 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
+import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
+import { transitionOwnedRecord } from './registry';
+
+/**
+ * The transactional outbox of outcome events. A step that ends a tenant's operation writes the new status and
+ * `outcomePending` in one conditional write, publishes, then clears the flag. Whatever stops it in between (a
+ * failed publish, a crash), the record still says an event is owed, and the sweeper publishes it: at least once,
+ * always with the same `outcomeId`, and never by undoing the transition.
+ */
+
+/** The `provisioned` detail of an ACTIVE record, or undefined when the record lacks where the database is. */
+export function provisionedDetailOf(record: TenantRecord): ProvisionedEventDetail | undefined {
+  const { instanceId, endpointAddress, endpointPort, secretArn } = record;
+  if (!instanceId || !endpointAddress || endpointPort === undefined || !secretArn) return undefined;
+  return {
+    outcomeId: outcomeIdOf('provisioned', record.executionArn),
+    tenantId: record.tenantId,
+    tier: record.tier,
+    instanceId,
+    endpointAddress,
+    endpointPort,
+    secretArn,
+    executionArn: record.executionArn,
+    requestId: record.requestId,
+  };
+}
+
+/** The `failed` detail of a FAILED or ROLLBACK_FAILED record. */
+export function failedDetailOf(record: TenantRecord): FailedEventDetail | undefined {
+  if (record.status !== 'FAILED' && record.status !== 'ROLLBACK_FAILED') return undefined;
+  return {
+    outcomeId: outcomeIdOf('failed', record.executionArn),
+    tenantId: record.tenantId,
+    tier: record.tier,
+    executionArn: record.executionArn,
+    requestId: record.requestId,
+    failedStep: record.failedStep ?? 'unknown',
+    reason: record.failureReason ?? 'no reason recorded',
+    status: record.status,
+    leftovers: record.leftovers ?? [],
+  };
+}
+
+/** The outcome `record` owes, rebuilt from the record alone; undefined when none is pending or it cannot be built. */
+export function pendingOutcomeOf(record: TenantRecord): OutcomeDetail | undefined {
+  switch (record.outcomePending) {
+    case 'provisioned': {
+      const value = record.status === 'ACTIVE' ? provisionedDetailOf(record) : undefined;
+      return value && { kind: 'provisioned', value };
+    }
+    case 'failed': {
+      const value = failedDetailOf(record);
+      return value && { kind: 'failed', value };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface OutboxDeps {
+  registry: DynamoDBDocumentClient;
+  table: string;
+  events: EventBridgeClient;
+  busName: string;
+}
+
+/**
+ * Publishes the outcome `record` owes and clears its flag (only while the record is still in the same status and
+ * owned by the same execution). Returns false when there was nothing to publish. A failed publish throws and leaves
+ * the flag for the next try.
+ */
+export async function deliverPendingOutcome(deps: OutboxDeps, record: TenantRecord): Promise<boolean> {
+  const outcome = pendingOutcomeOf(record);
+  if (!outcome) return false;
+  await publishEvent(deps.events, outcomeEntry(deps.busName, outcome));
+  await transitionOwnedRecord(deps.registry, deps.table, record, {
+    from: [record.status],
+    set: {},
+    remove: ['outcomePending'],
+  });
+  return true;
+}
