@@ -1,7 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -116,6 +118,30 @@ export function createBillingClients(settings: AwsSettings): BillingClients {
   trackCalls(sqs, 'sqs', settings);
   trackCalls(events, 'eventbridge', settings);
   return { sqs, events };
+}
+
+/** Clients of `tenantctl reset`, which checks a failed rollback's leftovers (see lib/cli/leftovers.ts). */
+export interface RecoveryClients {
+  readonly secretsManager: SecretsManagerClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly rdsIn: (region: string) => RDSClient;
+}
+
+export function createRecoveryClients(settings: AwsSettings): RecoveryClients {
+  const config = clientConfig(settings);
+  const secretsManager = new SecretsManagerClient(config);
+  const cloudWatch = new CloudWatchClient(config);
+  trackCalls(secretsManager, 'secretsmanager', settings);
+  trackCalls(cloudWatch, 'cloudwatch', settings);
+  return {
+    secretsManager,
+    cloudWatch,
+    rdsIn: (region) => {
+      const rds = new RDSClient({ ...config, region });
+      trackCalls(rds, 'rds', settings);
+      return rds;
+    },
+  };
 }
 
 /** Outputs of a CloudFormation stack, or undefined when it does not exist. */

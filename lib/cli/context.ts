@@ -1,4 +1,10 @@
-import { type AwsClients, type AwsSettings, type BillingClients, describeStackOutputs } from './aws';
+import {
+  type AwsClients,
+  type AwsSettings,
+  type BillingClients,
+  describeStackOutputs,
+  type RecoveryClients,
+} from './aws';
 import { assertRegion, assertStateMachineArn, assertTableName } from './options';
 import { resolveTargets, TARGETS, type TargetName, type Targets } from './targets';
 
@@ -13,6 +19,8 @@ export interface CliContext {
   readonly clients: (settings: AwsSettings) => AwsClients | Promise<AwsClients>;
   /** Clients of the billing commands (default: none; the entry point provides them). */
   readonly billingClients?: (settings: AwsSettings) => BillingClients | Promise<BillingClients>;
+  /** Clients of `reset` (default: none; the entry point provides them). */
+  readonly recoveryClients?: (settings: AwsSettings) => RecoveryClients | Promise<RecoveryClients>;
   readonly sleep: (ms: number) => Promise<void>;
   /** The operator's login, the default of `--requested-by`. */
   readonly username: () => string;

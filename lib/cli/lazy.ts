@@ -17,6 +17,7 @@ type Tiers = typeof import('./commands/tiers');
 type Credentials = typeof import('./commands/credentials');
 type Completion = typeof import('./completion');
 type Billing = typeof import('./commands/billing');
+type Reset = typeof import('./commands/reset');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -36,3 +37,5 @@ export const loadCredentials = (): Promise<Credentials> => import('./commands/cr
 export const loadCompletion = (): Promise<Completion> => import('./completion');
 // @ts-expect-error TS2835, see above
 export const loadBilling = (): Promise<Billing> => import('./commands/billing');
+// @ts-expect-error TS2835, see above
+export const loadReset = (): Promise<Reset> => import('./commands/reset');

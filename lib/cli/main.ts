@@ -15,6 +15,7 @@ import {
   loadCredentials,
   loadOnboard,
   loadPlan,
+  loadReset,
   loadTenants,
   loadTiers,
   loadWatch,
@@ -220,6 +221,20 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       result.code = await credentialsCommand(tenant, options, ctx);
     });
 
+  awsOptions(
+    program
+      .command('reset')
+      .description(
+        'move a ROLLBACK_FAILED tenant to FAILED once AWS confirms its recorded leftovers are gone (else list them)',
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addHelpText('after', examples('reset acme-corp', 'reset acme-corp --json'))
+    .action(async (tenant: string, options: AwsOptions) => {
+      const { resetCommand } = await loadReset();
+      result.code = await resetCommand(tenant, options, ctx);
+    });
+
   const billing = program.command('billing').description('operate the billing integration');
   awsOptions(
     billing
@@ -359,6 +374,7 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     env: process.env,
     clients: async (settings) => (await loadAws()).createClients(settings),
     billingClients: async (settings) => (await loadAws()).createBillingClients(settings),
+    recoveryClients: async (settings) => (await loadAws()).createRecoveryClients(settings),
     sleep: (ms) => delay(ms),
     username: loginName,
     now: () => new Date(),
