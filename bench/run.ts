@@ -3,12 +3,14 @@ import { arch, availableParallelism, cpus, platform, release, tmpdir } from 'nod
 import { join, relative } from 'node:path';
 import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { benchBundles } from './bundles';
+import { benchCliStartup } from './cli-startup';
 import { type MachineInfo, renderHeader } from './format';
 import { benchLoad } from './load';
 import { benchInitMigrations } from './migrations';
 import { benchProvisioning } from './provisioning';
 import {
   bundlesSection,
+  cliStartupSection,
   loadSection,
   type MigrationBench,
   migrationsSection,
@@ -42,6 +44,14 @@ function machine(): MachineInfo {
 }
 
 const groups: Group[] = [
+  {
+    name: 'cliStartup',
+    run: async () => {
+      progress('tenantctl start-up');
+      const startup = benchCliStartup(COLD_START_RUNS * 2);
+      return { result: startup, section: cliStartupSection(startup) };
+    },
+  },
   {
     name: 'bundles',
     run: async () => {

@@ -1,4 +1,5 @@
 import type { HandlerBundle } from './bundles';
+import type { CliStartupBench } from './cli-startup';
 import { formatKiB, formatMs, formatRatio, formatUsd, renderSection, renderTable } from './format';
 import { callsAgainstUnthrottled, type LoadResult, loadFigures } from './load';
 import { COMPARED, type ComparedFigure, figure, OFFSETS_SECONDS, type ProvisioningComparison } from './provisioning';
@@ -125,6 +126,24 @@ export function migrationsSection(migrations: MigrationBench): string {
     [
       `${migrations.runs} runs, each on a new embedded PostgreSQL; times include connecting and authenticating,`,
       'not the server start.',
+    ],
+  );
+}
+
+/** tenantctl start-up: the built bundle's `--help` and `plan` against a bare Node start. */
+export function cliStartupSection(bench: CliStartupBench): string {
+  return renderSection(
+    'tenantctl start-up',
+    renderTable(
+      [{ header: 'command', align: 'left' }, { header: 'median ms' }, { header: 'ratio' }],
+      [
+        ...bench.commands.map((c) => [c.label, formatMs(c.ms), formatRatio(c.ratio)]),
+        ['node -e ""', formatMs(bench.bareMs), formatRatio(1)],
+      ],
+    ),
+    [
+      `The built tenantctl (npm run build: esbuild, ES modules, AWS SDK in chunks loaded only by commands that call AWS),`,
+      `run as \`node tenantctl.mjs <args>\` in an empty folder; ${bench.runs} fresh processes each, alternating. Target: ≤ 4×.`,
     ],
   );
 }

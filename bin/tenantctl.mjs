@@ -1,7 +1,12 @@
 #!/usr/bin/env node
-// tenantctl is written in TypeScript (lib/cli); tsx compiles it on the fly, scoped to this import so the rest of
-// the process keeps Node's own loader. Runs as `npx tenantctl` in the repository or `node bin/tenantctl.mjs`.
-import { tsImport } from 'tsx/esm/api';
+// tenantctl in the repository (`npx tenantctl`): runs the build in dist/tenantctl, which `npm ci` makes (the
+// `prepare` script) and `npm run build` remakes after a change to lib/cli. Installed elsewhere, the package built
+// there has its own entry point (see the README: "Installing tenantctl").
+import { existsSync } from 'node:fs';
 
-const { main } = await tsImport('../lib/cli/main.ts', import.meta.url);
-process.exitCode = await main(process.argv);
+const entry = new URL('../dist/tenantctl/tenantctl.mjs', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('tenantctl: not built yet: run `npm run build` in the repository, then try again\n');
+  process.exit(3);
+}
+await import(entry.href);

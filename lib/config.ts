@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Environment } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
@@ -5,6 +6,7 @@ import { DEFAULT_ROLLBACK_MAX_PASSES } from '../lambdas/shared/config';
 import { ValidationError } from '../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../lambdas/shared/naming';
 import { resolveCatalog, type TierCatalog } from '../lambdas/shared/tiers';
+import { contextSource, type PlatformContextKey, unknownContextKeys, unknownKeyRule } from './context-keys';
 import { ROLLBACK_WAIT_SECONDS } from './workflow/definition';
 
 /**
@@ -125,7 +127,7 @@ export class PlatformConfigError extends Error {
 
 /** One row of the README table of context keys. */
 export interface ContextKeyDoc {
-  readonly key: string;
+  readonly key: PlatformContextKey;
   readonly default: string;
   readonly description: string;
 }
@@ -333,10 +335,26 @@ function parseProvisioningTimeout(raw: unknown, catalog: TierCatalog): number {
 }
 
 /**
+ * Refuses context keys nobody reads (a typo would otherwise deploy the default silently), naming the key, the
+ * closest known key and the file it came from.
+ *
+ * @throws {PlatformConfigError} on the first unknown key, listing any others
+ */
+function rejectUnknownKeys(context: Record<string, unknown>): void {
+  const [first, ...others] = unknownContextKeys(context);
+  if (!first) return;
+  const source = contextSource(first.key, process.cwd(), (path) => readFileSync(path, 'utf8'));
+  const more = others.length > 0 ? `; also unknown: ${others.map((o) => `${o.key}${o.suggestion}`).join(', ')}` : '';
+  throw new PlatformConfigError(first.key, `${unknownKeyRule(first, source)}${more}`, context[first.key], {
+    quotesValue: true,
+  });
+}
+
+/**
  * Reads and validates the platform's `cdk.json` context. Every value is checked here, at synth time, so a bad
  * setting fails `cdk synth` with the key, the rule and the value instead of failing a deployment or an onboarding.
  *
- * @throws {PlatformConfigError} naming the context key and the rule it breaks
+ * @throws {PlatformConfigError} naming the context key and the rule it breaks, or an unknown key
  * @example
  * ```ts
  * const app = new App();
@@ -346,6 +364,7 @@ function parseProvisioningTimeout(raw: unknown, catalog: TierCatalog): number {
  */
 export function loadPlatformConfig(node: Node): PlatformConfig {
   const get = (key: string): unknown => node.tryGetContext(key);
+  rejectUnknownKeys(node.getAllContext());
 
   const tierCatalog = parseTiers(get('tiers'));
   const backupReplicationRegion = requireMatch(

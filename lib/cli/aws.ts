@@ -1,27 +1,146 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AwsCall, type ServiceName, tagError } from './services';
 import type { StackOutput } from './targets';
 
 /**
  * AWS clients of tenantctl. Credentials and Region come from the standard provider chain (profile, environment,
- * SSO); `--region` overrides the Region. Adaptive retry backs off on throttling before a call is reported as failed.
+ * SSO); `--region` and `--profile` override them. Adaptive retry backs off on throttling before a call is reported
+ * as failed. Every client has a connect and a request timeout, so a silent endpoint fails a request instead of
+ * holding it forever; the command's deadline (lib/cli/deadline.ts) bounds the retries on top.
+ *
+ * Only commands that call AWS import this module (with `import()`), so `--help` and `plan` never load the SDK.
  */
 export interface AwsClients {
   readonly sfn: SFNClient;
   readonly registry: DynamoDBDocumentClient;
   readonly cloudFormation: CloudFormationClient;
+  /** Read-only here: the status of a tenant's DB instance while an operation is followed. */
+  readonly rds: RDSClient;
 }
 
-const CLIENT_CONFIG = { maxAttempts: 6, retryMode: 'adaptive' } as const;
+/** What every client is configured from. */
+export interface AwsSettings {
+  readonly region?: string;
+  readonly profile?: string;
+  /** Calls in flight, for the message of a deadline that expires while one waits. */
+  readonly inFlight?: Set<AwsCall>;
+}
 
-export function createClients(region: string | undefined): AwsClients {
-  const config = region === undefined ? CLIENT_CONFIG : { ...CLIENT_CONFIG, region };
+/** A TCP connection not established after this long fails the attempt. */
+export const CONNECT_TIMEOUT_MS = 3_000;
+/** A request with no response after this long fails the attempt. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+const MAX_ATTEMPTS = 4;
+
+/** Client configuration shared by every service. */
+export function clientConfig(settings: AwsSettings) {
   return {
-    sfn: new SFNClient(config),
-    registry: DynamoDBDocumentClient.from(new DynamoDBClient(config)),
-    cloudFormation: new CloudFormationClient(config),
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: 'adaptive',
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    ...(settings.region === undefined ? {} : { region: settings.region }),
+    ...(settings.profile === undefined ? {} : { profile: settings.profile }),
+  } as const;
+}
+
+interface Stack {
+  add(middleware: unknown, options: { step: string; name: string; override?: boolean }): void;
+}
+
+/**
+ * Records every call of `client`: which operation, at which endpoint, in flight or not, and tags an error with the
+ * call that raised it, so the message can name the endpoint and the IAM action.
+ */
+export function trackCalls(client: { middlewareStack: unknown }, service: ServiceName, settings: AwsSettings): void {
+  const stack = client.middlewareStack as Stack;
+  const calls = new WeakMap<object, AwsCall>();
+  stack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const call: AwsCall = { service, operation: String(context.commandName ?? 'Request').replace(/Command$/, '') };
+      calls.set(context, call);
+      settings.inFlight?.add(call);
+      try {
+        return await next(args);
+      } catch (error) {
+        tagError(error, call);
+        throw error;
+      } finally {
+        settings.inFlight?.delete(call);
+      }
+    },
+    { step: 'initialize', name: 'tenantctlCallTracking', override: true },
+  );
+  stack.add(
+    (next: (args: { request?: unknown }) => Promise<unknown>, context: object) =>
+      async (args: { request?: unknown }) => {
+        const call = calls.get(context);
+        const request = args.request as { protocol?: string; hostname?: string; port?: number } | undefined;
+        if (call && request?.hostname) {
+          call.endpoint = `${request.protocol ?? 'https:'}//${request.hostname}${request.port ? `:${request.port}` : ''}`;
+        }
+        return next(args);
+      },
+    { step: 'build', name: 'tenantctlEndpointTracking', override: true },
+  );
+}
+
+export function createClients(settings: AwsSettings): AwsClients {
+  const config = clientConfig(settings);
+  const sfn = new SFNClient(config);
+  const dynamo = new DynamoDBClient(config);
+  const cloudFormation = new CloudFormationClient(config);
+  const rds = new RDSClient(config);
+  trackCalls(sfn, 'sfn', settings);
+  trackCalls(rds, 'rds', settings);
+  trackCalls(dynamo, 'dynamodb', settings);
+  trackCalls(cloudFormation, 'cloudformation', settings);
+  return { sfn, registry: DynamoDBDocumentClient.from(dynamo), cloudFormation, rds };
+}
+
+/** Clients of `tenantctl billing redrive`: the billing dead-letter queue and the bus. */
+export interface BillingClients {
+  readonly sqs: SQSClient;
+  readonly events: EventBridgeClient;
+}
+
+export function createBillingClients(settings: AwsSettings): BillingClients {
+  const config = clientConfig(settings);
+  const sqs = new SQSClient(config);
+  const events = new EventBridgeClient(config);
+  trackCalls(sqs, 'sqs', settings);
+  trackCalls(events, 'eventbridge', settings);
+  return { sqs, events };
+}
+
+/** Clients of `tenantctl reset`, which checks a failed rollback's leftovers (see lib/cli/leftovers.ts). */
+export interface RecoveryClients {
+  readonly secretsManager: SecretsManagerClient;
+  readonly cloudWatch: CloudWatchClient;
+  readonly rdsIn: (region: string) => RDSClient;
+}
+
+export function createRecoveryClients(settings: AwsSettings): RecoveryClients {
+  const config = clientConfig(settings);
+  const secretsManager = new SecretsManagerClient(config);
+  const cloudWatch = new CloudWatchClient(config);
+  trackCalls(secretsManager, 'secretsmanager', settings);
+  trackCalls(cloudWatch, 'cloudwatch', settings);
+  return {
+    secretsManager,
+    cloudWatch,
+    rdsIn: (region) => {
+      const rds = new RDSClient({ ...config, region });
+      trackCalls(rds, 'rds', settings);
+      return rds;
+    },
   };
 }
 

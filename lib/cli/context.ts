@@ -1,5 +1,12 @@
-import { type AwsClients, describeStackOutputs } from './aws';
-import { resolveTargets, type TargetName, type Targets } from './targets';
+import {
+  type AwsClients,
+  type AwsSettings,
+  type BillingClients,
+  describeStackOutputs,
+  type RecoveryClients,
+} from './aws';
+import { assertRegion, assertStateMachineArn, assertTableName } from './options';
+import { resolveTargets, TARGETS, type TargetName, type Targets } from './targets';
 
 /**
  * What every command receives: where to write, the environment, and factories for what touches the outside world,
@@ -9,28 +16,64 @@ export interface CliContext {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
-  readonly clients: (region: string | undefined) => AwsClients;
+  readonly clients: (settings: AwsSettings) => AwsClients | Promise<AwsClients>;
+  /** Clients of the billing commands (default: none; the entry point provides them). */
+  readonly billingClients?: (settings: AwsSettings) => BillingClients | Promise<BillingClients>;
+  /** Clients of `reset` (default: none; the entry point provides them). */
+  readonly recoveryClients?: (settings: AwsSettings) => RecoveryClients | Promise<RecoveryClients>;
   readonly sleep: (ms: number) => Promise<void>;
   /** The operator's login, the default of `--requested-by`. */
   readonly username: () => string;
+  /** The current time (default: the system clock). */
+  readonly now?: () => Date;
+  /** Whether standard output is a terminal (spinners, colours). */
+  readonly isTTY?: boolean;
+  /** Starts the command's deadline again after an answer from AWS (set by runCli). */
+  readonly restartDeadline?: () => void;
+  /** Calls in flight, for the deadline's message (set by runCli). */
+  readonly inFlight?: AwsSettings['inFlight'];
+  /** What Ctrl-C should say, set by a command once it has something running in AWS (read by the entry point). */
+  readonly interrupt?: { note?: string; cleanup?: () => void };
+  /** `--no-color` (default true). */
+  readonly color?: boolean;
 }
 
 /** Options shared by the commands that call AWS. */
 export interface AwsOptions {
   readonly region?: string;
+  readonly profile?: string;
   readonly stack: string;
   readonly stateMachineArn?: string;
   readonly registryTable?: string;
   readonly json?: boolean;
 }
 
-/** The targets `names` for `options`, looked up in flags, environment and stack outputs. */
+/** The AWS clients for `options`, after checking `--region` locally. */
+export async function awsClients(options: AwsOptions, ctx: CliContext): Promise<AwsClients> {
+  const region = options.region === undefined ? undefined : assertRegion(options.region);
+  return ctx.clients({ region, profile: options.profile, inFlight: ctx.inFlight });
+}
+
+/**
+ * The targets `names` for `options`, looked up in flags, environment and stack outputs. A value given by flag or
+ * environment is checked before any call, naming where it came from.
+ */
 export function targetsFor<K extends TargetName>(
   names: readonly K[],
   options: AwsOptions,
   ctx: CliContext,
   clients: AwsClients,
 ): Promise<Targets<K>> {
+  const given = (name: TargetName, flag: string | undefined): [string, string] | undefined =>
+    flag !== undefined
+      ? [flag, TARGETS[name].flag]
+      : ctx.env[TARGETS[name].env]
+        ? [ctx.env[TARGETS[name].env] as string, TARGETS[name].env]
+        : undefined;
+  const arn = given('stateMachineArn', options.stateMachineArn);
+  if (arn) assertStateMachineArn(arn[0], options.region, arn[1]);
+  const table = given('registryTable', options.registryTable);
+  if (table) assertTableName(table[0], table[1]);
   return resolveTargets(names, {
     flags: { stateMachineArn: options.stateMachineArn, registryTable: options.registryTable },
     env: ctx.env,
@@ -39,7 +82,4 @@ export function targetsFor<K extends TargetName>(
   });
 }
 
-/** Writes `value` as indented JSON. */
-export function writeJson(ctx: CliContext, value: unknown): void {
-  ctx.out(`${JSON.stringify(value, null, 2)}\n`);
-}
+export { writeJson } from './output';

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '../../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../../lambdas/shared/naming';
-import { resolveCatalog, type TierCatalog } from '../../lambdas/shared/tiers';
+import { resolveCatalog, type TierCatalog, TierCatalogError } from '../../lambdas/shared/tiers';
+import { unknownContextKeys, unknownKeyRule } from '../context-keys';
 
 /**
  * What tenantctl needs to know about the deployment without calling AWS: the tier catalog and the secret name
@@ -15,14 +16,29 @@ export interface DeploymentSettings {
   readonly source: string;
 }
 
-/** The settings of a `cdk.json` document: `context.tiers` merged into the built-in tiers, `context.secretNamePattern`. */
+/**
+ * The settings of a `cdk.json` document: `context.tiers` merged into the built-in tiers, `context.secretNamePattern`.
+ * The context is checked as `cdk synth` checks it: an unknown key or tier field is a configuration error naming it,
+ * the closest known name and `source`.
+ */
 export function settingsFromCdkJson(document: unknown, source: string): DeploymentSettings {
   const context = (document as { context?: Record<string, unknown> } | null)?.context ?? {};
+  const [unknown] = unknownContextKeys(context);
+  if (unknown) throw new ConfigurationError(`${source} context "${unknown.key}": ${unknownKeyRule(unknown, source)}`);
   return {
-    catalog: resolveCatalog((context.tiers ?? {}) as Parameters<typeof resolveCatalog>[0]),
+    catalog: catalogOf(context.tiers, source),
     secretNamePattern: secretNamePatternOf(context.secretNamePattern, source),
     source,
   };
+}
+
+function catalogOf(tiers: unknown, source: string): TierCatalog {
+  try {
+    return resolveCatalog((tiers ?? {}) as Parameters<typeof resolveCatalog>[0]);
+  } catch (error) {
+    if (error instanceof TierCatalogError) throw new ConfigurationError(`${source} context "tiers": ${error.message}`);
+    throw error;
+  }
 }
 
 function secretNamePatternOf(value: unknown, source: string): string {

@@ -1,20 +1,36 @@
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { TENANT_STATUSES } from '../../lambdas/shared/contracts';
 import { TENANT_ID_RULES } from '../../lambdas/shared/tenant-id';
-import { createClients } from './aws';
-import { onboardCommand } from './commands/onboard';
-import { planCommand } from './commands/plan';
-import { listCommand, statusCommand } from './commands/tenants';
+import { version } from '../../package.json';
 import type { AwsOptions, CliContext } from './context';
-import { EXIT, EXIT_CODES_HELP, errorMessageFor, exitCodeFor } from './exit-codes';
+import { DEFAULT_TIMEOUT_SECONDS, type Deadline, NO_DEADLINE, startDeadline } from './deadline';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { type ErrorFacts, explainError } from './explain';
+import {
+  loadAws,
+  loadBilling,
+  loadCompletion,
+  loadCredentials,
+  loadOnboard,
+  loadPlan,
+  loadReset,
+  loadTenants,
+  loadTiers,
+  loadWatch,
+} from './lazy';
+import { assertSeconds } from './options';
+import type { AwsCall } from './services';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
 
 /**
  * tenantctl: onboard tenant databases through the provisioning workflow, and read the tenant registry.
- * Commands are thin; the decisions they make live in the modules next to this one.
+ * Commands are thin; the decisions they make live in the modules next to this one. Each command's module is loaded
+ * with import() when it runs, so `--help` and `plan` never load the AWS SDK.
  */
+
+export const VERSION: string = version;
 
 const DEFAULT_CDK_JSON = 'cdk.json';
 const DEFAULT_POLL_SECONDS = '5';
@@ -23,16 +39,27 @@ const HELP_AFTER = `
 Where the workflow is: ${TARGETS.stateMachineArn.flag} / ${TARGETS.registryTable.flag}, else the environment variables
 ${TARGETS.stateMachineArn.env} / ${TARGETS.registryTable.env}, else the outputs ${TARGETS.stateMachineArn.output} /
 ${TARGETS.registryTable.output} of the CloudFormation stack given by --stack (default ${DEFAULT_STACK_NAME}).
-AWS credentials and Region come from your usual AWS configuration (profile, SSO, environment); --region overrides.
+AWS credentials and Region come from your usual AWS configuration (profile, SSO, environment); --profile and
+--region override them.
 
 Tenant ids: ${TENANT_ID_RULES.map((r) => r.description).join('; ')}.
+
+Examples:
+  $ tenantctl plan acme-corp --tier pro
+  $ tenantctl onboard acme-corp --tier pro
+  $ tenantctl watch acme-corp
+  $ tenantctl list --status failed
 
 ${EXIT_CODES_HELP}
 `;
 
+/** `Examples:` help text of a command. */
+const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ tenantctl ${l}`).join('\n')}\n`;
+
 function awsOptions(command: Command): Command {
   return command
     .option('--region <region>', 'AWS Region (default: from your AWS configuration)')
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, else the default profile)')
     .option('--stack <name>', 'workflow stack whose outputs locate the state machine and registry', DEFAULT_STACK_NAME)
     .option(`${TARGETS.registryTable.flag} <name>`, `tenant registry table (env ${TARGETS.registryTable.env})`)
     .option('--json', 'print JSON instead of text');
@@ -46,16 +73,30 @@ function cdkJsonOption(command: Command): Command {
   );
 }
 
-/** Builds the program; each action stores its exit code in `result`. */
-function buildProgram(ctx: CliContext, result: { code: number }): Command {
-  const program = new Command('tenantctl')
-    .description('Onboard tenant databases through the provisioning workflow and inspect the tenant registry.')
-    .configureOutput({ writeOut: ctx.out, writeErr: ctx.err })
-    .exitOverride()
-    .showHelpAfterError('(run tenantctl --help for usage)')
-    .addHelpText('after', HELP_AFTER);
+const cdkJsonExplicit = (command: Command): boolean => command.getOptionValueSource('cdkJson') !== 'default';
 
-  const cdkJsonExplicit = (command: Command): boolean => command.getOptionValueSource('cdkJson') !== 'default';
+/** Builds the program; each action stores its exit code in `result`. */
+function buildProgram(ctx: CliContext, result: { code: number }, json: boolean): Command {
+  const program = new Command('tenantctl')
+    .description('Onboard tenant databases through the provisioning workflow, follow them and operate the platform.')
+    .version(VERSION, '-V, --version', 'print the version of tenantctl')
+    .option(
+      '--timeout <seconds>',
+      'give up when AWS has not answered for this long (while following an operation: per poll)',
+      String(DEFAULT_TIMEOUT_SECONDS),
+    )
+    .option('--no-color', 'no colours (also when NO_COLOR is set or the output is not a terminal)')
+    .configureOutput({
+      writeOut: ctx.out,
+      writeErr: ctx.err,
+      // With --json, usage errors are printed as JSON by runCli instead.
+      outputError: (text, write) => {
+        if (!json) write(text);
+      },
+    })
+    .exitOverride()
+    .showHelpAfterError(json ? false : '(run tenantctl --help for usage)')
+    .addHelpText('after', HELP_AFTER);
 
   cdkJsonOption(
     program
@@ -65,9 +106,15 @@ function buildProgram(ctx: CliContext, result: { code: number }): Command {
       .requiredOption('--tier <tier>', 'tier name from the catalog')
       .option('--region <region>', 'Region to price (default: AWS_REGION, else us-east-1)')
       .option('--json', 'print JSON instead of text'),
-  ).action(async (tenant: string, options, command: Command) => {
-    result.code = await planCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
-  });
+  )
+    .addHelpText(
+      'after',
+      examples('plan acme-corp --tier pro', 'plan acme-corp --tier enterprise --region eu-west-1 --json'),
+    )
+    .action(async (tenant: string, options, command: Command) => {
+      const { planCommand } = await loadPlan();
+      result.code = await planCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
 
   cdkJsonOption(
     awsOptions(
@@ -76,7 +123,7 @@ function buildProgram(ctx: CliContext, result: { code: number }): Command {
         .description('start provisioning a tenant database (idempotent: running it twice starts one provisioning)')
         .argument('<tenant>', 'tenant id')
         .requiredOption('--tier <tier>', 'tier name from the catalog')
-        .option('--wait', 'follow the execution step by step until it ends')
+        .option('--wait', 'follow the execution until it ends (as tenantctl watch does)')
         .option('--requested-by <who>', 'who asked for the tenant (default: your login)')
         .option(
           `${TARGETS.stateMachineArn.flag} <arn>`,
@@ -89,46 +136,218 @@ function buildProgram(ctx: CliContext, result: { code: number }): Command {
         DEFAULT_POLL_SECONDS,
       ),
     )
+    .addHelpText(
+      'after',
+      examples(
+        'onboard acme-corp --tier pro --requested-by jane@example.com',
+        'onboard acme-corp --tier pro --wait',
+        'watch acme-corp          # follow it later, from anywhere',
+      ),
+    )
     .action(async (tenant: string, options, command: Command) => {
+      const { onboardCommand } = await loadOnboard();
       result.code = await onboardCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
     });
 
   awsOptions(
-    program.command('status').description("show a tenant's registry record").argument('<tenant>', 'tenant id'),
-  ).action(async (tenant: string, options: AwsOptions) => {
-    result.code = await statusCommand(tenant, options, ctx);
-  });
+    program
+      .command('watch')
+      .description(
+        "follow the tenant's current operation to its end, or show how the last one ended (read-only: starts nothing)",
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addOption(new Option('--poll-interval <seconds>', 'seconds between progress polls').default(DEFAULT_POLL_SECONDS))
+    .addHelpText(
+      'after',
+      `${examples('watch acme-corp', 'watch acme-corp --json')}
+While it waits it shows the step, the RDS status and the elapsed time. Ctrl-C stops watching, not the operation.
+Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
+`,
+    )
+    .action(async (tenant: string, options) => {
+      const { watchCommand } = await loadWatch();
+      result.code = await watchCommand(tenant, options, ctx);
+    });
+
+  awsOptions(program.command('status').description("show a tenant's registry record").argument('<tenant>', 'tenant id'))
+    .addHelpText('after', examples('status acme-corp', 'status acme-corp --json --region eu-west-1'))
+    .action(async (tenant: string, options: AwsOptions) => {
+      const { statusCommand } = await loadTenants();
+      result.code = await statusCommand(tenant, options, ctx);
+    });
 
   awsOptions(
     program
       .command('list')
       .description('list tenants in the registry')
-      .option('--status <status>', `only tenants in this status: ${TENANT_STATUSES.join(', ')}`),
-  ).action(async (options: AwsOptions & { status?: string }) => {
-    result.code = await listCommand(options, ctx);
-  });
+      .option('--status <status>', `only tenants in this status (any case): ${TENANT_STATUSES.join(', ')}`)
+      .option('--tier <tier>', 'only tenants on this tier')
+      .option('--since <when>', 'only tenants updated since a date (2026-11-01) or for a duration (12h, 7d, 2w)')
+      .option('--limit <n>', 'at most this many tenants'),
+  )
+    .addHelpText(
+      'after',
+      examples('list', 'list --status failed --since 7d', 'list --tier enterprise --limit 20', 'list --json'),
+    )
+    .action(async (options: AwsOptions & { status?: string }) => {
+      const { listCommand } = await loadTenants();
+      result.code = await listCommand(options, ctx);
+    });
+
+  cdkJsonOption(
+    program
+      .command('tiers')
+      .description('show the tier catalog the deployment uses and where it comes from (offline, no credentials)')
+      .option('--json', 'print JSON instead of text'),
+  )
+    .addHelpText('after', examples('tiers', 'tiers --cdk-json ../platform/cdk.json --json'))
+    .action(async (options, command: Command) => {
+      const { tiersCommand } = await loadTiers();
+      result.code = await tiersCommand({ ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
+
+  awsOptions(
+    program
+      .command('credentials')
+      .description(
+        "show how to connect to an ACTIVE tenant's database: endpoint, port, database, user, secret ARN (never the password)",
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addHelpText('after', examples('credentials acme-corp', 'credentials acme-corp --json'))
+    .action(async (tenant: string, options: AwsOptions) => {
+      const { credentialsCommand } = await loadCredentials();
+      result.code = await credentialsCommand(tenant, options, ctx);
+    });
+
+  awsOptions(
+    program
+      .command('reset')
+      .description(
+        'move a ROLLBACK_FAILED tenant to FAILED once AWS confirms its recorded leftovers are gone (else list them)',
+      )
+      .argument('<tenant>', 'tenant id'),
+  )
+    .addHelpText('after', examples('reset acme-corp', 'reset acme-corp --json'))
+    .action(async (tenant: string, options: AwsOptions) => {
+      const { resetCommand } = await loadReset();
+      result.code = await resetCommand(tenant, options, ctx);
+    });
+
+  const billing = program.command('billing').description('operate the billing integration');
+  awsOptions(
+    billing
+      .command('redrive')
+      .description("send the billing dead-letter queue's events back to the billing bus (--dry-run lists them)")
+      .option('--queue-url <url>', 'billing dead-letter queue (env TENANTCTL_BILLING_DLQ_URL)')
+      .option('--bus <name>', 'billing bus (env TENANTCTL_BILLING_BUS, else the stack output BillingEventBusName)')
+      .option('--dry-run', 'list what would be sent, move nothing')
+      .option('--max <n>', 'look at most at this many messages', '100'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'billing redrive --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/billing-dlq --dry-run',
+        'billing redrive --queue-url https://sqs.eu-west-1.amazonaws.com/111122223333/billing-dlq',
+      ),
+    )
+    .action(async (options) => {
+      const { redriveCommand } = await loadBilling();
+      result.code = await redriveCommand(options, ctx);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script')
+    .addArgument(new Argument('<shell>', 'shell to complete in').choices(['bash', 'zsh']))
+    .addHelpText(
+      'after',
+      examples(
+        "completion bash > ~/.tenantctl-completion.bash   # then: echo 'source ~/.tenantctl-completion.bash' >> ~/.bashrc",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh expansion the user's shell evaluates
+        'completion zsh > "${fpath[1]}/_tenantctl"',
+      ),
+    )
+    .action(async (shell: 'bash' | 'zsh') => {
+      const { bashCompletion, zshCompletion } = await loadCompletion();
+      ctx.out(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));
+      result.code = EXIT.ok;
+    });
 
   return program;
 }
+
+/** The AWS calls waiting for an answer; the first one ever made calls `onFirstCall`. */
+class CallsInFlight extends Set<AwsCall> {
+  public onFirstCall: () => void = () => {};
+  private called = false;
+  public override add(call: AwsCall): this {
+    if (!this.called) {
+      this.called = true;
+      this.onFirstCall();
+    }
+    return super.add(call);
+  }
+}
+
+/** Commander's message without its "error: " prefix. */
+const usageMessage = (error: CommanderError): string => error.message.replace(/^error: /, '');
 
 /** Runs tenantctl with `argv` (as in `process.argv`) and returns the exit code. Never throws. */
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const result = { code: EXIT.ok as number };
   const json = argv.includes('--json');
+  const calls = new CallsInFlight();
+  let deadline: Deadline = NO_DEADLINE;
+  let stop: (error: unknown) => void = () => {};
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => {});
+  const facts: { -readonly [K in keyof ErrorFacts]: ErrorFacts[K] } = { env: ctx.env };
+  const run: { -readonly [K in keyof CliContext]: CliContext[K] } = {
+    ...ctx,
+    inFlight: calls,
+    restartDeadline: () => deadline.restart(),
+    interrupt: ctx.interrupt ?? {},
+  };
+  const program = buildProgram(run, result, json);
+  let seconds = DEFAULT_TIMEOUT_SECONDS;
+  // The deadline runs from the first AWS call, so loading the SDK on a busy machine does not eat into it.
+  calls.onFirstCall = () => {
+    deadline = startDeadline(seconds, calls);
+    deadline.expired.catch(stop);
+  };
+  program.hook('preAction', (_program, action) => {
+    const options = action.opts() as { region?: string; profile?: string };
+    facts.region = options.region;
+    facts.profile = options.profile;
+    run.color = program.opts().color !== false;
+    seconds = assertSeconds(program.opts().timeout as string, '--timeout');
+  });
   try {
-    await buildProgram(ctx, result).parseAsync([...argv]);
+    await Promise.race([program.parseAsync([...argv]), stopped]);
     return result.code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander printed its own message (usage errors) or the help text (exit code 0).
-      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+      // Help and --version end with exit code 0; everything else commander reports is a usage error.
+      if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        return EXIT.ok;
+      }
+      if (json) {
+        run.out(
+          `${JSON.stringify({ error: { exitCode: EXIT.badInput, name: 'UsageError', message: usageMessage(error) } }, null, 2)}\n`,
+        );
+      }
+      return EXIT.badInput;
     }
-    const code = exitCodeFor(error);
-    const message = errorMessageFor(error);
-    if (json)
-      ctx.out(`${JSON.stringify({ error: { exitCode: code, name: (error as Error).name, message } }, null, 2)}\n`);
-    else ctx.err(`tenantctl: ${message}\n`);
-    return code;
+    const explained = explainError(error, facts);
+    if (json) run.out(`${JSON.stringify({ error: explained }, null, 2)}\n`);
+    else run.err(`tenantctl: ${explained.message}\n`);
+    return explained.exitCode;
+  } finally {
+    deadline.clear();
   }
 }
 
@@ -141,14 +360,25 @@ function loginName(): string {
   }
 }
 
-/** The process entry point used by bin/tenantctl.mjs. */
+/** The process entry point (lib/cli/entry.ts). Ctrl-C says what goes on in AWS and ends with exit code 130. */
 export function main(argv: readonly string[] = process.argv): Promise<number> {
+  const interrupt: { note?: string; cleanup?: () => void } = {};
+  process.once('SIGINT', () => {
+    interrupt.cleanup?.();
+    process.stderr.write(`\n${interrupt.note ?? 'tenantctl: interrupted'}\n`);
+    process.exit(EXIT.interrupted);
+  });
   return runCli(argv, {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
     env: process.env,
-    clients: createClients,
+    clients: async (settings) => (await loadAws()).createClients(settings),
+    billingClients: async (settings) => (await loadAws()).createBillingClients(settings),
+    recoveryClients: async (settings) => (await loadAws()).createRecoveryClients(settings),
     sleep: (ms) => delay(ms),
     username: loginName,
+    now: () => new Date(),
+    isTTY: process.stdout.isTTY === true,
+    interrupt,
   });
 }

@@ -99,13 +99,15 @@ function alarmPlans(tenantId: string, tier: TierDefinition): AlarmPlan[] {
 /**
  * The plan of onboarding `tenantId` on `tierName`.
  *
- * @throws ValidationError naming `tenantId`, `tier` or `region` and the rule broken.
+ * @throws ValidationError naming `tenantId` or `tier` and the rule broken. Every Region plans; one the price table
+ * does not cover is reported as unpriced in the estimate.
  */
 export function buildPlan(
   tenantId: unknown,
   tierName: unknown,
   region: string,
   settings: DeploymentSettings,
+  now: Date = new Date(),
 ): OnboardingPlan {
   const id = assertTenantId(tenantId);
   const tier = tierFromCatalog(settings.catalog, tierName);
@@ -144,7 +146,7 @@ export function buildPlan(
     alarms: alarmPlans(id, tier),
     secretName: appSecretName(id, settings.secretNamePattern),
     provisioningBudgetMinutes: tier.provisioningBudgetMinutes,
-    estimate: estimateMonthlyCost(tier, region),
+    estimate: estimateMonthlyCost(tier, region, now),
   };
 }
 
@@ -195,6 +197,17 @@ export function renderPlan(plan: OnboardingPlan): string {
     'Alarms (to the platform alert topic)',
     ...plan.alarms.map((a) => `  ${a.name.padEnd(44)} ${a.metric} ${a.condition}`),
     '',
+    ...renderEstimate(estimate),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The estimate's lines, or why there is none. */
+function renderEstimate(estimate: CostEstimate): string[] {
+  if (!estimate.regionPriced) {
+    return [`Estimated monthly cost in ${estimate.region}: unpriced`, `  ${estimate.unpricedReason}`];
+  }
+  return [
     `Estimated monthly cost in ${estimate.region} (on-demand, ${estimate.currency})`,
     ...estimate.lines.map(
       (l) =>
@@ -204,5 +217,4 @@ export function renderPlan(plan: OnboardingPlan): string {
     `  ${usd(estimate.totalMonthlyUsd).padStart(10)}  total${estimate.unpriced.length > 0 ? ' of the priced items' : ''}`,
     ...estimate.notes.map((n) => `  ${n}`),
   ];
-  return `${lines.join('\n')}\n`;
 }

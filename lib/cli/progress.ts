@@ -26,6 +26,8 @@ export interface ExecutionEnd {
 }
 
 export interface ExecutionProgress {
+  /** When the execution started (its ExecutionStarted event). */
+  readonly startedAt?: Date;
   readonly completed: readonly StepOutcome[];
   /** The step running now, if any. */
   readonly current?: StepName;
@@ -124,7 +126,7 @@ export function progressOf(events: readonly HistoryEvent[]): ExecutionProgress {
       if (failure) current.failure = failure;
     }
   }
-  return { completed, current: current?.step, end };
+  return { startedAt, completed, current: current?.step, end };
 }
 
 /** Elapsed time as `m:ss`, or `h:mm:ss` from an hour. */

@@ -51,13 +51,21 @@ export function renderRecord(record: TenantRecord): string {
   return `${fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`).join('\n')}\n`;
 }
 
+/**
+ * Why a tenant failed, in one cell: `step: reason`. The workflow's reasons often start with the step already
+ * (`RunMigrations: could not authenticate ...`); the step is then not repeated.
+ */
+export function failureOf(record: Pick<TenantRecord, 'failedStep' | 'failureReason'>): string {
+  const { failedStep, failureReason } = record;
+  if (failedStep && failureReason?.startsWith(`${failedStep}:`)) return failureReason;
+  return [failedStep, failureReason].filter(Boolean).join(': ');
+}
+
 /** What matters most about a tenant in one cell: where it lives, or why it failed. */
 function detailOf(record: TenantRecord): string {
   if (record.status === 'ACTIVE' && record.endpointAddress)
     return `${record.endpointAddress}:${record.endpointPort ?? ''}`;
-  if (record.status === 'FAILED' || record.status === 'ROLLBACK_FAILED') {
-    return [record.failedStep, record.failureReason].filter(Boolean).join(': ');
-  }
+  if (record.status === 'FAILED' || record.status === 'ROLLBACK_FAILED') return failureOf(record);
   return record.executionArn?.split(':').pop() ?? '';
 }
 

@@ -42,6 +42,8 @@ export interface FollowOptions {
   readonly sleep: (ms: number) => Promise<void>;
   /** Called with each step as it completes, in order. */
   readonly onStep: (outcome: StepOutcome) => void;
+  /** Called after every poll AWS answered, with the progress so far (before the wait for the next poll). */
+  readonly onProgress?: (progress: ExecutionProgress) => void | Promise<void>;
 }
 
 export interface FollowResult {
@@ -64,6 +66,7 @@ export async function followExecution(options: FollowOptions): Promise<FollowRes
       for (const outcome of progress.completed.slice(reported)) options.onStep(outcome);
       reported = progress.completed.length;
       if (progress.end) return { end: progress.end, steps: progress.completed };
+      await options.onProgress?.(progress);
     }
     delay = nextPollDelay(options.pollIntervalMs, delay, progress === undefined);
     await options.sleep(delay);

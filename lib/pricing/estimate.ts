@@ -1,6 +1,6 @@
-import { ValidationError } from '../../lambdas/shared/errors';
 import { ALARM_KEYS } from '../../lambdas/shared/naming';
 import type { StorageSpec, TierDefinition } from '../../lambdas/shared/tiers';
+import { type PriceAge, priceAge, staleNote } from './age';
 import {
   CURRENCY,
   DAILY_CHANGE_RATE,
@@ -29,8 +29,14 @@ export interface CostLine {
 
 export interface CostEstimate {
   readonly region: string;
+  /** False when the price table has no prices for the Region: every item is unpriced and the total is 0. */
+  readonly regionPriced: boolean;
+  /** Why nothing is priced (an unpriced Region). */
+  readonly unpricedReason?: string;
   readonly currency: typeof CURRENCY;
   readonly pricesAsOf: string;
+  /** How old the prices are at the time of the estimate. */
+  readonly priceAge: PriceAge;
   readonly source: string;
   readonly lines: readonly CostLine[];
   /** Items the table has no price for (e.g. an instance class added by a tier override); not in the total. */
@@ -96,12 +102,27 @@ function line(key: string, description: string, quantity: number, unit: string, 
   return { key, description, quantity, unit, unitPriceUsd, monthlyUsd: round2(quantity * unitPriceUsd) };
 }
 
-function regionPrices(region: string): RegionPrices {
-  const prices = PRICE_TABLE[region];
-  if (!prices) {
-    throw new ValidationError('region', `must be a Region of the price table: ${PRICED_REGIONS.join(', ')}`, region);
-  }
-  return prices;
+/** Why `region` has no estimate. */
+export function unpricedRegionReason(region: string): string {
+  return `the price table has no prices for ${region} (it prices ${PRICED_REGIONS.join(', ')}); see the AWS pricing pages, or add the Region to lib/pricing/price-table.ts`;
+}
+
+/** An estimate with nothing priced, for a Region missing from the table. */
+function unpricedEstimate(region: string, age: PriceAge): CostEstimate {
+  const reason = unpricedRegionReason(region);
+  return {
+    region,
+    regionPriced: false,
+    unpricedReason: reason,
+    currency: CURRENCY,
+    pricesAsOf: PRICES_AS_OF,
+    priceAge: age,
+    source: PRICE_SOURCE,
+    lines: [],
+    unpriced: [],
+    totalMonthlyUsd: 0,
+    notes: [],
+  };
 }
 
 /**
@@ -111,14 +132,19 @@ function regionPrices(region: string): RegionPrices {
  * the database size; beyond that the estimate assumes {@link DAILY_CHANGE_RATE} of the data changes per retained day.
  * Replicated backups in the backup Region are billed in full, plus the transfer of the changes.
  *
- * @throws ValidationError on `region` when the table has no prices for it.
+ * A Region the table has no prices for gives an estimate with `regionPriced: false` and the reason, not an error:
+ * the plan itself holds in every Region.
+ *
+ * @param now - when the estimate is made, to tell how old the prices are
  * @example
  * ```ts
  * estimateMonthlyCost(DEFAULT_TIERS.starter, 'us-east-1').totalMonthlyUsd; // ≈ 16
  * ```
  */
-export function estimateMonthlyCost(tier: TierDefinition, region: string): CostEstimate {
-  const prices = regionPrices(region);
+export function estimateMonthlyCost(tier: TierDefinition, region: string, now: Date = new Date()): CostEstimate {
+  const age = priceAge(now);
+  const prices: RegionPrices | undefined = PRICE_TABLE[region];
+  if (!prices) return unpricedEstimate(region, age);
   const copies = tier.multiAz ? 2 : 1;
   const azLabel = tier.multiAz ? 'Multi-AZ (primary + standby)' : 'Single-AZ';
   const lines: CostLine[] = [];
@@ -218,15 +244,19 @@ export function estimateMonthlyCost(tier: TierDefinition, region: string): CostE
     line('alarms', 'CloudWatch alarms (standard resolution)', ALARM_KEYS.length, 'alarm-month', prices.alarmMonth),
   );
 
+  const stale = staleNote(age);
   return {
     region,
+    regionPriced: true,
     currency: CURRENCY,
     pricesAsOf: PRICES_AS_OF,
+    priceAge: age,
     source: PRICE_SOURCE,
     lines,
     unpriced,
     totalMonthlyUsd: round2(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
     notes: [
+      ...(stale ? [stale] : []),
       `Estimate from on-demand list prices as of ${PRICES_AS_OF} (${PRICE_SOURCE}); not a quote.`,
       `Backups assume ${DAILY_CHANGE_RATE * 100}% of the data changes per day.`,
       'Not included: taxes, discounts, data transfer out, storage growth under autoscaling, CloudWatch Logs for exported logs and Enhanced Monitoring.',

@@ -6,7 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ConfigurationError, ValidationError } from '../../lambdas/shared/errors';
 import { getTenant } from '../../lambdas/shared/registry';
 import { describeStackOutputs } from '../../lib/cli/aws';
-import { assertTenantStatus, listTenants } from '../../lib/cli/registry';
+import { assertTenantStatus } from '../../lib/cli/list-filter';
+import { listTenants } from '../../lib/cli/registry';
 import { resolveTargets, type TargetSources } from '../../lib/cli/targets';
 import { followExecution, MAX_POLL_INTERVAL_MS, nextPollDelay } from '../../lib/cli/watch';
 import { failedHistory } from './history';
@@ -188,16 +189,21 @@ describe('registry reads', () => {
     expect(dynamo.commandCalls(ScanCommand)).toHaveLength(2);
   });
 
-  it.each([['ACTIVE'], ['ROLLBACK_FAILED']])('accepts status %s', (status) => {
+  it.each([
+    ['ACTIVE', 'ACTIVE'],
+    ['active', 'ACTIVE'],
+    ['Rollback_Failed', 'ROLLBACK_FAILED'],
+    ['rollback-failed', 'ROLLBACK_FAILED'],
+  ])('accepts status %s in any case', (status, expected) => {
     // Act / Assess
-    expect(assertTenantStatus(status)).toBe(status);
+    expect(assertTenantStatus(status)).toBe(expected);
   });
 
   it('rejects an unknown status, listing the valid ones', () => {
     // Act / Assess
-    expect(() => assertTenantStatus('active')).toThrow(ValidationError);
-    expect(() => assertTenantStatus('active')).toThrow(
-      '--status: must be one of PROVISIONING, ACTIVE, FAILED, ROLLBACK_FAILED',
+    expect(() => assertTenantStatus('done')).toThrow(ValidationError);
+    expect(() => assertTenantStatus('done')).toThrow(
+      '--status: must be one of PROVISIONING, ACTIVE, FAILED, ROLLBACK_FAILED (any case)',
     );
   });
 });

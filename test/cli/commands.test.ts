@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RDSClient } from '@aws-sdk/client-rds';
 import {
   DescribeExecutionCommand,
   type ExecutionStatus,
@@ -62,6 +63,7 @@ async function tenantctl(...args: string[]): Promise<Run> {
       sfn: new SFNClient({ region: 'us-east-1' }),
       registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
       cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
+      rds: new RDSClient({ region: 'us-east-1' }),
     }),
     sleep: () => Promise.resolve(),
     username: () => 'jane',
@@ -159,7 +161,7 @@ describe('tenantctl onboard', () => {
       requestId: 'acme-corp-pro-3',
     });
     expect(run.out).toContain('Started onboarding of acme-corp on tier pro: execution acme-corp-pro-3');
-    expect(run.out).toContain('tenantctl onboard acme-corp --tier pro --wait');
+    expect(run.out).toContain('Follow it with: tenantctl watch acme-corp');
   });
 
   it('joins the execution an earlier run started instead of starting a second one', async () => {
@@ -219,7 +221,7 @@ describe('tenantctl onboard', () => {
       [
         'Execution names acme-corp-pro-2, acme-corp-pro-3 are held by executions that ended without owning the tenant.',
         'Started onboarding of acme-corp on tier pro: execution acme-corp-pro-4 (attempt 4)',
-        'tenantctl onboard acme-corp --tier pro --wait',
+        'Follow it with: tenantctl watch acme-corp',
       ],
     ],
     [
@@ -407,7 +409,7 @@ describe('tenantctl status and list', () => {
       ['status', 'No_Body', '--registry-table', 'registry'],
       'tenant: may contain only lower-case',
     ],
-    ['an unknown status', ['list', '--status', 'active', '--registry-table', 'registry'], '--status: must be one of'],
+    ['an unknown status', ['list', '--status', 'done', '--registry-table', 'registry'], '--status: must be one of'],
   ])('exits 2 for %s', async (_name, args, message) => {
     // Prepare
     dynamo.on(GetCommand).resolves({});
@@ -455,11 +457,14 @@ describe('tenantctl --help', () => {
     expect(run.code).toBe(0);
     for (const expected of [
       'Exit codes:',
-      '1  provisioning failed',
-      '2  bad input',
-      '3  AWS or configuration error',
-      '4  refused',
+      '1    the operation failed',
+      '2    bad input',
+      '3    AWS or configuration error',
+      '4    refused',
+      '5    no answer from AWS within --timeout seconds',
+      '130  interrupted (Ctrl-C)',
       'TENANTCTL_REGISTRY_TABLE',
+      'Examples:',
     ]) {
       expect(run.out).toContain(expected);
     }

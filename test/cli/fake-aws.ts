@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 /**
- * A tiny local stand-in for the AWS JSON 1.0 protocol (Step Functions, DynamoDB) for tests that run the tenantctl
- * binary as a child process: point `AWS_ENDPOINT_URL_SFN` / `AWS_ENDPOINT_URL_DYNAMODB` at `url`. Each operation
+ * A tiny local stand-in for the AWS JSON 1.0 protocol (Step Functions, DynamoDB) and, for DescribeDBInstances, the
+ * Query protocol (RDS), for tests that run the tenantctl binary as a child process: point `AWS_ENDPOINT_URL_SFN` /
+ * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_RDS` at `url`. Each operation
  * (the `X-Amz-Target` header, e.g. `AWSStepFunctions.StartExecution`) is answered by a handler; an operation
  * without one fails the call, so the test sees every call the binary makes in `calls`.
  */
@@ -30,17 +31,38 @@ async function readBody(request: IncomingMessage): Promise<Record<string, unknow
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
+  if (String(request.headers['content-type']).includes('x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
+
+/** An answer in the AWS Query protocol (RDS): the XML document, sent as it is. */
+export interface FakeXml {
+  readonly xml: string;
+}
+
+const isXml = (value: unknown): value is FakeXml => typeof value === 'object' && value !== null && 'xml' in value;
+
+/** DescribeDBInstances' answer for one instance in `status`. */
+export const dbInstanceXml = (identifier: string, status: string): FakeXml => ({
+  xml: `<DescribeDBInstancesResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><DescribeDBInstancesResult><DBInstances><DBInstance><DBInstanceIdentifier>${identifier}</DBInstanceIdentifier><DBInstanceStatus>${status}</DBInstanceStatus></DBInstance></DBInstances></DescribeDBInstancesResult></DescribeDBInstancesResponse>`,
+});
 
 export async function startFakeAws(handlers: Record<string, FakeHandler>): Promise<FakeAws> {
   const calls: FakeAws['calls'] = [];
   const server = createServer(async (request, response) => {
-    const operation = String(request.headers['x-amz-target'] ?? '');
     const body = await readBody(request);
+    // JSON protocols name the operation in X-Amz-Target; the Query protocol (RDS) in the Action field.
+    const operation = String(request.headers['x-amz-target'] ?? (body.Action ? `RDS.${body.Action}` : ''));
     calls.push({ operation, body });
     const handler = handlers[operation];
     const result = handler ? handler(body) : awsError('UnknownOperationException', `fake AWS has no ${operation}`);
+    if (isXml(result)) {
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(result.xml);
+      return;
+    }
     const failed = isAwsError(result);
     response.writeHead(failed ? 400 : 200, {
       'content-type': 'application/x-amz-json-1.0',
@@ -80,4 +102,23 @@ export function wire(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, wire(v)]));
   }
   return value;
+}
+
+/** A TCP server that accepts connections and never answers: an endpoint that hangs every request. */
+export async function startSilentServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

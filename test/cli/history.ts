@@ -121,3 +121,18 @@ export function failedHistory(): HistoryEvent[] {
     .failed(601, 'MigrationError', `RunMigrations: ${MIGRATION_FAILURE}`)
     .build();
 }
+
+/** An onboarding still waiting for its instance, 5 minutes after it started. */
+export function runningHistory(): HistoryEvent[] {
+  return new HistoryBuilder()
+    .started()
+    .step('ValidateInput', 0, 1)
+    .step('ClaimTenant', 1, 2)
+    .step('CreateInstance', 2, 42)
+    .entered('WaitForInstance', 42)
+    .scheduled(42)
+    .build();
+}
+
+/** When the histories above started. */
+export const HISTORY_START = new Date('2026-11-20T10:00:00Z');

@@ -1,7 +1,5 @@
 import type { TenantRecord } from '../../lambdas/shared/contracts';
-import { ConfigurationError, TenantConflictError, ValidationError } from '../../lambdas/shared/errors';
-import { TierCatalogError } from '../../lambdas/shared/tiers';
-import { EXIT, errorMessageFor, exitCodeFor } from '../../lib/cli/exit-codes';
+import { TenantConflictError } from '../../lambdas/shared/errors';
 import {
   attemptOfExecution,
   canSkipTakenName,
@@ -146,47 +144,5 @@ describe('onboarding request and execution ARN', () => {
   ])('derives the execution ARN from %s', (stateMachineArn, expected) => {
     // Act / Assess
     expect(executionArnOf(stateMachineArn, 'acme-pro-1')).toBe(expected);
-  });
-});
-
-describe('exit codes', () => {
-  it.each([
-    [
-      'bad input',
-      new ValidationError('tier', 'must be one of starter'),
-      EXIT.badInput,
-      'invalid input: tier: must be one of starter',
-    ],
-    [
-      'a refusal',
-      new TenantConflictError('tenant acme is already ACTIVE'),
-      EXIT.refused,
-      'refused: tenant acme is already ACTIVE',
-    ],
-    [
-      'a broken deployment setting',
-      new ConfigurationError('cannot read cdk.json'),
-      EXIT.awsOrConfig,
-      'ConfigurationError: cannot read cdk.json',
-    ],
-    ['an invalid tier catalog', new TierCatalogError([]), EXIT.awsOrConfig, 'invalid tier catalog in cdk.json'],
-    [
-      'an AWS error',
-      Object.assign(new Error('User is not authorized to perform: states:StartExecution'), {
-        name: 'AccessDeniedException',
-      }),
-      EXIT.awsOrConfig,
-      'AccessDeniedException: User is not authorized',
-    ],
-    [
-      'missing credentials',
-      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
-      EXIT.awsOrConfig,
-      'no AWS credentials: Could not load credentials',
-    ],
-  ])('maps %s to its exit code and a one-line message', (_name, error, code, message) => {
-    // Act / Assess
-    expect(exitCodeFor(error)).toBe(code);
-    expect(errorMessageFor(error)).toContain(message);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError, ValidationError } from '../../lambdas/shared/errors';
-import { TierCatalogError } from '../../lambdas/shared/tiers';
+import { pricingRegion } from '../../lib/cli/commands/plan';
 import { type DeploymentSettings, loadDeploymentSettings, settingsFromCdkJson } from '../../lib/cli/deployment';
 import { buildPlan, renderPlan } from '../../lib/cli/plan';
 
@@ -49,7 +49,6 @@ describe('buildPlan', () => {
     ['an upper-case tenant id', 'Acme', 'pro', 'us-east-1', 'tenantId: may contain only lower-case letters'],
     ['a too short tenant id', 'ab', 'pro', 'us-east-1', 'tenantId: must be 3-32 characters long'],
     ['an unknown tier', 'acme', 'gold', 'us-east-1', 'tier: must be one of starter, pro, enterprise (got "gold")'],
-    ['an unpriced Region', 'acme', 'pro', 'mars-1', 'region: must be a Region of the price table'],
   ])('rejects %s with the field and the rule', (_name, tenantId, tier, region, message) => {
     // Act / Assess
     expect(() => buildPlan(tenantId, tier, region, builtIn)).toThrow(ValidationError);
@@ -103,12 +102,27 @@ describe('deployment settings from cdk.json', () => {
     [
       'an invalid tier override',
       { context: { tiers: { starter: { backup: { retentionDays: 90 } } } } },
-      TierCatalogError,
+      'cdk.json context "tiers": Invalid tier catalog:\n  tier "starter", field backup.retentionDays',
     ],
-    ['a secret name pattern without {tenantId}', { context: { secretNamePattern: 'apps/db' } }, ConfigurationError],
-  ])('treats %s as a configuration error', (_name, document, errorClass) => {
+    [
+      'a misspelt tier field',
+      { context: { tiers: { starter: { backup: { retentionDay: 3 } } } } },
+      'cdk.json context "tiers": Invalid tier catalog:\n  tier "starter", field backup.retentionDay: is not a tier field (did you mean retentionDays?)',
+    ],
+    [
+      'a misspelt context key',
+      { context: { maxAz: 3, 'cli-telemetry': false, '@aws-cdk/core:checkSecretUsage': true } },
+      'cdk.json context "maxAz": is not a context key of the platform (did you mean maxAzs?); found in cdk.json',
+    ],
+    [
+      'a secret name pattern without {tenantId}',
+      { context: { secretNamePattern: 'apps/db' } },
+      'cdk.json context secretNamePattern',
+    ],
+  ])('treats %s as a configuration error naming the key and the file', (_name, document, message) => {
     // Act / Assess
-    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(errorClass);
+    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(ConfigurationError);
+    expect(() => settingsFromCdkJson(document, 'cdk.json')).toThrow(message);
   });
 
   describe('loadDeploymentSettings', () => {
@@ -146,5 +160,37 @@ describe('deployment settings from cdk.json', () => {
       await expect(loadDeploymentSettings(join(dir, file), true)).rejects.toThrow(message);
       await expect(loadDeploymentSettings(join(dir, file), true)).rejects.toBeInstanceOf(ConfigurationError);
     });
+  });
+});
+
+describe('plan in any Region', () => {
+  it('plans a Region the price table lacks and says why it is unpriced', () => {
+    // Act
+    const text = renderPlan(buildPlan('acme-corp', 'pro', 'us-west-2', builtIn));
+
+    // Assess
+    expect(text).toContain('identifier           tenant-acme-corp');
+    expect(text).toContain(
+      'Estimated monthly cost in us-west-2: unpriced\n  the price table has no prices for us-west-2',
+    );
+    expect(text).not.toContain('total');
+  });
+
+  it.each([
+    ['the flag first', 'ap-south-2', { AWS_REGION: 'eu-west-1' }, 'ap-south-2'],
+    ['AWS_REGION', undefined, { AWS_REGION: 'us-west-2', AWS_DEFAULT_REGION: 'eu-west-1' }, 'us-west-2'],
+    ['AWS_DEFAULT_REGION', undefined, { AWS_DEFAULT_REGION: 'eu-west-1' }, 'eu-west-1'],
+    ['us-east-1 by default', undefined, {}, 'us-east-1'],
+  ])('prices in %s', (_name, flag, env, expected) => {
+    // Act / Assess
+    expect(pricingRegion(flag, env)).toBe(expected);
+  });
+
+  it.each([
+    ['--region', 'useast1', {}],
+    ['AWS_REGION', undefined, { AWS_REGION: 'US-EAST-1' }],
+  ])('rejects a malformed %s, naming it', (name, flag, env) => {
+    // Act / Assess
+    expect(() => pricingRegion(flag, env)).toThrow(`${name}: must be an AWS Region code`);
   });
 });

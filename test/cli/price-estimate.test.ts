@@ -1,5 +1,5 @@
-import { ValidationError } from '../../lambdas/shared/errors';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { priceAge } from '../../lib/pricing/age';
 import { estimateMonthlyCost, storagePerformance, vcpusOf } from '../../lib/pricing/estimate';
 import { PRICE_TABLE, PRICES_AS_OF } from '../../lib/pricing/price-table';
 
@@ -84,12 +84,40 @@ describe('estimateMonthlyCost', () => {
     expect(estimate.totalMonthlyUsd).toBeCloseTo(2.3 + 0.67 + 0.8 + 0.6, 2);
   });
 
-  it('refuses a Region the table has no prices for, naming the field and the priced Regions', () => {
-    // Act / Assess
-    expect(() => estimateMonthlyCost(starter, 'ap-south-2')).toThrow(ValidationError);
-    expect(() => estimateMonthlyCost(starter, 'ap-south-2')).toThrow(
-      /region: must be a Region of the price table: us-east-1, eu-west-1/,
+  it('leaves a Region the table has no prices for unpriced, with the reason and the priced Regions', () => {
+    // Act
+    const estimate = estimateMonthlyCost(starter, 'ap-south-2');
+
+    // Assess
+    expect(estimate).toMatchObject({ region: 'ap-south-2', regionPriced: false, lines: [], totalMonthlyUsd: 0 });
+    expect(estimate.unpricedReason).toBe(
+      'the price table has no prices for ap-south-2 (it prices us-east-1, eu-west-1); see the AWS pricing pages, or add the Region to lib/pricing/price-table.ts',
     );
+  });
+
+  it.each([
+    ['a day after the table date', '2025-06-02T12:00:00Z', 1, false],
+    ['exactly a year after', '2026-06-01T00:00:00Z', 365, false],
+    ['more than a year after', '2026-12-03T00:00:00Z', 550, true],
+  ])('tells the age of prices dated 2025-06-01 %s', (_name, now, days, stale) => {
+    // Act / Assess
+    expect(priceAge(new Date(now), '2025-06-01')).toEqual({ asOf: '2025-06-01', days, stale });
+  });
+
+  it.each([
+    ['recent', 1, false],
+    ['older than a year', 400, true],
+  ])('says so under an estimate whose prices are %s', (_name, daysLater, stale) => {
+    // Prepare
+    const now = new Date(Date.parse(`${PRICES_AS_OF}T00:00:00Z`) + daysLater * 86_400_000);
+
+    // Act
+    const estimate = estimateMonthlyCost(starter, 'us-east-1', now);
+
+    // Assess
+    expect(estimate.priceAge.stale).toBe(stale);
+    const note = estimate.notes.find((n) => n.startsWith('The price table is more than a year old'));
+    expect(note !== undefined).toBe(stale);
   });
 
   it('has a price for every built-in instance class in every priced Region', () => {

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors';
 import { escapeUnprintable, findPrototypeKey, quoteRejected } from '../untrusted';
 import { DEFAULT_TIERS } from './catalog';
+import { unknownTierFields } from './fields';
 import { TIER_RULES, type TierRule } from './rules';
 import type { TierCatalog, TierDefinition, TierOverride } from './types';
 
@@ -99,7 +100,8 @@ function mergeDeep(base: unknown, override: unknown): unknown {
 
 /**
  * The catalog a deployment uses: the built-in tiers with `overrides` merged field by field (arrays replace), and
- * new tiers added. An override of `null` removes a built-in tier. The result is validated.
+ * new tiers added. An override of `null` removes a built-in tier. A field no tier has is refused, naming the closest
+ * known one. The result is validated.
  *
  * @example
  * ```ts
@@ -133,6 +135,10 @@ export function resolveCatalog(
       },
     ]);
   }
+  const unknownFields = Object.entries(overrides).flatMap(([tier, override]) =>
+    unknownTierFields(override).map((u) => ({ tier, ruleId: 'unknown-field', ...u })),
+  );
+  if (unknownFields.length > 0) throw new TierCatalogError(unknownFields);
   const catalog: Record<string, TierDefinition> = { ...defaults };
   for (const [name, override] of Object.entries(overrides)) {
     if (override === null) delete catalog[name];

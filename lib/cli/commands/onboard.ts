@@ -1,16 +1,15 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { ValidationError } from '../../../lambdas/shared/errors';
-import { executionName } from '../../../lambdas/shared/naming';
+import { executionName, instanceIdentifier } from '../../../lambdas/shared/naming';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { validateRequest } from '../../../lambdas/validate-input/validate';
-import { type AwsOptions, type CliContext, targetsFor, writeJson } from '../context';
+import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { followToEnd } from '../following';
 import { decideOnboarding, isLiveExecution, onboardingRequest } from '../onboarding';
-import { onboardingResult, renderResult } from '../outcome';
-import { stepLine } from '../progress';
+import { renderResult } from '../outcome';
 import { startOrJoin } from '../start';
-import { followExecution } from '../watch';
 
 export interface OnboardOptions extends AwsOptions {
   readonly tier?: string;
@@ -89,7 +88,7 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
     settings.catalog,
   );
 
-  const clients = ctx.clients(options.region);
+  const clients = await awsClients(options, ctx);
   const { stateMachineArn, registryTable } = await targetsFor(
     ['stateMachineArn', 'registryTable'],
     options,
@@ -130,30 +129,28 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
           `Nothing was started. See why it ended (tenantctl status ${request.tenantId}, and the execution's error in Step Functions) before running again.\n`,
         );
       } else {
-        ctx.out(`Follow it with: tenantctl onboard ${request.tenantId} --tier ${request.tier} --wait\n`);
+        ctx.out(`Follow it with: tenantctl watch ${request.tenantId}\n`);
       }
     }
     return joinedEndedExecution(report) ? EXIT.provisioningFailed : EXIT.ok;
   }
 
   if (!options.json) ctx.out(announce(report, request.tenantId, request.tier));
-  const followed = await followExecution({
-    sfn: clients.sfn,
-    executionArn,
-    pollIntervalMs: pollMs,
-    sleep: ctx.sleep,
-    onStep: (outcome) => {
-      if (!options.json) ctx.out(`${stepLine(outcome)}\n`);
+  const result = await followToEnd(
+    {
+      clients,
+      registryTable,
+      tenantId: request.tenantId,
+      tier: request.tier,
+      executionArn,
+      instanceId: record?.instanceId ?? instanceIdentifier(request.tenantId),
+      pollIntervalMs: pollMs,
+      quiet: options.json === true,
+      color: ctx.color !== false,
+      terminal: ctx.isTTY ? process.stdout : undefined,
     },
-  });
-  const result = onboardingResult({
-    tenantId: request.tenantId,
-    tier: request.tier,
-    executionArn,
-    end: followed.end,
-    steps: followed.steps,
-    record: await getTenant(clients.registry, registryTable, request.tenantId),
-  });
+    ctx,
+  );
   if (options.json) writeJson(ctx, { action, attempt: report.attempt, skippedExecutions: report.skipped, ...result });
   else ctx.out(renderResult(result));
   return result.exitCode;

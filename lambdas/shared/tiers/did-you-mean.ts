@@ -1,0 +1,40 @@
+/**
+ * "Did you mean ...?" for a misspelt name: the known names closest to it by edit distance (insertions, deletions,
+ * substitutions and swaps of two neighbours), within a third of its length. Used for tier fields, cdk.json context
+ * keys and tenantctl's Regions.
+ */
+
+/** Optimal string alignment distance between `a` and `b` (Levenshtein plus adjacent transpositions). */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = best;
+    }
+  }
+  return at(a.length, b.length);
+}
+
+/** The known names closest to `name` (case-insensitive), best first; empty when none is close. */
+export function closestNames(name: string, known: readonly string[]): string[] {
+  const limit = Math.max(1, Math.floor(name.length / 3));
+  const scored = known
+    .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= limit);
+  const best = Math.min(...scored.map((s) => s.distance));
+  return scored.filter((s) => s.distance === best).map((s) => s.candidate);
+}
+
+/** ` (did you mean maxAzs?)`, or an empty string when no known name is close. */
+export function didYouMean(name: string, known: readonly string[]): string {
+  const closest = closestNames(name, known);
+  return closest.length === 0 ? '' : ` (did you mean ${closest.join(' or ')}?)`;
+}
