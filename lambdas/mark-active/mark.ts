@@ -7,6 +7,7 @@ import { outcomeEntry, publishEvent } from '../shared/events';
 import { getTenant, updateOwnedRecord } from '../shared/registry';
 import { METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import { activationFacts, provisionedAtOf, provisionedDetail, provisioningSeconds } from './activation';
+import { registryLocation } from './location';
 
 export interface MarkActiveDeps {
   registry: DynamoDBDocumentClient;
@@ -35,7 +36,8 @@ export async function markActive(deps: MarkActiveDeps, state: WorkflowState): Pr
     );
   if (!record || record.executionArn !== request.executionArn) throw notOurs();
   const provisionedAt = provisionedAtOf(record, nowIso());
-  if (!(await updateOwnedRecord(deps.registry, deps.table, request, { status: 'ACTIVE', provisionedAt, ...facts }))) {
+  const active = { status: 'ACTIVE' as const, provisionedAt, ...facts, ...registryLocation(state) };
+  if (!(await updateOwnedRecord(deps.registry, deps.table, request, active))) {
     throw notOurs();
   }
   await publishEvent(

@@ -193,6 +193,10 @@ export interface TenantRecord {
   endpointAddress?: string;
   endpointPort?: number;
   secretArn?: string;
+  /** Database the application connects to (set with the endpoint when the tenant becomes ACTIVE). */
+  databaseName?: string;
+  /** Region of the tenant's instance and secrets (set with the endpoint when the tenant becomes ACTIVE). */
+  region?: string;
   leftovers?: string[];
   /** Set by the RDS event listener when RDS reports the instance created; a hint, confirmed by DescribeDBInstances. */
   readySignalAt?: string;
