@@ -21,7 +21,8 @@ export function budgetedClientClass(budget: ConnectionBudget, hooks: BudgetHooks
   return class BudgetedClient extends Client {
     constructor(config?: ClientConfig) {
       // The pool's connectionTimeoutMillis would also count the wait for a permit; the client's own covers connecting.
-      super({ ...config, connectionTimeoutMillis: hooks.connectTimeoutMillis });
+      // pg-pool hides `password` (non-enumerable), so a spread alone would drop it.
+      super({ ...config, password: config?.password, connectionTimeoutMillis: hooks.connectTimeoutMillis });
     }
 
     override connect(): Promise<Client>;

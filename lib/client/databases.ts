@@ -312,11 +312,11 @@ class TenantDatabasesClient implements TenantDatabases {
     return answer.location;
   }
 
-  withTenantClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  async withTenantClient<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.withClientFor(requireTenant('withTenantClient()').id, fn);
   }
 
-  query<R extends QueryResultRow = QueryResultRow>(
+  async query<R extends QueryResultRow = QueryResultRow>(
     text: string | QueryConfig,
     values?: readonly unknown[],
   ): Promise<QueryResult<R>> {
