@@ -301,7 +301,9 @@ class TenantDatabasesClient implements TenantDatabases {
     const status: LRUCache.Status<string, RegistryAnswer> = {};
     const answer = await this.registry.fetch(tenantId, { status });
     this.emit({ type: status.fetch === 'hit' ? 'registry-hit' : 'registry-miss', tenantId });
-    if (!answer || answer.kind === 'unknown') {
+    // A failed read with no earlier answer to fall back on resolves to undefined; the reason is in the status.
+    if (!answer) throw status.fetchError ?? new TenantLookupError(`cannot read tenant ${tenantId} from the registry`);
+    if (answer.kind === 'unknown') {
       this.retire(tenantId, 'unavailable');
       throw new TenantNotFoundError(tenantId);
     }
