@@ -558,8 +558,10 @@ class TenantDatabasesClient implements TenantDatabases {
     entry.lastUsed = Date.now();
     // An SQL error leaves the connection usable; anything else (a broken socket, a timeout) may not.
     const broken = failed && !(failure instanceof DatabaseError);
-    // Other tenants wait for the budget and nobody here waits for this connection: close it to pass on its permit.
-    const donate = this.budget.waiting > 0 && entry.pool.waitingCount === 0;
+    // Other tenants wait for the budget, nobody here waits for this connection and the pool keeps another idle one:
+    // close this one to pass on its permit. (The pool's last idle connection stays for the tenant's next request;
+    // the whole pool goes once it is idle, least recently used first, see relieve().)
+    const donate = this.budget.waiting > 0 && entry.pool.waitingCount === 0 && entry.pool.idleCount > 0;
     client.release(broken || donate ? true : undefined);
     if (this.budget.waiting > 0) this.relieve();
   }
