@@ -115,6 +115,13 @@ export interface TenantDatabasesOptions {
   acquireTimeoutMillis?: number;
   /** TCP + TLS + login of a new connection, default 5 s. */
   connectTimeoutMillis?: number;
+  /** A connection is closed after this many checkouts, default unlimited (pg-pool's `maxUses`). */
+  maxConnectionUses?: number;
+  /**
+   * A connection is closed after this many seconds, default unlimited (pg-pool's `maxLifetimeSeconds`): spreads
+   * connections after a failover, and bounds how long a connection logged in with an old password lives.
+   */
+  maxConnectionLifetimeSeconds?: number;
   /** Server-side `statement_timeout` of every session, default none. */
   statementTimeoutMillis?: number;
   /** `application_name` of every session (shown in pg_stat_activity), default `tenant-db-client`. */
@@ -469,6 +476,10 @@ class TenantDatabasesClient implements TenantDatabases {
       allowExitOnIdle: true,
       application_name: this.settings.applicationName,
       ...(this.options.statementTimeoutMillis ? { statement_timeout: this.options.statementTimeoutMillis } : {}),
+      ...(this.options.maxConnectionUses ? { maxUses: this.options.maxConnectionUses } : {}),
+      ...(this.options.maxConnectionLifetimeSeconds
+        ? { maxLifetimeSeconds: this.options.maxConnectionLifetimeSeconds }
+        : {}),
       Client: budgetedClientClass(this.budget, {
         permitTimeoutMillis: this.settings.acquireTimeoutMillis,
         connectTimeoutMillis: this.settings.connectTimeoutMillis,
