@@ -50,7 +50,7 @@ export function refusalFor(tenantId: string, status: string): TenantUnavailableE
 }
 
 /** The registry item's fields the client reads (later records may carry `databaseName` and `region`). */
-export type RegistryItem = Partial<TenantRecord> & {
+export type RegistryItem = Omit<Partial<TenantRecord>, 'status'> & {
   databaseName?: string;
   region?: string;
   status?: string;
