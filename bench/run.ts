@@ -3,6 +3,7 @@ import { arch, availableParallelism, cpus, platform, release, tmpdir } from 'nod
 import { join, relative } from 'node:path';
 import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { benchBundles } from './bundles';
+import { benchClient, clientSection } from './client';
 import { type MachineInfo, renderHeader } from './format';
 import { benchInitMigrations } from './migrations';
 import { benchProvisioning } from './provisioning';
@@ -82,6 +83,13 @@ const groups: Group[] = [
         noopMs: median(runs.map((r) => r.noopMs)),
       };
       return { result: migrations, section: migrationsSection(migrations) };
+    },
+  },
+  {
+    name: 'client',
+    run: async () => {
+      const client = await benchClient(progress);
+      return { result: client, section: clientSection(client) };
     },
   },
 ];

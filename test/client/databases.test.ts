@@ -164,6 +164,22 @@ describe('registry statuses', () => {
     expect(events.filter((e) => e.type === 'registry-hit')).toHaveLength(6);
   });
 
+  it('serves the last registry answer while the registry cannot be read', async () => {
+    // Prepare
+    const databases = client({ registry: { ttlMillis: 50 } });
+    await databases.queryFor('bravo', 'SELECT 1');
+    await sleep(100);
+    world.double.faults.add({ service: 'dynamodb', command: 'GetItem', kind: 'throttle', times: 3 });
+
+    // Act
+    const results = [];
+    for (let i = 0; i < 3; i += 1) results.push((await databases.queryFor('bravo', 'SELECT 1 AS ok')).rows[0]);
+
+    // Assess
+    expect(results).toEqual([{ ok: 1 }, { ok: 1 }, { ok: 1 }]);
+    expect(world.double.faults.pending()).toEqual([]);
+  });
+
   it('shares one registry read between concurrent first requests', async () => {
     // Prepare
     const databases = client();
