@@ -450,6 +450,13 @@ class TenantDatabasesClient implements TenantDatabases {
 
   /** The pool of `location`'s tenant, made (or remade, when the location, tier or login changed) as needed. */
   private async entryFor(location: TenantLocation): Promise<PoolEntry> {
+    // The common case, without an await: the tenant's pool exists and still matches the registry. A changed login
+    // shows as a refused connection, and checkout() then comes back here the long way.
+    const current = this.pools.get(location.tenantId);
+    if (current && sameDatabase(current.location, location) && current.location.tier === location.tier) {
+      const cached = this.options.auth?.type === 'iam' ? undefined : this.credentials.peek(location);
+      if (!cached || cached.username === current.username) return current;
+    }
     const username = await this.usernameFor(location);
     this.assertOpen();
     const existing = this.pools.get(location.tenantId);
@@ -533,7 +540,10 @@ class TenantDatabasesClient implements TenantDatabases {
 
   /** `pool.connect()` bounded by `acquireTimeoutMillis`; a connection that arrives too late goes back to the pool. */
   private async connect(entry: PoolEntry): Promise<PoolClient> {
+    // An idle connection is handed over at once: no timer needed.
+    const immediate = entry.pool.idleCount > 0 && entry.pool.waitingCount === 0;
     const pending = entry.pool.connect();
+    if (immediate) return pending;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
