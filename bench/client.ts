@@ -28,8 +28,6 @@ export interface ClientBench {
   readonly idleTenants: number;
   /** Heap bytes per tenant pool holding one idle TLS connection. */
   readonly heapPerPoolWithConnection: number;
-  /** Resident bytes per tenant pool holding one idle TLS connection. */
-  readonly rssPerPoolWithConnection: number;
   /** Heap bytes per tenant pool whose connections have idled out (what thousands of quiet tenants cost). */
   readonly heapPerEmptyPool: number;
 }
@@ -108,7 +106,6 @@ export async function benchClient(onProgress: (label: string) => void): Promise<
       contextRatio: contextMicros / rawMicros,
       idleTenants: IDLE_TENANTS,
       heapPerPoolWithConnection: (withConnections.heapUsed - before.heapUsed) / IDLE_TENANTS,
-      rssPerPoolWithConnection: (withConnections.rss - before.rss) / IDLE_TENANTS,
       heapPerEmptyPool: (empty.heapUsed - before.heapUsed) / IDLE_TENANTS,
     };
   } finally {
@@ -146,8 +143,8 @@ export function clientSection(bench: ClientBench): string {
     [
       `Sequential queries on one TLS connection to a local PostgreSQL; median of ${bench.rounds} blocks of ${bench.queries}`,
       "queries per side, the sides alternating block by block; the client's caches are warm. ratio: to the raw pool.",
-      `Memory: process.memoryUsage() after GC, per tenant, over ${bench.idleTenants} tenants; client-side only (each`,
-      'connection also costs the server a backend process).',
+      `Memory: V8 heap after GC, per tenant, over ${bench.idleTenants} tenants; client-side only (TLS buffers outside`,
+      'the heap and the server’s backend process per connection come on top).',
     ],
   );
 }
