@@ -129,14 +129,10 @@ export function clientSection(bench: ClientBench): string {
       ),
       '',
       renderTable(
-        [{ header: 'idle tenant pool', align: 'left' }, { header: 'heap KiB' }, { header: 'RSS KiB' }],
+        [{ header: 'idle tenant pool', align: 'left' }, { header: 'heap KiB' }],
         [
-          [
-            'with one idle TLS connection',
-            formatKiB(bench.heapPerPoolWithConnection),
-            formatKiB(bench.rssPerPoolWithConnection),
-          ],
-          ['after its connection idled out', formatKiB(bench.heapPerEmptyPool), '–'],
+          ['with one idle TLS connection', formatKiB(bench.heapPerPoolWithConnection)],
+          ['after its connection idled out', formatKiB(bench.heapPerEmptyPool)],
         ],
       ),
     ].join('\n'),
