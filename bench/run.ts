@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { benchBundles } from './bundles';
 import { benchCliStartup } from './cli-startup';
+import { benchClient, clientSection } from './client';
 import { type MachineInfo, renderHeader } from './format';
 import { benchLoad } from './load';
 import { benchInitMigrations } from './migrations';
@@ -108,6 +109,13 @@ const groups: Group[] = [
         noopMs: median(runs.map((r) => r.noopMs)),
       };
       return { result: migrations, section: migrationsSection(migrations) };
+    },
+  },
+  {
+    name: 'client',
+    run: async () => {
+      const client = await benchClient(progress);
+      return { result: client, section: clientSection(client) };
     },
   },
 ];

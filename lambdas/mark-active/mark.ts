@@ -7,6 +7,7 @@ import { deliverPendingOutcome } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import { activationFacts, provisionedAtOf, provisioningSeconds } from './activation';
+import { registryLocation } from './location';
 
 export interface MarkActiveDeps {
   registry: DynamoDBDocumentClient;
@@ -37,7 +38,13 @@ export async function markActive(deps: MarkActiveDeps, state: WorkflowState): Pr
   let active: TenantRecord = record;
   if (record.status === 'PROVISIONING') {
     const provisionedAt = provisionedAtOf(record, nowIso());
-    const set = { status: 'ACTIVE' as const, provisionedAt, outcomePending: 'provisioned' as const, ...facts };
+    const set = {
+      status: 'ACTIVE' as const,
+      provisionedAt,
+      outcomePending: 'provisioned' as const,
+      ...facts,
+      ...registryLocation(state),
+    };
     if (!(await transitionOwnedRecord(deps.registry, deps.table, request, { from: ['PROVISIONING'], set }))) {
       // Someone wrote the record between the read and the write: read again and decide again.
       throw new RetryableError(`MarkActive: the registry record of ${request.tenantId} changed; retrying`);

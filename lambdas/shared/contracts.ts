@@ -216,6 +216,10 @@ export interface TenantRecord {
   endpointAddress?: string;
   endpointPort?: number;
   secretArn?: string;
+  /** Database the application connects to (set with the endpoint when the tenant becomes ACTIVE). */
+  databaseName?: string;
+  /** Region of the tenant's instance and secrets (set with the endpoint when the tenant becomes ACTIVE). */
+  region?: string;
   leftovers?: string[];
   /** Name of the application secret (set by the claim from the validated request). */
   secretName?: string;

@@ -54,8 +54,17 @@ export const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
 export const DEFAULT_SIGNAL_CHECK_INTERVAL_MS = 5_000;
 /** Describe intervals vary by ±20% so many tenants created together do not describe in lockstep. */
 export const DESCRIBE_JITTER = 0.2;
-/** Own describes while the shared status is fresh: a safety net in case the shared poller stops. */
-export const SAFETY_NET_DESCRIBE_INTERVAL_MS = 300_000;
+/**
+ * Own describes while the shared status is fresh: a safety net in case the shared poller stops. Jittered by ±30 %
+ * (see {@link safetyNetDelayMs}) so that waiters started together do not all describe in the same minute.
+ */
+export const SAFETY_NET_DESCRIBE_INTERVAL_MS = 600_000;
+const SAFETY_NET_JITTER = 0.3;
+
+/** The delay until a waiter's next own describe while the shared view is fresh. Pure given `random`. */
+export function safetyNetDelayMs(random: () => number): number {
+  return SAFETY_NET_DESCRIBE_INTERVAL_MS * (1 - SAFETY_NET_JITTER + 2 * SAFETY_NET_JITTER * random());
+}
 /** A shared status older than this is stale (the poller runs every minute): the waiter describes on its own again. */
 export const SHARED_STATUS_FRESH_MS = 150_000;
 
@@ -80,7 +89,7 @@ async function observe(deps: PollDeps, progress: Progress): Promise<Observation>
   const shared = freshSharedView(deps);
   if (shared && deps.now() < progress.ownDescribeDueAt) return { kind: 'described', view: shared };
   progress.polls += 1;
-  progress.ownDescribeDueAt = deps.now() + SAFETY_NET_DESCRIBE_INTERVAL_MS;
+  progress.ownDescribeDueAt = deps.now() + safetyNetDelayMs(deps.random ?? Math.random);
   try {
     return { kind: 'described', view: await deps.describe() };
   } catch (error) {
@@ -216,7 +225,7 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
   const budgetEnd = deps.now() + opts.budgetMs;
   const progress: Progress = {
     polls: 0,
-    ownDescribeDueAt: deps.now() + SAFETY_NET_DESCRIBE_INTERVAL_MS,
+    ownDescribeDueAt: deps.now() + safetyNetDelayMs(deps.random ?? Math.random),
     throttles: 0,
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),

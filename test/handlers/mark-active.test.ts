@@ -142,6 +142,8 @@ describe('MarkActive handler', () => {
       endpointAddress: 'tenant-acme.abc123.us-east-1.rds.amazonaws.com',
       endpointPort: 5432,
       secretArn: SECRET_ARN,
+      databaseName: 'tenant',
+      region: 'us-east-1',
       updatedAt: '2026-11-26T10:42:30.000Z',
     });
     expect(eventBridge).toHaveReceivedCommandWith(PutEventsCommand, {

@@ -58,7 +58,7 @@ const options = {
 describe('waitForAvailability with the shared status poller', () => {
   it.each([
     ['without the poller: every 30 s', false, 41],
-    ['with the poller: only every 5 minutes, as a safety net', true, 4],
+    ['with the poller: only every 10 minutes, as a safety net', true, 2],
   ] as const)('%s', async (_name, pollerRuns, expected) => {
     // Prepare
     const w = world(START + 20 * MINUTE, pollerRuns);

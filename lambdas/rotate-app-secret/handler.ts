@@ -1,0 +1,16 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { rdsTls } from '../run-migrations/tls';
+import { CLIENT_CONFIG, logger, traced } from '../shared/runtime';
+import { type RotationEvent, rotate } from './rotation';
+import { sdkRotationSecrets } from './secrets';
+
+const secrets = sdkRotationSecrets(traced(new SecretsManagerClient(CLIENT_CONFIG)));
+
+/**
+ * Secrets Manager rotation function of the tenants' application secrets (single user, see rotation.ts). Runs in the
+ * VPC like RunMigrations and verifies TLS against the same RDS CA bundle. Logs the secret id and step only.
+ */
+export async function handler(event: RotationEvent): Promise<void> {
+  logger.info('rotating the application secret', { secretId: event.SecretId, step: event.Step });
+  await rotate(event, { secrets, tls: rdsTls() });
+}
