@@ -63,6 +63,8 @@ export interface DescribeRate {
   readonly busiestMinutePerSecond: number;
   /** Calls per second between the first and the last describe. */
   readonly averagePerSecond: number;
+  /** Where the busiest minute starts, in seconds after the first describe. */
+  readonly busiestMinuteStartsAtSecond: number;
 }
 
 export interface LoadResult extends LoadScenario {
@@ -121,21 +123,35 @@ function oneAtATime(clock: VirtualClock, handler: LambdaHandler): LambdaHandler 
 /** Calls per second at their busiest second and minute, and on average. */
 export function describeRate(times: readonly number[]): DescribeRate {
   const sorted = [...times].sort((a, b) => a - b);
-  if (sorted.length === 0) return { calls: 0, busiestSecond: 0, busiestMinutePerSecond: 0, averagePerSecond: 0 };
-  const busiest = (windowMs: number) => {
+  if (sorted.length === 0) {
+    return {
+      calls: 0,
+      busiestSecond: 0,
+      busiestMinutePerSecond: 0,
+      averagePerSecond: 0,
+      busiestMinuteStartsAtSecond: 0,
+    };
+  }
+  const busiestWindow = (windowMs: number) => {
     let most = 0;
+    let at = 0;
     for (let end = 0, start = 0; end < sorted.length; end++) {
       while ((sorted[end] as number) - (sorted[start] as number) >= windowMs) start++;
-      most = Math.max(most, end - start + 1);
+      if (end - start + 1 > most) {
+        most = end - start + 1;
+        at = (sorted[start] as number) - (sorted[0] as number);
+      }
     }
-    return most;
+    return { most, at };
   };
+  const busiest = (windowMs: number) => busiestWindow(windowMs).most;
   const spanSeconds = ((sorted.at(-1) as number) - (sorted[0] as number)) / 1000;
   return {
     calls: sorted.length,
     busiestSecond: busiest(1000),
     busiestMinutePerSecond: busiest(60_000) / 60,
     averagePerSecond: spanSeconds > 0 ? sorted.length / spanSeconds : sorted.length,
+    busiestMinuteStartsAtSecond: Math.round(busiestWindow(60_000).at / 1000),
   };
 }
 

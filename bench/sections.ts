@@ -217,6 +217,7 @@ export function loadSection(results: readonly LoadResult[]): string {
       `${r.describe.busiestMinutePerSecond.toFixed(1)}${
         is(r, LOAD_TARGETS.describe) ? mark(r.describe.busiestMinutePerSecond <= LOAD_TARGETS.describePerSecond) : ''
       }`,
+      String(r.describe.busiestMinuteStartsAtSecond),
       String(r.describe.busiestSecond),
       r.virtualMinutes.toFixed(1),
       r.realSeconds.toFixed(0),
@@ -240,6 +241,7 @@ export function loadSection(results: readonly LoadResult[]): string {
     ['DescribeDBInstances calls', ''],
     ['  average per s', ''],
     ['  busiest minute, per s', `≤ ${LOAD_TARGETS.describePerSecond}/s at ${label(LOAD_TARGETS.describe)}`],
+    ['  busiest minute starts at, s', ''],
     ['  busiest second', ''],
     ['virtual minutes, start to last end', ''],
     ['real seconds', ''],
