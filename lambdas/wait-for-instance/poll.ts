@@ -230,15 +230,18 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),
   };
-  // The first look waits out the jitter, unless the shared poller's view (or a signal) arrives first.
+  // The first look waits out the jitter, unless the shared poller's view or a new signal arrives first, or the
+  // deadline has passed (idle then returns at once: look now).
   const firstAt = deps.now() + (opts.firstDescribeDelayMs ?? 0);
-  while (deps.now() < firstAt && !freshSharedView(deps)) {
+  const initialSignal = progress.seenSignal;
+  while (deps.now() < firstAt && deps.now() <= opts.deadlineMs && !freshSharedView(deps)) {
+    const before = deps.now();
     const first = await idle(deps, opts, progress, {
-      describeAt: Math.min(firstAt, deps.now() + (opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS)),
+      describeAt: Math.min(firstAt, before + (opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS)),
       budgetEnd,
     });
     if (first === 'budget-spent') return { status: 'PENDING', polls: 0 };
-    if (progress.seenSignal !== undefined) break;
+    if (progress.seenSignal !== initialSignal || deps.now() === before) break;
   }
   for (;;) {
     const outcome = assess(await observe(deps, progress), progress, deps, opts);

@@ -131,8 +131,8 @@ describe('WaitForInstance handler', () => {
     // Act
     const result = await handler(stateFor('pro'));
 
-    // Assess
-    expect(result).toEqual({ status: 'PENDING', polls: 10 });
+    // Assess: the first look waits 60 s (half the 120 s jitter at random 0.5), then a describe every 30 s
+    expect(result).toEqual({ status: 'PENDING', polls: 8 });
     expect(now - CREATED).toBe(300_000);
   });
 

@@ -155,3 +155,18 @@ describe('signalOf', () => {
     expect(signalOf(record)).toBe(expected);
   });
 });
+
+describe('the first look', () => {
+  it('happens at once when the deadline has already passed, instead of waiting out the jitter', async () => {
+    // Prepare: a deadline a minute ago, a 60 s first-look jitter
+    const w = world(START + 60 * MINUTE, false);
+    const late = { ...options, deadlineMs: START - MINUTE, budgetMs: 10 * MINUTE, firstDescribeDelayMs: 60_000 };
+
+    // Act
+    const outcome = waitForAvailability(w.deps, late);
+
+    // Assess: one describe at the start, then the timeout
+    await expect(outcome).rejects.toThrow('is not available by the tier');
+    expect(w.describes).toEqual([START]);
+  });
+});
