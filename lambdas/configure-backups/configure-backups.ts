@@ -131,7 +131,11 @@ async function replicate(
 export async function configureBackups(clients: BackupClients, state: WorkflowState): Promise<BackupsResult> {
   const tier = state.request.tierDefinition;
   if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
-  const instance = await describeInstance(clients.rds, state.instance.instanceId);
+  // The wait's view of the instance when it became available, else a describe of our own. A retry of this step gets
+  // the same view; what an earlier attempt changed since is harmless to send again (the modification is idempotent,
+  // and a replication already started is found).
+  const instance: DBInstance =
+    state.readiness?.instance ?? (await describeInstance(clients.rds, state.instance.instanceId));
   await applyBackupsAndProtection(clients.rds, instance, state);
 
   const result: BackupsResult = { retentionDays: tier.backup.retentionDays };

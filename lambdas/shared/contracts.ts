@@ -59,6 +59,23 @@ export interface InstanceResult {
 
 export type ReadinessStatus = 'AVAILABLE' | 'PENDING';
 
+/**
+ * What ConfigureBackups needs of the instance, as DescribeDBInstances reported it when the wait saw it available:
+ * carried in the state so the backup step does not describe every instance again (a burst of onboardings reaching it
+ * together would spend the RDS API budget). JSON-safe field names as in the RDS API.
+ */
+export interface InstanceSnapshot {
+  DBInstanceIdentifier?: string;
+  DBInstanceArn?: string;
+  DbiResourceId?: string;
+  StorageEncrypted?: boolean;
+  BackupRetentionPeriod?: number;
+  PendingModifiedValues?: { BackupRetentionPeriod?: number };
+  PreferredBackupWindow?: string;
+  DeletionProtection?: boolean;
+  DBInstanceAutomatedBackupsReplications?: { DBInstanceAutomatedBackupsArn?: string }[];
+}
+
 export interface ReadinessResult {
   status: ReadinessStatus;
   /** Set when AVAILABLE. */
@@ -66,6 +83,8 @@ export interface ReadinessResult {
   endpointPort?: number;
   /** ARN of the RDS-managed master user secret (set when AVAILABLE). */
   masterSecretArn?: string;
+  /** The instance as seen when AVAILABLE (absent when the view that saw it had none). */
+  instance?: InstanceSnapshot;
   /** DescribeDBInstances calls made so far in this wait. */
   polls: number;
 }
@@ -240,6 +259,7 @@ export interface TenantRecord {
   observedEndpointAddress?: string;
   observedEndpointPort?: number;
   observedMasterSecretArn?: string;
+  observedInstance?: InstanceSnapshot;
 }
 
 /** Outcome events on EventBridge. */

@@ -10,6 +10,7 @@ import {
 import { nowIso } from './clock';
 import {
   type ClaimResult,
+  type InstanceSnapshot,
   REGISTRY_STATUS_INDEX,
   type TenantRecord,
   type TenantStatus,
@@ -258,6 +259,7 @@ export async function recordObservedStatus(
     at: string;
     endpoint?: { address: string; port: number };
     masterSecretArn?: string;
+    snapshot?: InstanceSnapshot;
   },
 ): Promise<boolean> {
   const seen: Record<string, unknown> = {
@@ -267,6 +269,7 @@ export async function recordObservedStatus(
       ? { observedEndpointAddress: observation.endpoint.address, observedEndpointPort: observation.endpoint.port }
       : {}),
     ...(observation.masterSecretArn ? { observedMasterSecretArn: observation.masterSecretArn } : {}),
+    ...(observation.snapshot ? { observedInstance: JSON.parse(JSON.stringify(observation.snapshot)) } : {}),
   };
   const keys = Object.keys(seen);
   try {

@@ -1,4 +1,4 @@
-import type { ReadinessResult } from '../shared/contracts';
+import type { InstanceSnapshot, ReadinessResult } from '../shared/contracts';
 import { awsErrorName, InstanceFailedError, isTransientAwsError, ProvisioningTimeoutError } from '../shared/errors';
 import { logger } from '../shared/runtime';
 import { INSTANCE_VISIBILITY_DELAY_MS } from '../shared/visibility';
@@ -15,6 +15,8 @@ export interface InstanceView {
   endpoint?: { address: string; port: number };
   /** ARN of the RDS-managed master user secret. */
   masterSecretArn?: string;
+  /** What the later steps need of the instance (see {@link InstanceSnapshot}). */
+  snapshot?: InstanceSnapshot;
 }
 
 export interface PollDeps {
@@ -157,6 +159,7 @@ function assess(
         endpointAddress: endpoint.address,
         endpointPort: endpoint.port,
         masterSecretArn,
+        ...(observation.view.snapshot ? { instance: observation.view.snapshot } : {}),
         polls: progress.polls,
       };
     }

@@ -37,6 +37,7 @@ export function sharedViewOf(record: TenantRecord | undefined): SharedView | und
     atMs: Date.parse(record.observedAt),
     ...(address && port ? { endpoint: { address, port } } : {}),
     ...(observedMasterSecretArn ? { masterSecretArn: observedMasterSecretArn } : {}),
+    ...(record.observedInstance ? { snapshot: record.observedInstance } : {}),
   };
 }
 

@@ -90,3 +90,47 @@ it('sends the replication request and the key lookup to BACKUP_REPLICATION_REGIO
     KmsKeyId: MANAGED_KEY_ARN,
   });
 });
+
+it('works from the instance the wait saw available, without describing it again', async () => {
+  // Prepare: the wait's snapshot of an enterprise instance whose backups already replicate
+  rds.reset();
+  rds.on(DescribeDBInstancesCommand).rejects(new Error('ConfigureBackups must not describe the instance'));
+  const {
+    handler,
+  }: typeof import('../../lambdas/configure-backups/handler') = require('../../lambdas/configure-backups/handler');
+  const request = {
+    tenantId: 'acme',
+    tier: 'enterprise',
+    tierDefinition: enterprise,
+    executionArn: 'arn:aws:states:us-east-1:123456789012:execution:tenant-db-provisioning:acme-enterprise-1',
+  } as ValidatedRequest;
+  const state: WorkflowState = {
+    request,
+    instance: { instanceId: 'tenant-acme', instanceArn: SOURCE_ARN, deadline: '2026-11-26T12:00:00.000Z' },
+    readiness: {
+      status: 'AVAILABLE',
+      polls: 3,
+      instance: {
+        DBInstanceIdentifier: 'tenant-acme',
+        DBInstanceArn: SOURCE_ARN,
+        DbiResourceId: 'db-ABC',
+        StorageEncrypted: true,
+        BackupRetentionPeriod: enterprise.backup.retentionDays,
+        PreferredBackupWindow: enterprise.backup.preferredWindow,
+        DeletionProtection: true,
+        DBInstanceAutomatedBackupsReplications: [{ DBInstanceAutomatedBackupsArn: REPLICATION_ARN }],
+      },
+    },
+  };
+
+  // Act
+  const result = await handler(state);
+
+  // Assess
+  expect(result).toEqual({
+    retentionDays: enterprise.backup.retentionDays,
+    replicationArn: REPLICATION_ARN,
+    replicationRegion: BACKUP_REGION,
+  });
+  expect(rds).not.toHaveReceivedCommand(DescribeDBInstancesCommand);
+});

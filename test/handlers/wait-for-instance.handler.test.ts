@@ -106,6 +106,11 @@ describe('WaitForInstance handler', () => {
       endpointAddress: ENDPOINT.Address,
       endpointPort: 5432,
       masterSecretArn: SECRET_ARN,
+      // What ConfigureBackups needs of the instance, as the last describe reported it.
+      instance: expect.objectContaining({
+        DBInstanceIdentifier: 'tenant-acme',
+        DBInstanceAutomatedBackupsReplications: [],
+      }),
       polls: rds.commandCalls(DescribeDBInstancesCommand).length,
     });
     expect(rds).toHaveReceivedCommandWith(DescribeDBInstancesCommand, { DBInstanceIdentifier: 'tenant-acme' });
