@@ -7,7 +7,8 @@ import { pollBudgetMs } from './options';
 import { waitForInstance } from './wait';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
-const registry = registryClient();
+// The registry is read every few seconds for hints only: a throttled read is skipped, not retried.
+const registry = registryClient({ retryThrottles: false });
 
 export const handler = stepHandler(
   STEPS.waitForInstance,

@@ -21,7 +21,7 @@ export function pollBudgetMs(raw: string | undefined): number {
 }
 
 /** Upper bound of the delay before an onboarding's first describe. */
-export const FIRST_DESCRIBE_JITTER_MS = 120_000;
+export const FIRST_DESCRIBE_JITTER_MS = 180_000;
 
 /**
  * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set

@@ -136,8 +136,8 @@ describe('WaitForInstance handler', () => {
     // Act
     const result = await handler(stateFor('pro'));
 
-    // Assess: the first look waits 60 s (half the 120 s jitter at random 0.5), then a describe every 30 s
-    expect(result).toEqual({ status: 'PENDING', polls: 8 });
+    // Assess: the first look waits 90 s (half the 180 s jitter at random 0.5), then a describe every 30 s
+    expect(result).toEqual({ status: 'PENDING', polls: 7 });
     expect(now - CREATED).toBe(300_000);
   });
 
