@@ -1,13 +1,7 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { CliContext } from '../../lib/cli/context';
-import { runCli } from '../../lib/cli/main';
+import { runTenantctl } from './run-cli';
 
 const sqs = mockClient(SQSClient);
 const events = mockClient(EventBridgeClient);
@@ -33,33 +27,11 @@ const billingEvent = (eventId: string, tenantId: string): Message => ({
 });
 const stranger: Message = { MessageId: 'm-other', ReceiptHandle: 'r-other', Body: '{"source":"other.app"}' };
 
-async function redrive(...args: string[]) {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-    clients: () => ({
-      sfn: new SFNClient({ region: 'eu-west-1' }),
-      registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
-      cloudFormation: new CloudFormationClient({ region: 'eu-west-1' }),
-      rds: new RDSClient({ region: 'eu-west-1' }),
-    }),
+const redrive = (...args: string[]) =>
+  runTenantctl(['billing', 'redrive', '--queue-url', QUEUE, '--bus', 'billing', ...args], {
+    region: 'eu-west-1',
     billingClients: () => ({ sqs: new SQSClient({ region: 'eu-west-1' }), events: new EventBridgeClient({}) }),
-    sleep: () => Promise.resolve(),
-    username: () => 'jane',
-  };
-  const code = await runCli(
-    ['node', 'tenantctl', 'billing', 'redrive', '--queue-url', QUEUE, '--bus', 'billing', ...args],
-    ctx,
-  );
-  return { code, out, err };
-}
+  });
 
 /** The queue holds `messages`; a message deleted is gone, one received stays until deleted. */
 function queueHolds(messages: Message[]): void {

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
 import {
   DescribeExecutionCommand,
   type ExecutionStatus,
@@ -14,9 +12,8 @@ import {
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord } from '../../lambdas/shared/contracts';
-import type { CliContext } from '../../lib/cli/context';
-import { runCli } from '../../lib/cli/main';
 import { failedHistory, MIGRATION_FAILURE, succeededHistory } from './history';
+import { type CliRun, runTenantctl } from './run-cli';
 
 const sfn = mockClient(SFNClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -42,35 +39,7 @@ beforeEach(() => {
   cloudFormation.reset();
 });
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function tenantctl(...args: string[]): Promise<Run> {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-    clients: () => ({
-      sfn: new SFNClient({ region: 'us-east-1' }),
-      registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
-      rds: new RDSClient({ region: 'us-east-1' }),
-    }),
-    sleep: () => Promise.resolve(),
-    username: () => 'jane',
-  };
-  const code = await runCli(['node', 'tenantctl', ...args], ctx);
-  return { code, out, err };
-}
+const tenantctl = (...args: string[]): Promise<CliRun> => runTenantctl(args);
 
 const WORKFLOW = ['--state-machine-arn', SM, '--registry-table', 'registry'];
 const onboard = (...args: string[]) =>

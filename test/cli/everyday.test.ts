@@ -2,16 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord } from '../../lambdas/shared/contracts';
 import { passwordCommand } from '../../lib/cli/commands/credentials';
-import type { CliContext } from '../../lib/cli/context';
-import { runCli } from '../../lib/cli/main';
+import { runTenantctl } from './run-cli';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:saas/tenant/acme-corp/app-AbCdEf';
@@ -24,29 +19,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => dynamo.reset());
 
-async function tenantctl(...args: string[]) {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-    clients: () => ({
-      sfn: new SFNClient({ region: 'us-east-1' }),
-      registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
-      rds: new RDSClient({ region: 'us-east-1' }),
-    }),
-    sleep: () => Promise.resolve(),
-    username: () => 'jane',
-  };
-  const code = await runCli(['node', 'tenantctl', ...args], ctx);
-  return { code, out, err };
-}
+const tenantctl = (...args: string[]) => runTenantctl(args);
 
 const record = (fields: Partial<TenantRecord>) => ({
   tenantId: 'acme-corp',

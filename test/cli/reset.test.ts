@@ -1,14 +1,11 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord } from '../../lambdas/shared/contracts';
-import type { CliContext } from '../../lib/cli/context';
-import { runCli } from '../../lib/cli/main';
+import { runTenantctl } from './run-cli';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const rds = mockClient(RDSClient);
@@ -47,35 +44,14 @@ function record(fields: Partial<TenantRecord> = {}): TenantRecord {
   };
 }
 
-async function reset(...args: string[]) {
-  let out = '';
-  let err = '';
-  const ctx: CliContext = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env: {},
-    clients: () => ({
-      sfn: new SFNClient({ region: 'us-east-1' }),
-      registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
-      rds: new RDSClient({ region: 'us-east-1' }),
-    }),
+const reset = (...args: string[]) =>
+  runTenantctl(['reset', 'acme-corp', '--registry-table', 'registry', ...args], {
     recoveryClients: () => ({
       secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
       cloudWatch: new CloudWatchClient({ region: 'us-east-1' }),
       rdsIn: (region) => new RDSClient({ region }),
     }),
-    sleep: () => Promise.resolve(),
-    username: () => 'jane',
-  };
-  const code = await runCli(['node', 'tenantctl', 'reset', 'acme-corp', '--registry-table', 'registry', ...args], ctx);
-  return { code, out, err };
-}
-
+  });
 /** Every leftover is gone from AWS. */
 function allGone(): void {
   cloudWatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });

@@ -1,14 +1,11 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord } from '../../lambdas/shared/contracts';
-import type { CliContext } from '../../lib/cli/context';
-import { runCli } from '../../lib/cli/main';
 import { colorsEnabled, stateText } from '../../lib/cli/wait-view';
 import { failedHistory, HISTORY_START, MIGRATION_FAILURE, runningHistory, succeededHistory } from './history';
+import { runTenantctl } from './run-cli';
 
 const sfn = mockClient(SFNClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -38,30 +35,13 @@ function record(fields: Partial<TenantRecord>): TenantRecord {
 }
 
 async function watch(...args: string[]) {
-  let out = '';
   const interrupt: { note?: string } = {};
-  const ctx: CliContext = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      out += text;
-    },
-    env: {},
-    clients: () => ({
-      sfn: new SFNClient({ region: 'us-east-1' }),
-      registry: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
-      cloudFormation: new CloudFormationClient({ region: 'us-east-1' }),
-      rds: new RDSClient({ region: 'us-east-1' }),
-    }),
-    sleep: () => Promise.resolve(),
-    username: () => 'jane',
+  const { code, out, err } = await runTenantctl(['watch', 'acme-corp', '--registry-table', 'registry', ...args], {
     // Five minutes after the histories started.
     now: () => new Date(HISTORY_START.getTime() + 300_000),
     interrupt,
-  };
-  const code = await runCli(['node', 'tenantctl', 'watch', 'acme-corp', '--registry-table', 'registry', ...args], ctx);
-  return { code, out, interrupt };
+  });
+  return { code, out: out + err, interrupt };
 }
 
 /** Only reads: no call that starts or changes anything reached AWS. */
