@@ -38,6 +38,8 @@ export interface EndedExecution {
   error?: string;
   /** When the execution stopped (ISO), when the event says. */
   stoppedAt?: string;
+  /** When the execution started (ISO), when the event says: its records were all written after it. */
+  startedAt?: string;
 }
 
 const ENDED_STATUSES = new Set<string>(EXECUTION_ENDED_DETAIL_STATUSES);
@@ -63,10 +65,12 @@ export function endedExecutionOf(event: ExecutionStatusChangeEvent): EndedExecut
     return undefined;
   }
   const stoppedAt = isoOf(detail.stopDate);
+  const startedAt = isoOf(detail.startDate);
   return {
     executionArn: detail.executionArn as string,
     status: detail.status as ExecutionEndedStatus,
     ...(detail.error ? { error: detail.error } : {}),
     ...(stoppedAt ? { stoppedAt } : {}),
+    ...(startedAt ? { startedAt } : {}),
   };
 }

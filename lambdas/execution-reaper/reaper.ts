@@ -5,7 +5,7 @@ import { nowIso } from '../shared/clock';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { deliverPendingOutcome } from '../shared/outcomes';
-import { getTenant, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
+import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
 import { reapedAlert, reapedFailureOf } from './reaped-failure';
@@ -21,6 +21,12 @@ import { reapedAlert, reapedFailureOf } from './reaped-failure';
  * failed publish still alert and publish; a repeated alert or event is a duplicate consumers recognise by its
  * `outcomeId`.
  */
+
+/**
+ * How far back the records of an execution can reach when its event does not say when it started: the longest
+ * execution timeout (24 hours) plus the 6 hours the rule's target keeps retrying an event.
+ */
+const LONGEST_EXECUTION_MS = 30 * 3600_000;
 
 export interface ReaperClients {
   doc: DynamoDBDocumentClient;
@@ -105,10 +111,13 @@ export async function reapExecution(clients: ReaperClients, event: ExecutionStat
   logger.appendKeys({ executionArn: ended.executionArn });
 
   const table = requireEnv(ENV.registryTable);
-  // Nothing indexes executionArn; the few PROVISIONING and ROLLBACK_FAILED tenants are read from the status index.
+  // Nothing indexes executionArn. The few PROVISIONING tenants are read from the status index; a record that still
+  // owes its event (reaped already, a redelivered event after a failed publish) was written after the execution
+  // started, so only the outbox since then is read, never every ROLLBACK_FAILED tenant there ever was.
+  const writtenSince = ended.startedAt ?? new Date(Date.parse(nowIso()) - LONGEST_EXECUTION_MS).toISOString();
   const candidates = [
     ...(await tenantsInStatus(clients.doc, table, 'PROVISIONING')),
-    ...(await tenantsInStatus(clients.doc, table, 'ROLLBACK_FAILED')),
+    ...(await recordsWithPendingOutcome(clients.doc, table, writtenSince)),
   ];
   const candidate = candidates.find((r) => needsReaping(r, ended.executionArn));
   // The index is eventually consistent: RecordFailure may have written FAILED a moment ago. A strongly consistent

@@ -128,11 +128,12 @@ describe('endedExecutionOf', () => {
         status: 'TIMED_OUT',
         error: 'States.Timeout',
         stoppedAt: '2026-11-26T12:00:00.000Z',
+        startedAt: '2026-11-26T07:00:00.000Z',
       },
     ],
     [
-      'an aborted execution without error, stop date or input',
-      statusChange({ status: 'ABORTED', error: null, stopDate: undefined, input: undefined }),
+      'an aborted execution without error, start or stop date, or input',
+      statusChange({ status: 'ABORTED', error: null, startDate: undefined, stopDate: undefined, input: undefined }),
       { executionArn: EXECUTION_ARN, status: 'ABORTED' },
     ],
   ])('reads %s', (_case, event, expected) => {
@@ -241,13 +242,17 @@ describe('execution-reaper handler (mocked clients)', () => {
 
     // Assess
     expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });
-    for (const status of ['PROVISIONING', 'ROLLBACK_FAILED']) {
-      expect(registry).toHaveReceivedCommandWith(QueryCommand, {
-        TableName: TABLE,
-        IndexName: 'byStatus',
-        ExpressionAttributeValues: { ':status': status },
-      });
-    }
+    expect(registry).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      IndexName: 'byStatus',
+      ExpressionAttributeValues: { ':status': 'PROVISIONING' },
+    });
+    // Records that still owe an event: only the outbox written since the execution started.
+    expect(registry).toHaveReceivedCommandWith(QueryCommand, {
+      TableName: TABLE,
+      IndexName: 'byStatus',
+      ExpressionAttributeValues: { ':status': 'ROLLBACK_FAILED', ':since': '2026-11-26T07:00:00.000Z' },
+    });
     expect(registry).toHaveReceivedCommandWith(GetCommand, { Key: { tenantId: 'acme' }, ConsistentRead: true });
     const update = registry.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update).toMatchObject({
