@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
 import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
-import { deliverPendingOutcome } from '../shared/outcomes';
+import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
@@ -56,8 +56,8 @@ export async function reapRecord(
   record: TenantRecord,
   ended: EndedExecution,
 ): Promise<ReapOutcome> {
-  const table = requireEnv(ENV.registryTable);
-  const deps = { registry: clients.doc, table, events: clients.events, busName: requireEnv(ENV.eventBusName) };
+  const deps = outboxFromEnvironment(clients);
+  const { table } = deps;
   logger.appendKeys({ tenantId: record.tenantId, tier: record.tier });
   const failure = reapedFailureOf(record, ended, nowIso());
   let reaped: TenantRecord = record;

@@ -1,7 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ENV, requireEnv } from '../shared/config';
 import type { ActivationResult } from '../shared/contracts';
 import { STEPS, type WorkflowState } from '../shared/contracts';
+import { outboxFromEnvironment } from '../shared/outcomes';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { markActive } from './mark';
@@ -12,8 +12,5 @@ const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 export const handler = stepHandler(
   STEPS.markActive,
   async (state: WorkflowState): Promise<ActivationResult> =>
-    markActive(
-      { registry, table: requireEnv(ENV.registryTable), events, busName: requireEnv(ENV.eventBusName) },
-      state,
-    ),
+    markActive(outboxFromEnvironment({ doc: registry, events }), state),
 );

@@ -1,20 +1,14 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
 import type { ActivationResult, TenantRecord, WorkflowState } from '../shared/contracts';
 import { OutcomePendingError, RetryableError, TenantConflictError, toPlatformError } from '../shared/errors';
-import { deliverPendingOutcome } from '../shared/outcomes';
+import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import { activationFacts, provisionedAtOf, provisioningSeconds } from './activation';
 import { registryLocation } from './location';
 
-export interface MarkActiveDeps {
-  registry: DynamoDBDocumentClient;
-  table: string;
-  events: EventBridgeClient;
-  busName: string;
-}
+/** The registry and the bus MarkActive writes its outcome through. */
+export type MarkActiveDeps = OutboxDeps;
 
 /**
  * MarkActive: the point of no return. One conditional write moves the record PROVISIONING → ACTIVE with the

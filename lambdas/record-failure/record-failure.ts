@@ -6,7 +6,7 @@ import { ENV, optionalEnv, requireEnv } from '../shared/config';
 import type { FailedEventDetail, FailureRecord, ValidatedRequest } from '../shared/contracts';
 import { outcomeEntry, publishEvent } from '../shared/events';
 import type { FailureState } from '../shared/failure';
-import { deliverPendingOutcome } from '../shared/outcomes';
+import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
 import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
 import {
@@ -77,12 +77,7 @@ async function recordOwnedFailure(
   record: FailureRecord,
   detail: FailedEventDetail,
 ): Promise<void> {
-  const deps = {
-    registry: clients.doc,
-    table: requireEnv(ENV.registryTable),
-    events: clients.events,
-    busName: requireEnv(ENV.eventBusName),
-  };
+  const deps = outboxFromEnvironment(clients);
   const set = {
     status: record.status,
     failedAt: nowIso(),

@@ -1,5 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, requireEnv } from './config';
 import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
 import { transitionOwnedRecord } from './registry';
@@ -65,6 +66,16 @@ export interface OutboxDeps {
   table: string;
   events: EventBridgeClient;
   busName: string;
+}
+
+/** The outbox of the deployed handlers: the registry table and the event bus the stack wires into their environment. */
+export function outboxFromEnvironment(clients: { doc: DynamoDBDocumentClient; events: EventBridgeClient }): OutboxDeps {
+  return {
+    registry: clients.doc,
+    table: requireEnv(ENV.registryTable),
+    events: clients.events,
+    busName: requireEnv(ENV.eventBusName),
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { type ReaperClients, reapRecord } from '../execution-reaper/reaper';
 import { ENV, requireEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
-import { deliverPendingOutcome } from '../shared/outcomes';
+import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { recordsWithPendingOutcome, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
 
@@ -76,12 +76,7 @@ async function reapStranded(clients: SweepClients, record: TenantRecord, summary
 }
 
 async function deliverOverdue(clients: SweepClients, record: TenantRecord, nowMs: number, summary: SweepSummary) {
-  const deps = {
-    registry: clients.doc,
-    table: requireEnv(ENV.registryTable),
-    events: clients.events,
-    busName: requireEnv(ENV.eventBusName),
-  };
+  const deps = outboxFromEnvironment(clients);
   try {
     if (await deliverPendingOutcome(deps, record)) summary.delivered.push(record.tenantId);
   } catch (error) {
