@@ -134,6 +134,19 @@ export async function claimTenant(
   throw new RetryableError(`ClaimTenant: the registry record of ${request.tenantId} kept changing; retrying`);
 }
 
+/**
+ * `SET #f0 = :v0, ...` for the defined values of `fields`, with its name and value placeholders (attribute names are
+ * always placeholders: several, like `status`, are DynamoDB reserved words).
+ */
+function setClause(fields: Record<string, unknown>) {
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+  return {
+    expression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}`,
+    names: Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k])),
+    values: Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+  };
+}
+
 /** A status transition: the statuses the record may be in, what to set, and what to remove. */
 export interface Transition {
   /** The write happens only while the record is in one of these statuses (the status it leaves). */
@@ -159,18 +172,10 @@ export async function transitionOwnedRecord(
   transition: Transition,
 ): Promise<boolean> {
   if (transition.from.length === 0) throw new Error('a registry transition needs the statuses it leaves');
-  const entries = Object.entries({ ...transition.set, updatedAt: nowIso() }).filter(([, v]) => v !== undefined);
+  const set = setClause({ ...transition.set, updatedAt: nowIso() });
   const removed = transition.remove ?? [];
-  const names = Object.fromEntries([
-    ...entries.map(([k], i) => [`#f${i}`, k]),
-    ...removed.map((k, i) => [`#r${i}`, k]),
-    ['#status', 'status'],
-  ]);
-  const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
   const fromValues = Object.fromEntries(transition.from.map((status, i) => [`:from${i}`, status]));
-  const update = `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')}${
-    removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''
-  }`;
+  const update = `${set.expression}${removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''}`;
   try {
     await doc.send(
       new UpdateCommand({
@@ -178,8 +183,12 @@ export async function transitionOwnedRecord(
         Key: { tenantId: owner.tenantId },
         UpdateExpression: update,
         ConditionExpression: `executionArn = :owner AND #status IN (${Object.keys(fromValues).join(', ')})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ...values, ...fromValues, ':owner': owner.executionArn },
+        ExpressionAttributeNames: {
+          ...set.names,
+          ...Object.fromEntries(removed.map((k, i) => [`#r${i}`, k])),
+          '#status': 'status',
+        },
+        ExpressionAttributeValues: { ...set.values, ...fromValues, ':owner': owner.executionArn },
       }),
     );
     return true;
@@ -269,19 +278,20 @@ export async function recordObservedStatus(
       ? { observedEndpointAddress: observation.endpoint.address, observedEndpointPort: observation.endpoint.port }
       : {}),
     ...(observation.masterSecretArn ? { observedMasterSecretArn: observation.masterSecretArn } : {}),
+    // Through JSON: the snapshot's absent fields are undefined, which the DocumentClient refuses to marshal.
     ...(observation.snapshot ? { observedInstance: JSON.parse(JSON.stringify(observation.snapshot)) } : {}),
   };
-  const keys = Object.keys(seen);
+  const set = setClause(seen);
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: { tenantId: observation.tenantId },
-        UpdateExpression: `SET ${keys.map((_, i) => `#o${i} = :o${i}`).join(', ')}`,
+        UpdateExpression: set.expression,
         ConditionExpression: '#status = :provisioning AND instanceId = :instanceId',
-        ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(keys.map((k, i) => [`#o${i}`, k])) },
+        ExpressionAttributeNames: { ...set.names, '#status': 'status' },
         ExpressionAttributeValues: {
-          ...Object.fromEntries(keys.map((k, i) => [`:o${i}`, seen[k]])),
+          ...set.values,
           ':provisioning': 'PROVISIONING',
           ':instanceId': observation.instanceId,
         },
