@@ -7,10 +7,9 @@ import {
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
+import { type InstanceView, viewOf } from '../shared/instance-view';
 import { recordObservedStatus, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
-import { viewOf } from '../wait-for-instance/describe';
-import type { InstanceView } from '../wait-for-instance/poll';
 
 /**
  * The shared status poller: once a minute, one paginated DescribeDBInstances for every instance being created,

@@ -1,22 +1,15 @@
-import type { InstanceSnapshot, ReadinessResult } from '../shared/contracts';
+import type { ReadinessResult } from '../shared/contracts';
 import { awsErrorName, InstanceFailedError, isTransientAwsError, ProvisioningTimeoutError } from '../shared/errors';
+import type { InstanceView } from '../shared/instance-view';
 import { logger } from '../shared/runtime';
 import { INSTANCE_VISIBILITY_DELAY_MS } from '../shared/visibility';
 import { classifyInstanceStatus, isDocumentedStatus } from './status';
 
+export type { InstanceView } from '../shared/instance-view';
+
 /** The shared status poller's view of the instance, and when it described it (epoch ms). */
 export interface SharedView extends InstanceView {
   atMs: number;
-}
-
-/** What one DescribeDBInstances call tells the poller. */
-export interface InstanceView {
-  status: string;
-  endpoint?: { address: string; port: number };
-  /** ARN of the RDS-managed master user secret. */
-  masterSecretArn?: string;
-  /** What the later steps need of the instance (see {@link InstanceSnapshot}). */
-  snapshot?: InstanceSnapshot;
 }
 
 export interface PollDeps {
