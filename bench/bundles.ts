@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/runtime';
 import { cdkJsonContext } from '../lib/app-builder';
 import { loadPlatformConfig } from '../lib/config';
-import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
+import { BUNDLING, REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { median, ratio } from './stats';
 
 /** One handler's deployment bundle and what loading it costs compared with starting Node. */
@@ -36,8 +36,8 @@ export function handlerFolders(): string[] {
 
 /**
  * Bundles `lambdas/<folder>/handler.ts` into `<outDir>/<folder>/index.js` with the esbuild arguments NodejsFunction
- * derives from HandlerFunction's props (lib/workflow/handler-function.ts): minified, source map, node22 target,
- * CommonJS, platform node, and `@aws-sdk/*` external because Node.js ≥ 18 runtimes provide the SDK v3 (the
+ * derives from HandlerFunction's {@link BUNDLING} (lib/workflow/handler-function.ts): minified, source map, the
+ * Lambda runtime's Node.js target, CommonJS, platform node, and `@aws-sdk/*` external because Node.js ≥ 18 runtimes provide the SDK v3 (the
  * `@smithy/*` packages are bundled: the sdkV3ExcludeSmithyPackages feature flag is off in cdk.json).
  *
  * @param define esbuild `define`, as the stack passes for that function (see workflow-stack.ts)
@@ -54,9 +54,9 @@ export async function bundleHandler(
     entryPoints: [join('lambdas', folder, 'handler.ts')],
     outfile,
     bundle: true,
-    minify: true,
-    sourcemap: true,
-    target: 'node22',
+    minify: BUNDLING.minify,
+    sourcemap: BUNDLING.sourceMap,
+    target: BUNDLING.target,
     platform: 'node',
     format: 'cjs',
     external: ['@aws-sdk/*'],

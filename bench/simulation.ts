@@ -5,7 +5,7 @@ import { STEPS } from '../lambdas/shared/contracts';
 import { InstanceFailedError } from '../lambdas/shared/errors';
 import { describeInstance } from '../lambdas/wait-for-instance/describe';
 import { classifyInstanceStatus } from '../lambdas/wait-for-instance/status';
-import { STATE_NAMES } from '../lib/workflow/definition';
+import { STATE_NAMES } from '../lib/workflow/provisioning/definition';
 import {
   createWorkflowDouble,
   type InvocationRecord,

@@ -7,7 +7,7 @@ import { ValidationError } from '../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../lambdas/shared/naming';
 import { resolveCatalog, type TierCatalog } from '../lambdas/shared/tiers';
 import { contextSource, type PlatformContextKey, unknownContextKeys, unknownKeyRule } from './context-keys';
-import { ROLLBACK_WAIT_SECONDS } from './workflow/definition';
+import { ROLLBACK_WAIT_SECONDS } from './workflow/provisioning/definition';
 
 /**
  * Interface VPC endpoints the platform knows how to create, keyed by the name used in the `vpcInterfaceEndpoints`

@@ -7,12 +7,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** Repository root: handler entries are `lambdas/<folder>/handler.ts`. */
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
+
+/** The Lambda runtime of every handler; the bundles target the same Node.js major. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** How every handler is bundled (the benchmark measures bundles built the same way). */
+export const BUNDLING = { minify: true, sourceMap: true, target: 'node24', format: nodejs.OutputFormat.CJS } as const;
 
 /** Packs whose rule ids the platform acknowledges (the app is checked against all three). */
 const NAG_PACK_PREFIXES = ['NIST.800.53.R5', 'HIPAA.Security'] as const;
@@ -69,40 +75,49 @@ const VPC_ACCESS_ACTIONS = [
 ];
 
 /**
- * A step handler: Node.js 24 on arm64, bundled locally with esbuild (minified, source maps), JSON logs to a
- * KMS-encrypted log group with retention, X-Ray tracing and Powertools settings. Its role starts with nothing but
- * writing to its own log group (no AWSLambdaBasicExecutionRole: that would allow every log group in the account);
- * the stack adds each step's permissions.
+ * A Lambda handler of the platform: Node.js 24 on arm64, bundled locally with esbuild (minified, source maps), JSON
+ * logs to a KMS-encrypted log group with retention, X-Ray tracing and Powertools settings. Its role starts with
+ * nothing but writing to its own log group (no AWSLambdaBasicExecutionRole: that would allow every log group in the
+ * account); each handler's record adds its permissions.
+ *
+ * The construct holds the function, its role and its log group. The function is its default child, so it keeps the
+ * logical ID it had as a construct of its own; the role and the log group are created beside it (`<id>Role`,
+ * `<id>Logs`) for the same reason: a deployed, retained log group must keep its logical ID.
  */
-export class HandlerFunction extends nodejs.NodejsFunction {
+export class HandlerFunction extends Construct implements iam.IGrantable {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const role = new ManagedPolicyRole(scope, `${id}Role`, {
+    this.role = new ManagedPolicyRole(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.folder}: ${props.description}`,
     });
-    role.addToPolicy(
+    this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [logGroup.logGroupArn],
+        resources: [this.logGroup.logGroupArn],
       }),
     );
-    if (props.vpc) role.addToPolicy(new iam.PolicyStatement({ actions: VPC_ACCESS_ACTIONS, resources: ['*'] }));
-    super(scope, id, {
-      role,
+    if (props.vpc) this.role.addToPolicy(new iam.PolicyStatement({ actions: VPC_ACCESS_ACTIONS, resources: ['*'] }));
+    this.function = new nodejs.NodejsFunction(this, 'Default', {
+      role: this.role,
       entry: path.join(REPOSITORY_ROOT, 'lambdas', props.folder, 'handler.ts'),
       handler: 'handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(60),
       tracing: lambda.Tracing.ACTIVE,
-      logGroup,
+      logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environmentEncryption: props.encryptionKey,
       environment: {
@@ -118,14 +133,7 @@ export class HandlerFunction extends nodejs.NodejsFunction {
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
       projectRoot: REPOSITORY_ROOT,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        format: nodejs.OutputFormat.CJS,
-        define: props.define,
-        commandHooks: props.commandHooks,
-      },
+      bundling: { ...BUNDLING, define: props.define, commandHooks: props.commandHooks },
     });
     const acknowledge = (rule: string, reason: string) => {
       for (const pack of NAG_PACK_PREFIXES) Validations.of(this).acknowledge({ id: `${pack}-${rule}`, reason });
@@ -148,12 +156,32 @@ export class HandlerFunction extends nodejs.NodejsFunction {
         'Calls only AWS control-plane APIs (RDS, Secrets Manager, CloudWatch, DynamoDB, EventBridge, SNS; some in the backup Region) over TLS with IAM authentication and never connects to a tenant database; the isolated VPC has no route to cross-Region endpoints. Only RunMigrations, which opens database connections, runs in the VPC.',
       );
     }
-    Validations.of(role).acknowledge({
+    Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
         'Only actions that accept no resource ARN: xray:PutTraceSegments/PutTelemetryRecords for active tracing' +
         (props.vpc ? ', the EC2 network-interface actions Lambda needs to attach the function to its VPC' : '') +
-        ', and per-step read-only or generator calls documented beside each grant in the workflow stack.',
+        ', and per-handler read-only or generator calls documented beside each grant in the handler records.',
     });
+  }
+
+  public get grantPrincipal(): iam.IPrincipal {
+    return this.role;
+  }
+
+  public get functionArn(): string {
+    return this.function.functionArn;
+  }
+
+  /** Adds `statement` to the role's managed policy. */
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    this.role.addToPolicy(statement);
+  }
+
+  /**
+   * Accepts cdk-nag findings on the role (scoped wildcards a handler cannot avoid), with the reason a reviewer reads.
+   */
+  public acknowledge(reason: string, findings: readonly string[]): void {
+    for (const id of findings) Validations.of(this.role).acknowledge({ id, reason });
   }
 }

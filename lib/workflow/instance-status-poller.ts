@@ -1,53 +1,58 @@
-import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
+import { ArnFormat, Duration } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { ENV } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
-import { HandlerFunction } from './handler-function';
+import type { HandlerFunction } from './handler-function';
+import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from './handler-spec';
 import { allow } from './permissions';
 import { runOnSchedule } from './schedule';
 
-export interface InstanceStatusPollerProps {
-  readonly table: dynamodb.ITable;
-  readonly encryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  /** How often every instance being created is described. @default Duration.minutes(1) */
-  readonly interval?: Duration;
-}
+/** Describes every instance being created at once and records the statuses for the waiters. */
+export const INSTANCE_STATUS_POLLER: HandlerSpec = {
+  folder: 'instance-status',
+  description: 'Describes every instance being created at once and records the statuses in the registry',
+  invocation: 'event',
+  environment: (p) => ({ [ENV.registryTable]: p.table.tableName }),
+  access: (p) => ({
+    statements: [
+      onRegistry(p, ['dynamodb:Query'], REGISTRY_STATUS_INDEX),
+      onRegistry(p, ['dynamodb:UpdateItem']),
+      // A describe with filters names no instance, so RDS authorizes it against every DB instance ARN: read-only.
+      allow(
+        ['rds:DescribeDBInstances'],
+        [
+          p.stack.formatArn({
+            service: 'rds',
+            resource: 'db',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      ),
+    ],
+    keyActions: registryKeyActions('write'),
+    accepted: {
+      reason:
+        'DescribeDBInstances with a db-instance-id filter names no single instance, so RDS authorizes it against every instance ARN; the action is read-only and the handler filters on tenant instances.',
+      findings: ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]'],
+    },
+  }),
+};
 
 /**
  * The shared status poller (lambdas/instance-status): one paginated DescribeDBInstances a minute for every instance
  * being created, recorded in the registry, so the RDS API load does not grow with the number of waiting executions.
+ *
+ * @param interval how often every instance being created is described (default one minute)
  */
-export function addInstanceStatusPoller(stack: Stack, props: InstanceStatusPollerProps): HandlerFunction {
-  const poller = new HandlerFunction(stack, 'InstanceStatusFunction', {
-    encryptionKey: props.encryptionKey,
-    logRetention: props.logRetention,
-    invocation: 'event',
-    folder: 'instance-status',
-    description: 'Describes every instance being created at once and records the statuses in the registry',
-    environment: { [ENV.registryTable]: props.table.tableName },
-  });
-  poller.addToRolePolicy(allow(['dynamodb:Query'], [`${props.table.tableArn}/index/${REGISTRY_STATUS_INDEX}`]));
-  poller.addToRolePolicy(allow(['dynamodb:UpdateItem'], [props.table.tableArn]));
-  props.encryptionKey.grant(poller, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-  // A describe with filters names no instance, so RDS authorizes it against every DB instance ARN: read-only.
-  const allInstances = stack.formatArn({
-    service: 'rds',
-    resource: 'db',
-    resourceName: '*',
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  poller.addToRolePolicy(allow(['rds:DescribeDBInstances'], [allInstances]));
-  Validations.of(poller.role as iam.Role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*]',
-    reason:
-      'DescribeDBInstances with a db-instance-id filter names no single instance, so RDS authorizes it against every instance ARN; the action is read-only and the handler filters on tenant instances.',
-  });
-  runOnSchedule(stack, 'InstanceStatusSchedule', poller, {
-    every: props.interval ?? Duration.minutes(1),
+export function addInstanceStatusPoller(
+  scope: Construct,
+  platform: PlatformResources,
+  interval = Duration.minutes(1),
+): HandlerFunction {
+  const poller = addHandler(scope, 'InstanceStatusFunction', INSTANCE_STATUS_POLLER, platform);
+  runOnSchedule(scope, 'InstanceStatusSchedule', poller.function, {
+    every: interval,
     description: 'Describes every tenant instance being created, once for all waiting executions',
   });
   return poller;

@@ -1,16 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { REGISTRY_STATUS_METRIC } from '../../lambdas/registry-stats/metrics';
 import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
+import type { PlatformResources } from './handler-spec';
 import { TenantRegistryStats } from './registry-stats';
 
 export interface PlatformObservabilityProps {
@@ -23,12 +21,8 @@ export interface PlatformObservabilityProps {
   readonly deadLetterQueues: readonly sqs.IQueue[];
   /** Functions outside the workflow (reaper, sweeper) whose errors must be seen: one alarm each. @default [] */
   readonly backgroundFunctions?: readonly lambda.IFunction[];
-  /** The registry, counted by status for the dashboard. */
-  readonly registryTable: dynamodb.ITable;
-  /** Key for the stats function's logs. */
-  readonly encryptionKey: kms.IKey;
-  /** Log retention of the stats function. */
-  readonly logRetention: logs.RetentionDays;
+  /** The platform's resources: the registry is counted by status for the dashboard. */
+  readonly platform: PlatformResources;
 }
 
 /** The platform watching itself: execution alarms, rollback and dead-letter alarms, and one dashboard. */
@@ -102,11 +96,7 @@ export class PlatformObservability extends Construct {
       );
     });
 
-    const stats = new TenantRegistryStats(this, 'RegistryStats', {
-      table: props.registryTable,
-      encryptionKey: props.encryptionKey,
-      logRetention: props.logRetention,
-    });
+    const stats = new TenantRegistryStats(this, 'RegistryStats', { platform: props.platform });
 
     const search = (expression: string, label: string) =>
       new cloudwatch.MathExpression({ expression, label, period, searchAccount: undefined });
@@ -168,7 +158,7 @@ export class PlatformObservability extends Construct {
           new cloudwatch.SingleValueWidget({
             title: 'Registry stats collector errors',
             width: 24,
-            metrics: [stats.function.metricErrors({ period: Duration.hours(1) })],
+            metrics: [stats.handler.function.metricErrors({ period: Duration.hours(1) })],
           }),
         ],
       ],

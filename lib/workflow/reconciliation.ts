@@ -1,31 +1,100 @@
-import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { ArnFormat, Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
 import { executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { ENV } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
-import { HandlerFunction } from './handler-function';
+import type { HandlerFunction } from './handler-function';
+import {
+  addHandler,
+  type HandlerAccess,
+  type HandlerSpec,
+  onRegistry,
+  type PlatformResources,
+  registryKeyActions,
+} from './handler-spec';
 import { allow } from './permissions';
 import { runOnSchedule } from './schedule';
 
-/** What the reconciliation functions read and write. */
+/** What both reconciliation functions read and write: the registry, the outcome bus and the alert topic. */
+function outcomeEnvironment(p: PlatformResources): Record<string, string> {
+  return {
+    [ENV.registryTable]: p.table.tableName,
+    [ENV.eventBusName]: p.eventBus.eventBusName,
+    [ENV.alertTopicArn]: p.foundation.alertTopic.topicArn,
+    [ENV.backupRegion]: p.backupRegion,
+  };
+}
+
+function outcomeAccess(p: PlatformResources): HandlerAccess {
+  return {
+    statements: [
+      onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      onRegistry(p, ['dynamodb:Query'], REGISTRY_STATUS_INDEX),
+      allow(['events:PutEvents'], [p.eventBus.eventBusArn]),
+      allow(['sns:Publish'], [p.foundation.alertTopic.topicArn]),
+    ],
+    keyActions: registryKeyActions('write'),
+  };
+}
+
+/** Records executions that ended without recording their outcome (timed out, aborted, failed in RecordFailure). */
+export const EXECUTION_REAPER: HandlerSpec = {
+  folder: 'execution-reaper',
+  description: 'Records executions that ended without recording their outcome',
+  invocation: 'event',
+  environment: outcomeEnvironment,
+  access: outcomeAccess,
+};
+
+/**
+ * The sweeper describes the executions named in registry records. Their names are chosen at start time, so the grant
+ * covers every execution of the provisioning state machine.
+ */
+export function sweeperSpec(stateMachineName: string): HandlerSpec {
+  return {
+    folder: 'sweeper',
+    description: 'Reconciles the registry with ended executions and publishes pending outcome events',
+    invocation: 'event',
+    timeoutSeconds: 300,
+    environment: outcomeEnvironment,
+    access: (p) => {
+      const outcomes = outcomeAccess(p);
+      return {
+        ...outcomes,
+        statements: [
+          ...outcomes.statements,
+          allow(
+            ['states:DescribeExecution'],
+            [
+              p.stack.formatArn({
+                service: 'states',
+                resource: 'execution',
+                resourceName: `${stateMachineName}:*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
+          ),
+        ],
+        accepted: {
+          reason:
+            'The sweeper describes the executions named in registry records; execution names are chosen at start time, and the grant is limited to the provisioning state machine.',
+          findings: [
+            `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}:*]`,
+          ],
+        },
+      };
+    },
+  };
+}
+
 export interface ReconciliationProps {
   readonly stateMachine: sfn.StateMachine;
   /** The state machine's name, to scope DescribeExecution to its executions. */
   readonly stateMachineName: string;
-  readonly table: dynamodb.ITable;
-  readonly eventBus: events.IEventBus;
-  readonly alertTopic: sns.ITopic;
-  readonly encryptionKey: kms.IKey;
-  readonly logRetention: logs.RetentionDays;
-  readonly backupReplicationRegion: string;
   /** How often the sweeper runs. @default Duration.minutes(10) */
   readonly sweepInterval?: Duration;
 }
@@ -42,27 +111,16 @@ export interface Reconciliation {
  * What keeps the registry true when an execution cannot record its own outcome: the execution reaper (driven by Step
  * Functions' status-change events, best effort) with a dead-letter queue for events it could not handle, and the
  * scheduled sweeper that reconciles what events missed and publishes outcome events still pending in the outbox.
- * Created directly in `stack` so the reaper keeps the construct paths (and logical IDs) it had there.
+ * Created directly in `scope` so the reaper keeps the construct paths (and logical IDs) it had there.
  */
-export function addReconciliation(stack: Stack, props: ReconciliationProps): Reconciliation {
-  const key = props.encryptionKey;
-  const common = { encryptionKey: key, logRetention: props.logRetention, invocation: 'event' as const };
-  const outcomeEnvironment = {
-    [ENV.registryTable]: props.table.tableName,
-    [ENV.eventBusName]: props.eventBus.eventBusName,
-    [ENV.alertTopicArn]: props.alertTopic.topicArn,
-  };
-  const grantOutcomes = (f: HandlerFunction) => {
-    f.addToRolePolicy(allow(['dynamodb:GetItem', 'dynamodb:UpdateItem'], [props.table.tableArn]));
-    f.addToRolePolicy(allow(['dynamodb:Query'], [`${props.table.tableArn}/index/${REGISTRY_STATUS_INDEX}`]));
-    f.addToRolePolicy(allow(['events:PutEvents'], [props.eventBus.eventBusArn]));
-    f.addToRolePolicy(allow(['sns:Publish'], [props.alertTopic.topicArn]));
-    key.grant(f, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
-  };
-
-  const deadLetterQueue = new sqs.Queue(stack, 'ReaperDeadLetterQueue', {
+export function addReconciliation(
+  scope: Construct,
+  platform: PlatformResources,
+  props: ReconciliationProps,
+): Reconciliation {
+  const deadLetterQueue = new sqs.Queue(scope, 'ReaperDeadLetterQueue', {
     encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: key,
+    encryptionMasterKey: platform.key,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
@@ -74,49 +132,21 @@ export function addReconciliation(stack: Stack, props: ReconciliationProps): Rec
 
   // Executions that time out, are aborted or fail inside RecordFailure cannot record their own outcome: the reaper
   // marks the tenant ROLLBACK_FAILED and alerts, so nothing stays PROVISIONING silently.
-  const reaper = new HandlerFunction(stack, 'ExecutionReaperFunction', {
-    ...common,
-    folder: 'execution-reaper',
-    description: 'Records executions that ended without recording their outcome',
-    environment: { ...outcomeEnvironment, [ENV.backupRegion]: props.backupReplicationRegion },
-    deadLetterQueue,
-  });
-  grantOutcomes(reaper);
-  new events.Rule(stack, 'ExecutionEndedRule', {
+  const reaper = addHandler(scope, 'ExecutionReaperFunction', EXECUTION_REAPER, platform, { deadLetterQueue });
+  new events.Rule(scope, 'ExecutionEndedRule', {
     description: 'A provisioning execution ended TIMED_OUT, ABORTED or FAILED',
     eventPattern: executionEndedPattern(props.stateMachine.stateMachineArn),
     targets: [
-      new targets.LambdaFunction(reaper, { retryAttempts: 8, maxEventAge: Duration.hours(6), deadLetterQueue }),
+      new targets.LambdaFunction(reaper.function, {
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(6),
+        deadLetterQueue,
+      }),
     ],
   });
 
-  const sweeper = new HandlerFunction(stack, 'SweeperFunction', {
-    ...common,
-    folder: 'sweeper',
-    description: 'Reconciles the registry with ended executions and publishes pending outcome events',
-    timeout: Duration.minutes(5),
-    environment: { ...outcomeEnvironment, [ENV.backupRegion]: props.backupReplicationRegion },
-  });
-  grantOutcomes(sweeper);
-  sweeper.addToRolePolicy(
-    allow(
-      ['states:DescribeExecution'],
-      [
-        stack.formatArn({
-          service: 'states',
-          resource: 'execution',
-          resourceName: `${props.stateMachineName}:*`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-      ],
-    ),
-  );
-  Validations.of(sweeper.role as iam.Role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${props.stateMachineName}:*]`,
-    reason:
-      'The sweeper describes the executions named in registry records; execution names are chosen at start time, and the grant is limited to the provisioning state machine.',
-  });
-  runOnSchedule(stack, 'SweepSchedule', sweeper, {
+  const sweeper = addHandler(scope, 'SweeperFunction', sweeperSpec(props.stateMachineName), platform);
+  runOnSchedule(scope, 'SweepSchedule', sweeper.function, {
     every: props.sweepInterval ?? Duration.minutes(10),
     description: 'Reconciles the tenant registry with ended executions and the outcome outbox',
   });

@@ -2,7 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INSTANCE_ID_PREFIX, MANAGED_BY, TAG_KEYS } from '../../lambdas/shared/naming';
 import { buildApp, cdkJsonContext } from '../../lib/app-builder';
-import { TASK_STEPS } from '../../lib/workflow/definition';
+import { TASK_STEPS } from '../../lib/workflow/provisioning/definition';
+import { aslErrors } from '../support/asl';
 
 // One synthesized app for the file; bundling is skipped (these assertions read templates, not handler code).
 const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
@@ -26,6 +27,12 @@ describe('provisioning state machine', () => {
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
       EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
     });
+  });
+
+  it('holds valid Amazon States Language once its function ARNs are substituted', () => {
+    for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(aslErrors(JSON.parse(machine.Properties.DefinitionString))).toBe('');
+    }
   });
 
   it('holds the definition as one JSON string with an execution timeout and a function per task', () => {

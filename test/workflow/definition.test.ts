@@ -1,6 +1,8 @@
 import { STEPS } from '../../lambdas/shared/contracts';
 import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
-import { buildProvisioningDefinition, STATE_NAMES, TASK_STEPS } from '../../lib/workflow/definition';
+import { buildProvisioningDefinition, STATE_NAMES, TASK_STEPS } from '../../lib/workflow/provisioning/definition';
+import { PROVISIONING_STEPS } from '../../lib/workflow/provisioning/steps';
+import { aslErrors } from '../support/asl';
 
 type State = {
   Type: string;
@@ -13,7 +15,7 @@ type State = {
 
 describe('provisioning definition', () => {
   // Prepare
-  const definition = buildProvisioningDefinition({ timeoutSeconds: 18_000 }) as {
+  const definition = buildProvisioningDefinition({ timeoutSeconds: 18_000, steps: PROVISIONING_STEPS }) as {
     StartAt: string;
     TimeoutSeconds: number;
     States: Record<string, State>;
@@ -24,17 +26,16 @@ describe('provisioning definition', () => {
     expect(definition.TimeoutSeconds).toBe(18_000);
   });
 
-  it('points every transition at an existing state', () => {
-    // Act
-    const targets = Object.values(states).flatMap((s) => [
-      s.Next,
-      s.Default,
-      ...(s.Choices ?? []).map((c) => c.Next),
-      ...(s.Catch ?? []).map((c) => c.Next),
-    ]);
-    // Assess
-    for (const target of targets.filter(Boolean)) expect(Object.keys(states)).toContain(target);
+  it('is valid Amazon States Language: every transition reaches an existing state, every state is reachable', () => {
+    expect(aslErrors(definition)).toBe('');
     expect(states[definition.StartAt]).toBeDefined();
+  });
+
+  it('would be caught by the validator with a transition to a missing state', () => {
+    // Prepare
+    const broken = { ...definition, States: { ...states, [STEPS.claim]: { ...states[STEPS.claim], Next: 'Nowhere' } } };
+    // Act / Assess
+    expect(aslErrors(broken)).toContain("Missing 'StartAt'|'Next'|'Default' target: Nowhere");
   });
 
   it.each(TASK_STEPS)('%s retries transient faults with capped, jittered backoff', (step) => {
@@ -90,7 +91,11 @@ describe('provisioning definition', () => {
     // Act
     const withExtra = buildProvisioningDefinition({
       timeoutSeconds: 60,
-      extraRetryableErrors: { [STEPS.runMigrations]: ['DatabaseUnreachableError'] },
+      steps: {
+        ...PROVISIONING_STEPS,
+        [STEPS.runMigrations]: { timeoutSeconds: 300, slowRetryErrors: ['DatabaseUnreachableError'] },
+        [STEPS.storeCredentials]: { timeoutSeconds: 60 },
+      },
     }) as { States: Record<string, State> };
     // Assess
     expect(withExtra.States[STEPS.runMigrations]?.Retry?.[1]).toMatchObject({

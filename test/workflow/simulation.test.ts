@@ -1,6 +1,6 @@
 import { estimateCostUsd, naiveDefinition, simulateProvisioning } from '../../bench/simulation';
 import { STEPS } from '../../lambdas/shared/contracts';
-import { STATE_NAMES } from '../../lib/workflow/definition';
+import { STATE_NAMES } from '../../lib/workflow/provisioning/definition';
 import { startWorkflowDatabase, synthesizedDefinition, type WorkflowDatabase } from '../support/workflow-harness';
 
 /** The benchmark's simulation (bench/simulation.ts): its baseline definition, its figures and its price arithmetic. */

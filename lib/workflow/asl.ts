@@ -1,0 +1,94 @@
+/**
+ * The subset of the Amazon States Language (JSONPath) the platform's workflows use, typed so that a misspelt field
+ * or a state of the wrong shape fails to compile. Every synthesized definition is additionally checked by
+ * `asl-validator` in the tests.
+ *
+ * The definitions stay JSONPath rather than JSONata: the local executor that runs them in the tests and on the local
+ * platform (aws-local-stepfunctions) evaluates JSONPath only.
+ *
+ * Hand-written rather than taken from `asl-types`: that package types every state's `Type` as `string` with `any`
+ * index signatures (so it catches nothing here), and installs a JSON-schema code generator with a postinstall script.
+ */
+
+/** A Retry rule (States Language "Retrying after error"). */
+export interface Retrier {
+  readonly ErrorEquals: readonly string[];
+  readonly IntervalSeconds?: number;
+  readonly BackoffRate?: number;
+  readonly MaxAttempts?: number;
+  readonly MaxDelaySeconds?: number;
+  readonly JitterStrategy?: 'FULL' | 'NONE';
+}
+
+/** A Catch rule: where an error that exhausted its retries goes. */
+export interface Catcher {
+  readonly ErrorEquals: readonly string[];
+  readonly Next: string;
+  readonly ResultPath?: string;
+}
+
+/** `Next` or `End`: every non-terminal state has exactly one. */
+type Transition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
+
+interface StateBase {
+  readonly Comment?: string;
+}
+
+export type TaskState = StateBase &
+  Transition & {
+    readonly Type: 'Task';
+    readonly Resource: string;
+    readonly Parameters?: Readonly<Record<string, unknown>>;
+    readonly ResultPath?: string;
+    readonly TimeoutSeconds?: number;
+    readonly Retry?: readonly Retrier[];
+    readonly Catch?: readonly Catcher[];
+  };
+
+/** A Choice rule: a comparison (`Variable` with one operator) or a Boolean combination of rules. */
+export interface ChoiceRule {
+  readonly Variable?: string;
+  readonly StringEquals?: string;
+  readonly BooleanEquals?: boolean;
+  readonly NumericEquals?: number;
+  readonly IsPresent?: boolean;
+  readonly And?: readonly ChoiceRule[];
+  readonly Or?: readonly ChoiceRule[];
+  readonly Not?: ChoiceRule;
+  /** Only on top-level rules. */
+  readonly Next?: string;
+}
+
+export interface ChoiceState extends StateBase {
+  readonly Type: 'Choice';
+  readonly Choices: readonly (ChoiceRule & { readonly Next: string })[];
+  readonly Default?: string;
+}
+
+export type WaitState = StateBase &
+  Transition & {
+    readonly Type: 'Wait';
+    readonly Seconds: number;
+  };
+
+export interface SucceedState extends StateBase {
+  readonly Type: 'Succeed';
+}
+
+export interface FailState extends StateBase {
+  readonly Type: 'Fail';
+  readonly Error?: string;
+  readonly Cause?: string;
+  readonly ErrorPath?: string;
+  readonly CausePath?: string;
+}
+
+export type State = TaskState | ChoiceState | WaitState | SucceedState | FailState;
+
+/** A whole state machine definition. */
+export interface StateMachineDefinition {
+  readonly Comment?: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds?: number;
+  readonly States: Readonly<Record<string, State>>;
+}
