@@ -125,9 +125,14 @@ export class PlatformConfigError extends Error {
   }
 }
 
-/** One row of the README table of context keys. */
+/**
+ * One row of the table of context keys in docs/configuration.md, which `npm run docs:config` renders from
+ * {@link PLATFORM_CONTEXT_KEYS}.
+ */
 export interface ContextKeyDoc {
   readonly key: PlatformContextKey;
+  /** The JSON type `cdk.json` gives the value, in words: `string`, `integer`, `list of strings`, ... */
+  readonly type: string;
   readonly default: string;
   readonly description: string;
 }
@@ -151,78 +156,95 @@ export const POST_PROVISIONING_MARGIN_MINUTES =
 /** A provisioning execution still running after a day is stuck, not slow. */
 const MAX_PROVISIONING_TIMEOUT_MINUTES = 24 * 60;
 
-/** Context keys, their defaults and meaning, in the order the README lists them. */
+/**
+ * Context keys, their type, default and meaning, in the order docs/configuration.md lists them: the one source of
+ * that table (`npm run docs:config` rewrites it; a test fails when the committed table differs).
+ */
 export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
   {
     key: 'platformName',
+    type: 'string',
     default: `"${DEFAULTS.platformName}"`,
     description:
-      'Prefix of stack names (`<platformName>-foundation`, ...) and platform resource names. 1-20 lower-case letters, digits and single hyphens, starting with a letter.',
+      'Prefix of stack names (`<platformName>-foundation`, `<platformName>-workflow`) and platform resource names. 1–20 lower-case letters, digits and single hyphens, starting with a letter.',
   },
   {
     key: 'vpcId',
+    type: 'string',
     default: '(none: a VPC is created)',
     description:
       'Existing VPC for tenant databases (`vpc-...`), read with `Vpc.fromLookup`: needs `CDK_DEFAULT_ACCOUNT`/`CDK_DEFAULT_REGION` and credentials at synth. Its isolated subnets are used, else its private ones.',
   },
   {
     key: 'maxAzs',
+    type: 'integer',
     default: String(DEFAULTS.maxAzs),
     description:
       'Availability Zones of the created VPC: the first `maxAzs` of the Region, 2 to 6 (the most any Region has; ignored with `vpcId`).',
   },
   {
     key: 'applicationSecurityGroupId',
+    type: 'string',
     default: '(none)',
     description:
       'Security group of the SaaS application (`sg-...`), admitted to tenant databases on TCP 5432 besides the migration Lambda.',
   },
   {
     key: 'alertEmail',
+    type: 'string',
     default: '(none)',
     description: 'E-mail address subscribed to the platform alert topic.',
   },
   {
     key: 'tiers',
+    type: 'object: tier name → tier fields or `null`',
     default: '{}',
     description:
       'Tier overrides merged into the built-in catalog field by field; new names add tiers, `null` removes one. Validated at synth against the RDS API rules.',
   },
   {
     key: 'secretNamePattern',
+    type: 'string',
     default: `"${DEFAULT_SECRET_NAME_PATTERN}"`,
     description: 'Name of each tenant application secret; must contain `{tenantId}`.',
   },
   {
     key: 'backupReplicationRegion',
+    type: 'string',
     default: `"${DEFAULTS.backupReplicationRegion}"`,
     description:
-      'Region receiving replicated automated backups of tiers with `backup.crossRegionReplication`. Must differ from the deployment Region.',
+      'Region receiving replicated automated backups of tiers with `backup.crossRegionReplication`. Must differ from the deployment Region (a deploy-time rule enforces it).',
   },
   {
     key: 'backupReplicationKmsKeyArn',
-    default: '(none: AWS managed `aws/rds` key)',
-    description: 'KMS key ARN in `backupReplicationRegion` that encrypts replicated backups.',
+    type: 'string',
+    default: '(none: AWS-managed `aws/rds` key)',
+    description:
+      'KMS key ARN in `backupReplicationRegion` that encrypts replicated backups. Setting it is recommended in production.',
   },
   {
     key: 'billingEventBusName',
-    default: '(none: a dedicated bus is created)',
+    type: 'string',
+    default: '(none: the platform bus)',
     description: 'Existing EventBridge bus carrying billing events (outcome events always go to the platform bus).',
   },
   {
     key: 'logRetentionDays',
+    type: 'integer',
     default: String(DEFAULTS.logRetentionDays),
-    description: 'Retention of every platform log group, a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, ...).',
+    description: 'Retention of every platform log group, a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, …).',
   },
   {
     key: 'provisioningTimeoutMinutes',
+    type: 'integer',
     default: String(DEFAULTS.provisioningTimeoutMinutes),
-    description: `Timeout of one provisioning execution; must exceed every tier's \`provisioningBudgetMinutes\` + ${POST_PROVISIONING_MARGIN_MINUTES}, at most ${MAX_PROVISIONING_TIMEOUT_MINUTES}.`,
+    description: `Timeout of one provisioning execution; must exceed every tier's \`provisioningBudgetMinutes\` + ${POST_PROVISIONING_MARGIN_MINUTES} (post-availability steps, a full rollback, recording the failure), at most ${MAX_PROVISIONING_TIMEOUT_MINUTES}.`,
   },
   {
     key: 'vpcInterfaceEndpoints',
+    type: 'list of strings',
     default: JSON.stringify(DEFAULTS.vpcInterfaceEndpoints),
-    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}; must include secretsmanager (the migration Lambda's only way to its secrets). With \`vpcId\`, omit other services the VPC already has endpoints for.`,
+    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}. Must include secretsmanager (the migration Lambda's only way to its secrets). With \`vpcId\`, the VPC must not already have a private-DNS endpoint for a listed service, Secrets Manager included (a second one fails to deploy).`,
   },
 ];
 

@@ -3,7 +3,9 @@ import { didYouMean } from '../lambdas/shared/tiers/did-you-mean';
 /**
  * The `cdk.json` context keys the platform reads, and the check that refuses any other, so a typo (`maxAz`,
  * `alertEmails`) fails `cdk synth` and tenantctl instead of deploying the default silently. No aws-cdk-lib import:
- * tenantctl's bundle uses this module too.
+ * tenantctl's bundle uses this module too. Each key's type, default and meaning are in `PLATFORM_CONTEXT_KEYS`
+ * (lib/config.ts, next to the defaults and rules they describe), from which `npm run docs:config` renders the table of
+ * docs/configuration.md; tests hold both lists to these names.
  */
 export const PLATFORM_CONTEXT_KEY_NAMES = [
   'platformName',

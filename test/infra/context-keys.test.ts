@@ -45,7 +45,7 @@ describe('unknown cdk.json context keys', () => {
     expect(load({ maxAz: 3, retention: 1 })).toThrow('; also unknown: retention');
   });
 
-  it('knows exactly the keys the README table documents', () => {
+  it('knows exactly the keys the table of docs/configuration.md documents', () => {
     // Act / Assess
     expect(PLATFORM_CONTEXT_KEYS.map((k) => k.key)).toEqual([...PLATFORM_CONTEXT_KEY_NAMES]);
   });
