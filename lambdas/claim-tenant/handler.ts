@@ -1,4 +1,4 @@
-import { ENV, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { type ClaimResult, STEPS, type WorkflowState } from '../shared/contracts';
 import { claimTenant } from '../shared/registry';
 import { registryClient } from '../shared/registry-client';
@@ -13,5 +13,5 @@ const registry = registryClient();
 export const handler = stepHandler(
   STEPS.claim,
   async (state: WorkflowState): Promise<ClaimResult> =>
-    claimTenant(registry, requireEnv(ENV.registryTable), state.request),
+    claimTenant(registry, readEnv(RUNTIME_ENV.registryTable), state.request),
 );

@@ -6,7 +6,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { ENV, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { AlarmsResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, OwnershipConflictError, ValidationError } from '../shared/errors';
 import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
@@ -76,7 +76,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-
 /** Why `arn` cannot be an alarm action, or undefined when its shape is right. Pure. */
 export function alertTopicArnProblem(arn: string): string | undefined {
   if (TOPIC_ARN.test(arn)) return undefined;
-  return `${ENV.alertTopicArn} must be the ARN of a standard SNS topic (arn:<partition>:sns:<region>:<account>:<name>); got ${JSON.stringify(arn.slice(0, 300))}`;
+  return `${RUNTIME_ENV.alertTopicArn.name} must be the ARN of a standard SNS topic (arn:<partition>:sns:<region>:<account>:<name>); got ${JSON.stringify(arn.slice(0, 300))}`;
 }
 
 /**
@@ -91,7 +91,7 @@ async function assertAlertTopic(sns: SNSClient, topicArn: string): Promise<void>
   } catch (error) {
     if (awsErrorName(error) === 'NotFoundException') {
       throw new ConfigurationError(
-        `alert topic ${topicArn} does not exist: the tenant's alarms would notify nobody; redeploy the foundation stack or fix ${ENV.alertTopicArn}`,
+        `alert topic ${topicArn} does not exist: the tenant's alarms would notify nobody; redeploy the foundation stack or fix ${RUNTIME_ENV.alertTopicArn.name}`,
       );
     }
     throw error;
@@ -106,7 +106,7 @@ export interface AlarmClients {
 export async function configureAlarms(clients: AlarmClients, state: WorkflowState): Promise<AlarmsResult> {
   const { tenantId, tier, executionArn, tierDefinition } = state.request;
   const owner = { tenantId, tier, executionArn };
-  const topicArn = requireEnv(ENV.alertTopicArn);
+  const topicArn = readEnv(RUNTIME_ENV.alertTopicArn);
   if (!state.instance) throw new ValidationError('instance', 'must hold the CreateInstance result');
   await assertAlertTopic(clients.sns, topicArn);
   const names = alarmNames(tenantId);

@@ -7,7 +7,7 @@ import {
   type RDSClient,
   StartDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
-import { ENV, optionalEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { BackupsResult, WorkflowState } from '../shared/contracts';
 import { AwsRequestError, awsErrorName, ConfigurationError, RetryableError, ValidationError } from '../shared/errors';
 import { logger } from '../shared/runtime';
@@ -109,7 +109,7 @@ async function replicate(
     sourceArn,
     encrypted,
     tier: state.request.tierDefinition,
-    kmsKeyArn: encrypted ? await replicationKeyArn(backup.kms, optionalEnv(ENV.backupKmsKeyArn)) : undefined,
+    kmsKeyArn: encrypted ? await replicationKeyArn(backup.kms, readEnv(RUNTIME_ENV.backupKmsKeyArn)) : undefined,
   });
   let replicationArn: string | undefined;
   try {
@@ -142,7 +142,9 @@ export async function configureBackups(clients: BackupClients, state: WorkflowSt
   if (!tier.backup.crossRegionReplication) return result;
   const backup = clients.backup;
   if (!backup) {
-    throw new ConfigurationError(`${ENV.backupRegion} is not set but tier ${state.request.tier} replicates backups`);
+    throw new ConfigurationError(
+      `${RUNTIME_ENV.backupRegion.name} is not set but tier ${state.request.tier} replicates backups`,
+    );
   }
   const sourceArn = instance.DBInstanceArn ?? state.instance.instanceArn;
   assertOtherRegion(sourceArn, backup.region);

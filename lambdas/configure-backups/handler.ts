@@ -1,13 +1,13 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { ENV, optionalEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { STEPS, type WorkflowState } from '../shared/contracts';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { configureBackups } from './configure-backups';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
 // Replication is started from the destination Region, with a key of that Region: both get clients there.
-const backupRegion = optionalEnv(ENV.backupRegion);
+const backupRegion = readEnv(RUNTIME_ENV.backupRegion);
 const backup = backupRegion
   ? {
       region: backupRegion,

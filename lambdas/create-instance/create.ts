@@ -34,7 +34,7 @@ export interface CreateInstanceDeps {
   registry: DynamoDBDocumentClient;
   table: string;
   platform: PlatformSettings;
-  /** Retention of the instance's exported-log groups, already validated (see `parseLogRetentionDays`). */
+  /** Retention of the instance's exported-log groups, already validated (see `TENANT_LOG_RETENTION_DAYS`). */
   logRetentionDays: number;
 }
 

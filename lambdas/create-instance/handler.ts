@@ -1,11 +1,11 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { type InstanceResult, STEPS, type WorkflowState } from '../shared/contracts';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { createInstance } from './create';
-import { parseLogRetentionDays, TENANT_LOG_RETENTION_ENV } from './log-groups';
+import { TENANT_LOG_RETENTION_DAYS } from './log-groups';
 import { platformFromEnv } from './platform';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
@@ -20,9 +20,9 @@ export const handler = stepHandler(
         rds,
         logs,
         registry,
-        table: requireEnv(ENV.registryTable),
+        table: readEnv(RUNTIME_ENV.registryTable),
         platform: platformFromEnv(state.request.tierDefinition),
-        logRetentionDays: parseLogRetentionDays(optionalEnv(TENANT_LOG_RETENTION_ENV)),
+        logRetentionDays: readEnv(TENANT_LOG_RETENTION_DAYS),
       },
       state,
     ),

@@ -1,13 +1,10 @@
 import type { CreateLogGroupCommandInput } from '@aws-sdk/client-cloudwatch-logs';
-import { ENV } from '../shared/config';
+import type { EnvVar } from '../shared/config';
 import type { ValidatedRequest } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 import { instanceIdentifier, ownershipTags } from '../shared/naming';
 
-/** Days the tenant's exported PostgreSQL logs are kept; the stack sets it to the platform's log retention. */
-export const TENANT_LOG_RETENTION_ENV = ENV.tenantLogRetentionDays;
-
-/** Retention when {@link TENANT_LOG_RETENTION_ENV} is not set. */
+/** Retention when {@link TENANT_LOG_RETENTION_DAYS} is not set. */
 export const DEFAULT_TENANT_LOG_RETENTION_DAYS = 365;
 
 /** The only values PutRetentionPolicy accepts (CloudWatch Logs API reference, `retentionInDays`). */
@@ -16,27 +13,30 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 ];
 
 /**
- * The retention of the tenant log groups from the raw environment value: unset or empty means
- * {@link DEFAULT_TENANT_LOG_RETENTION_DAYS}; anything CloudWatch Logs would refuse is a {@link ConfigurationError},
- * raised before any AWS call so a misconfigured stack creates nothing.
+ * Days the tenant's exported PostgreSQL logs are kept; the stack sets it to the platform's log retention. Unset
+ * means {@link DEFAULT_TENANT_LOG_RETENTION_DAYS}; anything CloudWatch Logs would refuse is a
+ * {@link ConfigurationError}, raised before any AWS call so a misconfigured stack creates nothing.
  *
  * @example
  * ```ts
- * parseLogRetentionDays(undefined); // 365
- * parseLogRetentionDays('731'); // 731
- * parseLogRetentionDays('366'); // throws ConfigurationError
+ * TENANT_LOG_RETENTION_DAYS.parse(undefined); // 365
+ * TENANT_LOG_RETENTION_DAYS.parse('731'); // 731
+ * TENANT_LOG_RETENTION_DAYS.parse('366'); // throws ConfigurationError
  * ```
  */
-export function parseLogRetentionDays(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return DEFAULT_TENANT_LOG_RETENTION_DAYS;
-  const days = Number(raw);
-  if (!LOG_RETENTION_DAYS.includes(days)) {
-    throw new ConfigurationError(
-      `${TENANT_LOG_RETENTION_ENV} must be one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}); got "${raw}"`,
-    );
-  }
-  return days;
-}
+export const TENANT_LOG_RETENTION_DAYS: EnvVar<number> = {
+  name: 'TENANT_LOG_RETENTION_DAYS',
+  parse: (raw) => {
+    if (raw === undefined || raw.trim() === '') return DEFAULT_TENANT_LOG_RETENTION_DAYS;
+    const days = Number(raw);
+    if (!LOG_RETENTION_DAYS.includes(days)) {
+      throw new ConfigurationError(
+        `TENANT_LOG_RETENTION_DAYS must be one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(', ')}); got "${raw}"`,
+      );
+    }
+    return days;
+  },
+};
 
 /**
  * The log group RDS publishes one exported log type of an instance to (RDS User Guide, "Publishing PostgreSQL

@@ -2,7 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
@@ -89,9 +89,13 @@ export async function reapRecord(
   // Only the reaper's own ROLLBACK_FAILED is alerted here: RecordFailure alerts for the one it wrote (its rollback ran
   // and its leftovers are in the record), and only the owed event is left to deliver for it.
   if (reaped.failedStep === failure.failedStep) {
-    const alert = reapedAlert(failure, { registryTable: table, backupRegion: optionalEnv(ENV.backupRegion) });
+    const alert = reapedAlert(failure, { registryTable: table, backupRegion: readEnv(RUNTIME_ENV.backupRegion) });
     await clients.sns.send(
-      new PublishCommand({ TopicArn: requireEnv(ENV.alertTopicArn), Subject: alert.subject, Message: alert.message }),
+      new PublishCommand({
+        TopicArn: readEnv(RUNTIME_ENV.alertTopicArn),
+        Subject: alert.subject,
+        Message: alert.message,
+      }),
     );
   }
   await deliverPendingOutcome(deps, reaped);
@@ -110,7 +114,7 @@ export async function reapExecution(clients: ReaperClients, event: ExecutionStat
   }
   logger.appendKeys({ executionArn: ended.executionArn });
 
-  const table = requireEnv(ENV.registryTable);
+  const table = readEnv(RUNTIME_ENV.registryTable);
   // Nothing indexes executionArn. The few PROVISIONING tenants are read from the status index; a record that still
   // owes its event (reaped already, a redelivered event after a failed publish) was written after the execution
   // started, so only the outbox since then is read, never every ROLLBACK_FAILED tenant there ever was.

@@ -1,5 +1,5 @@
 import { nowIso } from '../shared/clock';
-import { ENV, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { recordReadySignal } from '../shared/registry';
 import { registryClient } from '../shared/registry-client';
 import { logger, MetricUnit, metrics } from '../shared/runtime';
@@ -22,7 +22,7 @@ export async function handler(event: RdsInstanceEvent): Promise<void> {
     logger.debug('not a creation event of a tenant instance; ignored', { sourceArn: event.detail?.SourceArn });
     return;
   }
-  const recorded = await recordReadySignal(registry, requireEnv(ENV.registryTable), signal.tenantId, signal.at);
+  const recorded = await recordReadySignal(registry, readEnv(RUNTIME_ENV.registryTable), signal.tenantId, signal.at);
   logger.info(recorded ? 'readiness signal recorded' : 'tenant is not provisioning; signal ignored', { ...signal });
   if (recorded) metrics.addMetric(READY_SIGNAL_METRIC, MetricUnit.Count, 1).publishStoredMetrics();
 }

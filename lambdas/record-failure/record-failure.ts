@@ -2,7 +2,7 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { nowIso } from '../shared/clock';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { FailedEventDetail, FailureRecord, ValidatedRequest } from '../shared/contracts';
 import { outcomeEntry, publishEvent } from '../shared/events';
 import type { FailureState } from '../shared/failure';
@@ -47,11 +47,15 @@ export interface RecordFailureClients {
 
 async function alertOnCall(sns: SNSClient, state: FailureState, detail: FailedEventDetail): Promise<void> {
   const alert = rollbackFailedAlert(detail, {
-    registryTable: optionalEnv(ENV.registryTable, '(registry table)') ?? '',
-    backupRegion: state.backups?.replicationRegion ?? optionalEnv(ENV.backupRegion, '<backup Region>') ?? '',
+    registryTable: readEnv(RUNTIME_ENV.registryTable),
+    backupRegion: state.backups?.replicationRegion ?? readEnv(RUNTIME_ENV.backupRegion) ?? '<backup Region>',
   });
   await sns.send(
-    new PublishCommand({ TopicArn: requireEnv(ENV.alertTopicArn), Subject: alert.subject, Message: alert.message }),
+    new PublishCommand({
+      TopicArn: readEnv(RUNTIME_ENV.alertTopicArn),
+      Subject: alert.subject,
+      Message: alert.message,
+    }),
   );
 }
 
@@ -107,7 +111,7 @@ async function recordOwnedFailure(
  */
 async function claimedWithoutResult(clients: RecordFailureClients, state: FailureState): Promise<boolean> {
   if (state.claim || !state.request) return false;
-  const record = await getTenant(clients.doc, requireEnv(ENV.registryTable), state.request.tenantId);
+  const record = await getTenant(clients.doc, readEnv(RUNTIME_ENV.registryTable), state.request.tenantId);
   return record?.executionArn === state.request.executionArn && record.status === 'PROVISIONING';
 }
 
@@ -119,7 +123,10 @@ export async function recordFailure(
   if (!state.request || (isRejectedRequest(state) && !(await claimedWithoutResult(clients, state)))) {
     const detail = rejectedEventDetail(state, record, executionArn);
     logger.info('request rejected', { rejectedStep: detail.rejectedStep, error: detail.error, reason: detail.reason });
-    await publishEvent(clients.events, outcomeEntry(requireEnv(ENV.eventBusName), { kind: 'rejected', value: detail }));
+    await publishEvent(
+      clients.events,
+      outcomeEntry(readEnv(RUNTIME_ENV.eventBusName), { kind: 'rejected', value: detail }),
+    );
     const rejected = metrics.singleMetric();
     rejected.addDimension('step', record.failedStep);
     rejected.addMetric(METRIC_NAMES.rejected, MetricUnit.Count, 1);

@@ -1,4 +1,4 @@
-import { ENV, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { TENANT_STATUSES } from '../shared/contracts';
 import { countTenantsInStatus } from '../shared/registry';
 import { registryClient } from '../shared/registry-client';
@@ -12,7 +12,7 @@ const doc = registryClient();
  * status including the empty ones (a zero is information).
  */
 export const handler = async (): Promise<Record<string, number>> => {
-  const table = requireEnv(ENV.registryTable);
+  const table = readEnv(RUNTIME_ENV.registryTable);
   const counts: Record<string, number> = {};
   for (const status of TENANT_STATUSES) {
     counts[status] = await countTenantsInStatus(doc, table, status);

@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { STEPS, type WorkflowState } from '../shared/contracts';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
@@ -12,12 +12,15 @@ const rds = traced(new RDSClient(CLIENT_CONFIG));
 const secrets = traced(new SecretsManagerClient(CLIENT_CONFIG));
 const cloudwatch = traced(new CloudWatchClient(CLIENT_CONFIG));
 // Backup replication is stopped from the destination Region, like it was started.
-const backupRegion = optionalEnv(ENV.backupRegion);
+const backupRegion = readEnv(RUNTIME_ENV.backupRegion);
 const backup = backupRegion
   ? { region: backupRegion, client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })) }
   : undefined;
 
 /** Rollback: one compensation pass over what this execution created. */
 export const handler = stepHandler(STEPS.rollback, async (state: WorkflowState) =>
-  rollbackPass({ registry: { doc, table: requireEnv(ENV.registryTable) }, rds, secrets, cloudwatch, backup }, state),
+  rollbackPass(
+    { registry: { doc, table: readEnv(RUNTIME_ENV.registryTable) }, rds, secrets, cloudwatch, backup },
+    state,
+  ),
 );

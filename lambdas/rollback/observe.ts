@@ -10,7 +10,7 @@ import {
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { existingAlarms } from '../configure-alarms/configure-alarms';
-import { ENV, optionalEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { alarmNames, instanceIdentifier, isOwnedBy, type OwnerContext, secretNameOf } from '../shared/naming';
@@ -32,7 +32,7 @@ export interface RollbackClients {
 }
 
 async function observeSecret(clients: RollbackClients, state: WorkflowState, owner: OwnerContext) {
-  const name = secretNameOf(state.request, optionalEnv(ENV.secretNamePattern));
+  const name = secretNameOf(state.request, readEnv(RUNTIME_ENV.secretNamePattern));
   try {
     const secret = await clients.secrets.send(new DescribeSecretCommand({ SecretId: name }));
     const arn = secret.ARN ?? name;

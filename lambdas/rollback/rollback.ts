@@ -9,7 +9,7 @@ import {
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { isAlarmNotFound } from '../configure-alarms/configure-alarms';
 import { clock, nowIso } from '../shared/clock';
-import { DEFAULT_ROLLBACK_MAX_PASSES, ENV, optionalEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError } from '../shared/errors';
 import { instanceIdentifier } from '../shared/naming';
@@ -25,23 +25,9 @@ import { planRollback, type RollbackAction, resourceLabel } from './plan';
  * looks at what exists, deletes what it may, and reports what is left; repeating a pass is always safe.
  */
 
-/** Environment variable with the pass budget ({@link DEFAULT_ROLLBACK_MAX_PASSES} when unset). */
-export const ROLLBACK_MAX_PASSES_ENV = ENV.rollbackMaxPasses;
-
 /** A pass result, with what was left alone because it is not this execution's. */
 export interface RollbackPassResult extends RollbackResult {
   skipped: string[];
-}
-
-export function maxPasses(): number {
-  const raw = optionalEnv(ROLLBACK_MAX_PASSES_ENV, String(DEFAULT_ROLLBACK_MAX_PASSES)) ?? '';
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new ConfigurationError(
-      `${ROLLBACK_MAX_PASSES_ENV} must be a positive whole number (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return value;
 }
 
 /**
@@ -59,7 +45,7 @@ const INVALID_STATE = new Set(['InvalidDBInstanceStateFault', 'InvalidDBInstance
 
 function backupRds(clients: RollbackClients): RDSClient {
   if (!clients.backup) {
-    throw new ConfigurationError('backups replicate but BACKUP_REPLICATION_REGION is not set for the rollback');
+    throw new ConfigurationError(`backups replicate but ${RUNTIME_ENV.backupRegion.name} is not set for the rollback`);
   }
   return clients.backup.client;
 }
@@ -219,7 +205,7 @@ function unobservedPass(state: WorkflowState, passes: number, budget: number, er
 }
 
 export async function rollbackPass(clients: RollbackClients, state: WorkflowState): Promise<RollbackPassResult> {
-  const budget = maxPasses();
+  const budget = readEnv(RUNTIME_ENV.rollbackMaxPasses);
   const passes = (state.rollback?.passes ?? 0) + 1;
   let observation: Awaited<ReturnType<typeof observeResources>>;
   try {

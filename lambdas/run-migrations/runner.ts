@@ -2,11 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { runner as migrate, type RunnerOption } from 'node-pg-migrate';
 import { Client } from 'pg';
 import { clock } from '../shared/clock';
-import { optionalEnv } from '../shared/config';
+import { readEnv } from '../shared/config';
 import type { MigrationsResult } from '../shared/contracts';
 import { logger as sharedLogger } from '../shared/runtime';
 import { ensureAppRole } from './app-role';
-import { MIGRATIONS_DIR, MIGRATIONS_DIR_ENV } from './bundling';
+import { MIGRATIONS_DIR_VARIABLE } from './bundling';
 import { clientConfig, type DatabaseTarget, type DatabaseTimeouts, DEFAULT_TIMEOUTS } from './connection';
 import { type ErrorContext, toMigrationError } from './errors';
 
@@ -49,7 +49,7 @@ export interface RunMigrationsOptions {
 
 /** The folder the runner reads migrations from. */
 export function migrationsDir(): string {
-  return optionalEnv(MIGRATIONS_DIR_ENV) ?? MIGRATIONS_DIR;
+  return readEnv(MIGRATIONS_DIR_VARIABLE);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { optionalEnv } from '../shared/config';
+import { readEnv, textWithDefault } from '../shared/config';
 import { ConfigurationError } from '../shared/errors';
 
 /**
@@ -9,8 +9,8 @@ import { ConfigurationError } from '../shared/errors';
  * bundle; set `RDS_CA_BUNDLE_PATH` to use another one (for example the RDS `global-bundle.pem` packaged with the
  * function, or a test CA).
  */
-export const RDS_CA_BUNDLE_ENV = 'RDS_CA_BUNDLE_PATH';
 export const DEFAULT_RDS_CA_BUNDLE_PATH = '/var/runtime/ca-cert.pem';
+export const RDS_CA_BUNDLE_PATH = textWithDefault('RDS_CA_BUNDLE_PATH', DEFAULT_RDS_CA_BUNDLE_PATH);
 
 /**
  * How the runner connects: `{ ca }` verifies the server certificate chain and host name against that CA bundle;
@@ -18,23 +18,20 @@ export const DEFAULT_RDS_CA_BUNDLE_PATH = '/var/runtime/ca-cert.pem';
  */
 export type TlsSetting = { ca: string } | 'disabled';
 
-/** Where the RDS CA bundle is read from. */
-export function rdsCaBundlePath(): string {
-  return optionalEnv(RDS_CA_BUNDLE_ENV) ?? DEFAULT_RDS_CA_BUNDLE_PATH;
-}
-
 /** The verifying TLS setting for RDS, or a {@link ConfigurationError} naming the missing bundle. */
-export function rdsTls(path = rdsCaBundlePath()): TlsSetting {
+export function rdsTls(path = readEnv(RDS_CA_BUNDLE_PATH)): TlsSetting {
   let ca: string;
   try {
     ca = readFileSync(path, 'utf8');
   } catch (error) {
     throw new ConfigurationError(
-      `cannot read the RDS CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); set ${RDS_CA_BUNDLE_ENV}`,
+      `cannot read the RDS CA bundle ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}); set ${RDS_CA_BUNDLE_PATH.name}`,
     );
   }
   if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigurationError(`the RDS CA bundle ${path} contains no PEM certificate; set ${RDS_CA_BUNDLE_ENV}`);
+    throw new ConfigurationError(
+      `the RDS CA bundle ${path} contains no PEM certificate; set ${RDS_CA_BUNDLE_PATH.name}`,
+    );
   }
   return { ca };
 }

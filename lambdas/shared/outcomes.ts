@@ -1,6 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ENV, requireEnv } from './config';
+import { RUNTIME_ENV, readEnv } from './config';
 import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
 import { transitionOwnedRecord } from './registry';
@@ -72,9 +72,9 @@ export interface OutboxDeps {
 export function outboxFromEnvironment(clients: { doc: DynamoDBDocumentClient; events: EventBridgeClient }): OutboxDeps {
   return {
     registry: clients.doc,
-    table: requireEnv(ENV.registryTable),
+    table: readEnv(RUNTIME_ENV.registryTable),
     events: clients.events,
-    busName: requireEnv(ENV.eventBusName),
+    busName: readEnv(RUNTIME_ENV.eventBusName),
   };
 }
 

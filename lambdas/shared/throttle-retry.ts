@@ -1,4 +1,5 @@
 import { clock } from './clock';
+import { type EnvVar, readEnv } from './config';
 import { isTransientAwsError } from './errors';
 
 /**
@@ -8,19 +9,21 @@ import { isTransientAwsError } from './errors';
  * off here keeps the step's progress and its other calls, at the cost of one call's delay.
  */
 
-/** Environment variable: attempts per call, counting the first (1 turns the retries off). */
-export const THROTTLE_RETRY_ATTEMPTS_ENV = 'THROTTLE_RETRY_ATTEMPTS';
 export const DEFAULT_THROTTLE_RETRY_ATTEMPTS = 4;
+
+/**
+ * Attempts per call, counting the first (1 turns the retries off): a whole number ≥ 1, else the default. Lenient on
+ * purpose: a bad value must not stop the calls it only tunes.
+ */
+export const THROTTLE_RETRY_ATTEMPTS: EnvVar<number> = {
+  name: 'THROTTLE_RETRY_ATTEMPTS',
+  parse: (raw) => {
+    const value = Number(raw);
+    return raw !== undefined && Number.isInteger(value) && value >= 1 ? value : DEFAULT_THROTTLE_RETRY_ATTEMPTS;
+  },
+};
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 5_000;
-
-/** Attempts per call from the environment: a whole number ≥ 1, else the default. */
-export function throttleRetryAttempts(raw = process.env[THROTTLE_RETRY_ATTEMPTS_ENV]): number {
-  const value = Number(raw);
-  return raw !== undefined && raw !== '' && Number.isInteger(value) && value >= 1
-    ? value
-    : DEFAULT_THROTTLE_RETRY_ATTEMPTS;
-}
 
 /**
  * The wait before retry `retry` (1-based): full jitter over an exponential ceiling, 0.5 s doubling up to 5 s, so
@@ -36,7 +39,7 @@ interface Sender {
 
 /**
  * `client` with a `send` that retries throttling and transient faults with jittered backoff (see
- * {@link throttleRetryAttempts}); every other error passes through at once. The client's own `send` is looked up at
+ * {@link THROTTLE_RETRY_ATTEMPTS}); every other error passes through at once. The client's own `send` is looked up at
  * each call, so stubs installed on its prototype later (tests) are honoured.
  *
  * @example
@@ -47,7 +50,7 @@ interface Sender {
 export function retryingThrottles<T extends Sender>(client: T): T {
   const prototype = Object.getPrototypeOf(client) as Sender;
   const send = async (...args: never[]): Promise<unknown> => {
-    const attempts = throttleRetryAttempts();
+    const attempts = readEnv(THROTTLE_RETRY_ATTEMPTS);
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await prototype.send.apply(client, args);

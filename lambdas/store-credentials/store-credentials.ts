@@ -5,7 +5,7 @@ import {
   GetRandomPasswordCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { CredentialsResult, WorkflowState } from '../shared/contracts';
 import {
   AwsRequestError,
@@ -59,8 +59,8 @@ async function existingSecretArn(client: SecretsManagerClient, name: string, own
 export async function storeCredentials(client: SecretsManagerClient, state: WorkflowState): Promise<CredentialsResult> {
   const { tenantId, tier, executionArn } = state.request;
   const owner = { tenantId, tier, executionArn };
-  const secretName = secretNameOf(state.request, optionalEnv(ENV.secretNamePattern));
-  const kmsKeyArn = requireEnv(ENV.kmsKeyArn);
+  const secretName = secretNameOf(state.request, readEnv(RUNTIME_ENV.secretNamePattern));
+  const kmsKeyArn = readEnv(RUNTIME_ENV.kmsKeyArn);
   const endpoint = endpointOf(state);
 
   const { RandomPassword: password } = await client.send(new GetRandomPasswordCommand(PASSWORD_REQUEST));

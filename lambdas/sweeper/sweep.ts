@@ -2,7 +2,7 @@ import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import type { EndedExecution } from '../execution-reaper/ended-execution';
 import { type ReaperClients, reapRecord } from '../execution-reaper/reaper';
-import { ENV, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
@@ -84,7 +84,7 @@ async function deliverOverdue(clients: SweepClients, record: TenantRecord, nowMs
     if (nowMs - Date.parse(record.updatedAt) < OUTCOME_ALERT_AFTER_MS) throw error;
     await clients.sns.send(
       new PublishCommand({
-        TopicArn: requireEnv(ENV.alertTopicArn),
+        TopicArn: readEnv(RUNTIME_ENV.alertTopicArn),
         Subject: `Outcome event of tenant ${record.tenantId} undelivered`,
         Message: [
           `The ${record.outcomePending} event of tenant ${record.tenantId} (status ${record.status}, execution ${record.executionArn}) has not reached EventBridge since ${record.updatedAt}.`,
@@ -100,7 +100,7 @@ async function deliverOverdue(clients: SweepClients, record: TenantRecord, nowMs
 
 /** One sweep. Failures of single records are logged and counted; the rest are still swept. */
 export async function sweep(clients: SweepClients, nowMs: number): Promise<SweepSummary> {
-  const table = requireEnv(ENV.registryTable);
+  const table = readEnv(RUNTIME_ENV.registryTable);
   const summary: SweepSummary = { checked: 0, reaped: [], delivered: [], stillPending: [], errors: 0 };
   const attempt = async (record: TenantRecord, work: () => Promise<void>) => {
     summary.checked += 1;

@@ -1,4 +1,4 @@
-import { ENV, loadTierCatalog, optionalEnv } from '../shared/config';
+import { loadTierCatalog, RUNTIME_ENV, readEnv } from '../shared/config';
 import { STEPS, type ValidatedRequest, type ValidateEvent } from '../shared/contracts';
 import { stepHandler } from '../shared/runtime';
 import { validateRequest } from './validate';
@@ -10,5 +10,5 @@ import { validateRequest } from './validate';
 export const handler = stepHandler(
   STEPS.validate,
   async (event: ValidateEvent): Promise<ValidatedRequest> =>
-    validateRequest(event, loadTierCatalog(), optionalEnv(ENV.secretNamePattern)),
+    validateRequest(event, loadTierCatalog(), readEnv(RUNTIME_ENV.secretNamePattern)),
 );

@@ -1,9 +1,9 @@
 import { RDSClient } from '@aws-sdk/client-rds';
-import { ENV, optionalEnv, requireEnv } from '../shared/config';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { type ReadinessResult, STEPS, type WorkflowState } from '../shared/contracts';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { pollBudgetMs } from './options';
+import { POLL_BUDGET_SECONDS } from './options';
 import { waitForInstance } from './wait';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));
@@ -17,8 +17,8 @@ export const handler = stepHandler(
       {
         rds,
         registry,
-        table: requireEnv(ENV.registryTable),
-        budgetMs: pollBudgetMs(optionalEnv(ENV.pollBudgetSeconds)),
+        table: readEnv(RUNTIME_ENV.registryTable),
+        budgetMs: readEnv(POLL_BUDGET_SECONDS) * 1000,
       },
       state,
     ),

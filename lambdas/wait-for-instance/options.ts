@@ -1,24 +1,33 @@
+import { wholeNumber } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 import { instanceCreatedAtMs } from '../shared/visibility';
 import type { PollOptions } from './poll';
 
-/** Default polling time per invocation: 13 minutes, leaving 2 of the Lambda's 15-minute maximum as headroom. */
-export const DEFAULT_POLL_BUDGET_SECONDS = 780;
-/** Lambda stops a function after 900 s; a budget above this would be cut off mid-describe and retried as a fault. */
-export const MAX_POLL_BUDGET_SECONDS = 840;
+/** The wait function's timeout: Lambda's maximum, so one invocation polls as long as it can. */
+export const WAIT_FUNCTION_TIMEOUT_SECONDS = 900;
 
-/** The polling budget from `POLL_BUDGET_SECONDS` (whole seconds, 1-840), in milliseconds. */
-export function pollBudgetMs(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_POLL_BUDGET_SECONDS * 1000;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_POLL_BUDGET_SECONDS) {
-    throw new ConfigurationError(
-      `POLL_BUDGET_SECONDS must be a whole number of seconds from 1 to ${MAX_POLL_BUDGET_SECONDS} (got "${raw}")`,
-    );
-  }
-  return seconds * 1000;
+/** What the poll leaves of the function's timeout for the last describe and the response. */
+const POLL_HEADROOM_SECONDS = 120;
+
+/**
+ * The polling budget of one invocation of a function that may run `timeoutSeconds`: 780 s of Lambda's 900 s, the
+ * 2 minutes left over covering the describe in flight when the budget ends.
+ */
+export function pollBudgetSecondsWithin(timeoutSeconds: number): number {
+  return timeoutSeconds - POLL_HEADROOM_SECONDS;
 }
+
+/**
+ * Polling time per invocation, seconds. The stack sets it from the function's timeout; the bound keeps a budget
+ * from outliving Lambda's 900 s, which would cut it off mid-describe and retry it as a fault.
+ */
+export const POLL_BUDGET_SECONDS = wholeNumber('POLL_BUDGET_SECONDS', {
+  min: 1,
+  max: WAIT_FUNCTION_TIMEOUT_SECONDS - 60,
+  fallback: pollBudgetSecondsWithin(WAIT_FUNCTION_TIMEOUT_SECONDS),
+  unit: 'seconds',
+});
 
 /** Upper bound of the delay before an onboarding's first describe. */
 export const FIRST_DESCRIBE_JITTER_MS = 180_000;

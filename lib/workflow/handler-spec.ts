@@ -50,6 +50,9 @@ export interface PlatformResources {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** One environment variable as the stack sets it (see `setting` in lambdas/shared/config.ts). */
+export type EnvironmentSetting = readonly [name: string, value: string];
+
 /** A handler's permissions: policy statements, actions on the platform key, and the wildcards it must accept. */
 export interface HandlerAccess {
   readonly statements: readonly iam.PolicyStatement[];
@@ -79,8 +82,11 @@ export interface HandlerSpec {
   readonly timeoutSeconds?: number;
   /** Runs in the tenant databases' subnets (it opens database connections). @default false */
   readonly inVpc?: boolean;
-  /** Environment variables it reads (identifiers and ARNs only, never secrets). @default - none */
-  readonly environment?: (platform: PlatformResources) => Record<string, string>;
+  /**
+   * The environment variables it reads, each set through its declaration (`setting(RUNTIME_ENV.registryTable, ...)`):
+   * identifiers and ARNs only, never secrets. @default - none
+   */
+  readonly environment?: (platform: PlatformResources) => readonly EnvironmentSetting[];
   /** Its permissions. @default - writing its own logs only */
   readonly access?: (platform: PlatformResources) => HandlerAccess;
   /** Constants inlined into the bundle (esbuild `define`). @default - none */
@@ -112,7 +118,7 @@ export function addHandler(
     logRetention: platform.logRetention,
     memorySize: spec.memorySize,
     timeout: Duration.seconds(spec.timeoutSeconds ?? 60),
-    environment: spec.environment?.(platform),
+    environment: spec.environment ? Object.fromEntries(spec.environment(platform)) : undefined,
     define: spec.define?.(platform),
     commandHooks: spec.commandHooks,
     deadLetterQueue: options.deadLetterQueue,

@@ -1,6 +1,6 @@
 import { ArnFormat, Duration } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import type { HandlerFunction } from './handler-function';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from './handler-spec';
@@ -12,7 +12,7 @@ export const INSTANCE_STATUS_POLLER: HandlerSpec = {
   folder: 'instance-status',
   description: 'Describes every instance being created at once and records the statuses in the registry',
   invocation: 'event',
-  environment: (p) => ({ [ENV.registryTable]: p.table.tableName }),
+  environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
   access: (p) => ({
     statements: [
       onRegistry(p, ['dynamodb:Query'], REGISTRY_STATUS_INDEX),

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
 import { RDS_CREATED_EVENT_PATTERN } from '../../lambdas/readiness-signal/pattern';
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from './handler-spec';
 
 /** Records RDS's "DB instance created" events in the registry, where the waiters read them. */
@@ -11,7 +11,7 @@ export const READINESS_SIGNAL: HandlerSpec = {
   folder: 'readiness-signal',
   description: 'Records RDS "DB instance created" events as a readiness hint',
   invocation: 'event',
-  environment: (p) => ({ [ENV.registryTable]: p.table.tableName }),
+  environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
   access: (p) => ({ statements: [onRegistry(p, ['dynamodb:UpdateItem'])], keyActions: registryKeyActions('write') }),
 };
 

@@ -5,9 +5,10 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import type { HandlerFunction } from './handler-function';
+import type { EnvironmentSetting } from './handler-spec';
 import {
   addHandler,
   type HandlerAccess,
@@ -20,13 +21,13 @@ import { allow } from './permissions';
 import { runOnSchedule } from './schedule';
 
 /** What both reconciliation functions read and write: the registry, the outcome bus and the alert topic. */
-function outcomeEnvironment(p: PlatformResources): Record<string, string> {
-  return {
-    [ENV.registryTable]: p.table.tableName,
-    [ENV.eventBusName]: p.eventBus.eventBusName,
-    [ENV.alertTopicArn]: p.foundation.alertTopic.topicArn,
-    [ENV.backupRegion]: p.backupRegion,
-  };
+function outcomeEnvironment(p: PlatformResources): EnvironmentSetting[] {
+  return [
+    setting(RUNTIME_ENV.registryTable, p.table.tableName),
+    setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+    setting(RUNTIME_ENV.alertTopicArn, p.foundation.alertTopic.topicArn),
+    setting(RUNTIME_ENV.backupRegion, p.backupRegion),
+  ];
 }
 
 function outcomeAccess(p: PlatformResources): HandlerAccess {

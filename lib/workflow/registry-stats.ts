@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
 import type { HandlerFunction } from './handler-function';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources } from './handler-spec';
@@ -12,7 +12,7 @@ export const REGISTRY_STATS: HandlerSpec = {
   folder: 'registry-stats',
   description: 'Publishes tenant counts per registry status',
   invocation: 'event',
-  environment: (p) => ({ [ENV.registryTable]: p.table.tableName }),
+  environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
   access: (p) => ({
     statements: [onRegistry(p, ['dynamodb:Query'], REGISTRY_STATUS_INDEX)],
     keyActions: ['kms:Decrypt', 'kms:DescribeKey'],

@@ -2,7 +2,7 @@ import {
   buildLogGroupRequests,
   DEFAULT_TENANT_LOG_RETENTION_DAYS,
   LOG_RETENTION_DAYS,
-  parseLogRetentionDays,
+  TENANT_LOG_RETENTION_DAYS,
 } from '../../lambdas/create-instance/log-groups';
 import type { ValidatedRequest } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
@@ -48,7 +48,7 @@ describe('buildLogGroupRequests', () => {
   });
 });
 
-describe('parseLogRetentionDays', () => {
+describe('TENANT_LOG_RETENTION_DAYS', () => {
   it.each<[string, string | undefined, number]>([
     ['unset', undefined, DEFAULT_TENANT_LOG_RETENTION_DAYS],
     ['empty', '', DEFAULT_TENANT_LOG_RETENTION_DAYS],
@@ -57,7 +57,7 @@ describe('parseLogRetentionDays', () => {
     ['the longest period', '3653', 3653],
   ])('accepts %s', (_case, raw, days) => {
     // Act
-    const parsed = parseLogRetentionDays(raw);
+    const parsed = TENANT_LOG_RETENTION_DAYS.parse(raw);
 
     // Assess
     expect(parsed).toBe(days);
@@ -68,7 +68,7 @@ describe('parseLogRetentionDays', () => {
     'refuses %j, which PutRetentionPolicy would refuse',
     (raw) => {
       // Act
-      const parse = () => parseLogRetentionDays(raw);
+      const parse = () => TENANT_LOG_RETENTION_DAYS.parse(raw);
 
       // Assess
       expect(parse).toThrow(

@@ -6,7 +6,11 @@ import { clock } from '../../lambdas/shared/clock';
 import type { ReadinessResult, ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { handler } from '../../lambdas/wait-for-instance/handler';
-import { pollBudgetMs } from '../../lambdas/wait-for-instance/options';
+import {
+  POLL_BUDGET_SECONDS,
+  pollBudgetSecondsWithin,
+  WAIT_FUNCTION_TIMEOUT_SECONDS,
+} from '../../lambdas/wait-for-instance/options';
 
 const MINUTE = 60_000;
 const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
@@ -177,16 +181,22 @@ describe('WaitForInstance handler', () => {
   });
 });
 
-describe('pollBudgetMs', () => {
+describe('POLL_BUDGET_SECONDS', () => {
   it.each<[string | undefined, number]>([
-    [undefined, 780_000],
-    ['60', 60_000],
-    ['840', 840_000],
-  ])('reads POLL_BUDGET_SECONDS=%s as %i ms', (raw, expected) => {
-    expect(pollBudgetMs(raw)).toBe(expected);
+    [undefined, 780],
+    ['60', 60],
+    ['840', 840],
+  ])('reads POLL_BUDGET_SECONDS=%s as %i s', (raw, expected) => {
+    expect(POLL_BUDGET_SECONDS.parse(raw)).toBe(expected);
   });
 
   it.each(['0', '841', '12.5', 'soon'])('rejects POLL_BUDGET_SECONDS=%s', (raw) => {
-    expect(() => pollBudgetMs(raw)).toThrow(/POLL_BUDGET_SECONDS must be a whole number of seconds from 1 to 840/);
+    expect(() => POLL_BUDGET_SECONDS.parse(raw)).toThrow(
+      /POLL_BUDGET_SECONDS must be a whole number of seconds from 1 to 840/,
+    );
+  });
+
+  it('is derived from the function timeout, leaving two minutes of Lambda time for the last describe', () => {
+    expect(pollBudgetSecondsWithin(WAIT_FUNCTION_TIMEOUT_SECONDS)).toBe(780);
   });
 });

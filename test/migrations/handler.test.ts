@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { MigrationErrorNames } from '../../lambdas/run-migrations/errors';
 import { handler } from '../../lambdas/run-migrations/handler';
-import { RDS_CA_BUNDLE_ENV } from '../../lambdas/run-migrations/tls';
+import { RDS_CA_BUNDLE_PATH } from '../../lambdas/run-migrations/tls';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ErrorNames } from '../../lambdas/shared/errors';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
@@ -85,10 +85,10 @@ afterAll(async () => {
   await server?.stop();
 });
 beforeEach(() => {
-  process.env[RDS_CA_BUNDLE_ENV] = server.caFile;
+  process.env[RDS_CA_BUNDLE_PATH.name] = server.caFile;
 });
 afterEach(() => {
-  delete process.env[RDS_CA_BUNDLE_ENV];
+  delete process.env[RDS_CA_BUNDLE_PATH.name];
 });
 
 describe('RunMigrations handler', () => {
@@ -139,6 +139,6 @@ describe('RunMigrations handler', () => {
 });
 
 function withCa(path: string): WorkflowState {
-  process.env[RDS_CA_BUNDLE_ENV] = path;
+  process.env[RDS_CA_BUNDLE_PATH.name] = path;
   return stateFor();
 }

@@ -2,12 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientConfig, DEFAULT_TIMEOUTS } from '../../lambdas/run-migrations/connection';
-import {
-  DEFAULT_RDS_CA_BUNDLE_PATH,
-  RDS_CA_BUNDLE_ENV,
-  rdsCaBundlePath,
-  rdsTls,
-} from '../../lambdas/run-migrations/tls';
+import { DEFAULT_RDS_CA_BUNDLE_PATH, RDS_CA_BUNDLE_PATH, rdsTls } from '../../lambdas/run-migrations/tls';
+import { readEnv } from '../../lambdas/shared/config';
 import { ConfigurationError } from '../../lambdas/shared/errors';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -20,19 +16,19 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(() => {
-  delete process.env[RDS_CA_BUNDLE_ENV];
+  delete process.env[RDS_CA_BUNDLE_PATH.name];
 });
 
-describe('rdsCaBundlePath', () => {
+describe('RDS_CA_BUNDLE_PATH', () => {
   it.each([
     ['the Lambda runtime bundle by default', undefined, DEFAULT_RDS_CA_BUNDLE_PATH],
     ['RDS_CA_BUNDLE_PATH when set', '/opt/rds/global-bundle.pem', '/opt/rds/global-bundle.pem'],
   ])('is %s', (_case, env, expected) => {
     // Prepare
-    if (env) process.env[RDS_CA_BUNDLE_ENV] = env;
+    if (env) process.env[RDS_CA_BUNDLE_PATH.name] = env;
 
     // Act & Assess
-    expect(rdsCaBundlePath()).toBe(expected);
+    expect(readEnv(RDS_CA_BUNDLE_PATH)).toBe(expected);
   });
 });
 

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV } from '../../lambdas/shared/config';
 import { captureOutput, type OutputCapture } from './output-capture';
 
 /** Where the outcome-recording handlers (RecordFailure, the execution reaper) write in the tests. */
@@ -38,9 +38,9 @@ export function useOutcomeClients() {
     clients.events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     clients.sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     Object.assign(process.env, {
-      [ENV.registryTable]: OUTCOME_TARGETS.table,
-      [ENV.eventBusName]: OUTCOME_TARGETS.bus,
-      [ENV.alertTopicArn]: OUTCOME_TARGETS.topicArn,
+      [RUNTIME_ENV.registryTable.name]: OUTCOME_TARGETS.table,
+      [RUNTIME_ENV.eventBusName.name]: OUTCOME_TARGETS.bus,
+      [RUNTIME_ENV.alertTopicArn.name]: OUTCOME_TARGETS.topicArn,
     });
     clients.output = captureOutput();
   });

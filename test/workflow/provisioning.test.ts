@@ -1,4 +1,5 @@
-import { ENV } from '../../lambdas/shared/config';
+import { RUNTIME_ENV } from '../../lambdas/shared/config';
+
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../lambdas/shared/contracts';
 import { ErrorNames } from '../../lambdas/shared/errors';
 import {
@@ -42,7 +43,7 @@ describe('a successful onboarding', () => {
     // Prepare
     const double = workflow.double();
     const tenantId = `happy-${tier}`;
-    const platformKey = handlerEnvironment(synthesizedWorkflow())[ENV.kmsKeyArn];
+    const platformKey = handlerEnvironment(synthesizedWorkflow())[RUNTIME_ENV.kmsKeyArn.name];
 
     // Act
     const run = await workflow.provision(tenantId, tier);

@@ -1,6 +1,6 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { OUTCOME_DETAIL_TYPES } from '../../lambdas/shared/contracts';
-import { THROTTLE_RETRY_ATTEMPTS_ENV } from '../../lambdas/shared/throttle-retry';
+import { THROTTLE_RETRY_ATTEMPTS } from '../../lambdas/shared/throttle-retry';
 import type { ServiceName } from '../support/aws-double';
 import { serviceError } from '../support/aws-double/errors';
 import { registryRecord } from '../support/workflow-harness';
@@ -16,9 +16,9 @@ import { useWorkflow } from './fixtures';
 const workflow = useWorkflow();
 
 /** The in-handler retries of throttled calls, as deployed (unit tests turn them off). */
-const DEPLOYED_RETRIES = { [THROTTLE_RETRY_ATTEMPTS_ENV]: '4' };
+const DEPLOYED_RETRIES = { [THROTTLE_RETRY_ATTEMPTS.name]: '4' };
 /** No in-handler retries: every throttle reaches the step, the hardest case for the workflow's own handling. */
-const NO_RETRIES = { [THROTTLE_RETRY_ATTEMPTS_ENV]: '1' };
+const NO_RETRIES = { [THROTTLE_RETRY_ATTEMPTS.name]: '1' };
 
 /** The calls a rollback pass makes. */
 const ROLLBACK_CALLS: readonly { service: ServiceName; command: string }[] = [

@@ -1,9 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
+import { TENANT_LOG_RETENTION_DAYS } from '../../../lambdas/create-instance/log-groups';
 import { MIGRATIONS_DIR } from '../../../lambdas/run-migrations/bundling';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/run-migrations/errors';
-import { ENV } from '../../../lambdas/shared/config';
+import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/config';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { INSTANCE_ID_PREFIX } from '../../../lambdas/shared/naming';
+import {
+  POLL_BUDGET_SECONDS,
+  pollBudgetSecondsWithin,
+  WAIT_FUNCTION_TIMEOUT_SECONDS,
+} from '../../../lambdas/wait-for-instance/options';
 import { onRegistry, registryKeyActions, type StepSpec } from '../handler-spec';
 import {
   allow,
@@ -15,9 +21,6 @@ import {
 } from '../permissions';
 import { tenantFindings } from './findings';
 
-/** Lambda's maximum timeout: the long poll uses all of it. */
-export const WAIT_FUNCTION_TIMEOUT_SECONDS = 900;
-
 const instancesReason =
   'Tenant DB instances are created at run time; the identifier prefix tenant- scopes the grant to them.';
 
@@ -28,14 +31,14 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     description: 'Validates an onboarding request against the tier catalog',
     timeoutSeconds: 60,
     // The catalog can outgrow Lambda's 4 KB environment limit: it is inlined into the bundle instead.
-    define: (p) => ({ 'process.env.TIER_CATALOG': JSON.stringify(JSON.stringify(p.catalog)) }),
-    environment: (p) => ({ [ENV.secretNamePattern]: p.secretNamePattern }),
+    define: (p) => ({ [`process.env.${TIER_CATALOG.name}`]: JSON.stringify(JSON.stringify(p.catalog)) }),
+    environment: (p) => [setting(RUNTIME_ENV.secretNamePattern, p.secretNamePattern)],
   },
   [STEPS.claim]: {
     folder: 'claim-tenant',
     description: 'Claims the tenant in the registry for this execution',
     timeoutSeconds: 60,
-    environment: (p) => ({ [ENV.registryTable]: p.table.tableName }),
+    environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
     access: (p) => ({
       statements: [onRegistry(p, ['dynamodb:GetItem', 'dynamodb:PutItem'])],
       keyActions: registryKeyActions('write'),
@@ -45,15 +48,15 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'create-instance',
     description: 'Creates the tenant RDS for PostgreSQL instance',
     timeoutSeconds: 60,
-    environment: (p) => ({
-      [ENV.registryTable]: p.table.tableName,
-      [ENV.kmsKeyArn]: p.key.keyArn,
-      [ENV.dbSubnetGroup]: p.foundation.dbSubnetGroup.subnetGroupName,
-      [ENV.dbSecurityGroupId]: p.foundation.databaseSecurityGroup.securityGroupId,
-      [ENV.parameterGroups]: Stack.of(p.stack).toJsonString(p.parameterGroupNames),
-      [ENV.monitoringRoleArn]: p.foundation.monitoringRole.roleArn,
-      [ENV.tenantLogRetentionDays]: String(p.logRetention),
-    }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      setting(RUNTIME_ENV.kmsKeyArn, p.key.keyArn),
+      setting(RUNTIME_ENV.dbSubnetGroup, p.foundation.dbSubnetGroup.subnetGroupName),
+      setting(RUNTIME_ENV.dbSecurityGroupId, p.foundation.databaseSecurityGroup.securityGroupId),
+      setting(RUNTIME_ENV.parameterGroups, Stack.of(p.stack).toJsonString(p.parameterGroupNames)),
+      setting(RUNTIME_ENV.monitoringRoleArn, p.foundation.monitoringRole.roleArn),
+      setting(TENANT_LOG_RETENTION_DAYS, p.logRetention),
+    ],
     access: (p) => ({
       statements: [
         onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
@@ -90,7 +93,10 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     description: 'Waits until the tenant instance is available',
     memorySize: 128,
     timeoutSeconds: WAIT_FUNCTION_TIMEOUT_SECONDS,
-    environment: (p) => ({ [ENV.registryTable]: p.table.tableName, [ENV.pollBudgetSeconds]: '780' }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      setting(POLL_BUDGET_SECONDS, pollBudgetSecondsWithin(WAIT_FUNCTION_TIMEOUT_SECONDS)),
+    ],
     access: (p) => ({
       statements: [onRegistry(p, ['dynamodb:GetItem']), allow(['rds:DescribeDBInstances'], [p.arns.instances])],
       keyActions: registryKeyActions('read'),
@@ -101,7 +107,10 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'store-credentials',
     description: 'Stores the tenant application credentials',
     timeoutSeconds: 60,
-    environment: (p) => ({ [ENV.kmsKeyArn]: p.key.keyArn, [ENV.secretNamePattern]: p.secretNamePattern }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.kmsKeyArn, p.key.keyArn),
+      setting(RUNTIME_ENV.secretNamePattern, p.secretNamePattern),
+    ],
     access: (p) => ({
       statements: [
         // GetRandomPassword touches no resource and accepts only "*".
@@ -128,11 +137,8 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     timeoutSeconds: 300,
     inVpc: true,
     slowRetryErrors: RETRYABLE_MIGRATION_ERROR_NAMES,
-    environment: () => ({
-      // Node 20+ Lambda runtimes no longer trust the Amazon RDS CAs by default; the runtime ships them here.
-      RDS_CA_BUNDLE_PATH: '/var/runtime/ca-cert.pem',
-      MIGRATIONS_DIR: '/var/task/migrations',
-    }),
+    // No environment: the CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next
+    // to the bundle below) are the handler's own defaults.
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
@@ -158,10 +164,10 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'configure-backups',
     description: 'Applies the tier backup settings',
     timeoutSeconds: 60,
-    environment: (p) => ({
-      [ENV.backupRegion]: p.backupRegion,
-      ...(p.backupKmsKeyArn ? { [ENV.backupKmsKeyArn]: p.backupKmsKeyArn } : {}),
-    }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.backupRegion, p.backupRegion),
+      ...(p.backupKmsKeyArn ? [setting(RUNTIME_ENV.backupKmsKeyArn, p.backupKmsKeyArn)] : []),
+    ],
     access: (p) => {
       const backupKeys = p.backupKmsKeyArn ?? `arn:${p.stack.partition}:kms:${p.backupRegion}:${p.stack.account}:key/*`;
       return {
@@ -195,7 +201,7 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'configure-alarms',
     description: 'Creates the tenant CloudWatch alarms',
     timeoutSeconds: 60,
-    environment: (p) => ({ [ENV.alertTopicArn]: p.foundation.alertTopic.topicArn }),
+    environment: (p) => [setting(RUNTIME_ENV.alertTopicArn, p.foundation.alertTopic.topicArn)],
     access: (p) => ({
       statements: [
         // The alarms' action: the topic must exist before alarms point at it.
@@ -213,7 +219,10 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'mark-active',
     description: 'Marks the tenant ACTIVE and announces it',
     timeoutSeconds: 60,
-    environment: (p) => ({ [ENV.registryTable]: p.table.tableName, [ENV.eventBusName]: p.eventBus.eventBusName }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+    ],
     access: (p) => ({
       statements: [
         onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
@@ -226,11 +235,11 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'rollback',
     description: 'Deletes what a failed execution created',
     timeoutSeconds: 300,
-    environment: (p) => ({
-      [ENV.registryTable]: p.table.tableName,
-      [ENV.secretNamePattern]: p.secretNamePattern,
-      [ENV.backupRegion]: p.backupRegion,
-    }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      setting(RUNTIME_ENV.secretNamePattern, p.secretNamePattern),
+      setting(RUNTIME_ENV.backupRegion, p.backupRegion),
+    ],
     access: (p) => ({
       statements: [
         // The record says whether the point of no return was passed: an ACTIVE tenant is never rolled back.
@@ -267,11 +276,11 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'record-failure',
     description: 'Records and announces a failed onboarding',
     timeoutSeconds: 60,
-    environment: (p) => ({
-      [ENV.registryTable]: p.table.tableName,
-      [ENV.eventBusName]: p.eventBus.eventBusName,
-      [ENV.alertTopicArn]: p.foundation.alertTopic.topicArn,
-    }),
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+      setting(RUNTIME_ENV.alertTopicArn, p.foundation.alertTopic.topicArn),
+    ],
     access: (p) => ({
       statements: [
         onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),

@@ -1,4 +1,4 @@
-import { ENV } from '../../../lambdas/shared/config';
+import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
 import type { WorkflowDatabase } from './database';
@@ -25,8 +25,8 @@ export interface WorkflowDoubleOptions {
 
 /** The registry table name the template wires into the handlers. */
 export function registryTableName(): string {
-  const name = handlerEnvironment(synthesizedWorkflow())[ENV.registryTable];
-  if (!name) throw new Error(`workflow harness: the template sets ${ENV.registryTable} on no function`);
+  const name = handlerEnvironment(synthesizedWorkflow())[RUNTIME_ENV.registryTable.name];
+  if (!name) throw new Error(`workflow harness: the template sets ${RUNTIME_ENV.registryTable.name} on no function`);
   return name;
 }
 
@@ -46,7 +46,7 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
     callLatencyMs: options.callLatencyMs,
   });
   double.dynamodb.defineTable(registryTable(registryTableName()));
-  const alertTopic = handlerEnvironment(synthesizedWorkflow())[ENV.alertTopicArn];
+  const alertTopic = handlerEnvironment(synthesizedWorkflow())[RUNTIME_ENV.alertTopicArn.name];
   if (alertTopic) double.sns.createTopic(alertTopic);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);

@@ -1,6 +1,6 @@
-import { MIGRATIONS_DIR, MIGRATIONS_DIR_ENV } from '../../../lambdas/run-migrations/bundling';
-import { RDS_CA_BUNDLE_ENV } from '../../../lambdas/run-migrations/tls';
-import { ENV } from '../../../lambdas/shared/config';
+import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
+import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/run-migrations/tls';
+import { TIER_CATALOG } from '../../../lambdas/shared/config';
 import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 
 /**
@@ -14,18 +14,18 @@ import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 const RUNTIME_ONLY = new Set(['NODE_OPTIONS']);
 
 /**
- * Variables the template sets to paths inside the Lambda runtime, replaced by their local equivalent. The
- * template must set them (that is checked), so the test still proves the stack wires them.
+ * Handler defaults that are paths inside the Lambda runtime (the runtime's CA bundle, the migrations copied next to
+ * the bundle), replaced by their local equivalent.
  */
 function localPaths(caBundlePath: string | undefined): Record<string, string | undefined> {
-  return { [MIGRATIONS_DIR_ENV]: MIGRATIONS_DIR, [RDS_CA_BUNDLE_ENV]: caBundlePath };
+  return { [MIGRATIONS_DIR_VARIABLE.name]: MIGRATIONS_DIR, [RDS_CA_BUNDLE_PATH.name]: caBundlePath };
 }
 
 /**
  * The handlers' environment.
  *
  * @param caBundlePath - the CA that signed the test database's certificate (RDS_CA_BUNDLE_PATH); without it the
- *   template's Lambda path stays, and RunMigrations fails with a ConfigurationError as it would on a bad bundle.
+ *   handler's Lambda path stays, and RunMigrations fails with a ConfigurationError as it would on a bad bundle.
  * @throws Error when two functions set one variable to different values (the shared environment would be a lie)
  */
 export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?: string): Record<string, string> {
@@ -44,11 +44,11 @@ export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?:
     }
   }
   for (const [name, local] of Object.entries(localPaths(caBundlePath))) {
-    if (merged[name] === undefined) throw new Error(`workflow harness: the template sets ${name} on no function`);
+    if (merged[name] !== undefined) throw new Error(`workflow harness: the template overrides the default of ${name}`);
     if (local !== undefined) merged[name] = local;
   }
   // The stack inlines the catalog into the validate bundle (esbuild define), so it is not in the template.
-  merged[ENV.tierCatalog] = JSON.stringify(workflow.catalog);
+  merged[TIER_CATALOG.name] = JSON.stringify(workflow.catalog);
   return merged;
 }
 
