@@ -7,4 +7,7 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.js'],
   testTimeout: 60_000,
   maxWorkers: 2,
+  // Handlers log every step (Powertools, through the console in tests): on success that is noise. Tests that check
+  // logs capture them themselves; `npx jest --silent=false <file>` shows them while debugging.
+  silent: true,
 };

@@ -13,5 +13,7 @@ process.env.POWERTOOLS_DEV = 'true';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+// The SDK's notice that its 2027 releases need Node 22 is printed once per test worker on Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // Unit tests see each throttled call fail at once; workflow tests that exercise the in-handler retries set it back.
 process.env.THROTTLE_RETRY_ATTEMPTS = '1';
