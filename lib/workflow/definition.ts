@@ -1,5 +1,5 @@
 import { STEPS, type StepName } from '../../lambdas/shared/contracts';
-import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
+import { ERROR_NAMES, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/error-names';
 
 /**
  * The provisioning workflow in Amazon States Language (JSONPath), built as data so that it can be unit-tested and
@@ -86,7 +86,7 @@ export const RETRY_MAX_ATTEMPTS = 10;
 export const RETRY_MAX_DELAY_SECONDS = 60;
 
 /** Errors retried on every Task: our transient class and Lambda invocation faults (every step is idempotent). */
-const BASE_RETRYABLE = [ErrorNames.retryable, ErrorNames.outcomePending, ...INVOCATION_FAULT_NAMES];
+const BASE_RETRYABLE = [ERROR_NAMES.retryable, ERROR_NAMES.outcomePending, ...INVOCATION_FAULT_NAMES];
 
 function retryFor(step: StepName, options: DefinitionOptions): Json[] {
   const extra = options.extraRetryableErrors?.[step] ?? [];
@@ -196,7 +196,7 @@ export function buildProvisioningDefinition(options: DefinitionOptions): Json {
         'The point of no return: once the registry says ACTIVE nothing rolls the tenant back. A publish that keeps failing ends in ProvisionedOutcomePending, not in Rollback.',
       ResultPath: '$.outcome',
       Catch: [
-        { ErrorEquals: [ErrorNames.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
+        { ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
         ...toRollback,
       ],
       Next: STATE_NAMES.provisioned,

@@ -7,6 +7,7 @@ import type { ReadinessResult, ValidatedRequest, WorkflowState } from '../../lam
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { handler } from '../../lambdas/wait-for-instance/handler';
 import { pollBudgetMs } from '../../lambdas/wait-for-instance/options';
+import { lambdaContext } from '../support/lambda-context';
 
 const MINUTE = 60_000;
 const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
@@ -66,7 +67,7 @@ function arrange(minutes: number, signalAfter?: number) {
 async function runWait(state: WorkflowState): Promise<{ result: ReadinessResult; invocations: number }> {
   let current = state;
   for (let invocations = 1; ; invocations += 1) {
-    const result = await handler(current);
+    const result = await handler(current, lambdaContext());
     if (result.status === 'AVAILABLE') return { result, invocations };
     current = { ...current, readiness: result };
   }
@@ -134,7 +135,7 @@ describe('WaitForInstance handler', () => {
     process.env.POLL_BUDGET_SECONDS = '300';
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess: the first look waits 90 s (half the 180 s jitter at random 0.5), then a describe every 30 s
     expect(result).toEqual({ status: 'PENDING', polls: 7 });
@@ -147,7 +148,7 @@ describe('WaitForInstance handler', () => {
     ddb.on(GetCommand).resolves({});
 
     // Act
-    const result = handler(stateFor('starter'));
+    const result = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'InstanceFailedError', message: /incompatible-parameters/ });
@@ -159,7 +160,7 @@ describe('WaitForInstance handler', () => {
     now = CREATED + 46 * MINUTE;
 
     // Act
-    const result = handler(stateFor('starter'));
+    const result = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ProvisioningTimeoutError' });
@@ -170,7 +171,7 @@ describe('WaitForInstance handler', () => {
     const { instance: _omitted, ...state } = stateFor('pro');
 
     // Act
-    const result = handler(state);
+    const result = handler(state, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: /\$\.instance/ });
