@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { App } from 'aws-cdk-lib';
 import { build } from 'esbuild';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/runtime';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/telemetry';
 import { cdkJsonContext } from '../lib/app-builder';
 import { loadPlatformConfig } from '../lib/config';
 import { BUNDLING, REPOSITORY_ROOT } from '../lib/workflow/handler-function';

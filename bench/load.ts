@@ -1,5 +1,6 @@
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../lambdas/shared/contracts';
 import type { AwsDouble, ServiceName } from '../test/support/aws-double';
+import { lambdaContext } from '../test/support/lambda-context';
 import type { VirtualClock } from '../test/support/virtual-clock';
 import {
   createWorkflowDouble,
@@ -109,11 +110,11 @@ function throttle(double: AwsDouble, rate: number): void {
  */
 function oneAtATime(clock: VirtualClock, handler: LambdaHandler): LambdaHandler {
   let queue: Promise<unknown> = Promise.resolve();
-  return async (event) => {
+  return async (event, context) => {
     const turn = queue;
     const result = (async () => {
       await clock.waitFor(turn);
-      return handler(event);
+      return handler(event, context);
     })();
     queue = result.catch(() => undefined);
     return result;
@@ -246,7 +247,7 @@ function runInstanceStatusPoller(double: AwsDouble): { stop(): void } {
   const tick = async () => {
     if (stopped) return;
     // As deployed, a failed run (throttled) is simply followed by the next one.
-    await handler().catch(() => undefined);
+    await handler({}, lambdaContext()).catch(() => undefined);
     if (!stopped) next = double.clock.schedule(POLLER_INTERVAL_MS, tick);
   };
   next = double.clock.schedule(POLLER_INTERVAL_MS, tick);

@@ -1,11 +1,6 @@
-import {
-  type CloudWatchClient,
-  DescribeAlarmsCommand,
-  ListTagsForResourceCommand,
-  PutMetricAlarmCommand,
-  type Tag,
-} from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { type ExistingAlarm, existingAlarms } from '../shared/alarms';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { AlarmsResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, OwnershipConflictError, ValidationError } from '../shared/errors';
@@ -19,12 +14,6 @@ import { buildAlarmRequests } from './alarm-requests';
  * for this execution's tags first.
  */
 
-/** An alarm that already exists under one of the tenant's names, with its tags. */
-export interface ExistingAlarm {
-  name: string;
-  tags: readonly Tag[] | undefined;
-}
-
 /** Why the existing alarms may not be overwritten, or undefined when all of them belong to this execution. */
 export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner: OwnerContext): string | undefined {
   const foreign = existing.find((alarm) => !isOwnedBy(alarm.tags, owner));
@@ -34,37 +23,6 @@ export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner
       ? `belongs to execution ${tagValue(foreign.tags, TAG_KEYS.executionArn) ?? '(untagged)'}`
       : 'was not created by the tenant database platform';
   return `alarm ${foreign.name} already exists and ${whose}`;
-}
-
-/**
- * CloudWatch's "no such alarm" errors, by their names in @aws-sdk/client-cloudwatch: DeleteAlarms raises
- * `ResourceNotFound`, ListTagsForResource raises `ResourceNotFoundException`.
- */
-const ALARM_NOT_FOUND = new Set(['ResourceNotFound', 'ResourceNotFoundException']);
-
-/** True when a CloudWatch call failed because the alarm does not exist (any more). */
-export function isAlarmNotFound(error: unknown): boolean {
-  return ALARM_NOT_FOUND.has(awsErrorName(error) ?? '');
-}
-
-/**
- * The tenant's alarms that exist now (DescribeAlarms by name), with their tags. An alarm deleted between
- * DescribeAlarms and its ListTagsForResource is simply absent.
- */
-export async function existingAlarms(client: CloudWatchClient, names: string[]): Promise<ExistingAlarm[]> {
-  const { MetricAlarms = [] } = await client.send(new DescribeAlarmsCommand({ AlarmNames: names }));
-  const alarms = await Promise.all(
-    MetricAlarms.map(async (alarm): Promise<ExistingAlarm | undefined> => {
-      try {
-        const { Tags } = await client.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }));
-        return { name: alarm.AlarmName ?? '(unnamed)', tags: Tags };
-      } catch (error) {
-        if (isAlarmNotFound(error)) return undefined;
-        throw error;
-      }
-    }),
-  );
-  return alarms.filter((alarm): alarm is ExistingAlarm => alarm !== undefined);
 }
 
 /**

@@ -6,7 +6,8 @@ import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
-import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
+import { METRIC_NAMES } from '../shared/telemetry';
 import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
 import { reapedAlert, reapedFailureOf } from './reaped-failure';
 

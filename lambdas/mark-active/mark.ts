@@ -3,7 +3,8 @@ import type { ActivationResult, TenantRecord, WorkflowState } from '../shared/co
 import { OutcomePendingError, RetryableError, TenantConflictError, toPlatformError } from '../shared/errors';
 import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
-import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
+import { METRIC_NAMES } from '../shared/telemetry';
 import { activationFacts, provisionedAtOf, provisioningSeconds } from './activation';
 import { registryLocation } from './location';
 

@@ -1,6 +1,6 @@
+import { DB_INSTANCE_CREATED_EVENT_ID, RDS_EVENT_SOURCE, RDS_INSTANCE_EVENT_DETAIL_TYPE } from '../shared/aws-events';
 import { INSTANCE_ID_PREFIX } from '../shared/naming';
 import { tenantIdViolations } from '../shared/tenant-id';
-import { DB_INSTANCE_CREATED_EVENT_ID, RDS_EVENT_SOURCE, RDS_INSTANCE_EVENT_DETAIL_TYPE } from './pattern';
 
 /** The parts of an EventBridge "RDS DB Instance Event" the listener reads. */
 export interface RdsInstanceEvent {

@@ -8,7 +8,8 @@ import { outcomeEntry, publishEvent } from '../shared/events';
 import type { FailureState } from '../shared/failure';
 import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
-import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
+import { METRIC_NAMES } from '../shared/telemetry';
 import {
   failedEventDetail,
   failureRecordOf,

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { existingAlarms } from '../configure-alarms/configure-alarms';
+import { existingAlarms } from '../shared/alarms';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';

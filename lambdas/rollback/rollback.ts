@@ -7,14 +7,15 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { isAlarmNotFound } from '../configure-alarms/configure-alarms';
+import { isAlarmNotFound } from '../shared/alarms';
 import { clock, nowIso } from '../shared/clock';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { RollbackResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, isTransientAwsError } from '../shared/errors';
 import { instanceIdentifier } from '../shared/naming';
 import { getTenant } from '../shared/registry';
-import { logger, METRIC_NAMES, MetricUnit, metrics } from '../shared/runtime';
+import { logger, MetricUnit, metrics } from '../shared/runtime';
+import { METRIC_NAMES } from '../shared/telemetry';
 import { isInstanceAbsenceConfirmed } from '../shared/visibility';
 import { observeResources, type RollbackClients } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';

@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { rdsTls } from '../run-migrations/tls';
-import { CLIENT_CONFIG, logger, traced } from '../shared/runtime';
+import { CLIENT_CONFIG, eventHandler, logger, traced } from '../shared/runtime';
 import { type RotationEvent, rotate } from './rotation';
 import { sdkRotationSecrets } from './secrets';
 
@@ -10,7 +10,10 @@ const secrets = sdkRotationSecrets(traced(new SecretsManagerClient(CLIENT_CONFIG
  * Secrets Manager rotation function of the tenants' application secrets (single user, see rotation.ts). Runs in the
  * VPC like RunMigrations and verifies TLS against the same RDS CA bundle. Logs the secret id and step only.
  */
-export async function handler(event: RotationEvent): Promise<void> {
-  logger.info('rotating the application secret', { secretId: event.SecretId, step: event.Step });
-  await rotate(event, { secrets, tls: rdsTls() });
-}
+export const handler = eventHandler(
+  { failed: 'rotation step failed; the secret keeps its current version' },
+  async (event: RotationEvent): Promise<void> => {
+    logger.info('rotating the application secret', { secretId: event.SecretId, step: event.Step });
+    await rotate(event, { secrets, tls: rdsTls() });
+  },
+);

@@ -1,4 +1,5 @@
 import { DatabaseError } from 'pg';
+import { ERROR_NAMES } from '../shared/error-names';
 import { PlatformError } from '../shared/errors';
 
 /**
@@ -11,25 +12,25 @@ import { PlatformError } from '../shared/errors';
  * Retryable: an instance that has just become available can refuse connections for a short while.
  */
 export class DatabaseUnreachableError extends PlatformError {
-  public override readonly name = 'DatabaseUnreachableError';
+  public override readonly name = ERROR_NAMES.databaseUnreachable;
   public readonly retryable = true;
 }
 
 /** The server rejected the login (wrong password, unknown user, no CONNECT privilege). */
 export class DatabaseAuthenticationError extends PlatformError {
-  public override readonly name = 'DatabaseAuthenticationError';
+  public override readonly name = ERROR_NAMES.databaseAuthentication;
   public readonly retryable = false;
 }
 
 /** The TLS handshake failed or the server certificate did not verify against the RDS certificate authority. */
 export class DatabaseTlsError extends PlatformError {
-  public override readonly name = 'DatabaseTlsError';
+  public override readonly name = ERROR_NAMES.databaseTls;
   public readonly retryable = false;
 }
 
 /** A migration or the role setup failed with an SQL error; the migrations of this run were rolled back. */
 export class MigrationFailedError extends PlatformError {
-  public override readonly name = 'MigrationFailedError';
+  public override readonly name = ERROR_NAMES.migrationFailed;
   public readonly retryable = false;
 }
 
@@ -39,21 +40,9 @@ export class MigrationFailedError extends PlatformError {
  * `idle_session_timeout`.
  */
 export class MigrationLockTimeoutError extends PlatformError {
-  public override readonly name = 'MigrationLockTimeoutError';
+  public override readonly name = ERROR_NAMES.migrationLockTimeout;
   public readonly retryable = true;
 }
-
-/** Names the state machine matches on. */
-export const MigrationErrorNames = {
-  unreachable: 'DatabaseUnreachableError',
-  authentication: 'DatabaseAuthenticationError',
-  tls: 'DatabaseTlsError',
-  migrationFailed: 'MigrationFailedError',
-  lockTimeout: 'MigrationLockTimeoutError',
-} as const;
-
-/** The names worth a `Retry` with backoff in the state machine; the others go straight to rollback. */
-export const RETRYABLE_MIGRATION_ERROR_NAMES = [MigrationErrorNames.unreachable, MigrationErrorNames.lockTimeout];
 
 /** What the runner was doing when the error happened. */
 export type DatabasePhase = 'connect' | 'lock' | 'migrate' | 'role';

@@ -1,3 +1,4 @@
+import { ERROR_NAMES } from './error-names';
 import { quoteRejected } from './untrusted';
 
 /**
@@ -5,7 +6,7 @@ import { quoteRejected } from './untrusted';
  *
  * Step Functions matches `Retry` and `Catch` clauses on the `errorType` that Lambda reports, which is the thrown
  * error's `name`. Every class therefore sets `name` explicitly (bundling may rename classes), and the workflow
- * definition refers to these names through {@link ErrorNames}, never to string literals.
+ * definition refers to these names through {@link ERROR_NAMES}, never to string literals.
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ export abstract class PlatformError extends Error {
 
 /** Input that breaks a documented rule. Never retried; nothing has been created when it is thrown. */
 export class ValidationError extends PlatformError {
-  public override readonly name = 'ValidationError';
+  public override readonly name = ERROR_NAMES.validation;
   public readonly retryable = false;
   constructor(
     public readonly field: string,
@@ -41,7 +42,7 @@ export class ValidationError extends PlatformError {
 
 /** The tenant is already being provisioned by another request, or is live. Never retried, never rolled back. */
 export class TenantConflictError extends PlatformError {
-  public override readonly name = 'TenantConflictError';
+  public override readonly name = ERROR_NAMES.tenantConflict;
   public readonly retryable = false;
 }
 
@@ -50,37 +51,37 @@ export class TenantConflictError extends PlatformError {
  * touch it: rollback skips it and the failure reason names it.
  */
 export class OwnershipConflictError extends PlatformError {
-  public override readonly name = 'OwnershipConflictError';
+  public override readonly name = ERROR_NAMES.ownershipConflict;
   public readonly retryable = false;
 }
 
 /** AWS throttled us or answered with a transient fault; the step is retried with backoff and jitter. */
 export class RetryableError extends PlatformError {
-  public override readonly name = 'RetryableError';
+  public override readonly name = ERROR_NAMES.retryable;
   public readonly retryable = true;
 }
 
 /** The instance entered a state it cannot leave without an operator (failed, incompatible-*, storage-full...). */
 export class InstanceFailedError extends PlatformError {
-  public override readonly name = 'InstanceFailedError';
+  public override readonly name = ERROR_NAMES.instanceFailed;
   public readonly retryable = false;
 }
 
 /** The tier's provisioning time budget ran out before the instance became available. */
 export class ProvisioningTimeoutError extends PlatformError {
-  public override readonly name = 'ProvisioningTimeoutError';
+  public override readonly name = ERROR_NAMES.timeout;
   public readonly retryable = false;
 }
 
 /** A misconfigured deployment (missing environment variable, bad context value). */
 export class ConfigurationError extends PlatformError {
-  public override readonly name = 'ConfigurationError';
+  public override readonly name = ERROR_NAMES.configuration;
   public readonly retryable = false;
 }
 
 /** A permanent AWS refusal we do not classify further (access denied, invalid parameter, quota exceeded...). */
 export class AwsRequestError extends PlatformError {
-  public override readonly name = 'AwsRequestError';
+  public override readonly name = ERROR_NAMES.awsRequest;
   public readonly retryable = false;
 }
 
@@ -90,37 +91,9 @@ export class AwsRequestError extends PlatformError {
  * anything back.
  */
 export class OutcomePendingError extends PlatformError {
-  public override readonly name = 'OutcomePendingError';
+  public override readonly name = ERROR_NAMES.outcomePending;
   public readonly retryable = true;
 }
-
-/** Names Step Functions matches on. */
-export const ErrorNames = {
-  validation: 'ValidationError',
-  tenantConflict: 'TenantConflictError',
-  ownershipConflict: 'OwnershipConflictError',
-  retryable: 'RetryableError',
-  instanceFailed: 'InstanceFailedError',
-  timeout: 'ProvisioningTimeoutError',
-  configuration: 'ConfigurationError',
-  awsRequest: 'AwsRequestError',
-  outcomePending: 'OutcomePendingError',
-} as const;
-
-/**
- * Error names that mean "the invocation itself failed, not our code's decision": Lambda service faults, and a
- * function that crashed or timed out after its side effect. Retrying is safe because every step is idempotent.
- */
-export const INVOCATION_FAULT_NAMES = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-  'Lambda.ClientExecutionTimeoutException',
-  'Lambda.Unknown',
-  'Sandbox.Timedout',
-  'Runtime.ExitError',
-] as const;
 
 const THROTTLING_NAMES = new Set([
   'Throttling',
@@ -171,7 +144,8 @@ export function isTransientAwsError(error: unknown): boolean {
 
 /**
  * Maps anything a handler caught to a {@link PlatformError}, so the workflow sees one of the known names:
- * platform errors pass through, transient AWS faults become {@link RetryableError}, the rest {@link AwsRequestError}.
+ * platform errors pass through, transient AWS faults become {@link RetryableError}, the rest {@link AwsRequestError},
+ * with the original error as their `cause`.
  *
  * @param action - what the handler was doing, e.g. `"CreateDBInstance"`; prefixed to the message.
  */
@@ -179,7 +153,10 @@ export function toPlatformError(error: unknown, action: string): PlatformError {
   if (error instanceof PlatformError) return error;
   const e = error as AwsLikeError;
   const detail = `${action} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
-  return isTransientAwsError(error) ? new RetryableError(detail) : new AwsRequestError(detail);
+  // The original stays reachable as `cause` (its stack, its SDK metadata) for whoever logs or inspects the mapped error.
+  return isTransientAwsError(error)
+    ? new RetryableError(detail, { cause: error })
+    : new AwsRequestError(detail, { cause: error });
 }
 
 /** The AWS SDK error name of `error`, or undefined. */

@@ -1,31 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
 import type { StepName } from './contracts';
-import { toPlatformError } from './errors';
+import { awsErrorName, toPlatformError } from './errors';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
 import { retryingThrottles } from './throttle-retry';
 
 /**
- * Powertools for every handler: JSON logs with tenant id, tier and execution as persistent keys, CloudWatch
- * metrics in embedded metric format, and X-Ray tracing of the AWS SDK clients.
+ * Powertools for every handler: JSON logs with the Lambda context (request id, cold start, function) and the
+ * invocation's keys (tenant id, tier, execution), CloudWatch metrics in embedded metric format, and X-Ray tracing of
+ * the AWS SDK clients. Constructed when this module loads, which only a handler does: the CDK app reads the names
+ * from `telemetry.ts`.
  */
-export const SERVICE_NAME = 'tenant-db-provisioning';
-export const METRICS_NAMESPACE = 'TenantDbPlatform';
-
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 export { MetricUnit };
-
-/** Metric names the dashboard and alarms read. */
-export const METRIC_NAMES = {
-  provisioned: 'TenantProvisioned',
-  failed: 'ProvisioningFailed',
-  duration: 'ProvisioningDuration',
-  rollbackFailed: 'RollbackFailed',
-  rejected: 'RequestRejected',
-} as const;
 
 /**
  * SDK client settings for every handler: adaptive retry mode backs off with jitter on throttling before the
@@ -48,8 +40,6 @@ export const CLIENT_CONFIG = {
 export function traced<T extends { send(...args: never[]): Promise<unknown> }>(client: T): T {
   return retryingThrottles(tracer.captureAWSv3Client(client));
 }
-
-const PERSISTENT_KEYS = ['tenantId', 'tier', 'executionArn'] as const;
 
 interface Identifiable {
   state?: Identifiable;
@@ -77,29 +67,98 @@ export function logKeysOf(event: unknown): Record<string, string> {
 }
 
 /**
- * Turns a step's work function into a Lambda handler: sets the persistent log keys, logs start and end, maps any
- * error to a {@link PlatformError} whose `name` the workflow's Retry/Catch match, and flushes metrics.
+ * A Lambda handler as the runtime calls it: the event and the invocation's context in, the result out. The work a
+ * wrapper is given has the same shape; most ignore the context.
+ */
+export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** How {@link lambdaHandler} frames each invocation of a function. */
+export interface HandlerOptions<E> {
+  /** Log messages of an invocation; `started` and `finished` are logged only when given. */
+  readonly messages: { readonly failed: string; readonly started?: string; readonly finished?: string };
+  /** The invocation's log keys, read from its event. @default none */
+  readonly keys?: (event: E) => Record<string, string>;
+  /** The error the function throws for the one its work threw. @default the work's error itself */
+  readonly mapError?: (error: unknown) => unknown;
+}
+
+/**
+ * Turns `work` into a Lambda handler, as Powertools' `injectLambdaContext` and `logMetrics` would: every log line
+ * of the invocation carries the Lambda context and the invocation's keys (those of the previous invocation of a
+ * warm sandbox are dropped first), a failure is logged with the name and message of the error the function
+ * throws, and the metrics counted meanwhile are published, even when the work fails. Handlers use its two shapes,
+ * {@link stepHandler} and {@link eventHandler}.
+ *
+ * @example
+ * ```ts
+ * export const handler = lambdaHandler(
+ *   { messages: { failed: 'rotation failed' }, keys: (event: RotationEvent) => ({ secretId: event.SecretId }) },
+ *   async (event) => rotate(event, deps),
+ * );
+ * ```
+ */
+export function lambdaHandler<E, R>(options: HandlerOptions<E>, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
+  const { messages, keys, mapError = (error: unknown) => error } = options;
+  return async (event: E, context: Context): Promise<R> => {
+    logger.addContext(context);
+    logger.resetKeys();
+    if (keys) logger.appendKeys(keys(event));
+    if (messages.started) logger.info(messages.started);
+    try {
+      const result = await work(event, context);
+      if (messages.finished) logger.info(messages.finished);
+      return result;
+    } catch (error) {
+      const thrown = mapError(error);
+      logger.error(messages.failed, {
+        errorName: awsErrorName(thrown),
+        reason: (thrown as Error | undefined)?.message,
+      });
+      throw thrown;
+    } finally {
+      // Only what was counted: an empty flush makes Powertools warn, on every run of a schedule.
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * The handler of a workflow step: logs its start and end under the step's name and the request's keys (see
+ * {@link logKeysOf}), and maps any error to a {@link PlatformError} whose `name` the workflow's Retry/Catch match;
+ * an error it maps is kept as the `cause` of the one it throws.
  *
  * @example
  * ```ts
  * export const handler = stepHandler(STEPS.configureAlarms, async (state: WorkflowState) => configureAlarms(state));
  * ```
  */
-export function stepHandler<E, R>(step: StepName, work: (event: E) => Promise<R>): (event: E) => Promise<R> {
-  return async (event: E): Promise<R> => {
-    logger.removePersistentKeys([...PERSISTENT_KEYS]);
-    logger.appendPersistentKeys({ ...logKeysOf(event), step });
-    logger.info('step started');
-    try {
-      const result = await work(event);
-      logger.info('step finished');
-      return result;
-    } catch (error) {
-      const platformError = toPlatformError(error, step);
-      logger.error('step failed', { errorName: platformError.name, reason: platformError.message });
-      throw platformError;
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+export function stepHandler<E, R>(step: StepName, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
+  return lambdaHandler(
+    {
+      messages: { started: 'step started', finished: 'step finished', failed: 'step failed' },
+      keys: (event) => ({ ...logKeysOf(event), step }),
+      mapError: (error) => toPlatformError(error, step),
+    },
+    work,
+  );
+}
+
+/**
+ * The handler of a function outside the workflow (an EventBridge rule's target, a schedule, a rotation): its errors
+ * are thrown as they are, so the invoker's own retry sees them, and logged with `failed`, which says what happens
+ * next.
+ *
+ * @example
+ * ```ts
+ * export const handler = eventHandler(
+ *   { failed: 'reaping failed; the event will be retried' },
+ *   async (event: ExecutionStatusChangeEvent) => reapExecution(clients, event),
+ * );
+ * ```
+ */
+export function eventHandler<E, R>(
+  options: { readonly failed: string; readonly keys?: (event: E) => Record<string, string> },
+  work: LambdaHandler<E, R>,
+): LambdaHandler<E, R> {
+  return lambdaHandler({ messages: { failed: options.failed }, keys: options.keys }, work);
 }

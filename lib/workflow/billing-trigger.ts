@@ -7,15 +7,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import {
-  BILLING_INPUT_PATHS,
-  BILLING_INPUT_TEMPLATE,
-  billingEventPattern,
-  rejectedBillingEventPattern,
-} from '../triggers/billing-pattern';
+import { BILLING_INPUT_PATHS, BILLING_INPUT_TEMPLATE } from '../triggers/billing-input';
+import { billingEventPattern, rejectedBillingEventPattern } from '../triggers/event-patterns';
 import { ManagedPolicyRole } from './managed-policy-role';
 
-/** The billing contract's input transformer, exactly as `billing-pattern.ts` defines it. */
+/** The billing contract's input transformer, exactly as `billing-input.ts` defines it. */
 class BillingInput extends events.RuleTargetInput {
   /** RuleTargetInput's constructor is protected; subclasses construct through a factory. */
   public static create(): BillingInput {

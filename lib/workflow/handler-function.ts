@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/telemetry';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** Repository root: handler entries are `lambdas/<folder>/handler.ts`. */

@@ -6,8 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { REGISTRY_STATUS_METRIC } from '../../lambdas/registry-stats/metrics';
-import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/runtime';
+import { METRIC_NAMES, METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/telemetry';
 import type { PlatformResources } from './handler-spec';
 import { TenantRegistryStats } from './registry-stats';
 
@@ -147,7 +146,7 @@ export class PlatformObservability extends Construct {
             width: 12,
             left: [
               search(
-                `SEARCH('{${METRICS_NAMESPACE},service,status} MetricName="${REGISTRY_STATUS_METRIC}"', 'Maximum', 300)`,
+                `SEARCH('{${METRICS_NAMESPACE},service,status} MetricName="${METRIC_NAMES.tenantsByStatus}"', 'Maximum', 300)`,
                 'Tenants',
               ),
             ],

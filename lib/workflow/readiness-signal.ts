@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { Construct } from 'constructs';
-import { RDS_CREATED_EVENT_PATTERN } from '../../lambdas/readiness-signal/pattern';
 import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
+import { RDS_CREATED_EVENT_PATTERN } from '../triggers/event-patterns';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from './handler-spec';
 
 /** Records RDS's "DB instance created" events in the registry, where the waiters read them. */

@@ -4,9 +4,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import { REGISTRY_STATUS_INDEX } from '../../lambdas/shared/contracts';
+import { executionEndedPattern } from '../triggers/event-patterns';
 import type { HandlerFunction } from './handler-function';
 import type { EnvironmentSetting } from './handler-spec';
 import {

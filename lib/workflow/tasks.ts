@@ -1,4 +1,4 @@
-import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
+import { ERROR_NAMES, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/error-names';
 import type { Catcher, Retrier, TaskState } from './asl';
 
 /** What a Task state needs to know of its step's record (see `StepSpec`). */
@@ -18,7 +18,7 @@ export const RETRY_MAX_ATTEMPTS = 10;
 export const RETRY_MAX_DELAY_SECONDS = 60;
 
 /** Errors retried on every Task: the transient class and Lambda invocation faults (every step is idempotent). */
-const BASE_RETRYABLE = [ErrorNames.retryable, ErrorNames.outcomePending, ...INVOCATION_FAULT_NAMES];
+const BASE_RETRYABLE = [ERROR_NAMES.retryable, ERROR_NAMES.outcomePending, ...INVOCATION_FAULT_NAMES];
 
 /** The `DefinitionSubstitutions` key of a step's function ARN. */
 export function functionArnVariable(step: string): string {

@@ -4,6 +4,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambdas/claim-tenant/handler';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
+import { lambdaContext } from '../support/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-starter-1';
 
@@ -38,7 +39,7 @@ describe('ClaimTenant handler', () => {
     ddb.on(PutCommand).resolves({});
 
     // Act
-    const result = await handler(state);
+    const result = await handler(state, lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'CLAIMED', attempt: 1 });
@@ -52,7 +53,7 @@ describe('ClaimTenant handler', () => {
     });
 
     // Act
-    const result = handler(state);
+    const result = handler(state, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
@@ -65,7 +66,7 @@ describe('ClaimTenant handler', () => {
       .rejects(Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' }));
 
     // Act
-    const result = handler(state);
+    const result = handler(state, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -76,7 +77,7 @@ describe('ClaimTenant handler', () => {
     delete process.env.REGISTRY_TABLE_NAME;
 
     // Act
-    const result = handler(state);
+    const result = handler(state, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: /REGISTRY_TABLE_NAME/ });

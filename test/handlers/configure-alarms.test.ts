@@ -15,15 +15,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { buildAlarmRequests } from '../../lambdas/configure-alarms/alarm-requests';
-import {
-  alarmOwnershipConflict,
-  alertTopicArnProblem,
-  isAlarmNotFound,
-} from '../../lambdas/configure-alarms/configure-alarms';
+import { alarmOwnershipConflict, alertTopicArnProblem } from '../../lambdas/configure-alarms/configure-alarms';
 import { handler } from '../../lambdas/configure-alarms/handler';
+import { isAlarmNotFound } from '../../lambdas/shared/alarms';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ALARM_KEYS, alarmNames, type OwnerContext, ownershipTags } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { lambdaContext } from '../support/lambda-context';
 
 const ACCOUNT = '123456789012';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:tenant-db-alerts`;
@@ -272,7 +270,7 @@ describe('handler', () => {
 
   it('checks that the alert topic exists before it puts any alarm', async () => {
     // Act
-    await handler(stateFor('pro'));
+    await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(sns).toHaveReceivedCommandWith(GetTopicAttributesCommand, { TopicArn: TOPIC_ARN });
@@ -299,7 +297,7 @@ describe('handler', () => {
     arrange();
 
     // Act
-    const outcome = handler(stateFor('pro'));
+    const outcome = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({
@@ -314,7 +312,7 @@ describe('handler', () => {
     process.env.ALERT_TOPIC_ARN = `${TOPIC_ARN}.fifo`;
 
     // Act
-    await handler(stateFor('pro')).catch(() => undefined);
+    await handler(stateFor('pro'), lambdaContext()).catch(() => undefined);
 
     // Assess
     expect(sns).not.toHaveReceivedAnyCommand();
@@ -328,7 +326,7 @@ describe('handler', () => {
       .rejects(new AuthorizationErrorException({ message: 'not authorized', $metadata: { httpStatusCode: 403 } }));
 
     // Act
-    const outcome = handler(stateFor('pro'));
+    const outcome = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'AwsRequestError' });
@@ -337,7 +335,7 @@ describe('handler', () => {
 
   it.each(TIERS)('puts the six alarms of a tenant that has none (%s)', async (tier) => {
     // Act
-    const result = await handler(stateFor(tier));
+    const result = await handler(stateFor(tier), lambdaContext());
 
     // Assess
     expect(result).toEqual({ alarmNames: alarmNames('acme') });
@@ -357,7 +355,7 @@ describe('handler', () => {
       .resolves({ Tags: ownershipTags(ownerFor(tier)) });
 
     // Act
-    const result = await handler(stateFor(tier));
+    const result = await handler(stateFor(tier), lambdaContext());
 
     // Assess
     expect(result.alarmNames).toHaveLength(ALARM_KEYS.length);
@@ -374,7 +372,7 @@ describe('handler', () => {
       .resolves({ Tags: ownershipTags(ownerFor('pro', 'acme-pro-0')) });
 
     // Act
-    const outcome = handler(stateFor('pro'));
+    const outcome = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'OwnershipConflictError' });
@@ -393,7 +391,7 @@ describe('handler', () => {
       );
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(result.alarmNames).toEqual(alarmNames('acme'));
@@ -405,7 +403,7 @@ describe('handler', () => {
     delete process.env.ALERT_TOPIC_ARN;
 
     // Act
-    const outcome = handler(stateFor('starter'));
+    const outcome = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'ConfigurationError' });

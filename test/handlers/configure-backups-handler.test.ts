@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { lambdaContext } from '../support/lambda-context';
 
 // The handler builds its clients when loaded, so the backup Region is set before it is required below.
 const BACKUP_REGION = 'eu-central-1';
@@ -73,7 +74,7 @@ it('sends the replication request and the key lookup to BACKUP_REPLICATION_REGIO
   };
 
   // Act
-  const result = await handler(state);
+  const result = await handler(state, lambdaContext());
 
   // Assess
   expect(result).toEqual({
@@ -124,7 +125,7 @@ it('works from the instance the wait saw available, without describing it again'
   };
 
   // Act
-  const result = await handler(state);
+  const result = await handler(state, lambdaContext());
 
   // Assess
   expect(result).toEqual({

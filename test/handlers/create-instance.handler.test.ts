@@ -26,6 +26,7 @@ import type { TenantStatus, ValidatedRequest, WorkflowState } from '../../lambda
 import { ownershipTags, type Tag } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { evaluate, Placeholders, parseCondition } from '../support/aws-double/dynamodb/expressions';
+import { lambdaContext } from '../support/lambda-context';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';
@@ -89,7 +90,7 @@ describe('CreateInstance handler', () => {
     rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
 
     // Act
-    const result = await handler(state);
+    const result = await handler(state, lambdaContext());
 
     // Assess
     expect(result).toEqual({
@@ -138,7 +139,7 @@ describe('CreateInstance handler', () => {
     });
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(result.deadline).toBe(deadline);
@@ -157,7 +158,7 @@ describe('CreateInstance handler', () => {
     });
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(result).toMatchObject({ instanceId: 'tenant-acme', instanceArn: INSTANCE_ARN });
@@ -174,7 +175,7 @@ describe('CreateInstance handler', () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: tags }] });
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -190,7 +191,7 @@ describe('CreateInstance handler', () => {
     rds.on(DescribeDBInstancesCommand).rejects(fault(DBInstanceNotFoundFault));
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -201,7 +202,7 @@ describe('CreateInstance handler', () => {
     rds.on(CreateDBInstanceCommand).rejects(fault(InsufficientDBInstanceCapacityFault));
 
     // Act
-    const result = handler(stateFor('enterprise'));
+    const result = handler(stateFor('enterprise'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -225,7 +226,7 @@ describe('CreateInstance handler', () => {
       );
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'AwsRequestError', message: expect.stringContaining(name) });
@@ -243,7 +244,7 @@ describe('CreateInstance handler', () => {
     );
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -264,7 +265,7 @@ describe('CreateInstance handler', () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: tags }] });
 
     // Act
-    const result = handler(stateFor('enterprise'));
+    const result = handler(stateFor('enterprise'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'OwnershipConflictError' });
@@ -284,7 +285,7 @@ describe('CreateInstance handler', () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceArn: INSTANCE_ARN, TagList: [] }] });
 
     // Act
-    const result = handler(stateFor('enterprise'));
+    const result = handler(stateFor('enterprise'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'OwnershipConflictError' });
@@ -312,7 +313,7 @@ describe('CreateInstance handler', () => {
     });
 
     // Act
-    await handler(stateFor('pro'));
+    await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     const retentions = logs.commandCalls(PutRetentionPolicyCommand);
@@ -349,7 +350,7 @@ describe('CreateInstance handler', () => {
     registryHolds({ tenantId: 'acme', status, executionArn: EXECUTION_ARN });
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     if (recorded) await expect(result).resolves.toMatchObject({ instanceId: 'tenant-acme' });
@@ -362,7 +363,7 @@ describe('CreateInstance handler', () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
@@ -386,7 +387,7 @@ describe('CreateInstance handler', () => {
       rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
 
       // Act
-      await handler(stateFor('pro'));
+      await handler(stateFor('pro'), lambdaContext());
 
       // Assess: pro exports postgresql and upgrade
       const names = ['/aws/rds/instance/tenant-acme/postgresql', '/aws/rds/instance/tenant-acme/upgrade'];
@@ -411,7 +412,7 @@ describe('CreateInstance handler', () => {
     rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
 
     // Act
-    const result = await handler(stateFor('enterprise'));
+    const result = await handler(stateFor('enterprise'), lambdaContext());
 
     // Assess
     expect(result.instanceId).toBe('tenant-acme');
@@ -435,7 +436,7 @@ describe('CreateInstance handler', () => {
       process.env.TENANT_LOG_RETENTION_DAYS = configured;
 
       // Act
-      const result = handler(stateFor('pro'));
+      const result = handler(stateFor('pro'), lambdaContext());
 
       // Assess
       await expect(result).rejects.toMatchObject({
@@ -454,7 +455,7 @@ describe('CreateInstance handler', () => {
       .rejects(new InvalidParameterException({ message: 'The specified KMS key is disabled', $metadata: {} }));
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -469,7 +470,7 @@ describe('CreateInstance handler', () => {
     process.env.DB_PARAMETER_GROUPS = JSON.stringify({ postgres16: 'tenant-db-postgres16' });
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: /postgres17/ });

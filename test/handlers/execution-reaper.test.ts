@@ -5,12 +5,14 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from 
 import 'aws-sdk-client-mock-jest';
 import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/execution-reaper/ended-execution';
 import { handler } from '../../lambdas/execution-reaper/handler';
-import { EXECUTION_ENDED_DETAIL_STATUSES, executionEndedPattern } from '../../lambdas/execution-reaper/pattern';
 import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/reaped-failure';
 import { reapRecord } from '../../lambdas/execution-reaper/reaper';
+import { EXECUTION_ENDED_DETAIL_STATUSES } from '../../lambdas/shared/aws-events';
 import type { TenantRecord, TenantStatus } from '../../lambdas/shared/contracts';
+import { executionEndedPattern } from '../../lib/triggers/event-patterns';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { matchesEventPattern } from '../support/event-pattern';
+import { lambdaContext } from '../support/lambda-context';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 
@@ -238,7 +240,7 @@ describe('execution-reaper handler (mocked clients)', () => {
     registry.on(GetCommand).resolves({ Item: record() });
 
     // Act
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });
@@ -346,7 +348,7 @@ describe('execution-reaper handler (mocked clients)', () => {
     registry.on(GetCommand).resolves({ Item: current });
 
     // Act
-    const result = await handler(statusChange({ status: 'FAILED', error: 'MigrationError' }));
+    const result = await handler(statusChange({ status: 'FAILED', error: 'MigrationError' }), lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'nothing-to-reap' });
@@ -363,7 +365,7 @@ describe('execution-reaper handler (mocked clients)', () => {
     registry.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
 
     // Act
-    const result = await handler(statusChange({ status: 'ABORTED', error: null }));
+    const result = await handler(statusChange({ status: 'ABORTED', error: null }), lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'nothing-to-reap' });
@@ -375,7 +377,7 @@ describe('execution-reaper handler (mocked clients)', () => {
 
   it('ignores an event it does not handle without calling AWS', async () => {
     // Act
-    const result = await handler(statusChange({ status: 'SUCCEEDED' }));
+    const result = await handler(statusChange({ status: 'SUCCEEDED' }), lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'ignored' });
@@ -389,7 +391,7 @@ describe('execution-reaper handler (mocked clients)', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
 
     // Act
-    const result = handler(statusChange());
+    const result = handler(statusChange(), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -439,7 +441,7 @@ describe('execution-reaper handler (AWS double)', () => {
     const outcomes: string[] = [];
     for (let delivery = 0; delivery < rejections + 2; delivery += 1) {
       outcomes.push(
-        await handler(event).then(
+        await handler(event, lambdaContext()).then(
           (r) => r.outcome,
           (e: Error) => e.name,
         ),
@@ -494,7 +496,7 @@ describe('execution-reaper handler (AWS double)', () => {
       afterNextRead(() => double.dynamodb.seed(TABLE, won));
 
       // Act
-      const result = await handler(statusChange({ status: 'ABORTED', error: null }));
+      const result = await handler(statusChange({ status: 'ABORTED', error: null }), lambdaContext());
 
       // Assess
       expect(result).toEqual({ outcome: 'nothing-to-reap' });
@@ -539,7 +541,7 @@ describe('execution-reaper handler (AWS double)', () => {
     double.dynamodb.seed(TABLE, { ...reaped });
 
     // Act
-    const result = await handler(statusChange());
+    const result = await handler(statusChange(), lambdaContext());
 
     // Assess
     expect(result).toEqual({ outcome: 'reaped', tenantId: 'acme', failedStep: 'Execution TIMED_OUT' });

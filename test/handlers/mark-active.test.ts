@@ -10,6 +10,7 @@ import type { TenantRecord, TenantStatus, ValidatedRequest, WorkflowState } from
 import { metrics } from '../../lambdas/shared/runtime';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
+import { lambdaContext } from '../support/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-1';
 const CLAIMED_AT = '2026-11-26T10:00:00.000Z';
@@ -126,7 +127,7 @@ describe('MarkActive handler', () => {
     ddb.on(GetCommand).resolves({ Item: record({ tier }) });
 
     // Act
-    const result = await handler(state);
+    const result = await handler(state, lambdaContext());
 
     // Assess
     expect(result).toEqual({ status: 'ACTIVE', provisionedAt: '2026-11-26T10:42:30.000Z' });
@@ -174,7 +175,7 @@ describe('MarkActive handler', () => {
 
   it('keeps secrets out of the event: only the secret ARN, never the master secret or a password', async () => {
     // Act
-    await handler(stateFor('pro'));
+    await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     const published = JSON.stringify(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input);
@@ -187,7 +188,7 @@ describe('MarkActive handler', () => {
     ddb.on(GetCommand).resolves({ Item: activeRecord({ outcomePending: 'provisioned' }) });
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(result.provisionedAt).toBe('2026-11-26T10:41:00.000Z');
@@ -204,7 +205,7 @@ describe('MarkActive handler', () => {
     ddb.on(GetCommand).resolves({ Item: activeRecord() });
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(result).toEqual({ status: 'ACTIVE', provisionedAt: '2026-11-26T10:41:00.000Z' });
@@ -232,7 +233,7 @@ describe('MarkActive handler', () => {
     arrange();
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
@@ -246,7 +247,7 @@ describe('MarkActive handler', () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -261,7 +262,7 @@ describe('MarkActive handler', () => {
       .resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }] });
 
     // Act
-    const result = handler(stateFor('pro'));
+    const result = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({
@@ -283,7 +284,7 @@ describe('MarkActive handler', () => {
     const { [key]: _omitted, ...state } = stateFor('pro');
 
     // Act
-    const result = handler(state as WorkflowState);
+    const result = handler(state as WorkflowState, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining(path) });
@@ -326,9 +327,9 @@ describe('MarkActive handler (AWS double)', () => {
     double.eventBridge.failEntries({ times: 1, errorCode: 'InternalFailure', errorMessage: 'try again' });
 
     // Act
-    const first = await handler(stateFor('pro')).catch((error: Error) => error);
+    const first = await handler(stateFor('pro'), lambdaContext()).catch((error: Error) => error);
     const afterFirst = stored();
-    const retried = await handler(stateFor('pro'));
+    const retried = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(first).toMatchObject({ name: 'OutcomePendingError' });
@@ -346,8 +347,8 @@ describe('MarkActive handler (AWS double)', () => {
     double.faults.add({ service: 'eventbridge', command: 'PutEvents', kind: 'crashAfter' });
 
     // Act
-    const first = await handler(stateFor('pro')).catch((error: Error) => error);
-    const retried = await handler(stateFor('pro'));
+    const first = await handler(stateFor('pro'), lambdaContext()).catch((error: Error) => error);
+    const retried = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(first).toMatchObject({ name: 'OutcomePendingError' });
@@ -367,7 +368,7 @@ describe('MarkActive handler (AWS double)', () => {
       afterNextRead(() => double.dynamodb.seed(TABLE, { ...record({ status, outcomePending: 'failed' }) }));
 
       // Act
-      const result = handler(stateFor('pro'));
+      const result = handler(stateFor('pro'), lambdaContext());
 
       // Assess
       await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
@@ -385,7 +386,7 @@ describe('MarkActive handler (AWS double)', () => {
       double.dynamodb.seed(TABLE, { ...record({ status }) });
 
       // Act
-      const result = handler(stateFor('pro'));
+      const result = handler(stateFor('pro'), lambdaContext());
 
       // Assess
       await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });

@@ -2,10 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { handler, READY_SIGNAL_METRIC } from '../../lambdas/readiness-signal/handler';
-import { RDS_CREATED_EVENT_PATTERN } from '../../lambdas/readiness-signal/pattern';
+import { handler } from '../../lambdas/readiness-signal/handler';
 import { type RdsInstanceEvent, readySignalOf } from '../../lambdas/readiness-signal/signal';
 import { metrics } from '../../lambdas/shared/runtime';
+import { METRIC_NAMES } from '../../lambdas/shared/telemetry';
+import { RDS_CREATED_EVENT_PATTERN } from '../../lib/triggers/event-patterns';
+import { lambdaContext } from '../support/lambda-context';
 
 const RECEIVED_AT = '2026-11-26T10:30:05.000Z';
 
@@ -125,7 +127,7 @@ describe('readiness-signal handler', () => {
     ddb.on(UpdateCommand).resolves({});
 
     // Act
-    await handler(createdEvent());
+    await handler(createdEvent(), lambdaContext());
 
     // Assess
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
@@ -133,7 +135,7 @@ describe('readiness-signal handler', () => {
       Key: { tenantId: 'acme' },
       ExpressionAttributeValues: { ':at': '2026-11-26T10:30:00.123Z', ':provisioning': 'PROVISIONING' },
     });
-    expect(addMetric).toHaveBeenCalledWith(READY_SIGNAL_METRIC, 'Count', 1);
+    expect(addMetric).toHaveBeenCalledWith(METRIC_NAMES.readySignalRecorded, 'Count', 1);
   });
 
   it('changes nothing when the tenant is not provisioning', async () => {
@@ -141,7 +143,7 @@ describe('readiness-signal handler', () => {
     ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
 
     // Act
-    const result = handler(createdEvent());
+    const result = handler(createdEvent(), lambdaContext());
 
     // Assess
     await expect(result).resolves.toBeUndefined();
@@ -150,7 +152,7 @@ describe('readiness-signal handler', () => {
 
   it('does not touch the registry for events of other instances', async () => {
     // Act
-    await handler(createdEvent({ SourceArn: 'arn:aws:rds:us-east-1:123456789012:db:reporting' }));
+    await handler(createdEvent({ SourceArn: 'arn:aws:rds:us-east-1:123456789012:db:reporting' }), lambdaContext());
 
     // Assess
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -161,7 +163,7 @@ describe('readiness-signal handler', () => {
     ddb.on(UpdateCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
 
     // Act
-    const result = handler(createdEvent());
+    const result = handler(createdEvent(), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ThrottlingException' });

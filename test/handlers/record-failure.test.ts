@@ -23,6 +23,7 @@ import type {
 import type { FailureState } from '../../lambdas/shared/failure';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
+import { lambdaContext } from '../support/lambda-context';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 
@@ -373,7 +374,7 @@ describe('handler', () => {
       );
 
       // Act
-      const result = await handler(envelope(state));
+      const result = await handler(envelope(state), lambdaContext());
 
       // Assess
       expect(result).toEqual({
@@ -436,7 +437,7 @@ describe('handler', () => {
     );
 
     // Act
-    const result = await handler(envelope(state));
+    const result = await handler(envelope(state), lambdaContext());
 
     // Assess
     expect(result).toMatchObject({ error: 'RollbackFailed', status: 'ROLLBACK_FAILED' });
@@ -463,7 +464,7 @@ describe('handler', () => {
     registryReads(ownedRecord('pro', { status: 'ROLLBACK_FAILED', leftovers: [], outcomePending: 'failed' }));
 
     // Act
-    const result = await handler(envelope(state));
+    const result = await handler(envelope(state), lambdaContext());
 
     // Assess
     expect(result.status).toBe('ROLLBACK_FAILED');
@@ -512,7 +513,7 @@ describe('handler', () => {
       registry.on(GetCommand).resolves({});
 
       // Act
-      const result = await handler(envelope(state));
+      const result = await handler(envelope(state), lambdaContext());
 
       // Assess
       expect(result).toMatchObject({ error, failedStep: rejectedStep, status: 'FAILED' });
@@ -551,7 +552,7 @@ describe('handler', () => {
     } as FailureState;
 
     // Act
-    await handler(envelope(state));
+    await handler(envelope(state), lambdaContext());
 
     // Assess
     const entry = events.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
@@ -581,7 +582,7 @@ describe('handler', () => {
     prepare();
 
     // Act
-    const outcome = handler(envelope(failedAtMigrations('starter')));
+    const outcome = handler(envelope(failedAtMigrations('starter')), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
@@ -593,7 +594,7 @@ describe('handler', () => {
     registryReads(ownedRecord('pro', { status: 'ACTIVE' }));
 
     // Act
-    const result = await handler(envelope(failedAtMigrations('pro')));
+    const result = await handler(envelope(failedAtMigrations('pro')), lambdaContext());
 
     // Assess
     expect(result.status).toBe('FAILED');
@@ -637,7 +638,7 @@ describe('handler (AWS double)', () => {
     double.dynamodb.seed(TABLE, { ...seeded });
 
     // Act
-    const result = await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })));
+    const result = await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })), lambdaContext());
 
     // Assess
     expect(result.status).toBe('FAILED');
@@ -650,7 +651,7 @@ describe('handler (AWS double)', () => {
     double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
 
     // Act
-    await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })));
+    await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })), lambdaContext());
 
     // Assess
     expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'RunMigrations', failureReason: MIGRATIONS_REASON });
@@ -667,9 +668,9 @@ describe('handler (AWS double)', () => {
     const event = envelope(failedAtMigrations('pro', { rollback: GAVE_UP }));
 
     // Act
-    const first = await handler(event).catch((error: Error) => error);
+    const first = await handler(event, lambdaContext()).catch((error: Error) => error);
     const afterFirst = stored();
-    await handler(event);
+    await handler(event, lambdaContext());
 
     // Assess
     expect(first).toMatchObject({ name: 'RetryableError' });
@@ -701,7 +702,7 @@ describe('handler (AWS double)', () => {
     double.dynamodb.seed(TABLE, { ...live });
 
     // Act
-    await handler(envelope(state));
+    await handler(envelope(state), lambdaContext());
 
     // Assess
     expect(stored()).toEqual({ ...live });
@@ -724,7 +725,10 @@ describe('handler (AWS double)', () => {
     } = state;
 
     // Act
-    await handler(envelope({ ...unclaimed, error: lambdaError('Lambda.Unknown', 'the function died') }));
+    await handler(
+      envelope({ ...unclaimed, error: lambdaError('Lambda.Unknown', 'the function died') }),
+      lambdaContext(),
+    );
 
     // Assess: FAILED at ClaimTenant with a failed (not rejected) outcome
     expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'ClaimTenant' });

@@ -18,6 +18,7 @@ import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ownershipTags } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
+import { lambdaContext } from '../support/lambda-context';
 
 // The handler builds its clients when loaded, so the backup Region is set before it is required below.
 const BACKUP_REGION = 'eu-central-1';
@@ -90,7 +91,7 @@ it('handles replicated backups through RDS in BACKUP_REPLICATION_REGION and the 
     .callsFake(record('DeleteDBInstance', {}));
 
   // Act
-  const result = await handler(state);
+  const result = await handler(state, lambdaContext());
 
   // Assess
   expect(result).toMatchObject({ complete: false, leftovers: ['db-instance:tenant-acme'], passes: 1 });
@@ -121,7 +122,7 @@ it('answers a throttled look at the backup Region with a pass that changed nothi
     .rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }));
 
   // Act
-  const result = await handler(state);
+  const result = await handler(state, lambdaContext());
 
   // Assess
   expect(result).toEqual({
@@ -141,7 +142,7 @@ it('refuses to run without REGISTRY_TABLE_NAME, before touching any resource', a
   delete process.env.REGISTRY_TABLE_NAME;
 
   // Act
-  const outcome = handler(state);
+  const outcome = handler(state, lambdaContext());
 
   // Assess
   await expect(outcome).rejects.toMatchObject({

@@ -21,6 +21,7 @@ import {
   PASSWORD_EXCLUDED_CHARACTERS,
   PASSWORD_REQUEST,
 } from '../../lambdas/store-credentials/requests';
+import { lambdaContext } from '../support/lambda-context';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 
 const ACCOUNT = '123456789012';
@@ -204,7 +205,7 @@ describe('handler', () => {
     secrets.on(CreateSecretCommand).resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app' });
 
     // Act
-    const result = await handler(state);
+    const result = await handler(state, lambdaContext());
 
     // Assess
     expect(result).toEqual({ secretArn: SECRET_ARN, secretName: 'saas/tenant/acme/app' });
@@ -229,7 +230,7 @@ describe('handler', () => {
     secrets.on(CreateSecretCommand).resolves({ ARN: SECRET_ARN });
 
     // Act
-    const result = await handler(stateFor('starter'));
+    const result = await handler(stateFor('starter'), lambdaContext());
 
     // Assess
     expect(result.secretName).toBe('prod/acme/db-app');
@@ -248,7 +249,7 @@ describe('handler', () => {
         .resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app', Tags: ownershipTags(ownerOf(state)) });
 
       // Act
-      const result = await handler(state);
+      const result = await handler(state, lambdaContext());
 
       // Assess
       expect(result).toEqual({ secretArn: SECRET_ARN, secretName: 'saas/tenant/acme/app' });
@@ -281,7 +282,7 @@ describe('handler', () => {
       .resolves({ ARN: SECRET_ARN, Name: 'saas/tenant/acme/app', Tags: ownershipTags(previous), ...extra });
 
     // Act
-    const outcome = handler(stateFor('pro'));
+    const outcome = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'OwnershipConflictError' });
@@ -299,7 +300,7 @@ describe('handler', () => {
     secrets.on(CreateSecretCommand).rejects(error);
 
     // Act
-    const outcome = handler(stateFor('starter'));
+    const outcome = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: expected });
@@ -315,7 +316,7 @@ describe('handler', () => {
       .rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
 
     // Act
-    const outcome = handler(stateFor('starter'));
+    const outcome = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'RetryableError' });
@@ -329,7 +330,7 @@ describe('handler', () => {
     prepare();
 
     // Act
-    const outcome = handler(stateFor('pro'));
+    const outcome = handler(stateFor('pro'), lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: expected });
@@ -342,7 +343,7 @@ describe('handler', () => {
     state.readiness = { status: 'AVAILABLE', polls: 1 };
 
     // Act
-    const outcome = handler(state);
+    const outcome = handler(state, lambdaContext());
 
     // Assess
     await expect(outcome).rejects.toMatchObject({ name: 'ValidationError', field: 'readiness.endpointAddress' });
@@ -382,7 +383,7 @@ describe('the password', () => {
     prepare();
 
     // Act
-    const settled = await handler(stateFor('enterprise')).then(
+    const settled = await handler(stateFor('enterprise'), lambdaContext()).then(
       (result) => ({ result }),
       (error: Error) => ({ error: { name: error.name, message: error.message, stack: error.stack } }),
     );

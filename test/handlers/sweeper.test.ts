@@ -23,6 +23,7 @@ import {
   sweep,
 } from '../../lambdas/sweeper/sweep';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
+import { lambdaContext } from '../support/lambda-context';
 import { OUTCOME_TARGETS } from '../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 
@@ -367,7 +368,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
       seed(owingProvisioned('acme', ago(10 * MINUTE)));
 
       // Act
-      const summary = await handler();
+      const summary = await handler({}, lambdaContext());
 
       // Assess
       expect(summary).toEqual({ checked: 1, reaped: [], delivered: ['acme'], stillPending: [], errors: 0 });
@@ -383,7 +384,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
         );
 
       // Act
-      const result = handler();
+      const result = handler({}, lambdaContext());
 
       // Assess
       await expect(result).rejects.toThrow('sweep: 1 tenant(s) could not be reconciled; see the log');

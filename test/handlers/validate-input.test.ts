@@ -3,6 +3,7 @@ import { ConfigurationError, ValidationError } from '../../lambdas/shared/errors
 import { DEFAULT_TIERS } from '../../lambdas/shared/tiers';
 import { handler } from '../../lambdas/validate-input/handler';
 import { validateRequest } from '../../lambdas/validate-input/validate';
+import { lambdaContext } from '../support/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';
 
@@ -227,7 +228,7 @@ describe('ValidateInput handler', () => {
     process.env.TIER_CATALOG = JSON.stringify(DEFAULT_TIERS);
 
     // Act
-    const request = await handler(eventFor({ tenantId: 'acme', tier: 'pro', requestedBy: 'billing' }));
+    const request = await handler(eventFor({ tenantId: 'acme', tier: 'pro', requestedBy: 'billing' }), lambdaContext());
 
     // Assess
     expect(request).toMatchObject({ tenantId: 'acme', tier: 'pro', requestedBy: 'billing' });
@@ -245,7 +246,7 @@ describe('ValidateInput handler', () => {
 
     try {
       // Act
-      const request = await handler(eventFor({ tenantId: 'acme', tier: 'pro' }));
+      const request = await handler(eventFor({ tenantId: 'acme', tier: 'pro' }), lambdaContext());
 
       // Assess
       expect(request.secretName).toBe(secretName);
@@ -259,7 +260,7 @@ describe('ValidateInput handler', () => {
     process.env.TIER_CATALOG = JSON.stringify(DEFAULT_TIERS);
 
     // Act
-    const result = handler(eventFor({ tenantId: 'acme', tier: 'gold' }));
+    const result = handler(eventFor({ tenantId: 'acme', tier: 'gold' }), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ValidationError', field: 'tier' });
@@ -270,7 +271,7 @@ describe('ValidateInput handler', () => {
     delete process.env.TIER_CATALOG;
 
     // Act
-    const result = handler(eventFor({ tenantId: 'acme', tier: 'pro' }));
+    const result = handler(eventFor({ tenantId: 'acme', tier: 'pro' }), lambdaContext());
 
     // Assess
     await expect(result).rejects.toBeInstanceOf(ConfigurationError);

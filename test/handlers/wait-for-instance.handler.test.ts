@@ -11,6 +11,7 @@ import {
   pollBudgetSecondsWithin,
   WAIT_FUNCTION_TIMEOUT_SECONDS,
 } from '../../lambdas/wait-for-instance/options';
+import { lambdaContext } from '../support/lambda-context';
 
 const MINUTE = 60_000;
 const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
@@ -70,7 +71,7 @@ function arrange(minutes: number, signalAfter?: number) {
 async function runWait(state: WorkflowState): Promise<{ result: ReadinessResult; invocations: number }> {
   let current = state;
   for (let invocations = 1; ; invocations += 1) {
-    const result = await handler(current);
+    const result = await handler(current, lambdaContext());
     if (result.status === 'AVAILABLE') return { result, invocations };
     current = { ...current, readiness: result };
   }
@@ -138,7 +139,7 @@ describe('WaitForInstance handler', () => {
     process.env.POLL_BUDGET_SECONDS = '300';
 
     // Act
-    const result = await handler(stateFor('pro'));
+    const result = await handler(stateFor('pro'), lambdaContext());
 
     // Assess: the first look waits 90 s (half the 180 s jitter at random 0.5), then a describe every 30 s
     expect(result).toEqual({ status: 'PENDING', polls: 7 });
@@ -151,7 +152,7 @@ describe('WaitForInstance handler', () => {
     ddb.on(GetCommand).resolves({});
 
     // Act
-    const result = handler(stateFor('starter'));
+    const result = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'InstanceFailedError', message: /incompatible-parameters/ });
@@ -163,7 +164,7 @@ describe('WaitForInstance handler', () => {
     now = CREATED + 46 * MINUTE;
 
     // Act
-    const result = handler(stateFor('starter'));
+    const result = handler(stateFor('starter'), lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ProvisioningTimeoutError' });
@@ -174,7 +175,7 @@ describe('WaitForInstance handler', () => {
     const { instance: _omitted, ...state } = stateFor('pro');
 
     // Act
-    const result = handler(state);
+    const result = handler(state, lambdaContext());
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'ConfigurationError', message: /\$\.instance/ });

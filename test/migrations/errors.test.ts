@@ -4,13 +4,12 @@ import {
   DatabaseTlsError,
   DatabaseUnreachableError,
   type ErrorContext,
-  MigrationErrorNames,
   MigrationFailedError,
   MigrationLockTimeoutError,
-  RETRYABLE_MIGRATION_ERROR_NAMES,
   redact,
   toMigrationError,
 } from '../../lambdas/run-migrations/errors';
+import { ERROR_NAMES, RETRYABLE_MIGRATION_ERROR_NAMES } from '../../lambdas/shared/error-names';
 import { ConfigurationError } from '../../lambdas/shared/errors';
 
 const PASSWORD = 'S3cret-Passw0rd';
@@ -187,13 +186,13 @@ describe('redact', () => {
   });
 });
 
-describe('MigrationErrorNames', () => {
+describe('migration error names', () => {
   it.each([
-    [MigrationErrorNames.unreachable, new DatabaseUnreachableError('x'), true],
-    [MigrationErrorNames.authentication, new DatabaseAuthenticationError('x'), false],
-    [MigrationErrorNames.tls, new DatabaseTlsError('x'), false],
-    [MigrationErrorNames.migrationFailed, new MigrationFailedError('x'), false],
-    [MigrationErrorNames.lockTimeout, new MigrationLockTimeoutError('x'), true],
+    [ERROR_NAMES.databaseUnreachable, new DatabaseUnreachableError('x'), true],
+    [ERROR_NAMES.databaseAuthentication, new DatabaseAuthenticationError('x'), false],
+    [ERROR_NAMES.databaseTls, new DatabaseTlsError('x'), false],
+    [ERROR_NAMES.migrationFailed, new MigrationFailedError('x'), false],
+    [ERROR_NAMES.migrationLockTimeout, new MigrationLockTimeoutError('x'), true],
   ])('%s is the name Step Functions sees, retryable=%p', (name, error, retryable) => {
     expect(error.name).toBe(name);
     expect(error.retryable).toBe(retryable);

@@ -1,12 +1,12 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
-import { MigrationErrorNames } from '../../lambdas/run-migrations/errors';
 import { handler } from '../../lambdas/run-migrations/handler';
 import { RDS_CA_BUNDLE_PATH } from '../../lambdas/run-migrations/tls';
 import type { ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
-import { ErrorNames } from '../../lambdas/shared/errors';
+import { ERROR_NAMES } from '../../lambdas/shared/error-names';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
+import { lambdaContext } from '../support/lambda-context';
 import { captureOutput, type OutputCapture } from '../support/output-capture';
 import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres, unusedPort } from '../support/postgres';
 
@@ -94,7 +94,7 @@ afterEach(() => {
 describe('RunMigrations handler', () => {
   it('migrates over verified TLS, lets the application log in, and returns only names and a duration', async () => {
     // Act
-    const result = await handler(stateFor());
+    const result = await handler(stateFor(), lambdaContext());
 
     // Assess
     expect(result.applied).toHaveLength(2);
@@ -108,18 +108,18 @@ describe('RunMigrations handler', () => {
 
   it('is a no-op when run again', async () => {
     // Act & Assess
-    await expect(handler(stateFor())).resolves.toMatchObject({ applied: [] });
+    await expect(handler(stateFor(), lambdaContext())).resolves.toMatchObject({ applied: [] });
   });
 
   it.each([
-    ['a wrong master password', MigrationErrorNames.authentication, () => stateFor({ masterSecretArn: WRONG_ARN })],
-    ['a closed port', MigrationErrorNames.unreachable, () => stateFor({ port: closedPort })],
-    ['a certificate from an unknown CA', MigrationErrorNames.tls, () => withCa(server.untrustedCaFile ?? '')],
-    ['no CA bundle', ErrorNames.configuration, () => withCa('/nonexistent/rds-ca.pem')],
-    ['a master secret that is not JSON', ErrorNames.configuration, () => stateFor({ masterSecretArn: GARBLED_ARN })],
+    ['a wrong master password', ERROR_NAMES.databaseAuthentication, () => stateFor({ masterSecretArn: WRONG_ARN })],
+    ['a closed port', ERROR_NAMES.databaseUnreachable, () => stateFor({ port: closedPort })],
+    ['a certificate from an unknown CA', ERROR_NAMES.databaseTls, () => withCa(server.untrustedCaFile ?? '')],
+    ['no CA bundle', ERROR_NAMES.configuration, () => withCa('/nonexistent/rds-ca.pem')],
+    ['a master secret that is not JSON', ERROR_NAMES.configuration, () => stateFor({ masterSecretArn: GARBLED_ARN })],
   ])('fails on %s with %s', async (_case, name, state) => {
     // Act
-    const error = (await handler(state()).catch((e: unknown) => e)) as Error;
+    const error = (await handler(state(), lambdaContext()).catch((e: unknown) => e)) as Error;
 
     // Assess
     expect(error).toBeInstanceOf(Error);

@@ -1,7 +1,7 @@
+import { ERROR_NAMES } from '../../lambdas/shared/error-names';
 import {
   AwsRequestError,
   awsErrorName,
-  ErrorNames,
   isTransientAwsError,
   OutcomePendingError,
   OwnershipConflictError,
@@ -60,12 +60,12 @@ describe('toPlatformError', () => {
 
     // Assess
     expect(mapped.message).toBe('CreateDBInstance failed: AccessDeniedException: boom');
-    expect(mapped.name).toBe(ErrorNames.awsRequest);
+    expect(mapped.name).toBe(ERROR_NAMES.awsRequest);
   });
 });
 
 describe('error names', () => {
-  it.each(Object.entries(ErrorNames))('%s errors are named %s for Step Functions', (_key, name) => {
+  it.each(Object.entries(ERROR_NAMES))('%s errors are named %s for Step Functions', (_key, name) => {
     expect(name).toMatch(/^[A-Z][A-Za-z]+Error$/);
   });
 
@@ -85,7 +85,7 @@ describe('error names', () => {
 
     // Assess
     expect(error).toMatchObject({ name: 'OutcomePendingError', retryable: true });
-    expect(ErrorNames.outcomePending).toBe('OutcomePendingError');
+    expect(ERROR_NAMES.outcomePending).toBe('OutcomePendingError');
     expect(toPlatformError(error, 'PutEvents')).toBe(error);
   });
 

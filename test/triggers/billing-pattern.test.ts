@@ -8,10 +8,9 @@ import {
   BILLING_INPUT_PATHS,
   BILLING_INPUT_TEMPLATE,
   type BillingEventDetail,
-  billingEventPattern,
   billingEventToExecutionInput,
-  rejectedBillingEventPattern,
-} from '../../lib/triggers/billing-pattern';
+} from '../../lib/triggers/billing-input';
+import { billingEventPattern, rejectedBillingEventPattern } from '../../lib/triggers/event-patterns';
 import schema from '../../schemas/billing-event.schema.json';
 import { matchesEventPattern } from '../support/event-pattern';
 import { renderInput } from '../support/input-transformer';

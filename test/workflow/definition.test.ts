@@ -1,5 +1,5 @@
 import { STEPS } from '../../lambdas/shared/contracts';
-import { ErrorNames, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/errors';
+import { ERROR_NAMES, INVOCATION_FAULT_NAMES } from '../../lambdas/shared/error-names';
 import { buildProvisioningDefinition, STATE_NAMES, TASK_STEPS } from '../../lib/workflow/provisioning/definition';
 import { PROVISIONING_STEPS } from '../../lib/workflow/provisioning/steps';
 import { aslErrors } from '../support/asl';
@@ -42,7 +42,7 @@ describe('provisioning definition', () => {
     // Act
     const retry = states[step]?.Retry?.[0];
     // Assess
-    expect(retry?.ErrorEquals).toEqual(expect.arrayContaining([ErrorNames.retryable, ...INVOCATION_FAULT_NAMES]));
+    expect(retry?.ErrorEquals).toEqual(expect.arrayContaining([ERROR_NAMES.retryable, ...INVOCATION_FAULT_NAMES]));
     expect(retry?.JitterStrategy).toBe('FULL');
     expect(retry?.MaxDelaySeconds).toBe(60);
     expect(retry?.ErrorEquals).not.toContain('States.ALL');

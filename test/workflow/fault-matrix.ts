@@ -3,7 +3,7 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { InstanceQuotaExceededFault, KMSKeyNotAccessibleFault, RDSServiceException } from '@aws-sdk/client-rds';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { type ProvisioningRequest, STEPS, type StepName } from '../../lambdas/shared/contracts';
-import { ErrorNames } from '../../lambdas/shared/errors';
+import { ERROR_NAMES } from '../../lambdas/shared/error-names';
 import type { ServiceName } from '../support/aws-double';
 import { errorMetadata, type ServiceExceptionClass, serviceError } from '../support/aws-double/errors';
 
@@ -49,7 +49,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     step: STEPS.validate,
     tier: 'starter',
     permanent: { request: { tier: 'platinum' } },
-    permanentErrorName: ErrorNames.validation,
+    permanentErrorName: ERROR_NAMES.validation,
     crash: 'after-handler',
   },
   {
@@ -57,7 +57,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'starter',
     call: { service: 'dynamodb', command: 'PutItem' },
     permanent: { error: accessDenied(DynamoDBServiceException, 'dynamodb:PutItem') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -70,7 +70,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
         $metadata: errorMetadata(400),
       }),
     },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -78,7 +78,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'pro',
     call: { service: 'rds', command: 'DescribeDBInstances' },
     permanent: { error: accessDenied(RDSServiceException, 'rds:DescribeDBInstances') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -86,7 +86,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'pro',
     call: { service: 'secretsmanager', command: 'CreateSecret' },
     permanent: { error: accessDenied(SecretsManagerServiceException, 'secretsmanager:CreateSecret') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -94,7 +94,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'pro',
     call: { service: 'secretsmanager', command: 'GetSecretValue' },
     permanent: { error: accessDenied(SecretsManagerServiceException, 'secretsmanager:GetSecretValue') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-handler',
   },
   {
@@ -107,7 +107,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
         $metadata: errorMetadata(400),
       }),
     },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -115,7 +115,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'enterprise',
     call: { service: 'cloudwatch', command: 'PutMetricAlarm' },
     permanent: { error: accessDenied(CloudWatchServiceException, 'cloudwatch:PutMetricAlarm') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
   {
@@ -125,7 +125,7 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     tier: 'enterprise',
     call: { service: 'dynamodb', command: 'UpdateItem', match: isActivation },
     permanent: { error: accessDenied(DynamoDBServiceException, 'dynamodb:UpdateItem') },
-    permanentErrorName: ErrorNames.awsRequest,
+    permanentErrorName: ERROR_NAMES.awsRequest,
     crash: 'after-call',
   },
 ];

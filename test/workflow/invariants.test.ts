@@ -5,6 +5,7 @@ import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager'
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../lambdas/shared/contracts';
 import type { AwsDouble } from '../support/aws-double';
 import { errorMetadata, serviceError } from '../support/aws-double/errors';
+import { lambdaContext } from '../support/lambda-context';
 import { registryRecord } from '../support/workflow-harness';
 import { workflowClockOf } from '../support/workflow-harness/double';
 import { byStep, FAULT_MATRIX, isActivation, type StepFaults } from './fault-matrix';
@@ -113,7 +114,7 @@ describe('ACTIVE is the point of no return', () => {
 
     // Act
     const { handler } = require('../../lambdas/sweeper/handler') as typeof import('../../lambdas/sweeper/handler');
-    const summary = await handler();
+    const summary = await handler({}, lambdaContext());
 
     // Assess
     expect(summary.delivered).toEqual([tenantId]);

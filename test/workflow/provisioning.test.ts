@@ -1,7 +1,7 @@
 import { RUNTIME_ENV } from '../../lambdas/shared/config';
 
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../lambdas/shared/contracts';
-import { ErrorNames } from '../../lambdas/shared/errors';
+import { ERROR_NAMES } from '../../lambdas/shared/error-names';
 import {
   APP_USERNAME,
   alarmNames,
@@ -227,7 +227,7 @@ describe('a duplicate onboarding', () => {
     const run = await workflow.provision(tenantId, 'pro', { request: { requestId: 'second-request' } });
 
     // Assess: rejected with the reason, nothing rolled back, nothing changed
-    expect(run).toMatchObject({ status: 'FAILED', error: { Error: ErrorNames.tenantConflict } });
+    expect(run).toMatchObject({ status: 'FAILED', error: { Error: ERROR_NAMES.tenantConflict } });
     expect(run.invocations.map((i) => i.name)).toEqual([STEPS.validate, STEPS.claim, STEPS.recordFailure]);
     // A rejected request is its own outcome: a consumer keyed on the tenant must not read it as a failed tenant.
     expect(run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed)).toEqual([]);

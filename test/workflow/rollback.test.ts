@@ -1,7 +1,7 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../lambdas/shared/contracts';
-import { ErrorNames } from '../../lambdas/shared/errors';
+import { ERROR_NAMES } from '../../lambdas/shared/error-names';
 import { instanceIdentifier } from '../../lambdas/shared/naming';
 import type { AwsDouble, CallRecord } from '../support/aws-double';
 import { serviceError } from '../support/aws-double/errors';
@@ -89,7 +89,7 @@ describe('the rollback of an instance that is still creating', () => {
       const run = await workflow.provision(tenantId, tier);
 
       // Assess
-      expect(run).toMatchObject({ status: 'FAILED', error: { Error: ErrorNames.instanceFailed } });
+      expect(run).toMatchObject({ status: 'FAILED', error: { Error: ERROR_NAMES.instanceFailed } });
       expect(createdProtected(double)).toEqual([false]);
       expect(double.callsTo('rds', 'DeleteDBInstance').map((c) => c.outcome)).toEqual(['ok']);
       expect(double.leftovers()).toEqual([]);

@@ -1,5 +1,5 @@
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
-import { ErrorNames } from '../../../lambdas/shared/errors';
+import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import type { State, StateMachineDefinition } from '../asl';
 import { catchAll, type TaskFields, type TaskProfile, task as taskState } from '../tasks';
 
@@ -124,7 +124,7 @@ export function buildProvisioningDefinition(options: DefinitionOptions): StateMa
         'The point of no return: once the registry says ACTIVE nothing rolls the tenant back. A publish that keeps failing ends in ProvisionedOutcomePending, not in Rollback.',
       ResultPath: '$.outcome',
       Catch: [
-        { ErrorEquals: [ErrorNames.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
+        { ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: STATE_NAMES.outcomePending },
         ...toRollback,
       ],
       Next: STATE_NAMES.provisioned,

@@ -1,9 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { TENANT_LOG_RETENTION_DAYS } from '../../../lambdas/create-instance/log-groups';
 import { MIGRATIONS_DIR } from '../../../lambdas/run-migrations/bundling';
-import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/run-migrations/errors';
 import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/config';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { INSTANCE_ID_PREFIX } from '../../../lambdas/shared/naming';
 import {
   POLL_BUDGET_SECONDS,

@@ -1,3 +1,4 @@
+import type { Context } from 'aws-lambda';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 
 /**
@@ -7,8 +8,8 @@ import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
  * extensions, which Jest's CommonJS transform cannot resolve to the `.ts` sources.
  */
 
-/** A Lambda handler as the harness calls it: the event in, the result (or a thrown error) out. */
-export type LambdaHandler = (event: unknown) => Promise<unknown>;
+/** A Lambda handler as the harness calls it: the event and the invocation's context in, the result (or a thrown error) out. */
+export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 type Loader = () => { handler: unknown };
 

@@ -13,6 +13,7 @@ import {
   type PublishedEvent,
   type PublishedMessage,
 } from '../aws-double';
+import { lambdaContext } from '../lambda-context';
 import type { WorkflowDatabase } from './database';
 import { workflowClockOf } from './double';
 import { applyEnvironment, handlerEnvironment } from './environment';
@@ -28,6 +29,8 @@ import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing'
  * Lambda would add is emulated where the workflow depends on it:
  *
  * - Lambda's JSON boundary: the handler gets a copy of the Task input and its result goes through JSON.
+ * - Lambda's context: each invocation gets its own request id, the function's name and memory, and the time left
+ *   counted on the virtual clock from the function's timeout.
  * - Lambda's error report: a thrown error reaches Retry/Catch under its `name` (the `errorType` Lambda reports),
  *   with `Cause` the `{"errorType","errorMessage","trace"}` JSON Step Functions puts there.
  * - Crashes: when the double fired a `crashAfter` fault during the invocation (the process died after the side
@@ -288,7 +291,7 @@ async function execute(
   /** Invokes `handler` the way Lambda would, and records the invocation. */
   const invoke = async (
     name: string,
-    fn: { logicalId: string; memoryMb: number },
+    fn: { logicalId: string; memoryMb: number; timeoutSeconds?: number },
     handler: LambdaHandler,
     event: unknown,
   ): Promise<unknown> => {
@@ -311,7 +314,13 @@ async function execute(
     try {
       let result: unknown;
       try {
-        result = await handler(structuredClone(event));
+        const context = lambdaContext({
+          functionName: fn.logicalId,
+          memoryMb: fn.memoryMb,
+          timeoutSeconds: fn.timeoutSeconds,
+          now: () => clock.now(),
+        });
+        result = await handler(structuredClone(event), context);
       } catch (error) {
         const crashed = double.takeCrash();
         return fail(crashed ? 'crashed' : 'failed', crashed ? crashError(name) : (error as Error));

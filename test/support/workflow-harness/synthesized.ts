@@ -1,9 +1,9 @@
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { RDS_CREATED_EVENT_PATTERN } from '../../../lambdas/readiness-signal/pattern';
 import { BILLING_EVENT_SOURCE } from '../../../lambdas/shared/contracts';
 import type { TierCatalog } from '../../../lambdas/shared/tiers';
 import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
+import { RDS_CREATED_EVENT_PATTERN } from '../../../lib/triggers/event-patterns';
 import type { InputTransformer } from '../input-transformer';
 import { type CfnTemplate, type DeploymentTarget, resolveIntrinsics, type StackTemplate } from './stand-ins';
 

@@ -1,2 +1,0 @@
-/** Metric with one datapoint per registry status (dimension `status`): how many tenants are in it. */
-export const REGISTRY_STATUS_METRIC = 'TenantsByStatus';
