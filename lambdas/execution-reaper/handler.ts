@@ -1,9 +1,9 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { ExecutionStatusChangeEvent } from '../shared/reconciliation/ended-execution';
+import { type ReapOutcome, reapExecution } from '../shared/reconciliation/reap';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, eventHandler, traced } from '../shared/runtime';
-import type { ExecutionStatusChangeEvent } from './ended-execution';
-import { type ReapOutcome, reapExecution } from './reaper';
 
 const doc = registryClient();
 const events = traced(new EventBridgeClient(CLIENT_CONFIG));

@@ -1,11 +1,11 @@
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import type { EndedExecution } from '../execution-reaper/ended-execution';
-import { type ReaperClients, reapRecord } from '../execution-reaper/reaper';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { TenantRecord } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
+import type { EndedExecution } from '../shared/reconciliation/ended-execution';
+import { type ReaperClients, reapRecord } from '../shared/reconciliation/reap';
 import { recordsWithPendingOutcome, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
 

@@ -3,12 +3,12 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import 'aws-sdk-client-mock-jest';
-import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/execution-reaper/ended-execution';
 import { handler } from '../../lambdas/execution-reaper/handler';
-import { reapedAlert, reapedFailureOf } from '../../lambdas/execution-reaper/reaped-failure';
-import { reapRecord } from '../../lambdas/execution-reaper/reaper';
 import { EXECUTION_ENDED_DETAIL_STATUSES } from '../../lambdas/shared/aws-events';
 import type { TenantRecord, TenantStatus } from '../../lambdas/shared/contracts';
+import { type ExecutionStatusChangeEvent, endedExecutionOf } from '../../lambdas/shared/reconciliation/ended-execution';
+import { reapRecord } from '../../lambdas/shared/reconciliation/reap';
+import { reapedAlert, reapedFailureOf } from '../../lambdas/shared/reconciliation/reaped-failure';
 import { executionEndedPattern } from '../../lib/triggers/event-patterns';
 import { AwsDouble, installAwsDouble, registryTable } from '../support/aws-double';
 import { matchesEventPattern } from '../support/event-pattern';

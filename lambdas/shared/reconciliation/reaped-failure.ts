@@ -1,6 +1,6 @@
-import type { FailedEventDetail, TenantRecord } from '../shared/contracts';
-import { outcomeIdOf } from '../shared/events';
-import { instanceIdentifier, TAG_KEYS } from '../shared/naming';
+import type { FailedEventDetail, TenantRecord } from '../contracts';
+import { outcomeIdOf } from '../events';
+import { instanceIdentifier, TAG_KEYS } from '../naming';
 import type { EndedExecution } from './ended-execution';
 
 /**

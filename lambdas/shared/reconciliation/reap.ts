@@ -1,13 +1,13 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { nowIso } from '../shared/clock';
-import { RUNTIME_ENV, readEnv } from '../shared/config';
-import type { TenantRecord } from '../shared/contracts';
-import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
-import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../shared/registry';
-import { logger, MetricUnit, metrics } from '../shared/runtime';
-import { METRIC_NAMES } from '../shared/telemetry';
+import { nowIso } from '../clock';
+import { RUNTIME_ENV, readEnv } from '../config';
+import type { TenantRecord } from '../contracts';
+import { deliverPendingOutcome, outboxFromEnvironment } from '../outcomes';
+import { getTenant, recordsWithPendingOutcome, tenantsInStatus, transitionOwnedRecord } from '../registry';
+import { logger, MetricUnit, metrics } from '../runtime';
+import { METRIC_NAMES } from '../telemetry';
 import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
 import { reapedAlert, reapedFailureOf } from './reaped-failure';
 

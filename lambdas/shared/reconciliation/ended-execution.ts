@@ -3,7 +3,7 @@ import {
   EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
   type ExecutionEndedStatus,
   STEP_FUNCTIONS_EVENT_SOURCE,
-} from '../shared/aws-events';
+} from '../aws-events';
 
 /**
  * The parts of a "Step Functions Execution Status Change" event the reaper reads. The detail also carries `input`,
