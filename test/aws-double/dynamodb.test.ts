@@ -192,7 +192,7 @@ describe('DynamoDB double', () => {
       expect([claimed.outcome, resumed.outcome, duplicate.outcome]).toEqual(['CLAIMED', 'CLAIMED', 'DUPLICATE']);
       await expect(rejected).rejects.toBeInstanceOf(TenantConflictError);
       await expect(redriven).rejects.toBeInstanceOf(TenantConflictError);
-      expect(aws().dynamodb.items(TABLE)).toEqual([
+      expect(await aws().dynamodb.items(TABLE)).toEqual([
         expect.objectContaining({ tenantId: 'acme', status: 'ACTIVE', attempt: 1 }),
       ]);
     });
@@ -209,7 +209,7 @@ describe('DynamoDB double', () => {
 
       // Assess
       expect(written).toBe(false);
-      expect(aws().dynamodb.items(TABLE)[0]).toMatchObject({ status: 'PROVISIONING' });
+      expect((await aws().dynamodb.items(TABLE))[0]).toMatchObject({ status: 'PROVISIONING' });
     });
 
     /** The transitions the registry writers make, each from the one status it may leave. */
@@ -245,21 +245,21 @@ describe('DynamoDB double', () => {
       async (_writer, status, from, set, remove, applies) => {
         // Prepare
         const owner = request('acme', 'owner');
-        aws().dynamodb.seed(TABLE, {
+        await aws().dynamodb.seed(TABLE, {
           tenantId: 'acme',
           status,
           executionArn: owner.executionArn,
           updatedAt: '2030-01-01T00:00:00.000Z',
         });
-        const before = aws().dynamodb.items(TABLE);
+        const before = await aws().dynamodb.items(TABLE);
 
         // Act
         const written = await transitionOwnedRecord(doc, TABLE, owner, { from, set, remove });
 
         // Assess
         expect(written).toBe(applies);
-        if (applies) expect(aws().dynamodb.items(TABLE)).toEqual([expect.objectContaining(set)]);
-        else expect(aws().dynamodb.items(TABLE)).toEqual(before);
+        if (applies) expect(await aws().dynamodb.items(TABLE)).toEqual([expect.objectContaining(set)]);
+        else expect(await aws().dynamodb.items(TABLE)).toEqual(before);
       },
     );
 
@@ -269,7 +269,7 @@ describe('DynamoDB double', () => {
     ])('the outbox %s', async (_case, current, cleared) => {
       // Prepare
       const owner = request('acme', 'owner');
-      aws().dynamodb.seed(TABLE, {
+      await aws().dynamodb.seed(TABLE, {
         tenantId: 'acme',
         status: current,
         executionArn: owner.executionArn,
@@ -293,12 +293,12 @@ describe('DynamoDB double', () => {
       // Prepare
       const seed = (tenantId: string, status: TenantStatus, updatedAt: string, outcomePending?: string) =>
         aws().dynamodb.seed(TABLE, { tenantId, status, updatedAt, ...(outcomePending ? { outcomePending } : {}) });
-      seed('active-pending', 'ACTIVE', '2030-01-10T00:00:00.000Z', 'provisioned');
-      seed('active-delivered', 'ACTIVE', '2030-01-10T00:00:00.000Z');
-      seed('failed-pending', 'FAILED', '2030-01-09T00:00:00.000Z', 'failed');
-      seed('rollback-pending', 'ROLLBACK_FAILED', '2030-01-08T00:00:00.000Z', 'failed');
-      seed('too-old', 'FAILED', '2029-12-01T00:00:00.000Z', 'failed');
-      seed('provisioning', 'PROVISIONING', '2030-01-10T00:00:00.000Z');
+      await seed('active-pending', 'ACTIVE', '2030-01-10T00:00:00.000Z', 'provisioned');
+      await seed('active-delivered', 'ACTIVE', '2030-01-10T00:00:00.000Z');
+      await seed('failed-pending', 'FAILED', '2030-01-09T00:00:00.000Z', 'failed');
+      await seed('rollback-pending', 'ROLLBACK_FAILED', '2030-01-08T00:00:00.000Z', 'failed');
+      await seed('too-old', 'FAILED', '2029-12-01T00:00:00.000Z', 'failed');
+      await seed('provisioning', 'PROVISIONING', '2030-01-10T00:00:00.000Z');
 
       // Act
       const records = await recordsWithPendingOutcome(doc, TABLE, '2030-01-01T00:00:00.000Z');
@@ -317,7 +317,7 @@ describe('DynamoDB double', () => {
 
       // Assess
       expect([provisioning, unknown]).toEqual([true, false]);
-      expect(aws().dynamodb.items(TABLE)).toHaveLength(1);
+      expect(await aws().dynamodb.items(TABLE)).toHaveLength(1);
     });
   });
 
@@ -442,7 +442,7 @@ describe('DynamoDB double', () => {
 
       // Assess
       await expect(strict).rejects.toThrow(/removeUndefinedValues/);
-      expect(aws().dynamodb.items(TABLE)).toEqual([{ tenantId: 'acme', metadata: {} }]);
+      expect(await aws().dynamodb.items(TABLE)).toEqual([{ tenantId: 'acme', metadata: {} }]);
     });
 
     it('queries the status index in updatedAt order, page by page, and counts', async () => {
@@ -453,7 +453,7 @@ describe('DynamoDB double', () => {
         ['b', 'FAILED', '2030-01-02'],
         ['d', 'ACTIVE', '2030-01-02'],
       ]) {
-        aws().dynamodb.seed(TABLE, { tenantId, status, updatedAt });
+        await aws().dynamodb.seed(TABLE, { tenantId, status, updatedAt });
       }
       const query = {
         TableName: TABLE,
@@ -484,7 +484,7 @@ describe('DynamoDB double', () => {
         { tenantId: 'b', status: 'FAILED', tier: 'pro' },
         { tenantId: 'c', status: 'ACTIVE', tier: 'starter' },
       ];
-      for (const record of records) aws().dynamodb.seed(TABLE, record);
+      for (const record of records) await aws().dynamodb.seed(TABLE, record);
 
       // Act
       const { Items, ScannedCount } = await doc.send(
@@ -502,7 +502,7 @@ describe('DynamoDB double', () => {
 
     it('returns the new values of an update when asked', async () => {
       // Prepare
-      aws().dynamodb.seed(TABLE, { tenantId: 'acme', attempt: 1, status: 'FAILED' });
+      await aws().dynamodb.seed(TABLE, { tenantId: 'acme', attempt: 1, status: 'FAILED' });
 
       // Act
       const { Attributes } = await doc.send(

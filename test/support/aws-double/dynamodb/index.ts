@@ -141,12 +141,12 @@ export class DynamoDbDouble {
   }
 
   /** Every item of a table, unmarshalled, for assertions. */
-  items(tableName: string, region = this.env.region): Record<string, unknown>[] {
+  async items(tableName: string, region = this.env.region): Promise<Record<string, unknown>[]> {
     return [...this.table(region, tableName).items.values()].map((item) => unmarshall(item));
   }
 
   /** Writes an item directly (an existing tenant, say), bypassing conditions. */
-  seed(tableName: string, item: Record<string, unknown>, region = this.env.region): void {
+  async seed(tableName: string, item: Record<string, unknown>, region = this.env.region): Promise<void> {
     const table = this.table(region, tableName);
     const marshalled = Object.fromEntries(Object.entries(item).map(([k, v]) => [k, convertToAttr(v)]));
     this.validateItem(table, marshalled);
