@@ -471,11 +471,11 @@ describe('execution-reaper handler (AWS double)', () => {
   });
 
   /** Makes `change` land right after the reaper's consistent read: another writer wins the race to the record. */
-  function afterNextRead(change: () => void) {
+  function afterNextRead(change: () => Promise<void>) {
     const read = double.dynamodb.getItem.bind(double.dynamodb);
-    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce((input, ctx) => {
-      const output = read(input, ctx);
-      change();
+    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce(async (input, ctx) => {
+      const output = await read(input, ctx);
+      await change();
       return output;
     });
   }

@@ -311,11 +311,11 @@ describe('MarkActive handler (AWS double)', () => {
       .map((e) => (e.detail as { outcomeId: string }).outcomeId);
 
   /** Makes `change` land right after MarkActive's consistent read: another writer wins the race to the record. */
-  function afterNextRead(change: () => void) {
+  function afterNextRead(change: () => Promise<void>) {
     const read = double.dynamodb.getItem.bind(double.dynamodb);
-    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce((input, ctx) => {
-      const output = read(input, ctx);
-      change();
+    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce(async (input, ctx) => {
+      const output = await read(input, ctx);
+      await change();
       return output;
     });
   }
