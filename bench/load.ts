@@ -1,11 +1,11 @@
-import { OUTCOME_DETAIL_TYPES, STEPS } from '../lambdas/shared/contracts';
+import { OUTCOME_DETAIL_TYPES, STEPS, type TenantRecord } from '../lambdas/shared/contracts';
 import type { AwsDouble, ServiceName } from '../test/support/aws-double';
 import { lambdaContext } from '../test/support/lambda-context';
 import type { VirtualClock } from '../test/support/virtual-clock';
 import {
   createWorkflowDouble,
   installWorkflowDouble,
-  registryRecord,
+  registryRecords,
   runWorkflow,
   startWorkflowDatabase,
   synthesizedWorkflow,
@@ -156,8 +156,13 @@ export function describeRate(times: readonly number[]): DescribeRate {
   };
 }
 
-function outcomeOf(double: AwsDouble, run: WorkflowRun, tenantId: string): TenantOutcome {
-  const registry = registryRecord(double, tenantId)?.status ?? 'none';
+function outcomeOf(
+  double: AwsDouble,
+  records: ReadonlyMap<string, TenantRecord>,
+  run: WorkflowRun,
+  tenantId: string,
+): TenantOutcome {
+  const registry = records.get(tenantId)?.status ?? 'none';
   const failedEvent = double.eventBridge
     .published()
     .some(
@@ -219,9 +224,10 @@ export async function simulateLoad(scenario: LoadScenario, database: WorkflowDat
       ),
     );
     const realSeconds = (performance.now() - realStart) / 1000;
+    const records = await registryRecords(double);
     return {
       ...scenario,
-      outcomes: runs.map((run, i) => outcomeOf(double, run, tenantIds[i] as string)),
+      outcomes: runs.map((run, i) => outcomeOf(double, records, run, tenantIds[i] as string)),
       describe: describeRate(double.callsTo(DESCRIBE.service, DESCRIBE.command).map((c) => c.at)),
       virtualMinutes: (Math.max(...runs.map((r) => r.endedAt)) - startedAt) / 60_000,
       realSeconds,

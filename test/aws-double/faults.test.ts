@@ -111,7 +111,7 @@ describe('fault injection', () => {
 
     // Assess
     await expect(call).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(aws().dynamodb.items('registry')).toEqual([]);
+    expect(await aws().dynamodb.items('registry')).toEqual([]);
   });
 
   it('throttles every Nth matching call in chaos mode, until turned off', async () => {

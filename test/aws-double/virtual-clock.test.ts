@@ -254,6 +254,30 @@ describe('VirtualClock as a discrete-event scheduler', () => {
     expect(clock.now()).toBe(60 * SECOND);
   });
 
+  it.each([
+    ['plain code', false],
+    ['a task that sleeps meanwhile', true],
+  ])('keeps the clock still while held real I/O of %s is in flight', async (_case, tracked) => {
+    // Prepare: a held request (a real 5 ms timer) runs beside a sleep of the same caller
+    const clock = new VirtualClock(0);
+    let sawAfterIo: number | undefined;
+
+    // Act
+    await asTask(clock, tracked, 'caller', async () => {
+      await Promise.all([
+        clock.hold(async () => {
+          await realDelay(5);
+          sawAfterIo = clock.now();
+        }),
+        clock.sleep(60 * SECOND),
+      ]);
+    });
+
+    // Assess: the minute-long sleep did not pass while the request ran
+    expect(sawAfterIo).toBe(0);
+    expect(clock.now()).toBe(60 * SECOND);
+  });
+
   it('surfaces failures where they happen and keeps the others going', async () => {
     // Prepare
     const clock = new VirtualClock(0);

@@ -32,11 +32,11 @@ beforeAll(async () => {
   world = await startClientWorld();
   await world.addTenant('alpha', 'starter');
   await world.addTenant('bravo', 'pro');
-  world.setStatus('sleepy', 'SUSPENDED');
-  world.setStatus('gone', 'OFFBOARDED');
-  world.setStatus('leaving', 'OFFBOARDING');
-  world.setStatus('newbie', 'PROVISIONING');
-  world.setStatus('broken', 'FAILED');
+  await world.setStatus('sleepy', 'SUSPENDED');
+  await world.setStatus('gone', 'OFFBOARDED');
+  await world.setStatus('leaving', 'OFFBOARDING');
+  await world.setStatus('newbie', 'PROVISIONING');
+  await world.setStatus('broken', 'FAILED');
 });
 
 afterEach(async () => {
@@ -200,7 +200,7 @@ describe('registry statuses', () => {
     await databases.queryFor('charlie', 'SELECT 1');
 
     // Act
-    world.setStatus('charlie', 'SUSPENDED');
+    await world.setStatus('charlie', 'SUSPENDED');
     let refused: unknown;
     await waitFor(async () => {
       refused = await databases.queryFor('charlie', 'SELECT 1').then(
@@ -213,7 +213,7 @@ describe('registry statuses', () => {
     // Assess
     expect(refused).toBeInstanceOf(TenantSuspendedError);
     expect(events).toContainEqual({ type: 'pool-evicted', tenantId: 'charlie', reason: 'unavailable' });
-    world.setStatus('charlie', 'ACTIVE');
+    await world.setStatus('charlie', 'ACTIVE');
   });
 });
 

@@ -80,9 +80,9 @@ beforeAll(async () => {
   for (const id of ['alpha', 'bravo', 'charlie', 'delta']) {
     await world.addTenant(id, 'starter');
   }
-  world.setStatus('sleepy', 'SUSPENDED');
-  world.setStatus('gone', 'OFFBOARDED');
-  world.setStatus('newbie', 'PROVISIONING');
+  await world.setStatus('sleepy', 'SUSPENDED');
+  await world.setStatus('gone', 'OFFBOARDED');
+  await world.setStatus('newbie', 'PROVISIONING');
   db = createTenantDatabases(world.options());
   for (const id of ['alpha', 'bravo', 'charlie', 'delta']) {
     await db.queryFor(id, 'INSERT INTO projects (name) VALUES ($1)', [`${id} project`]);

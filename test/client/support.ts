@@ -43,7 +43,7 @@ export interface ClientWorld {
   /** Creates, migrates and registers an ACTIVE tenant. */
   addTenant(id: string, tier?: string): Promise<SeededTenant>;
   /** Registers a tenant in `status` with no database (SUSPENDED, OFFBOARDED, ...), or changes a tenant's status. */
-  setStatus(id: string, status: string, tier?: string): void;
+  setStatus(id: string, status: string, tier?: string): Promise<void>;
   /** Options for createTenantDatabases against this world. */
   options(overrides?: ClientOverrides): TenantDatabasesOptions;
   /** A superuser connection (for pg_stat_activity and for playing RDS's part). */
@@ -123,12 +123,12 @@ export async function startClientWorld(): Promise<ClientWorld> {
       );
       const tenant = { id, tier, database, secretArn: ARN as string };
       tenants.set(id, tenant);
-      double.dynamodb.seed(REGISTRY_TABLE, record(id, tier, 'ACTIVE', tenant));
+      await double.dynamodb.seed(REGISTRY_TABLE, record(id, tier, 'ACTIVE', tenant));
       return tenant;
     },
-    setStatus(id, status, tier) {
+    async setStatus(id, status, tier) {
       const tenant = tenants.get(id);
-      double.dynamodb.seed(REGISTRY_TABLE, record(id, tier ?? tenant?.tier ?? 'starter', status, tenant));
+      await double.dynamodb.seed(REGISTRY_TABLE, record(id, tier ?? tenant?.tier ?? 'starter', status, tenant));
     },
     options(overrides = {}) {
       return {

@@ -16,7 +16,6 @@ import {
   RDSServiceException,
 } from '@aws-sdk/client-rds';
 import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { handler } from '../../lambdas/create-instance/handler';
@@ -25,7 +24,7 @@ import { clock } from '../../lambdas/shared/clock';
 import type { TenantStatus, ValidatedRequest, WorkflowState } from '../../lambdas/shared/contracts';
 import { ownershipTags, type Tag } from '../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../lambdas/shared/tiers';
-import { evaluate, Placeholders, parseCondition } from '../support/aws-double/dynamodb/expressions';
+import { AwsDouble, registryTable } from '../support/aws-double';
 import { lambdaContext } from '../support/lambda-context';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');
@@ -326,17 +325,15 @@ describe('CreateInstance handler', () => {
   });
 
   /** Answers the registry update as DynamoDB would while the record is `current`: its condition decides. */
-  function registryHolds(current: Record<string, unknown>) {
-    ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
-      const placeholders = new Placeholders(
-        input.ExpressionAttributeNames,
-        marshall(input.ExpressionAttributeValues ?? {}, { removeUndefinedValues: true }),
+  async function registryHolds(current: Record<string, unknown>) {
+    const registry = new AwsDouble();
+    registry.dynamodb.defineTable(registryTable(ENVIRONMENT.REGISTRY_TABLE_NAME));
+    await registry.dynamodb.seed(ENVIRONMENT.REGISTRY_TABLE_NAME, current);
+    ddb
+      .on(UpdateCommand)
+      .callsFake((input: UpdateCommandInput, getClient: () => DynamoDBDocumentClient) =>
+        registry.invoke('dynamodb', new UpdateCommand(input), { translateConfig: getClient().config.translateConfig }),
       );
-      if (!evaluate(parseCondition(input.ConditionExpression ?? '', placeholders), marshall(current))) {
-        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-      }
-      return {};
-    });
   }
 
   it.each<[TenantStatus, boolean]>([
@@ -347,7 +344,7 @@ describe('CreateInstance handler', () => {
   ])('records the instance only while its own record is PROVISIONING (record %s)', async (status, recorded) => {
     // Prepare: the record is this execution's, in `status` (a redriven execution reaped meanwhile, say)
     rds.on(CreateDBInstanceCommand).resolves({ DBInstance: { DBInstanceArn: INSTANCE_ARN } });
-    registryHolds({ tenantId: 'acme', status, executionArn: EXECUTION_ARN });
+    await registryHolds({ tenantId: 'acme', status, executionArn: EXECUTION_ARN });
 
     // Act
     const result = handler(stateFor('pro'), lambdaContext());

@@ -425,15 +425,16 @@ describe('execution-reaper handler (AWS double)', () => {
     output.restore();
   });
 
-  const stored = (tenantId: string) => double.dynamodb.items(TABLE).find((item) => item.tenantId === tenantId);
+  const stored = async (tenantId: string) =>
+    (await double.dynamodb.items(TABLE)).find((item) => item.tenantId === tenantId);
 
   it.each([
     ['delivered once', 0],
     ['redelivered after a rejected event', 1],
   ])('an event %s leaves one ROLLBACK_FAILED record, one event and one alert', async (_case, rejections) => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...record() });
-    double.dynamodb.seed(TABLE, { ...record({ tenantId: 'beta', executionArn: OTHER_EXECUTION_ARN }) });
+    await double.dynamodb.seed(TABLE, { ...record() });
+    await double.dynamodb.seed(TABLE, { ...record({ tenantId: 'beta', executionArn: OTHER_EXECUTION_ARN }) });
     if (rejections > 0) double.eventBridge.failEntries({ times: rejections, errorCode: 'InternalFailure' });
     const event = statusChange({ status: 'ABORTED', error: null });
 
@@ -450,14 +451,14 @@ describe('execution-reaper handler (AWS double)', () => {
 
     // Assess
     expect(outcomes).toEqual([...Array(rejections).fill('RetryableError'), 'reaped', 'nothing-to-reap']);
-    expect(stored('acme')).toMatchObject({
+    expect(await stored('acme')).toMatchObject({
       status: 'ROLLBACK_FAILED',
       failedStep: 'Execution ABORTED',
       failureReason: REASON('ABORTED'),
       leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
     });
-    expect(stored('acme')).not.toHaveProperty('outcomePending');
-    expect(stored('beta')).toMatchObject({ status: 'PROVISIONING' });
+    expect(await stored('acme')).not.toHaveProperty('outcomePending');
+    expect(await stored('beta')).toMatchObject({ status: 'PROVISIONING' });
     expect(double.eventBridge.published('Tenant Database Provisioning Failed')).toHaveLength(1);
     // A delivery that failed to publish is redone in full: the alert is repeated, naming the same execution
     expect(double.sns.published()).toHaveLength(1 + rejections);
@@ -466,17 +467,17 @@ describe('execution-reaper handler (AWS double)', () => {
       output.lines,
       double.eventBridge.published(),
       double.sns.published(),
-      double.dynamodb.items(TABLE),
+      await double.dynamodb.items(TABLE),
     ];
     expect(JSON.stringify(everything)).not.toContain(PLANTED_INPUT_VALUE);
   });
 
   /** Makes `change` land right after the reaper's consistent read: another writer wins the race to the record. */
-  function afterNextRead(change: () => void) {
+  function afterNextRead(change: () => Promise<void>) {
     const read = double.dynamodb.getItem.bind(double.dynamodb);
-    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce((input, ctx) => {
-      const output = read(input, ctx);
-      change();
+    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce(async (input, ctx) => {
+      const output = await read(input, ctx);
+      await change();
       return output;
     });
   }
@@ -491,7 +492,7 @@ describe('execution-reaper handler (AWS double)', () => {
     'leaves the record alone, alerting and publishing nothing, when %s after the reaper read it',
     async (_case, fields) => {
       // Prepare
-      double.dynamodb.seed(TABLE, { ...record() });
+      await double.dynamodb.seed(TABLE, { ...record() });
       const won = { ...record(fields), updatedAt: '2026-11-26T12:00:02.000Z' };
       afterNextRead(() => double.dynamodb.seed(TABLE, won));
 
@@ -500,7 +501,7 @@ describe('execution-reaper handler (AWS double)', () => {
 
       // Assess
       expect(result).toEqual({ outcome: 'nothing-to-reap' });
-      expect(stored('acme')).toEqual(won);
+      expect(await stored('acme')).toEqual(won);
       expect(double.eventBridge.published()).toEqual([]);
       expect(double.sns.published()).toEqual([]);
     },
@@ -511,7 +512,7 @@ describe('execution-reaper handler (AWS double)', () => {
     async (status) => {
       // Prepare: the sweeper (or the reaper) read PROVISIONING; the record moved on before the write
       const current = { ...record({ status }), updatedAt: '2026-11-26T12:00:02.000Z' };
-      double.dynamodb.seed(TABLE, current);
+      await double.dynamodb.seed(TABLE, current);
       const clients = {
         doc: DynamoDBDocumentClient.from(new DynamoDBClient({})),
         events: new EventBridgeClient({}),
@@ -523,7 +524,7 @@ describe('execution-reaper handler (AWS double)', () => {
 
       // Assess
       expect(result).toEqual({ outcome: 'nothing-to-reap' });
-      expect(stored('acme')).toEqual(current);
+      expect(await stored('acme')).toEqual(current);
       expect(double.eventBridge.published()).toEqual([]);
       expect(double.sns.published()).toEqual([]);
     },
@@ -538,7 +539,7 @@ describe('execution-reaper handler (AWS double)', () => {
       leftovers: [`unverified:resources tagged ${TAG_FILTER}`],
       outcomePending: 'failed',
     });
-    double.dynamodb.seed(TABLE, { ...reaped });
+    await double.dynamodb.seed(TABLE, { ...reaped });
 
     // Act
     const result = await handler(statusChange(), lambdaContext());
@@ -549,7 +550,7 @@ describe('execution-reaper handler (AWS double)', () => {
     expect(double.eventBridge.published('Tenant Database Provisioning Failed').map((e) => e.detail)).toEqual([
       expect.objectContaining({ outcomeId: `failed:${EXECUTION_ARN}`, status: 'ROLLBACK_FAILED' }),
     ]);
-    expect(stored('acme')).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep: 'Execution TIMED_OUT' });
-    expect(stored('acme')).not.toHaveProperty('outcomePending');
+    expect(await stored('acme')).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep: 'Execution TIMED_OUT' });
+    expect(await stored('acme')).not.toHaveProperty('outcomePending');
   });
 });

@@ -305,45 +305,45 @@ describe('MarkActive handler (AWS double)', () => {
 
   afterEach(() => restore());
 
-  const stored = () => double.dynamodb.items(TABLE)[0];
+  const stored = async () => (await double.dynamodb.items(TABLE))[0];
   const outcomeIds = () =>
     double.eventBridge
       .published('Tenant Database Provisioned')
       .map((e) => (e.detail as { outcomeId: string }).outcomeId);
 
   /** Makes `change` land right after MarkActive's consistent read: another writer wins the race to the record. */
-  function afterNextRead(change: () => void) {
+  function afterNextRead(change: () => Promise<void>) {
     const read = double.dynamodb.getItem.bind(double.dynamodb);
-    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce((input, ctx) => {
-      const output = read(input, ctx);
-      change();
+    jest.spyOn(double.dynamodb, 'getItem').mockImplementationOnce(async (input, ctx) => {
+      const output = await read(input, ctx);
+      await change();
       return output;
     });
   }
 
   it('keeps the tenant ACTIVE with its event pending when the publish fails, and a retry delivers it once', async () => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...record() });
+    await double.dynamodb.seed(TABLE, { ...record() });
     double.eventBridge.failEntries({ times: 1, errorCode: 'InternalFailure', errorMessage: 'try again' });
 
     // Act
     const first = await handler(stateFor('pro'), lambdaContext()).catch((error: Error) => error);
-    const afterFirst = stored();
+    const afterFirst = await stored();
     const retried = await handler(stateFor('pro'), lambdaContext());
 
     // Assess
     expect(first).toMatchObject({ name: 'OutcomePendingError' });
     expect(afterFirst).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned', instanceId: 'tenant-acme' });
     expect(retried).toEqual({ status: 'ACTIVE', provisionedAt: '2026-11-26T10:42:30.000Z' });
-    expect(stored()).toMatchObject({ status: 'ACTIVE', provisionedAt: '2026-11-26T10:42:30.000Z' });
-    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(await stored()).toMatchObject({ status: 'ACTIVE', provisionedAt: '2026-11-26T10:42:30.000Z' });
+    expect(await stored()).not.toHaveProperty('outcomePending');
     expect(outcomeIds()).toEqual([`provisioned:${EXECUTION_ARN}`]);
     expect(addMetric.mock.calls.filter(([name]) => name === 'TenantProvisioned')).toHaveLength(1);
   });
 
   it('re-publishes with the same outcome id when the first attempt crashed right after publishing', async () => {
     // Prepare: the process dies after EventBridge accepted the event, before the flag is cleared
-    double.dynamodb.seed(TABLE, { ...record() });
+    await double.dynamodb.seed(TABLE, { ...record() });
     double.faults.add({ service: 'eventbridge', command: 'PutEvents', kind: 'crashAfter' });
 
     // Act
@@ -356,7 +356,7 @@ describe('MarkActive handler (AWS double)', () => {
     const ids = outcomeIds();
     expect(ids).toHaveLength(2);
     expect(new Set(ids)).toEqual(new Set([`provisioned:${EXECUTION_ARN}`]));
-    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(await stored()).not.toHaveProperty('outcomePending');
     expect(addMetric.mock.calls.filter(([name]) => name === 'TenantProvisioned')).toHaveLength(1);
   });
 
@@ -364,7 +364,7 @@ describe('MarkActive handler (AWS double)', () => {
     'leaves a record that became %s between the read and the write alone and asks for a retry',
     async (status) => {
       // Prepare: the reaper (or RecordFailure) lands between MarkActive's read and its write
-      double.dynamodb.seed(TABLE, { ...record() });
+      await double.dynamodb.seed(TABLE, { ...record() });
       afterNextRead(() => double.dynamodb.seed(TABLE, { ...record({ status, outcomePending: 'failed' }) }));
 
       // Act
@@ -372,8 +372,8 @@ describe('MarkActive handler (AWS double)', () => {
 
       // Assess
       await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
-      expect(stored()).toMatchObject({ status, outcomePending: 'failed' });
-      expect(stored()).not.toHaveProperty('instanceId');
+      expect(await stored()).toMatchObject({ status, outcomePending: 'failed' });
+      expect(await stored()).not.toHaveProperty('instanceId');
       expect(double.eventBridge.published()).toEqual([]);
       expect(addMetric).not.toHaveBeenCalled();
     },
@@ -383,14 +383,14 @@ describe('MarkActive handler (AWS double)', () => {
     'refuses to make a %s record of this execution ACTIVE',
     async (status) => {
       // Prepare
-      double.dynamodb.seed(TABLE, { ...record({ status }) });
+      await double.dynamodb.seed(TABLE, { ...record({ status }) });
 
       // Act
       const result = handler(stateFor('pro'), lambdaContext());
 
       // Assess
       await expect(result).rejects.toMatchObject({ name: 'TenantConflictError' });
-      expect(stored()).toEqual({ ...record({ status }) });
+      expect(await stored()).toEqual({ ...record({ status }) });
       expect(double.eventBridge.published()).toEqual([]);
     },
   );

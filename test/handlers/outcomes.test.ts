@@ -154,14 +154,14 @@ describe('deliverPendingOutcome (AWS double)', () => {
 
   afterEach(() => restore());
 
-  const stored = () => double.dynamodb.items(TABLE)[0];
+  const stored = async () => (await double.dynamodb.items(TABLE))[0];
 
   it.each<[string, TenantRecord, string]>([
     ['provisioned', active({ outcomePending: 'provisioned' }), 'Tenant Database Provisioned'],
     ['failed', failed({ outcomePending: 'failed' }), 'Tenant Database Provisioning Failed'],
   ])('publishes the pending %s event, then clears the flag', async (_kind, owing, detailType) => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...owing });
+    await double.dynamodb.seed(TABLE, { ...owing });
 
     // Act
     const delivered = await deliverPendingOutcome(deps, owing);
@@ -171,15 +171,15 @@ describe('deliverPendingOutcome (AWS double)', () => {
     expect(double.eventBridge.published()).toEqual([
       expect.objectContaining({ busName: BUS, detailType, resources: [EXECUTION_ARN] }),
     ]);
-    expect(stored()).not.toHaveProperty('outcomePending');
-    expect(stored()).toMatchObject({ status: owing.status });
+    expect(await stored()).not.toHaveProperty('outcomePending');
+    expect(await stored()).toMatchObject({ status: owing.status });
     const [put, clear] = double.calls.filter((c) => c.command === 'PutEvents' || c.command === 'UpdateItem');
     expect([put?.command, clear?.command]).toEqual(['PutEvents', 'UpdateItem']);
   });
 
   it('publishes and writes nothing when no outcome is pending', async () => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...active() });
+    await double.dynamodb.seed(TABLE, { ...active() });
 
     // Act
     const delivered = await deliverPendingOutcome(deps, active());
@@ -192,7 +192,7 @@ describe('deliverPendingOutcome (AWS double)', () => {
   it('keeps the flag for the next try when the publish fails', async () => {
     // Prepare
     const owing = active({ outcomePending: 'provisioned' });
-    double.dynamodb.seed(TABLE, { ...owing });
+    await double.dynamodb.seed(TABLE, { ...owing });
     double.eventBridge.failEntries({ times: 1, errorCode: 'InternalFailure' });
 
     // Act
@@ -200,7 +200,7 @@ describe('deliverPendingOutcome (AWS double)', () => {
 
     // Assess
     await expect(result).rejects.toMatchObject({ name: 'RetryableError' });
-    expect(stored()).toEqual({ ...owing });
+    expect(await stored()).toEqual({ ...owing });
   });
 
   it.each<[string, TenantRecord]>([
@@ -213,7 +213,7 @@ describe('deliverPendingOutcome (AWS double)', () => {
     // Prepare: the caller read the FAILED record owing its event; it changed before the flag was cleared
     const owing = failed({ outcomePending: 'failed' });
     const seeded = Object.fromEntries(Object.entries(current).filter(([, v]) => v !== undefined));
-    double.dynamodb.seed(TABLE, seeded);
+    await double.dynamodb.seed(TABLE, seeded);
 
     // Act
     const delivered = await deliverPendingOutcome(deps, owing);
@@ -221,6 +221,6 @@ describe('deliverPendingOutcome (AWS double)', () => {
     // Assess
     expect(delivered).toBe(true);
     expect(double.eventBridge.published()).toHaveLength(1);
-    expect(stored()).toEqual(seeded);
+    expect(await stored()).toEqual(seeded);
   });
 });

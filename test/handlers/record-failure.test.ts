@@ -621,7 +621,7 @@ describe('handler (AWS double)', () => {
     output.restore();
   });
 
-  const stored = () => double.dynamodb.items(TABLE).find((item) => item.tenantId === 'acme');
+  const stored = async () => (await double.dynamodb.items(TABLE)).find((item) => item.tenantId === 'acme');
   const failedEvents = () => double.eventBridge.published('Tenant Database Provisioning Failed');
 
   it.each<[string, Partial<TenantRecord>]>([
@@ -635,27 +635,31 @@ describe('handler (AWS double)', () => {
   ])('leaves a record that is %s as it is, and publishes nothing', async (_case, fields) => {
     // Prepare: the execution failed with a finished rollback (FAILED); the record says otherwise
     const seeded = ownedRecord('pro', fields);
-    double.dynamodb.seed(TABLE, { ...seeded });
+    await double.dynamodb.seed(TABLE, { ...seeded });
 
     // Act
     const result = await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })), lambdaContext());
 
     // Assess
     expect(result.status).toBe('FAILED');
-    expect(stored()).toEqual({ ...seeded });
+    expect(await stored()).toEqual({ ...seeded });
     expect(double.eventBridge.published()).toEqual([]);
   });
 
   it('moves its PROVISIONING record to FAILED, publishes once and clears the pending outcome', async () => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
+    await double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
 
     // Act
     await handler(envelope(failedAtMigrations('pro', { rollback: rollback() })), lambdaContext());
 
     // Assess
-    expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'RunMigrations', failureReason: MIGRATIONS_REASON });
-    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(await stored()).toMatchObject({
+      status: 'FAILED',
+      failedStep: 'RunMigrations',
+      failureReason: MIGRATIONS_REASON,
+    });
+    expect(await stored()).not.toHaveProperty('outcomePending');
     expect(failedEvents().map((e) => e.detail)).toEqual([
       expect.objectContaining({ outcomeId: `failed:${executionArn('pro')}`, status: 'FAILED' }),
     ]);
@@ -663,20 +667,20 @@ describe('handler (AWS double)', () => {
 
   it('keeps the outcome pending when the publish fails, and a retry publishes it with the same outcome id', async () => {
     // Prepare
-    double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
+    await double.dynamodb.seed(TABLE, { ...ownedRecord('pro') });
     double.eventBridge.failEntries({ times: 1, errorCode: 'InternalFailure' });
     const event = envelope(failedAtMigrations('pro', { rollback: GAVE_UP }));
 
     // Act
     const first = await handler(event, lambdaContext()).catch((error: Error) => error);
-    const afterFirst = stored();
+    const afterFirst = await stored();
     await handler(event, lambdaContext());
 
     // Assess
     expect(first).toMatchObject({ name: 'RetryableError' });
     expect(afterFirst).toMatchObject({ status: 'ROLLBACK_FAILED', outcomePending: 'failed' });
-    expect(stored()).toMatchObject({ status: 'ROLLBACK_FAILED', leftovers: GAVE_UP.leftovers });
-    expect(stored()).not.toHaveProperty('outcomePending');
+    expect(await stored()).toMatchObject({ status: 'ROLLBACK_FAILED', leftovers: GAVE_UP.leftovers });
+    expect(await stored()).not.toHaveProperty('outcomePending');
     expect(failedEvents().map((e) => (e.detail as FailedEventDetail).outcomeId)).toEqual([
       `failed:${executionArn('pro')}`,
     ]);
@@ -699,13 +703,13 @@ describe('handler (AWS double)', () => {
   ])('a rejected request (%s) leaves the record of the live tenant untouched', async (_case, state) => {
     // Prepare: another execution is provisioning acme
     const live = ownedRecord('pro', { executionArn: executionArn('enterprise') });
-    double.dynamodb.seed(TABLE, { ...live });
+    await double.dynamodb.seed(TABLE, { ...live });
 
     // Act
     await handler(envelope(state), lambdaContext());
 
     // Assess
-    expect(stored()).toEqual({ ...live });
+    expect(await stored()).toEqual({ ...live });
     expect(double.eventBridge.published().map((e) => e.detailType)).toEqual(['Tenant Database Request Rejected']);
     // At most one read (when the input was valid), to see whether the claim's write landed after all; no write.
     expect(double.callsTo('dynamodb').filter((c) => c.command !== 'GetItem')).toEqual([]);
@@ -715,7 +719,7 @@ describe('handler (AWS double)', () => {
     // Prepare: the claim wrote PROVISIONING for this execution, then its function died on every attempt
     const state = failedAtMigrations('pro');
     const claimed = ownedRecord('pro');
-    double.dynamodb.seed(TABLE, { ...claimed });
+    await double.dynamodb.seed(TABLE, { ...claimed });
     const {
       claim: _claim,
       instance: _instance,
@@ -731,7 +735,7 @@ describe('handler (AWS double)', () => {
     );
 
     // Assess: FAILED at ClaimTenant with a failed (not rejected) outcome
-    expect(stored()).toMatchObject({ status: 'FAILED', failedStep: 'ClaimTenant' });
+    expect(await stored()).toMatchObject({ status: 'FAILED', failedStep: 'ClaimTenant' });
     expect(double.eventBridge.published().map((e) => e.detailType)).toEqual(['Tenant Database Provisioning Failed']);
   });
 });

@@ -55,17 +55,17 @@ describe('rollback of replicated backups (AWS double)', () => {
   const aws = useAwsDouble({ region: SOURCE_REGION });
   let restoreClock: () => void;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     // The rollback reads the time from the shared clock: the double's, so RDS and the rollback agree on it.
     restoreClock = aws().clock.install();
     aws().dynamodb.defineTable(registryTable(REGISTRY_TABLE));
-    givenRegistry('PROVISIONING');
+    await givenRegistry('PROVISIONING');
   });
 
   afterEach(() => restoreClock());
 
   /** The tenant's registry record, claimed by the current execution, in `status`. */
-  function givenRegistry(status: TenantStatus): void {
+  async function givenRegistry(status: TenantStatus): Promise<void> {
     const at = aws().clock.nowIso();
     const record: TenantRecord = {
       tenantId: 'acme',
@@ -78,7 +78,7 @@ describe('rollback of replicated backups (AWS double)', () => {
       createdAt: at,
       updatedAt: at,
     };
-    aws().dynamodb.seed(REGISTRY_TABLE, { ...record });
+    await aws().dynamodb.seed(REGISTRY_TABLE, { ...record });
   }
 
   /** An available tenant-acme tagged for `owner`, replicating its backups; when it was created, and the replication. */
@@ -198,7 +198,7 @@ describe('rollback of replicated backups (AWS double)', () => {
     // Prepare
     const earlier = await givenEarlierRetainedBackups();
     const created = await replicatingInstance(CURRENT);
-    givenRegistry('ACTIVE');
+    await givenRegistry('ACTIVE');
     const before = aws().inventory();
 
     // Act

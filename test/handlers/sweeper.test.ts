@@ -122,9 +122,10 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     jest.restoreAllMocks();
   });
 
-  const stored = (tenantId: string) => double.dynamodb.items(TABLE).find((item) => item.tenantId === tenantId);
-  const seed = (...records: TenantRecord[]) => {
-    for (const r of records) double.dynamodb.seed(TABLE, { ...r });
+  const stored = async (tenantId: string) =>
+    (await double.dynamodb.items(TABLE)).find((item) => item.tenantId === tenantId);
+  const seed = async (...records: TenantRecord[]) => {
+    for (const r of records) await double.dynamodb.seed(TABLE, { ...r });
   };
 
   it.each<[string, () => void, string, string]>([
@@ -163,7 +164,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     ],
   ])('reaps a stranded PROVISIONING record whose execution %s', async (_case, arrange, failedStep, failedAt) => {
     // Prepare: untouched for 20 minutes, its reaper event lost
-    seed(record('acme'));
+    await seed(record('acme'));
     arrange();
 
     // Act
@@ -175,8 +176,8 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
       executionArn: executionArn('acme'),
       includedData: 'METADATA_ONLY',
     });
-    expect(stored('acme')).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep, failedAt });
-    expect(stored('acme')).not.toHaveProperty('outcomePending');
+    expect(await stored('acme')).toMatchObject({ status: 'ROLLBACK_FAILED', failedStep, failedAt });
+    expect(await stored('acme')).not.toHaveProperty('outcomePending');
     expect(double.eventBridge.published('Tenant Database Provisioning Failed').map((e) => e.detail)).toEqual([
       expect.objectContaining({ outcomeId: `failed:${executionArn('acme')}`, status: 'ROLLBACK_FAILED', failedStep }),
     ]);
@@ -187,7 +188,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
   it.each(['RUNNING', 'PENDING_REDRIVE'])('leaves a record alone while its execution is %s', async (status) => {
     // Prepare: a long creation, or a redrive on its way
-    seed(record('acme', { updatedAt: ago(3 * 3600_000) }));
+    await seed(record('acme', { updatedAt: ago(3 * 3600_000) }));
     sfn.on(DescribeExecutionCommand).resolves(described(status));
 
     // Act
@@ -195,7 +196,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, reaped: [], delivered: [], stillPending: [], errors: 0 });
-    expect(stored('acme')).toEqual({ ...record('acme', { updatedAt: ago(3 * 3600_000) }) });
+    expect(await stored('acme')).toEqual({ ...record('acme', { updatedAt: ago(3 * 3600_000) }) });
     expect(double.eventBridge.published()).toEqual([]);
     expect(double.sns.published()).toEqual([]);
   });
@@ -206,7 +207,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     ['15 minutes', STRANDED_AFTER_MS, true],
   ])('looks up the execution of a record untouched for %s only from 15 minutes on', async (_case, age, looked) => {
     // Prepare
-    seed(record('acme', { updatedAt: ago(age) }));
+    await seed(record('acme', { updatedAt: ago(age) }));
     sfn.on(DescribeExecutionCommand).resolves(described('RUNNING'));
 
     // Act
@@ -215,15 +216,15 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     // Assess
     expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(looked ? 1 : 0);
     expect(summary.checked).toBe(looked ? 1 : 0);
-    expect(stored('acme')).toMatchObject({ status: 'PROVISIONING' });
+    expect(await stored('acme')).toMatchObject({ status: 'PROVISIONING' });
   });
 
   it('leaves a record alone when MarkActive lands between the sweep reading it and reaping it', async () => {
     // Prepare: the index still lists the record PROVISIONING; by the time of the write it is ACTIVE
-    seed(record('acme'));
+    await seed(record('acme'));
     const won = owingProvisioned('acme', new Date(NOW).toISOString());
-    sfn.on(DescribeExecutionCommand).callsFake(() => {
-      double.dynamodb.seed(TABLE, { ...won });
+    sfn.on(DescribeExecutionCommand).callsFake(async () => {
+      await double.dynamodb.seed(TABLE, { ...won });
       return described('FAILED');
     });
 
@@ -232,7 +233,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, reaped: [], delivered: [], stillPending: [], errors: 0 });
-    expect(stored('acme')).toEqual({ ...won });
+    expect(await stored('acme')).toEqual({ ...won });
     expect(double.sns.published()).toEqual([]);
     expect(double.eventBridge.published()).toEqual([]);
   });
@@ -268,7 +269,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     ],
   ])('publishes the overdue %s and clears its flag', async (_case, owing, detailType) => {
     // Prepare
-    seed(owing);
+    await seed(owing);
 
     // Act
     const summary = await sweep(clients, NOW);
@@ -278,14 +279,14 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     expect(
       double.eventBridge.published().map((e) => [e.detailType, (e.detail as { outcomeId: string }).outcomeId]),
     ).toEqual([[detailType, `${owing.outcomePending}:${executionArn('acme')}`]]);
-    expect(stored('acme')).toMatchObject({ status: owing.status });
-    expect(stored('acme')).not.toHaveProperty('outcomePending');
+    expect(await stored('acme')).toMatchObject({ status: owing.status });
+    expect(await stored('acme')).not.toHaveProperty('outcomePending');
     expect(double.sns.published()).toEqual([]);
   });
 
   it("leaves an outcome pending for less than 5 minutes to the workflow's own retries", async () => {
     // Prepare
-    seed(owingProvisioned('acme', ago(OUTCOME_OVERDUE_MS - 1)));
+    await seed(owingProvisioned('acme', ago(OUTCOME_OVERDUE_MS - 1)));
 
     // Act
     const summary = await sweep(clients, NOW);
@@ -293,7 +294,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     // Assess
     expect(summary.checked).toBe(0);
     expect(double.eventBridge.published()).toEqual([]);
-    expect(stored('acme')).toMatchObject({ outcomePending: 'provisioned' });
+    expect(await stored('acme')).toMatchObject({ outcomePending: 'provisioned' });
   });
 
   it.each<[string, number, number]>([
@@ -301,7 +302,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     ['for over an hour: on-call is alerted', OUTCOME_ALERT_AFTER_MS + MINUTE, 1],
   ])('keeps an outcome that still cannot be published pending %s', async (_case, age, alerts) => {
     // Prepare
-    seed(owingProvisioned('acme', ago(age)));
+    await seed(owingProvisioned('acme', ago(age)));
     double.eventBridge.failEntries({ times: 10, errorCode: 'AccessDeniedException', errorMessage: 'not authorized' });
 
     // Act
@@ -309,7 +310,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
     // Assess
     expect(summary).toEqual({ checked: 1, reaped: [], delivered: [], stillPending: ['acme'], errors: 1 });
-    expect(stored('acme')).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
+    expect(await stored('acme')).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
     const messages = double.sns.published();
     expect(messages).toHaveLength(alerts);
     if (alerts > 0) {
@@ -323,7 +324,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
   it('sweeps the other records when one fails, and counts the failure', async () => {
     // Prepare: Step Functions throttles the first lookup only
-    seed(record('acme'), record('beta'), owingProvisioned('gamma', ago(10 * MINUTE)));
+    await seed(record('acme'), record('beta'), owingProvisioned('gamma', ago(10 * MINUTE)));
     sfn
       .on(DescribeExecutionCommand)
       .rejectsOnce(
@@ -344,12 +345,12 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
     expect(summary.errors).toBe(1);
     expect(summary.reaped).toHaveLength(1);
     expect(summary.delivered).toEqual(['gamma']);
-    expect(double.dynamodb.items(TABLE).filter((r) => r.status === 'PROVISIONING')).toHaveLength(1);
+    expect((await double.dynamodb.items(TABLE)).filter((r) => r.status === 'PROVISIONING')).toHaveLength(1);
   });
 
   it('publishes a record it reaped once, not again as an overdue outcome', async () => {
     // Prepare
-    seed(record('acme'));
+    await seed(record('acme'));
     sfn.on(DescribeExecutionCommand).resolves(described('TIMED_OUT'));
 
     // Act
@@ -365,7 +366,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
   describe('handler', () => {
     it('returns the summary of a clean sweep', async () => {
       // Prepare
-      seed(owingProvisioned('acme', ago(10 * MINUTE)));
+      await seed(owingProvisioned('acme', ago(10 * MINUTE)));
 
       // Act
       const summary = await handler({}, lambdaContext());
@@ -376,7 +377,7 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
     it('fails the run, after sweeping the rest, when a record could not be reconciled', async () => {
       // Prepare
-      seed(record('acme'), owingProvisioned('beta', ago(10 * MINUTE)));
+      await seed(record('acme'), owingProvisioned('beta', ago(10 * MINUTE)));
       sfn
         .on(DescribeExecutionCommand)
         .rejects(
@@ -388,8 +389,8 @@ describe('sweep (AWS double, Step Functions mocked)', () => {
 
       // Assess
       await expect(result).rejects.toThrow('sweep: 1 tenant(s) could not be reconciled; see the log');
-      expect(stored('beta')).not.toHaveProperty('outcomePending');
-      expect(stored('acme')).toMatchObject({ status: 'PROVISIONING' });
+      expect(await stored('beta')).not.toHaveProperty('outcomePending');
+      expect(await stored('acme')).toMatchObject({ status: 'PROVISIONING' });
     });
   });
 });

@@ -47,7 +47,7 @@ describe('a permanent failure', () => {
     // tenant is reported as rejected, never as a failure of the tenant
     const failed = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed);
     const rejected = run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.rejected);
-    const record = registryRecord(double, tenantId);
+    const record = await registryRecord(double, tenantId);
     if (BEFORE_THE_RECORD.includes(step)) {
       expect(failed).toEqual([]);
       expect(rejected.map((e) => e.detail)).toEqual([

@@ -11,9 +11,9 @@ import { useWorkflow } from './fixtures';
 
 const workflow = useWorkflow();
 
-function expectOneOfEverything(double: AwsDouble, run: WorkflowRun, tenantId: string, replicates: boolean) {
+async function expectOneOfEverything(double: AwsDouble, run: WorkflowRun, tenantId: string, replicates: boolean) {
   expect(run).toMatchObject({ status: 'SUCCEEDED', endState: 'Provisioned' });
-  expect(registryRecord(double, tenantId)?.status).toBe('ACTIVE');
+  expect((await registryRecord(double, tenantId))?.status).toBe('ACTIVE');
   const inventory = double.inventory();
   expect(inventory.instances.map((i) => i.identifier)).toEqual([instanceIdentifier(tenantId)]);
   expect(inventory.secrets.map((s) => s.name)).toEqual([appSecretName(tenantId)]);
@@ -24,7 +24,7 @@ function expectOneOfEverything(double: AwsDouble, run: WorkflowRun, tenantId: st
 
 /** The password in the tenant's secret is the one the database accepts (a retried step never split them). */
 async function expectApplicationLogin(double: AwsDouble, tenantId: string) {
-  const arn = registryRecord(double, tenantId)?.secretArn ?? '';
+  const arn = (await registryRecord(double, tenantId))?.secretArn ?? '';
   const { password } = JSON.parse(double.secretsManager.currentValue(arn, double.region) ?? '{}');
   await expect(workflow.database().logIn(APP_USERNAME, password)).resolves.toBe(APP_USERNAME);
 }
@@ -51,7 +51,7 @@ describe('a throttled AWS call', () => {
       .filter((c) => !call.match || call.match(c.input))
       .map((c) => c.outcome);
     expect(outcomes.slice(0, 3)).toEqual(['throttled', 'throttled', 'ok']);
-    expectOneOfEverything(double, run, tenantId, replicates(row.tier));
+    await expectOneOfEverything(double, run, tenantId, replicates(row.tier));
   });
 });
 
@@ -71,7 +71,7 @@ describe('a function that dies after its side effect', () => {
     const attempts = run.invocations.filter((i) => i.name === step);
     expect(attempts.map((i) => i.outcome)).toEqual(['crashed', 'succeeded']);
     expect(attempts[0]?.errorName).toBe('Lambda.Unknown');
-    expectOneOfEverything(double, run, tenantId, replicates(row.tier));
+    await expectOneOfEverything(double, run, tenantId, replicates(row.tier));
     await expectApplicationLogin(double, tenantId);
   });
 });

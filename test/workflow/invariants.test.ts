@@ -68,7 +68,7 @@ describe('RDS not listing the instance yet when the rollback starts', () => {
     expect(double.faults.pending()).toEqual([]);
     expect(double.leftovers()).toEqual([]);
     expect(double.callsTo('rds', 'DeleteDBInstance').filter((c) => c.outcome === 'ok')).toHaveLength(1);
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', failedStep: step, leftovers: [] });
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', failedStep: step, leftovers: [] });
   });
 });
 
@@ -94,7 +94,7 @@ describe('ACTIVE is the point of no return', () => {
     expect(run.invocations.some((i) => i.name === STEPS.rollback)).toBe(false);
     expect(double.callsTo('rds', 'DeleteDBInstance')).toEqual([]);
     expect(double.inventory().instances.map((i) => i.identifier)).toEqual([`tenant-${tenantId}`]);
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
   });
 
   it('the sweeper publishes the pending event once EventBridge takes it, and clears the outbox', async () => {
@@ -122,7 +122,7 @@ describe('ACTIVE is the point of no return', () => {
     expect(provisioned.map((e) => e.detail)).toEqual([
       expect.objectContaining({ tenantId, outcomeId: `provisioned:${run.executionArn}` }),
     ]);
-    expect(registryRecord(double, tenantId)?.outcomePending).toBeUndefined();
+    expect((await registryRecord(double, tenantId))?.outcomePending).toBeUndefined();
   });
 
   it('a MarkActive that keeps dying after the ACTIVE write reaches Rollback, which deletes nothing', async () => {
@@ -142,7 +142,7 @@ describe('ACTIVE is the point of no return', () => {
     expect(double.callsTo('rds', 'DeleteDBInstance')).toEqual([]);
     expect(double.callsTo('secretsmanager', 'DeleteSecret')).toEqual([]);
     expect(double.callsTo('cloudwatch', 'DeleteAlarms')).toEqual([]);
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', outcomePending: 'provisioned' });
   });
 });
 
@@ -175,6 +175,6 @@ describe('a function that dies right after it published', () => {
     expect(new Set(outcomes.map((e) => (e.detail as { outcomeId: string }).outcomeId))).toEqual(
       new Set([`${kind}:${run.executionArn}`]),
     );
-    expect(registryRecord(double, tenantId)?.outcomePending).toBeUndefined();
+    expect((await registryRecord(double, tenantId))?.outcomePending).toBeUndefined();
   });
 });

@@ -61,7 +61,7 @@ describe('a successful onboarding', () => {
     expect(inventory.secrets).toHaveLength(1);
     expect(secret?.name).toBe(appSecretName(tenantId));
     const { backingServer } = workflow.database();
-    expect(registryRecord(double, tenantId)).toMatchObject({
+    expect(await registryRecord(double, tenantId)).toMatchObject({
       status: 'ACTIVE',
       instanceId: instanceIdentifier(tenantId),
       endpointAddress: backingServer.address,
@@ -184,7 +184,10 @@ describe('a duplicate onboarding', () => {
     expect(inventory.secrets).toHaveLength(1);
     expect(inventory.alarms.map((a) => a.name).sort()).toEqual(alarmNames(tenantId).sort());
     const winner = runs.find((r) => r.endState === 'Provisioned');
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'ACTIVE', executionArn: winner?.executionArn });
+    expect(await registryRecord(double, tenantId)).toMatchObject({
+      status: 'ACTIVE',
+      executionArn: winner?.executionArn,
+    });
   });
 
   it('of a billing event delivered twice provisions once', async () => {
@@ -208,7 +211,7 @@ describe('a duplicate onboarding', () => {
     expect([first.endState, second.endState]).toEqual(['Provisioned', 'AlreadyRequested']);
     expect(second.invocations.map((i) => i.name)).toEqual([STEPS.validate, STEPS.claim]);
     expect(double.inventory().instances.map((i) => i.identifier)).toEqual([instanceIdentifier(input.tenantId)]);
-    expect(registryRecord(double, input.tenantId)).toMatchObject({
+    expect(await registryRecord(double, input.tenantId)).toMatchObject({
       status: 'ACTIVE',
       executionArn: first.executionArn,
     });
@@ -220,7 +223,7 @@ describe('a duplicate onboarding', () => {
     const tenantId = 'live';
     const live = await workflow.provision(tenantId, 'pro', { request: { requestId: 'first-request' } });
     expect(live.status).toBe('SUCCEEDED');
-    const recordBefore = registryRecord(double, tenantId);
+    const recordBefore = await registryRecord(double, tenantId);
     const inventoryBefore = double.inventory();
 
     // Act: another request for it
@@ -241,7 +244,7 @@ describe('a duplicate onboarding', () => {
         error: 'TenantConflictError',
       }),
     ]);
-    expect(registryRecord(double, tenantId)).toEqual(recordBefore);
+    expect(await registryRecord(double, tenantId)).toEqual(recordBefore);
     expect(double.inventory()).toEqual(inventoryBefore);
   });
 });

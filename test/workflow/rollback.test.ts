@@ -71,7 +71,10 @@ describe('the rollback of an instance that is still creating', () => {
 
       // Assess: nothing left, and the failure recorded
       expect(double.leftovers()).toEqual([]);
-      expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', failedStep: STEPS.waitForInstance });
+      expect(await registryRecord(double, tenantId)).toMatchObject({
+        status: 'FAILED',
+        failedStep: STEPS.waitForInstance,
+      });
       expect(run.publishedEvents.map((e) => e.detailType)).toEqual([OUTCOME_DETAIL_TYPES.failed]);
       expect(run.snsMessages).toEqual([]);
     },
@@ -93,7 +96,10 @@ describe('the rollback of an instance that is still creating', () => {
       expect(createdProtected(double)).toEqual([false]);
       expect(double.callsTo('rds', 'DeleteDBInstance').map((c) => c.outcome)).toEqual(['ok']);
       expect(double.leftovers()).toEqual([]);
-      expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', failedStep: STEPS.waitForInstance });
+      expect(await registryRecord(double, tenantId)).toMatchObject({
+        status: 'FAILED',
+        failedStep: STEPS.waitForInstance,
+      });
     },
   );
 
@@ -114,7 +120,7 @@ describe('the rollback of an instance that is still creating', () => {
     expect(double.inventory().instances.map((i) => i.status)).toEqual(['creating']);
 
     // Assess: registry, event and alert all name what is left
-    expect(registryRecord(double, tenantId)).toMatchObject({
+    expect(await registryRecord(double, tenantId)).toMatchObject({
       status: 'ROLLBACK_FAILED',
       failedStep: STEPS.waitForInstance,
       leftovers: [leftover],
@@ -158,6 +164,9 @@ describe('the rollback of an instance ConfigureBackups protected', () => {
     expect(protectedAt?.seq).toBeLessThan(unprotectedAt?.seq ?? 0);
     expect(unprotectedAt?.seq).toBeLessThan(deleted?.seq ?? 0);
     expect(double.leftovers()).toEqual([]);
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', failedStep: STEPS.configureAlarms });
+    expect(await registryRecord(double, tenantId)).toMatchObject({
+      status: 'FAILED',
+      failedStep: STEPS.configureAlarms,
+    });
   });
 });

@@ -53,7 +53,7 @@ describe('a throttled AWS', () => {
       expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
       expect(double.inventory().instances).toHaveLength(3);
       expect(double.calls.filter((c) => c.outcome === 'throttled').length).toBeGreaterThan(10);
-      for (const n of [1, 2, 3]) expect(registryRecord(double, `busy-${tier}-${n}`)?.status).toBe('ACTIVE');
+      for (const n of [1, 2, 3]) expect((await registryRecord(double, `busy-${tier}-${n}`))?.status).toBe('ACTIVE');
     },
   );
 
@@ -86,7 +86,7 @@ describe('a throttled AWS', () => {
       expect(run.status).toBe('FAILED');
       expect(double.calls.some((c) => c.outcome === 'throttled')).toBe(true);
       expect(double.leftovers()).toEqual([]);
-      expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', leftovers: [] });
+      expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', leftovers: [] });
       expect(run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed)).toHaveLength(1);
     },
   );
@@ -116,8 +116,8 @@ describe('a throttled AWS', () => {
     // Assess
     expect(run.status).toBe('FAILED');
     expect(double.faults.pending()).toEqual([]);
-    expect(registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED' });
-    expect(registryRecord(double, tenantId)?.outcomePending).toBeUndefined();
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED' });
+    expect((await registryRecord(double, tenantId))?.outcomePending).toBeUndefined();
     expect(run.publishedEvents.filter((e) => e.detailType === OUTCOME_DETAIL_TYPES.failed)).toHaveLength(1);
   });
 });

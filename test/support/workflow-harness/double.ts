@@ -104,9 +104,13 @@ export function installWorkflowDouble(double: AwsDouble): () => void {
   };
 }
 
+/** Every registry record in the double, by tenant id. */
+export async function registryRecords(double: AwsDouble): Promise<Map<string, TenantRecord>> {
+  const items = (await double.dynamodb.items(registryTableName())) as unknown as TenantRecord[];
+  return new Map(items.map((record) => [record.tenantId, record]));
+}
+
 /** The tenant's registry record in the double, or undefined. */
-export function registryRecord(double: AwsDouble, tenantId: string): TenantRecord | undefined {
-  return double.dynamodb.items(registryTableName()).find((item) => item.tenantId === tenantId) as
-    | TenantRecord
-    | undefined;
+export async function registryRecord(double: AwsDouble, tenantId: string): Promise<TenantRecord | undefined> {
+  return (await registryRecords(double)).get(tenantId);
 }

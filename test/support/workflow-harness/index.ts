@@ -17,6 +17,7 @@ export {
   createWorkflowDouble,
   installWorkflowDouble,
   registryRecord,
+  registryRecords,
   type WorkflowDoubleOptions,
 } from './double';
 export type { LambdaHandler } from './handlers';
