@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REPOSITORY_ROOT } from '../support/paths';
 
 /**
  * The published entry: `tenant-db-platform/client` compiled by the build script and loaded by plain Node (no tsx,
  * no Jest transform) from CommonJS and from ESM, through the package's own `exports` map.
  */
-const ROOT = join(__dirname, '..', '..');
+const ROOT = REPOSITORY_ROOT;
 let app: string;
 
 beforeAll(() => {

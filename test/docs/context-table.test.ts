@@ -10,6 +10,7 @@ import {
   renderContextTable,
   replaceContextTable,
 } from '../../lib/docs/context-table';
+import { REPOSITORY_ROOT } from '../support/paths';
 
 const row = (overrides: Partial<ContextKeyDoc> = {}): ContextKeyDoc => ({
   key: 'maxAzs',
@@ -22,7 +23,7 @@ const row = (overrides: Partial<ContextKeyDoc> = {}): ContextKeyDoc => ({
 describe('the context-key table of docs/configuration.md', () => {
   it(`is the one rendered from PLATFORM_CONTEXT_KEYS (run \`${CONTEXT_TABLE_COMMAND}\` when this fails)`, () => {
     // Prepare
-    const committed = readFileSync(join(__dirname, '..', '..', CONFIGURATION_DOC), 'utf8');
+    const committed = readFileSync(join(REPOSITORY_ROOT, CONFIGURATION_DOC), 'utf8');
 
     // Act
     const rendered = replaceContextTable(committed, renderContextTable(PLATFORM_CONTEXT_KEYS));

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { REPOSITORY_ROOT } from '../support/paths';
 
 /**
  * Adding a workflow is a new folder of step records and a graph, not a longer constructor: a file that defines
  * constructs stays small enough to read in one sitting.
  */
 const MAX_LINES = 300;
-const LIB = join(__dirname, '..', '..', 'lib');
+const LIB = join(REPOSITORY_ROOT, 'lib');
 const DEFINES_CONSTRUCTS =
   /extends (Construct|Stack)\b|\bnew \w+\.(StateMachine|Function|NodejsFunction)\(|\baddHandler\(/;
 

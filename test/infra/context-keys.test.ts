@@ -8,6 +8,7 @@ import { unknownTierFields } from '../../lambdas/shared/tiers/fields';
 import { cdkJsonContext } from '../../lib/app-builder';
 import { loadPlatformConfig, PLATFORM_CONTEXT_KEYS, PlatformConfigError } from '../../lib/config';
 import { contextSource, PLATFORM_CONTEXT_KEY_NAMES, unknownContextKeys } from '../../lib/context-keys';
+import { REPOSITORY_ROOT } from '../support/paths';
 
 const load = (context: Record<string, unknown>) => () => loadPlatformConfig(new App({ context }).node);
 
@@ -146,10 +147,10 @@ describe('cdk synth', () => {
     // Act
     const run = await new Promise<{ code: number | null; output: string }>((resolve) => {
       execFile(
-        join(__dirname, '..', '..', 'node_modules', '.bin', 'cdk'),
+        join(REPOSITORY_ROOT, 'node_modules', '.bin', 'cdk'),
         ['synth', '--quiet', '-c', 'maxAz=3', '-o', out],
         {
-          cwd: join(__dirname, '..', '..'),
+          cwd: REPOSITORY_ROOT,
           env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
         },
         (error, stdout, stderr) =>

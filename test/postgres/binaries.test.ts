@@ -22,6 +22,7 @@ import {
   postgresBinaries,
 } from '../../lib/postgres/binaries';
 import { initialiseCluster, startCluster } from '../../lib/postgres/cluster';
+import { REPOSITORY_ROOT } from '../support/paths';
 import { startPostgres, unusedPort } from '../support/postgres';
 
 /**
@@ -30,7 +31,7 @@ import { startPostgres, unusedPort } from '../support/postgres';
  * (under /root, in a `mktemp -d` folder) still works. The cases marked "as root" only mean something as root.
  */
 
-const REPOSITORY = join(__dirname, '..', '..');
+const REPOSITORY = REPOSITORY_ROOT;
 const isRoot = process.getuid?.() === 0;
 const asRoot = isRoot ? test : test.skip;
 

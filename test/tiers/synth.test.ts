@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app-builder';
 import { PlatformConfigError } from '../../lib/config';
+import { REPOSITORY_ROOT } from '../support/paths';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = REPOSITORY_ROOT;
 
 /** Two broken tiers: gp3 IOPS below the 400 GiB threshold, and more backup days than RDS keeps. */
 const INVALID_TIERS = {

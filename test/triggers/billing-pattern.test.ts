@@ -14,8 +14,9 @@ import { billingEventPattern, rejectedBillingEventPattern } from '../../lib/trig
 import schema from '../../schemas/billing-event.schema.json';
 import { matchesEventPattern } from '../support/event-pattern';
 import { renderInput } from '../support/input-transformer';
+import { REPOSITORY_ROOT } from '../support/paths';
 
-const FIXTURES = join(__dirname, '..', 'fixtures', 'billing-events');
+const FIXTURES = join(REPOSITORY_ROOT, 'test', 'fixtures', 'billing-events');
 const TIERS = Object.keys(DEFAULT_TIERS);
 
 interface BillingEvent {
