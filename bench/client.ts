@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { Pool } from 'pg';
 import { APP_USERNAME } from '../lambdas/shared/naming';
 import { createTenantDatabases, runWithTenant } from '../lib/client';
-import { APP_PASSWORD, startClientWorld } from '../test/client/support';
+import { APP_PASSWORD, startClientWorld } from '../test/support/client';
 import { formatKiB, formatRatio, renderSection, renderTable } from './format';
 import { median } from './stats';
 

@@ -1,5 +1,5 @@
 // Rewrites the table of cdk.json context keys in docs/configuration.md from PLATFORM_CONTEXT_KEYS (lib/config.ts).
-// Run with `npm run docs:config`; test/docs/context-table.test.ts fails when the committed table differs.
+// Run with `npm run docs:config`; test/lib/docs/context-table.test.ts fails when the committed table differs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLATFORM_CONTEXT_KEYS } from '../config';

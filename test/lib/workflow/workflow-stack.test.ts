@@ -1,0 +1,378 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { INSTANCE_ID_PREFIX, MANAGED_BY, TAG_KEYS } from '../../../lambdas/shared/naming';
+import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
+import { TASK_STEPS } from '../../../lib/workflow/provisioning/definition';
+import { aslErrors } from '../../support/asl';
+
+// One synthesized app for the file; bundling is skipped (these assertions read templates, not handler code).
+const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+const { workflow } = buildApp(app);
+const template = Template.fromStack(workflow);
+
+/** Every IAM statement of the stack, from managed and inline policies. */
+function statements(): { Action: string | string[]; Resource: unknown; Condition?: unknown }[] {
+  const policies = {
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+    ...template.findResources('AWS::IAM::Policy'),
+  };
+  return Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+}
+
+describe('provisioning state machine', () => {
+  it('is a Standard workflow logging everything to an encrypted log group, traced and encrypted', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      EncryptionConfiguration: Match.objectLike({ Type: 'CUSTOMER_MANAGED_KMS_KEY' }),
+    });
+  });
+
+  it('holds valid Amazon States Language once its function ARNs are substituted', () => {
+    for (const machine of Object.values(template.findResources('AWS::StepFunctions::StateMachine'))) {
+      expect(aslErrors(JSON.parse(machine.Properties.DefinitionString))).toBe('');
+    }
+  });
+
+  it('holds the definition as one JSON string with an execution timeout and a function per task', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.parse(machine?.Properties.DefinitionString) as { TimeoutSeconds: number; States: object };
+    // Assess
+    expect(definition.TimeoutSeconds).toBe(300 * 60);
+    expect(Object.keys(definition.States)).toEqual(expect.arrayContaining([...TASK_STEPS]));
+    expect(Object.keys(machine?.Properties.DefinitionSubstitutions)).toHaveLength(TASK_STEPS.length);
+  });
+});
+
+describe('step functions', () => {
+  it('run Node.js 24 on arm64 with active tracing and JSON logs', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThanOrEqual(TASK_STEPS.length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: expect.objectContaining({ LogFormat: 'JSON' }),
+      });
+    }
+  });
+
+  it('log to KMS-encrypted groups with the configured retention', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+  });
+
+  it('run only the migration step inside the VPC, with a long timeout for the long poll', () => {
+    const inVpc = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([, fn]) => fn.Properties.VpcConfig !== undefined,
+    );
+    expect(inVpc.map(([id]) => id)).toEqual([expect.stringMatching(/^RunMigrationsFunction/)]);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Waits until'),
+      Timeout: 900,
+    });
+  });
+
+  it('never carry a secret in their environment', () => {
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
+      expect(names.filter((n) => /PASSWORD|SECRET_VALUE/i.test(n))).toEqual([]);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it.each([
+    ['rds:DeleteDBInstance'],
+    ['rds:ModifyDBInstance'],
+    ['secretsmanager:DeleteSecret'],
+    ['cloudwatch:DeleteAlarms'],
+  ])('%s is limited by resource prefix and the managed-by tag', (action) => {
+    // Act
+    const granting = statements().filter((s) => [s.Action].flat().includes(action));
+    // Assess
+    expect(granting.length).toBeGreaterThan(0);
+    for (const statement of granting) {
+      expect(statement.Condition).toEqual({ StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"/);
+    }
+  });
+
+  it('CreateDBInstance on tenant instances requires the managed-by tag in the request', () => {
+    const creating = statements().filter(
+      (s) =>
+        [s.Action].flat().includes('rds:CreateDBInstance') &&
+        JSON.stringify(s.Resource).includes(`db:${INSTANCE_ID_PREFIX}*`),
+    );
+    expect(creating).toHaveLength(1);
+    expect(creating[0]?.Condition).toEqual({ StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } });
+  });
+
+  it('no statement allows every action', () => {
+    for (const statement of statements()) expect([statement.Action].flat()).not.toContain('*');
+  });
+
+  it('function roles use customer-managed policies, not AWSLambdaBasicExecutionRole', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(JSON.stringify(roles)).not.toContain('AWSLambdaBasicExecutionRole');
+  });
+});
+
+describe('tenant registry', () => {
+  it('is encrypted with the platform key, point-in-time recoverable, protected and retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: Match.objectLike({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() }),
+        GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byStatus' })],
+      }),
+    });
+  });
+});
+
+describe('triggers', () => {
+  it('billing events start the workflow through the contract input transformer, with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['saas.billing'] }),
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({ InputTemplate: Match.stringLikeRegexp('"requestId": <eventId>') }),
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+  });
+
+  it('every queue (billing dead letters, rejected billing events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SQS::Queue', 3);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
+  });
+
+  it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['TIMED_OUT', 'ABORTED', 'FAILED'] }),
+      }),
+      Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
+    });
+  });
+
+  it('RDS "DB instance created" events reach the readiness listener', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.rds'] }),
+    });
+  });
+});
+
+describe('observability', () => {
+  it.each([
+    'ExecutionsFailed',
+    'ExecutionsTimedOut',
+    'ExecutionThrottled',
+    'ExecutionsAborted',
+    'RollbackFailed',
+    'ApproximateNumberOfMessagesVisible',
+  ])('alarms on %s and notifies the alert topic', (metric) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: metric,
+      AlarmActions: [Match.anyValue()],
+      Threshold: 1,
+    });
+  });
+
+  it('has one dashboard with executions, duration by tier, failures per step and tenants by status', () => {
+    // Act
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+    // Assess
+    for (const title of [
+      'Executions by status',
+      'Provisioning duration by tier',
+      'Failures per step',
+      'Tenants by registry status',
+    ]) {
+      expect(body).toContain(title);
+    }
+    for (const metric of ['ProvisioningDuration', 'ProvisioningFailed', 'TenantsByStatus'])
+      expect(body).toContain(metric);
+  });
+
+  it('outputs what tenantctl and operators need', () => {
+    for (const output of ['StateMachineArn', 'RegistryTableName', 'EventBusName', 'BillingEventBusName']) {
+      template.hasOutput(output, {});
+    }
+  });
+
+  it('invokes each task function without version wildcards', () => {
+    const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(JSON.stringify(invoke[0]?.Resource)).not.toContain(':*');
+  });
+});
+
+describe('review fixes', () => {
+  it('names the state machine so its role can use the platform key for exactly this state machine', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const kms = statements().filter((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
+    // Assess
+    expect(machine?.Properties.StateMachineName).toBe('tenant-db-workflow-provisioning');
+    expect(kms.length).toBeGreaterThan(0);
+    for (const statement of kms)
+      expect(JSON.stringify(statement.Condition)).toContain('tenant-db-workflow-provisioning');
+  });
+
+  it('lets the billing rule use the platform key when it starts an execution', () => {
+    // Act
+    const [rule] = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern?.source?.includes('saas.billing') && r.Properties.Targets[0].InputTransformer,
+    );
+    const roleId = rule?.Properties.Targets[0].RoleArn['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    const actions = policies.flatMap((p) =>
+      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string[] }) => s.Action),
+    );
+    // Assess
+    expect(actions).toEqual(expect.arrayContaining(['states:StartExecution', 'kms:GenerateDataKey', 'kms:Decrypt']));
+  });
+
+  it('authorizes DescribeSecret by name too, so a secret that does not exist yet answers ResourceNotFound', () => {
+    const describe = statements().filter((s) => [s.Action].flat().includes('secretsmanager:DescribeSecret'));
+    expect(describe.length).toBe(2);
+    for (const statement of describe) expect(JSON.stringify(statement.Resource)).toContain('saas/tenant/*/app"');
+  });
+
+  it("lets CreateInstance create the instance's log groups, with the platform's retention", () => {
+    // Act
+    const creating = statements().filter((s) => [s.Action].flat().includes('logs:CreateLogGroup'));
+    // Assess
+    expect(creating).toHaveLength(1);
+    expect(JSON.stringify(creating[0]?.Resource)).toContain('log-group:/aws/rds/instance/tenant-*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Creates the tenant RDS'),
+      Environment: { Variables: Match.objectLike({ TENANT_LOG_RETENTION_DAYS: '365' }) },
+    });
+  });
+
+  it('accepts rejected billing events only from its own rule', () => {
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:SendMessage',
+            Condition: { ArnNotEquals: Match.anyValue() },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('gives every task more time than its function, so a function timeout is retried', () => {
+    // Act
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const states = JSON.parse(machine?.Properties.DefinitionString).States as Record<
+      string,
+      { TimeoutSeconds?: number }
+    >;
+    const timeouts = Object.fromEntries(
+      Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, fn]) => [id, fn.Properties.Timeout]),
+    );
+    // Assess
+    for (const [name, variable] of Object.entries(machine?.Properties.DefinitionSubstitutions ?? {})) {
+      const functionId = (variable as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const state = name.replace(/FunctionArn$/, '');
+      expect(states[state]?.TimeoutSeconds).toBe((timeouts[functionId] as number) + 30);
+    }
+  });
+});
+
+describe('invariant guards', () => {
+  const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+  it('allows kms:CreateGrant only for AWS resources', () => {
+    // Act
+    const grants = statements().filter((s) => actionsOf(s).includes('kms:CreateGrant'));
+    // Assess: CreateInstance's and ConfigureBackups' (source key and backup-Region keys, possibly merged)
+    expect(grants.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(grants.map((g) => g.Resource))).toContain(':kms:us-west-2:');
+    for (const grant of grants) {
+      expect(grant.Condition).toEqual({ Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+    }
+  });
+
+  it('lets RunMigrations read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
+    // Act
+    const reads = statements().filter(
+      (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
+    );
+    // Assess
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0]?.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
+    expect(JSON.stringify(reads[0]?.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+  });
+
+  it('lets ConfigureAlarms check that the alert topic exists', () => {
+    expect(statements().some((s) => actionsOf(s).includes('sns:GetTopicAttributes'))).toBe(true);
+  });
+
+  it('gives the rollback a read of the registry (the point of no return) and no write', () => {
+    // Act
+    const rollbackPolicies = Object.entries(template.findResources('AWS::IAM::ManagedPolicy')).filter(([id]) =>
+      id.startsWith('RollbackFunction'),
+    );
+    const actions = rollbackPolicies.flatMap(([, p]) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap(actionsOf),
+    );
+    // Assess
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete)/.test(a))).toEqual([]);
+  });
+
+  it('sends reaper events it cannot handle to an encrypted dead-letter queue, from the rule and from Lambda', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ source: ['aws.states'] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: Match.anyValue() } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Records executions that ended'),
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+    });
+  });
+
+  it('runs the sweeper on a schedule, allowed to describe only provisioning executions', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
+    const describes = statements().filter((s) => actionsOf(s).includes('states:DescribeExecution'));
+    expect(describes).toHaveLength(1);
+    expect(JSON.stringify(describes[0]?.Resource)).toContain(':execution:tenant-db-workflow-provisioning:*');
+  });
+
+  it('alarms on errors of the reaper and the sweeper', () => {
+    // Act
+    const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda',
+    );
+    // Assess
+    expect(errorAlarms).toHaveLength(2);
+  });
+});
+
+describe('shared instance status poller', () => {
+  it('describes every instance being created once a minute, with a read-only grant', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Describes every instance being created'),
+    });
+  });
+});
