@@ -60,7 +60,7 @@ export interface ReportedRotation {
 }
 
 /** The rotation part of a DescribeSecret answer. */
-export function reportedRotation(secret: DescribeSecretResponse): ReportedRotation {
+function reportedRotation(secret: DescribeSecretResponse): ReportedRotation {
   return {
     enabled: secret.RotationEnabled === true,
     functionArn: secret.RotationLambdaARN,
@@ -116,7 +116,7 @@ export interface RotationOutcome {
 }
 
 /** The action that makes a secret whose rotation compares as `comparison` rotate on schedule. */
-export function rotationActionFor(comparison: RotationComparison): RotationAction {
+function rotationActionFor(comparison: RotationComparison): RotationAction {
   return comparison === 'same' ? 'unchanged' : comparison === 'off' ? 'enabled' : 'updated';
 }
 

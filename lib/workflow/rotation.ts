@@ -12,7 +12,7 @@ import { tenantFindings } from './provisioning/findings';
  * the migration function's security group: PostgreSQL to the databases and HTTPS to the Secrets Manager interface
  * endpoint, nothing else. No environment: the RDS CA bundle is the runtime's, as for RunMigrations.
  */
-export const APP_SECRET_ROTATION: HandlerSpec = {
+const APP_SECRET_ROTATION: HandlerSpec = {
   folder: 'rotate-app-secret',
   description: 'Rotates the password of a tenant application secret (single user)',
   invocation: 'rotation',

@@ -221,10 +221,10 @@ describe('observability', () => {
     }
   });
 
-  it('invokes each task function without version wildcards', () => {
+  it('invokes each task function, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    expect(invoke).toHaveLength(1);
-    expect(JSON.stringify(invoke[0]?.Resource)).not.toContain(':*');
+    expect(invoke).toHaveLength(2);
+    for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
 
