@@ -1,9 +1,10 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readEnv } from '../shared/config';
 import type { CredentialRotationResult, WorkflowState } from '../shared/contracts';
+import { enableSecretRotation } from '../shared/enable-secret-rotation';
 import { ValidationError } from '../shared/errors';
 import { logger } from '../shared/runtime';
-import { APP_SECRET_ROTATION_FUNCTION, enableSecretRotation } from '../shared/secret-rotation';
+import { APP_SECRET_ROTATION_FUNCTION } from '../shared/secret-rotation';
 
 /**
  * EnableRotation: turns on the rotation of the tenant's application secret with the platform's rotation function,

@@ -1,19 +1,14 @@
-import {
-  DescribeSecretCommand,
-  type DescribeSecretResponse,
-  RotateSecretCommand,
-  type RotateSecretRequest,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { DescribeSecretResponse, RotateSecretRequest } from '@aws-sdk/client-secrets-manager';
 import type { EnvVar } from './config';
 import { ConfigurationError, ValidationError } from './errors';
 import { isRotationDays, ROTATION_DAYS_RANGE } from './tiers';
 
 /**
- * Turning on the rotation of a tenant's application secret: what its rotation should be (the platform's rotation
- * function, the tier's schedule), how that compares with what Secrets Manager reports, and the RotateSecret request
- * that makes it so. Shared by the EnableRotation step and `tenantctl rotation enable`, so both send the same request
- * and call a secret already rotating on that schedule done.
+ * The rotation of a tenant's application secret as data: what it should be (the platform's rotation function, the
+ * tier's schedule), how that compares with what Secrets Manager reports, and the RotateSecret request that makes it
+ * so. Shared by the EnableRotation step and `tenantctl rotation enable` (through `enableSecretRotation`), so both send
+ * the same request and call a secret already rotating on that schedule done. Pure and free of the SDK's code: the
+ * stack and tenantctl's option checks load it too.
  */
 
 /**
@@ -59,15 +54,6 @@ export interface ReportedRotation {
   readonly days?: number;
 }
 
-/** The rotation part of a DescribeSecret answer. */
-function reportedRotation(secret: DescribeSecretResponse): ReportedRotation {
-  return {
-    enabled: secret.RotationEnabled === true,
-    functionArn: secret.RotationLambdaARN,
-    days: secret.RotationRules?.AutomaticallyAfterDays,
-  };
-}
-
 /** How a secret's rotation compares with the schedule it should have. */
 export type RotationComparison = 'same' | 'off' | 'different';
 
@@ -109,36 +95,16 @@ export function rotateSecretRequest(secretId: string, schedule: RotationSchedule
 /** What turning rotation on did: nothing (already so), turned it on, or changed the function or schedule. */
 export type RotationAction = 'unchanged' | 'enabled' | 'updated';
 
-export interface RotationOutcome {
-  readonly action: RotationAction;
-  /** The rotation the secret had before. */
-  readonly previous: ReportedRotation;
+/** The rotation part of a DescribeSecret answer. */
+export function reportedRotation(secret: DescribeSecretResponse): ReportedRotation {
+  return {
+    enabled: secret.RotationEnabled === true,
+    functionArn: secret.RotationLambdaARN,
+    days: secret.RotationRules?.AutomaticallyAfterDays,
+  };
 }
 
 /** The action that makes a secret whose rotation compares as `comparison` rotate on schedule. */
-function rotationActionFor(comparison: RotationComparison): RotationAction {
+export function rotationActionFor(comparison: RotationComparison): RotationAction {
   return comparison === 'same' ? 'unchanged' : comparison === 'off' ? 'enabled' : 'updated';
-}
-
-/**
- * Gives `secretId` the rotation `schedule`, idempotently: a secret already rotating with that function on that
- * schedule is left alone (a second RotateSecret would start another configuration test for nothing). With `dryRun`
- * only DescribeSecret is called. Secret values are never read.
- *
- * @example
- * ```ts
- * await enableSecretRotation(secretsManager, secretArn, { functionArn, days: 30 }); // { action: 'enabled', ... }
- * ```
- */
-export async function enableSecretRotation(
-  client: SecretsManagerClient,
-  secretId: string,
-  schedule: RotationSchedule,
-  options: { readonly dryRun?: boolean } = {},
-): Promise<RotationOutcome> {
-  const request = rotateSecretRequest(secretId, schedule);
-  const previous = reportedRotation(await client.send(new DescribeSecretCommand({ SecretId: secretId })));
-  const action = rotationActionFor(compareRotation(previous, schedule));
-  if (action !== 'unchanged' && !options.dryRun) await client.send(new RotateSecretCommand(request));
-  return { action, previous };
 }

@@ -1,10 +1,10 @@
 import { CreateSecretCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readEnv } from '../../lambdas/shared/config';
+import { enableSecretRotation } from '../../lambdas/shared/enable-secret-rotation';
 import { ConfigurationError, ValidationError } from '../../lambdas/shared/errors';
 import {
   APP_SECRET_ROTATION_FUNCTION,
   compareRotation,
-  enableSecretRotation,
   type ReportedRotation,
   rotateSecretRequest,
 } from '../../lambdas/shared/secret-rotation';

@@ -52,7 +52,9 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
   if (alertTopic) double.sns.createTopic(alertTopic);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
-  // Secrets Manager invokes the real rotation function, which logs in to the test database as on RDS.
+  // Secrets Manager invokes the real rotation function, which logs in to the test database as on RDS. It shares this
+  // process's Powertools logger with the step that called RotateSecret (as overlapping executions share it), so that
+  // step's lines after the call carry the rotation's log keys here; in Lambda each function has its own.
   const rotation = synthesizedWorkflow().rotationFunction;
   double.secretsManager.registerRotationFunction(rotation.arn, (event) =>
     rotationHandler()(
