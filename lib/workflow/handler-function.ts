@@ -158,7 +158,7 @@ export class HandlerFunction extends Construct implements iam.IGrantable {
     if (!props.vpc) {
       acknowledge(
         'LambdaInsideVPC',
-        'Calls only AWS control-plane APIs (RDS, Secrets Manager, CloudWatch, DynamoDB, EventBridge, SNS, Lambda; some in the backup Region) over TLS with IAM authentication and never connects to a tenant database; the isolated VPC has no route to cross-Region endpoints. Only the functions that open database connections (RunMigrations and the application secret rotation) run in the VPC.',
+        'Calls only AWS control-plane APIs (RDS, Secrets Manager, CloudWatch, DynamoDB, EventBridge, SNS; some in the backup Region) over TLS with IAM authentication and never connects to a tenant database; the isolated VPC has no route to cross-Region endpoints. Only the functions that open database connections (RunMigrations and the application secret rotation) run in the VPC.',
       );
     }
     Validations.of(this.role).acknowledge({

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MANAGED_BY, TAG_KEYS } from '../../lambdas/shared/naming';
 import { buildApp, cdkJsonContext } from '../../lib/app-builder';
+import { DEFAULT_STACK_NAME, TARGETS } from '../../lib/cli/targets';
 
 // One synthesized app for the file; bundling is skipped (these assertions read templates, not handler code).
 const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
@@ -107,10 +108,8 @@ describe('the application secret rotation function', () => {
     expect(logs[id]).toMatchObject({ DeletionPolicy: 'Retain', Properties: { KmsKeyId: expect.anything() } });
   });
 
-  it('is an output tenantctl finds', () => {
-    template.hasOutput('AppSecretRotationFunctionArn', {
-      Value: { 'Fn::GetAtt': [rotationFunction, 'Arn'] },
-    });
-    expect(Stack.of(workflow).stackName).toBe('tenant-db-workflow');
+  it('is the output tenantctl looks for in the workflow stack', () => {
+    template.hasOutput(TARGETS.rotationFunctionArn.output, { Value: { 'Fn::GetAtt': [rotationFunction, 'Arn'] } });
+    expect(workflow.stackName).toBe(DEFAULT_STACK_NAME);
   });
 });

@@ -57,8 +57,8 @@ const toRecordFailure = catchAll(STEPS.recordFailure);
  * Builds the workflow definition.
  *
  * validate → claim → (duplicate? succeed) → create → [wait ⟲] → credentials → migrations → rotation → backups →
- * alarms → active. Any failure after the claim rolls back in passes until nothing of this execution is left, then records
- * the failure; failures before it only record.
+ * alarms → active. Any failure after the claim rolls back in passes until nothing of this execution is left, then
+ * records the failure; failures before it only record.
  */
 export function buildProvisioningDefinition(options: DefinitionOptions): StateMachineDefinition {
   const task = (step: StepName, fields: TaskFields) => taskState(step, options.steps[step], fields);
