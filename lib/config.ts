@@ -11,7 +11,8 @@ import { ROLLBACK_WAIT_SECONDS } from './workflow/provisioning/definition';
 
 /**
  * Interface VPC endpoints the platform knows how to create, keyed by the name used in the `vpcInterfaceEndpoints`
- * context key. Only the migration Lambda runs in the VPC, so only what it calls needs an endpoint; see
+ * context key. Only the functions that connect to tenant databases (the migration Lambda and the rotation function of
+ * the application secrets) run in the VPC, so only what they call needs an endpoint; see
  * `lib/foundation/endpoints.ts` for the reason behind each entry.
  */
 export const INTERFACE_ENDPOINT_NAMES = [
@@ -244,7 +245,7 @@ export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
     key: 'vpcInterfaceEndpoints',
     type: 'list of strings',
     default: JSON.stringify(DEFAULTS.vpcInterfaceEndpoints),
-    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}. Must include secretsmanager (the migration Lambda's only way to its secrets). With \`vpcId\`, the VPC must not already have a private-DNS endpoint for a listed service, Secrets Manager included (a second one fails to deploy).`,
+    description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}. Must include secretsmanager (the only way of the migration and rotation functions to the tenant secrets). With \`vpcId\`, the VPC must not already have a private-DNS endpoint for a listed service, Secrets Manager included (a second one fails to deploy).`,
   },
 ];
 
@@ -331,7 +332,7 @@ function parseEndpoints(raw: unknown): readonly InterfaceEndpointName[] {
   if (!value.includes('secretsmanager')) {
     throw new PlatformConfigError(
       key,
-      'must include secretsmanager: the migration Lambda reads the tenant secrets through it and has no other way out of the isolated subnets',
+      'must include secretsmanager: the migration and rotation functions reach the tenant secrets through it and have no other way out of the isolated subnets',
       raw,
     );
   }

@@ -13,7 +13,8 @@ const secrets = sdkRotationSecrets(traced(new SecretsManagerClient(CLIENT_CONFIG
 export const handler = eventHandler(
   { failed: 'rotation step failed; the secret keeps its current version' },
   async (event: RotationEvent): Promise<void> => {
-    logger.info('rotating the application secret', { secretId: event.SecretId, step: event.Step });
+    // `rotationStep`, not `step`: the workflow's log lines name their step under `step`.
+    logger.info('rotating the application secret', { secretId: event.SecretId, rotationStep: event.Step });
     await rotate(event, { secrets, tls: rdsTls() });
   },
 );

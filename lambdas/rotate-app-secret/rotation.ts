@@ -145,13 +145,20 @@ async function setSecret(id: string, token: string, deps: RotationDeps): Promise
   );
 }
 
+/**
+ * Logs in with the pending password. A pending version with no value is Secrets Manager's configuration test
+ * (RotateSecret with `RotateImmediately: false` runs testSecret on an empty AWSPENDING version it then removes): no
+ * createSecret ran, so the test checks what the next rotation starts from, a login with the current password,
+ * which also proves the function reaches the database through its network path and TLS.
+ */
 async function testSecret(id: string, token: string, deps: RotationDeps): Promise<void> {
-  const pending = parse(
-    await deps.secrets.value(id, { versionId: token, stage: 'AWSPENDING' }),
-    `version ${token} of ${id}`,
-  );
-  const client = await login(pending, deps);
-  if (!client) throw new ConfigurationError(`the pending password of ${id} does not log in as ${pending.username}`);
+  const pendingValue = await deps.secrets.value(id, { versionId: token, stage: 'AWSPENDING' });
+  const [which, secret] =
+    pendingValue === undefined
+      ? ['current', parse(await deps.secrets.value(id, { stage: 'AWSCURRENT' }), `the AWSCURRENT version of ${id}`)]
+      : ['pending', parse(pendingValue, `version ${token} of ${id}`)];
+  const client = await login(secret, deps);
+  if (!client) throw new ConfigurationError(`the ${which} password of ${id} does not log in as ${secret.username}`);
   try {
     await client.query('SELECT 1');
   } finally {

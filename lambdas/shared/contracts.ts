@@ -1,3 +1,4 @@
+import type { RotationAction } from './secret-rotation';
 import type { TierDefinition } from './tiers';
 
 /**
@@ -94,6 +95,14 @@ export interface CredentialsResult {
   secretName: string;
 }
 
+/** EnableRotation's result (`$.credentialRotation`): the application secret rotates on the tier's schedule. */
+export interface CredentialRotationResult {
+  /** What the step did: turned rotation on, or found it already on (a retry), or changed another schedule. */
+  action: RotationAction;
+  /** Days between rotations. */
+  days: number;
+}
+
 export interface MigrationsResult {
   applied: string[];
   durationMs: number;
@@ -174,6 +183,7 @@ export interface WorkflowState extends Partial<ProvisioningRequest> {
   readiness?: ReadinessResult;
   credentials?: CredentialsResult;
   migrations?: MigrationsResult;
+  credentialRotation?: CredentialRotationResult;
   backups?: BackupsResult;
   alarms?: AlarmsResult;
   outcome?: ActivationResult;
@@ -192,6 +202,7 @@ export const STEPS = {
   waitForInstance: 'WaitForInstance',
   storeCredentials: 'StoreCredentials',
   runMigrations: 'RunMigrations',
+  enableRotation: 'EnableRotation',
   configureBackups: 'ConfigureBackups',
   configureAlarms: 'ConfigureAlarms',
   markActive: 'MarkActive',

@@ -24,6 +24,7 @@ const STEP_RESULTS: ReadonlyArray<readonly [StepName, (state: FailureState) => b
   [STEPS.waitForInstance, (s) => s.readiness?.status === 'AVAILABLE'],
   [STEPS.storeCredentials, (s) => s.credentials !== undefined],
   [STEPS.runMigrations, (s) => s.migrations !== undefined],
+  [STEPS.enableRotation, (s) => s.credentialRotation !== undefined],
   [STEPS.configureBackups, (s) => s.backups !== undefined],
   [STEPS.configureAlarms, (s) => s.alarms !== undefined],
   [STEPS.markActive, (s) => s.outcome !== undefined],

@@ -144,6 +144,17 @@ export function createRecoveryClients(settings: AwsSettings): RecoveryClients {
   };
 }
 
+/** Clients of `tenantctl rotation enable`, which turns on the rotation of application secrets. */
+export interface RotationClients {
+  readonly secretsManager: SecretsManagerClient;
+}
+
+export function createRotationClients(settings: AwsSettings): RotationClients {
+  const secretsManager = new SecretsManagerClient(clientConfig(settings));
+  trackCalls(secretsManager, 'secretsmanager', settings);
+  return { secretsManager };
+}
+
 /** Outputs of a CloudFormation stack, or undefined when it does not exist. */
 export async function describeStackOutputs(
   client: CloudFormationClient,

@@ -4,8 +4,9 @@ import {
   type BillingClients,
   describeStackOutputs,
   type RecoveryClients,
+  type RotationClients,
 } from './aws';
-import { assertRegion, assertStateMachineArn, assertTableName } from './options';
+import { assertFunctionArn, assertRegion, assertStateMachineArn, assertTableName } from './options';
 import { resolveTargets, TARGETS, type TargetName, type Targets } from './targets';
 
 /**
@@ -21,6 +22,8 @@ export interface CliContext {
   readonly billingClients?: (settings: AwsSettings) => BillingClients | Promise<BillingClients>;
   /** Clients of `reset` (default: none; the entry point provides them). */
   readonly recoveryClients?: (settings: AwsSettings) => RecoveryClients | Promise<RecoveryClients>;
+  /** Clients of `rotation enable` (default: none; the entry point provides them). */
+  readonly rotationClients?: (settings: AwsSettings) => RotationClients | Promise<RotationClients>;
   readonly sleep: (ms: number) => Promise<void>;
   /** The operator's login, the default of `--requested-by`. */
   readonly username: () => string;
@@ -45,6 +48,7 @@ export interface AwsOptions {
   readonly stack: string;
   readonly stateMachineArn?: string;
   readonly registryTable?: string;
+  readonly rotationFunctionArn?: string;
   readonly json?: boolean;
 }
 
@@ -74,8 +78,14 @@ export function targetsFor<K extends TargetName>(
   if (arn) assertStateMachineArn(arn[0], options.region, arn[1]);
   const table = given('registryTable', options.registryTable);
   if (table) assertTableName(table[0], table[1]);
+  const rotation = given('rotationFunctionArn', options.rotationFunctionArn);
+  if (rotation) assertFunctionArn(rotation[0], rotation[1]);
   return resolveTargets(names, {
-    flags: { stateMachineArn: options.stateMachineArn, registryTable: options.registryTable },
+    flags: {
+      stateMachineArn: options.stateMachineArn,
+      registryTable: options.registryTable,
+      rotationFunctionArn: options.rotationFunctionArn,
+    },
     env: ctx.env,
     stackName: options.stack,
     describeStack: (name) => describeStackOutputs(clients.cloudFormation, name),

@@ -18,6 +18,7 @@ type Credentials = typeof import('./commands/credentials');
 type Completion = typeof import('./completion');
 type Billing = typeof import('./commands/billing');
 type Reset = typeof import('./commands/reset');
+type Rotation = typeof import('./commands/rotation');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -39,3 +40,5 @@ export const loadCompletion = (): Promise<Completion> => import('./completion');
 export const loadBilling = (): Promise<Billing> => import('./commands/billing');
 // @ts-expect-error TS2835, see above
 export const loadReset = (): Promise<Reset> => import('./commands/reset');
+// @ts-expect-error TS2835, see above
+export const loadRotation = (): Promise<Rotation> => import('./commands/rotation');

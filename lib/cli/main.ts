@@ -16,6 +16,7 @@ import {
   loadOnboard,
   loadPlan,
   loadReset,
+  loadRotation,
   loadTenants,
   loadTiers,
   loadWatch,
@@ -257,6 +258,32 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       result.code = await redriveCommand(options, ctx);
     });
 
+  const rotation = program.command('rotation').description('operate the rotation of the tenant application secrets');
+  cdkJsonOption(
+    awsOptions(
+      rotation
+        .command('enable')
+        .description(
+          "give ACTIVE tenants' application secrets the platform's rotation on their tier's schedule (idempotent; --dry-run changes nothing)",
+        )
+        .option('--tenant <id>', 'only this tenant')
+        .option('--all', 'every ACTIVE tenant')
+        .option('--dry-run', 'report what would change, change nothing')
+        .option(
+          `${TARGETS.rotationFunctionArn.flag} <arn>`,
+          `rotation function (env ${TARGETS.rotationFunctionArn.env}, else the stack output ${TARGETS.rotationFunctionArn.output})`,
+        ),
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples('rotation enable --all --dry-run', 'rotation enable --all', 'rotation enable --tenant acme-corp --json'),
+    )
+    .action(async (options, command: Command) => {
+      const { rotationEnableCommand } = await loadRotation();
+      result.code = await rotationEnableCommand({ ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
+
   program
     .command('completion')
     .description('print a shell completion script')
@@ -375,6 +402,7 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     clients: async (settings) => (await loadAws()).createClients(settings),
     billingClients: async (settings) => (await loadAws()).createBillingClients(settings),
     recoveryClients: async (settings) => (await loadAws()).createRecoveryClients(settings),
+    rotationClients: async (settings) => (await loadAws()).createRotationClients(settings),
     sleep: (ms) => delay(ms),
     username: loginName,
     now: () => new Date(),

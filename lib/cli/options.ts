@@ -1,4 +1,5 @@
 import { ValidationError } from '../../lambdas/shared/errors';
+import { isRotationFunctionArn } from '../../lambdas/shared/secret-rotation';
 
 /**
  * Checks of global and AWS options, made before anything is sent, so a typo is bad input (exit 2) naming the flag
@@ -43,6 +44,18 @@ export function assertStateMachineArn(value: string, region: string | undefined,
 export function assertTableName(value: string, flag = '--registry-table'): string {
   if (!TABLE_NAME_PATTERN.test(value)) {
     throw new ValidationError(flag, 'must be a DynamoDB table name: 3-255 letters, digits, _ - or .', value);
+  }
+  return value;
+}
+
+/** `value` as an unqualified Lambda function ARN, or a ValidationError naming the flag. */
+export function assertFunctionArn(value: string, flag: string): string {
+  if (!isRotationFunctionArn(value)) {
+    throw new ValidationError(
+      flag,
+      'must be an unqualified Lambda function ARN such as arn:aws:lambda:us-east-1:111122223333:function:tenant-db-workflow-AppSecretRotation',
+      value,
+    );
   }
   return value;
 }

@@ -54,6 +54,8 @@ export interface OnboardingPlan {
   readonly monitoring: TierDefinition['monitoring'];
   readonly alarms: readonly AlarmPlan[];
   readonly secretName: string;
+  /** Days between rotations of the application password. */
+  readonly secretRotationDays: number;
   readonly provisioningBudgetMinutes: number;
   readonly estimate: CostEstimate;
 }
@@ -145,6 +147,7 @@ export function buildPlan(
     monitoring: tier.monitoring,
     alarms: alarmPlans(id, tier),
     secretName: appSecretName(id, settings.secretNamePattern),
+    secretRotationDays: tier.appSecretRotationDays,
     provisioningBudgetMinutes: tier.provisioningBudgetMinutes,
     estimate: estimateMonthlyCost(tier, region, now),
   };
@@ -191,7 +194,7 @@ export function renderPlan(plan: OnboardingPlan): string {
     `  maintenance window   ${instance.preferredMaintenanceWindow} UTC`,
     `  backups              ${backupLine}`,
     `  monitoring           ${monitoringSummary(plan.monitoring)}`,
-    `  secret               ${plan.secretName} (application user; the master user secret is managed by RDS)`,
+    `  secret               ${plan.secretName} (application user, password rotated every ${plan.secretRotationDays} days; the master user secret is managed by RDS)`,
     `  time budget          ${plan.provisioningBudgetMinutes} min until available, else rolled back`,
     '',
     'Alarms (to the platform alert topic)',

@@ -27,6 +27,12 @@ export const TARGETS = {
     output: 'RegistryTableName',
     what: 'the tenant registry table',
   },
+  rotationFunctionArn: {
+    flag: '--rotation-function-arn',
+    env: 'TENANTCTL_ROTATION_FUNCTION_ARN',
+    output: 'AppSecretRotationFunctionArn',
+    what: 'the application secret rotation function',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

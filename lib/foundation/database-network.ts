@@ -8,29 +8,34 @@ export interface DatabaseNetworkProps {
   /** Prefix of the DB subnet group name. */
   readonly platformName: string;
   readonly vpc: ec2.IVpc;
-  /** Subnets of tenant databases and of the migration Lambda. */
+  /** Subnets of tenant databases and of the functions that connect to them. */
   readonly subnets: ec2.SubnetSelection;
   /**
-   * Security group of the interface endpoints the migration Lambda calls.
-   * @default - no endpoints: the migration Lambda gets no HTTPS egress
+   * Security group of the interface endpoints the migration and rotation functions call.
+   * @default - no endpoints: those functions get no HTTPS egress
    */
   readonly endpointSecurityGroup?: ec2.ISecurityGroup;
   /**
    * Security group of the SaaS application, admitted on PostgreSQL.
-   * @default - only the migration Lambda is admitted
+   * @default - only the migration security group is admitted
    */
   readonly applicationSecurityGroupId?: string;
 }
 
 /**
  * The network side of every tenant database: the DB subnet group the workflow names in CreateDBInstance, the
- * security group attached to each instance, and the migration Lambda's security group, the only platform client.
+ * security group attached to each instance, and the migration security group of the platform's only clients (the
+ * migration Lambda and the rotation function of the application secrets).
  */
 export class DatabaseNetwork extends Construct {
   public readonly subnetGroup: rds.SubnetGroup;
-  /** Attached to every tenant instance: PostgreSQL from the migration Lambda (and the application), nothing out. */
+  /** Attached to every tenant instance: PostgreSQL from the migration security group (and the application), nothing out. */
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
-  /** Attached to the migration Lambda: PostgreSQL to tenant databases and HTTPS to the endpoints, nothing else. */
+  /**
+   * Attached to the migration Lambda and the rotation function: PostgreSQL to tenant databases and HTTPS to the
+   * endpoints, nothing else. Its name and descriptions stay those of its first deployment (a new group description
+   * would replace the group).
+   */
   public readonly migrationSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: DatabaseNetworkProps) {

@@ -5,11 +5,12 @@ import type { InterfaceEndpointName } from '../config';
  * The interface endpoints the `vpcInterfaceEndpoints` context key can ask for.
  *
  * Each costs about $7.30 a month per AZ plus $0.01/GB (us-east-1). The VPC has no NAT gateway, so a function in it
- * reaches an AWS API only through an endpoint; only the migration Lambda runs in the VPC, and it reads the tenant's
- * secrets and speaks PostgreSQL. Secrets Manager is therefore the one endpoint created by default. The others are
- * here for in-VPC code that calls those APIs itself; the migration Lambda does not:
- * - KMS: `GetSecretValue` is decrypted by Secrets Manager, which calls KMS on the caller's behalf
- *   (`kms:ViaService`); the function never connects to KMS.
+ * reaches an AWS API only through an endpoint; only the migration Lambda and the rotation function of the application
+ * secrets run in the VPC, and they call Secrets Manager and speak PostgreSQL. Secrets Manager is therefore the one
+ * endpoint created by default. The others are here for in-VPC code that calls those APIs itself; neither function
+ * does:
+ * - KMS: Secrets Manager decrypts what `GetSecretValue` reads and encrypts what `PutSecretValue` writes, calling KMS
+ *   on the caller's behalf (`kms:ViaService`); the functions never connect to KMS.
  * - CloudWatch Logs, X-Ray: Lambda delivers function logs and the X-Ray daemon's segments through the Lambda
  *   service, not through the function's network interfaces; Powertools metrics are EMF log lines.
  * - STS: Lambda hands the function its role credentials; nothing assumes another role.

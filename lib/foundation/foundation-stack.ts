@@ -37,14 +37,14 @@ export class FoundationStack extends Stack {
   /** The configuration this stack was built from. */
   public readonly config: PlatformConfig;
   public readonly vpc: ec2.IVpc;
-  /** Subnets of tenant databases; the migration Lambda runs in the same subnets. */
+  /** Subnets of tenant databases; the migration and rotation functions run in the same subnets. */
   public readonly databaseSubnets: ec2.SubnetSelection;
   /** Customer managed key for instances, Performance Insights, secrets, queues, topics and log groups. */
   public readonly platformKey: kms.IKey;
   public readonly dbSubnetGroup: rds.ISubnetGroup;
   /** Attach to every tenant instance (`VpcSecurityGroupIds`). */
   public readonly databaseSecurityGroup: ec2.ISecurityGroup;
-  /** Attach to the migration Lambda: the only platform client of tenant databases. */
+  /** Attach to the migration and rotation functions: the only platform clients of tenant databases. */
   public readonly migrationSecurityGroup: ec2.ISecurityGroup;
   /** DB parameter group by family (`postgres17`), one per PostgreSQL major in the tier catalog. */
   public readonly parameterGroups: Readonly<Record<string, rds.IParameterGroup>>;

@@ -30,12 +30,12 @@ export interface PlatformNetworkProps {
 const SUBNET_CIDR_MASK = 20;
 
 /**
- * Where tenant databases and the migration Lambda live: a VPC whose subnets have no route to the internet (no
+ * Where tenant databases and the functions that connect to them live: a VPC whose subnets have no route to the internet (no
  * internet gateway, no NAT gateway), with flow logs, and interface endpoints for the AWS APIs the in-VPC code calls.
  */
 export class PlatformNetwork extends Construct {
   public readonly vpc: ec2.IVpc;
-  /** Subnets of tenant databases and of the migration Lambda. */
+  /** Subnets of tenant databases and of the functions that connect to them. */
   public readonly databaseSubnets: ec2.SubnetSelection;
   /**
    * Attached to the interface endpoints; admits nothing until a consumer is allowed in.
@@ -90,7 +90,7 @@ export class PlatformNetwork extends Construct {
         privateDnsEnabled: true,
         subnets: this.databaseSubnets,
         securityGroups: [endpointSecurityGroup],
-        // `open` would admit the whole VPC CIDR; only the migration Lambda is allowed in (DatabaseNetwork).
+        // `open` would admit the whole VPC CIDR; only the migration security group is allowed in (DatabaseNetwork).
         open: false,
       });
     }

@@ -24,12 +24,13 @@ export const BUNDLING = { minify: true, sourceMap: true, target: 'node24', forma
 const NAG_PACK_PREFIXES = ['NIST.800.53.R5', 'HIPAA.Security'] as const;
 
 /** How the function is invoked; decides why a dead-letter queue does not apply. */
-export type Invocation = 'workflow' | 'event';
+export type Invocation = 'workflow' | 'event' | 'rotation';
 
 export interface HandlerFunctionProps {
   /**
    * `workflow`: invoked synchronously by the state machine, which retries and catches every error;
-   * `event`: invoked asynchronously by an EventBridge rule whose target retries.
+   * `event`: invoked asynchronously by an EventBridge rule whose target retries;
+   * `rotation`: invoked synchronously by Secrets Manager, one rotation step at a time.
    * @default 'workflow'
    */
   readonly invocation?: Invocation;
@@ -63,6 +64,16 @@ export interface HandlerFunctionProps {
    */
   readonly deadLetterQueue?: sqs.IQueue;
 }
+
+/** Why a function without a dead-letter queue loses nothing, by how it is invoked. */
+const DEAD_LETTER_QUEUE_NOT_APPLICABLE: Readonly<Record<Invocation, string>> = {
+  workflow:
+    'Invoked synchronously by the state machine: a failed invocation is an error the workflow retries and then rolls back; an asynchronous dead-letter queue would never receive anything.',
+  event:
+    'Invoked by an EventBridge rule for a best-effort, repeatable task; failures show in the Errors metric and nothing is lost by dropping one event (the next one, or the next poll, repeats the work).',
+  rotation:
+    'Invoked synchronously by Secrets Manager, one rotation step at a time: a failed step leaves the secret on its current version and Secrets Manager retries the rotation; an asynchronous dead-letter queue would never receive anything.',
+};
 
 /** Network-interface actions a function in a VPC needs (what AWSLambdaVPCAccessExecutionRole grants). */
 const VPC_ACCESS_ACTIONS = [
@@ -142,18 +153,12 @@ export class HandlerFunction extends Construct implements iam.IGrantable {
       'LambdaConcurrency',
       'Concurrency follows the number of onboardings in flight; reserving it would take capacity from the account pool, and a throttled invocation (Lambda.TooManyRequestsException) is retried by the caller.',
     );
-    if (!props.deadLetterQueue) {
-      acknowledge(
-        'LambdaDLQ',
-        props.invocation === 'event'
-          ? 'Invoked by an EventBridge rule for a best-effort, repeatable task; failures show in the Errors metric and nothing is lost by dropping one event (the next one, or the next poll, repeats the work).'
-          : 'Invoked synchronously by the state machine: a failed invocation is an error the workflow retries and then rolls back; an asynchronous dead-letter queue would never receive anything.',
-      );
-    }
+    if (!props.deadLetterQueue)
+      acknowledge('LambdaDLQ', DEAD_LETTER_QUEUE_NOT_APPLICABLE[props.invocation ?? 'workflow']);
     if (!props.vpc) {
       acknowledge(
         'LambdaInsideVPC',
-        'Calls only AWS control-plane APIs (RDS, Secrets Manager, CloudWatch, DynamoDB, EventBridge, SNS; some in the backup Region) over TLS with IAM authentication and never connects to a tenant database; the isolated VPC has no route to cross-Region endpoints. Only RunMigrations, which opens database connections, runs in the VPC.',
+        'Calls only AWS control-plane APIs (RDS, Secrets Manager, CloudWatch, DynamoDB, EventBridge, SNS; some in the backup Region) over TLS with IAM authentication and never connects to a tenant database; the isolated VPC has no route to cross-Region endpoints. Only the functions that open database connections (RunMigrations and the application secret rotation) run in the VPC.',
       );
     }
     Validations.of(this.role).acknowledge({

@@ -18,7 +18,7 @@ import type { TaskProfile } from './tasks';
 /** What the workflow needs from the foundation stack. */
 export interface PlatformFoundation {
   readonly vpc: ec2.IVpc;
-  /** Subnets of the tenant databases; the migration Lambda runs in them. */
+  /** Subnets of the tenant databases; the functions that connect to them (migrations, rotation) run there. */
   readonly databaseSubnets: ec2.SubnetSelection;
   readonly platformKey: kms.IKey;
   readonly dbSubnetGroup: rds.ISubnetGroup;
@@ -50,6 +50,12 @@ export interface PlatformResources {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** What the provisioning steps name beyond the platform: functions the workflow stack creates before them. */
+export interface WorkflowResources extends PlatformResources {
+  /** The application secret's rotation function (see `addAppSecretRotation`). */
+  readonly appSecretRotationFunctionArn: string;
+}
+
 /** One environment variable as the stack sets it (see `setting` in lambdas/shared/config.ts). */
 export type EnvironmentSetting = readonly [name: string, value: string];
 
@@ -67,9 +73,10 @@ export interface HandlerAccess {
 
 /**
  * One Lambda handler as data: where its code is, what it runs with, what it reads from its environment and what it
- * may do. Records are assembled into functions by {@link addHandler}; a workflow adds a Task graph on top.
+ * may do. Records are assembled into functions by {@link addHandler}; a workflow adds a Task graph on top. `P` is
+ * what its environment and permissions may name: the platform, or more for the workflow's steps.
  */
-export interface HandlerSpec {
+export interface HandlerSpec<P extends PlatformResources = PlatformResources> {
   /** Folder under `lambdas/` holding `handler.ts`. */
   readonly folder: string;
   /** One sentence for the console. */
@@ -86,27 +93,27 @@ export interface HandlerSpec {
    * The environment variables it reads, each set through its declaration (`setting(RUNTIME_ENV.registryTable, ...)`):
    * identifiers and ARNs only, never secrets. @default - none
    */
-  readonly environment?: (platform: PlatformResources) => readonly EnvironmentSetting[];
+  readonly environment?: (platform: P) => readonly EnvironmentSetting[];
   /** Its permissions. @default - writing its own logs only */
-  readonly access?: (platform: PlatformResources) => HandlerAccess;
+  readonly access?: (platform: P) => HandlerAccess;
   /** Constants inlined into the bundle (esbuild `define`). @default - none */
-  readonly define?: (platform: PlatformResources) => Record<string, string>;
+  readonly define?: (platform: P) => Record<string, string>;
   /** Extra bundling hooks (e.g. copying migration files). @default - none */
   readonly commandHooks?: nodejs.ICommandHooks;
 }
 
 /** A step of a workflow: a handler whose Task is timed and retried from its record (see `task`). */
-export interface StepSpec extends HandlerSpec, TaskProfile {
+export interface StepSpec extends HandlerSpec<WorkflowResources>, TaskProfile {
   /** Function timeout, seconds; the Task's timeout is 30 s longer. */
   readonly timeoutSeconds: number;
 }
 
 /** Creates the function of `spec` as `<id>` in `scope`, with its environment, permissions and acknowledgements. */
-export function addHandler(
+export function addHandler<P extends PlatformResources>(
   scope: Construct,
   id: string,
-  spec: HandlerSpec,
-  platform: PlatformResources,
+  spec: HandlerSpec<P>,
+  platform: P,
   options: { readonly deadLetterQueue?: sqs.IQueue } = {},
 ): HandlerFunction {
   const { foundation } = platform;

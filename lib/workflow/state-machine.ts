@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { StateMachineDefinition } from './asl';
 import type { HandlerFunction } from './handler-function';
-import { addHandler, type PlatformResources, type StepSpec } from './handler-spec';
+import { addHandler, type StepSpec, type WorkflowResources } from './handler-spec';
 import { allow } from './permissions';
 import { functionArnVariable } from './tasks';
 
@@ -21,7 +21,7 @@ export interface WorkflowProps<S extends string> {
   readonly stateMachineId: string;
   /** Construct id of its execution log group. */
   readonly logGroupId: string;
-  readonly platform: PlatformResources;
+  readonly platform: WorkflowResources;
 }
 
 export interface Workflow<S extends string> {

@@ -17,6 +17,7 @@ import { PROVISIONING_STEPS } from './provisioning/steps';
 import { addReadinessSignal } from './readiness-signal';
 import { addReconciliation } from './reconciliation';
 import { TenantRegistry } from './registry-table';
+import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
 
 export interface WorkflowStackProps extends StackProps {
@@ -40,7 +41,8 @@ export interface WorkflowStackProps extends StackProps {
 
 /**
  * The provisioning workflow: one Lambda per step, the Step Functions state machine, the tenant registry, the
- * readiness hint from RDS events, billing triggers and the platform's own alarms and dashboard.
+ * rotation function of the application secrets, the readiness hint from RDS events, billing triggers and the
+ * platform's own alarms and dashboard.
  */
 export class WorkflowStack extends Stack {
   public readonly stateMachine: sfn.StateMachine;
@@ -89,6 +91,9 @@ export class WorkflowStack extends Stack {
       logRetention,
     };
 
+    // Before the steps: EnableRotation names the rotation function.
+    const rotation = addAppSecretRotation(this, platform);
+
     const stateMachineName = `${id}-provisioning`;
     const provisioning = addWorkflow(this, {
       steps: PROVISIONING_STEPS,
@@ -99,7 +104,7 @@ export class WorkflowStack extends Stack {
       stateMachineName,
       stateMachineId: 'ProvisioningStateMachine',
       logGroupId: 'StateMachineLogs',
-      platform,
+      platform: { ...platform, appSecretRotationFunctionArn: rotation.functionArn },
     });
     this.stateMachine = provisioning.stateMachine;
     this.functions = provisioning.functions;
@@ -134,6 +139,10 @@ export class WorkflowStack extends Stack {
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });
+    new CfnOutput(this, 'AppSecretRotationFunctionArn', {
+      value: rotation.functionArn,
+      description: 'Rotation function of the tenant application secrets (tenantctl rotation enable)',
+    });
     new CfnOutput(this, 'BillingEventBusName', {
       value: billing.bus.eventBusName,
       description: 'Bus the billing system sends to',

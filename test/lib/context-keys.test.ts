@@ -99,6 +99,7 @@ describe('unknown tier fields', () => {
       backup: { retentionDays: 7, replicationRetentionDays: 7 },
       monitoring: { performanceInsightsRetentionDays: 7 },
       provisioningBudgetMinutes: 60,
+      appSecretRotationDays: 30,
     };
 
     // Act / Assess

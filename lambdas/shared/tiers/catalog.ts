@@ -4,7 +4,8 @@ import type { TierCatalog } from './types';
  * The built-in tiers. Platform engineers override fields or add tiers through the `tiers` context key in
  * `cdk.json`; the merged catalog passes {@link validateCatalog} at synth time.
  *
- * Windows are UTC. Backups run 03:00–03:30 and maintenance Sunday 04:00–04:30 so they never overlap.
+ * Windows are UTC. Backups run 03:00–03:30 and maintenance Sunday 04:00–04:30 so they never overlap. The application
+ * password rotates more often the more a tier is worth to an attacker: every 90, 60 and 30 days.
  */
 export const DEFAULT_TIERS: TierCatalog = {
   starter: {
@@ -33,6 +34,7 @@ export const DEFAULT_TIERS: TierCatalog = {
       evaluationPeriods: 3,
     },
     provisioningBudgetMinutes: 45,
+    appSecretRotationDays: 90,
   },
   pro: {
     description: 'Multi-AZ general-purpose database for production workloads',
@@ -61,6 +63,7 @@ export const DEFAULT_TIERS: TierCatalog = {
       evaluationPeriods: 3,
     },
     provisioningBudgetMinutes: 60,
+    appSecretRotationDays: 60,
   },
   enterprise: {
     description: 'Multi-AZ memory-optimised database with provisioned gp3 performance and cross-Region backups',
@@ -94,5 +97,6 @@ export const DEFAULT_TIERS: TierCatalog = {
       evaluationPeriods: 5,
     },
     provisioningBudgetMinutes: 90,
+    appSecretRotationDays: 30,
   },
 };

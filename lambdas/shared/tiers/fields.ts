@@ -51,6 +51,7 @@ const TIER_FIELDS = {
   monitoring: true,
   alarms: true,
   provisioningBudgetMinutes: true,
+  appSecretRotationDays: true,
 } as const satisfies AllKeys<TierDefinition>;
 
 /** Field names of a tier, and of each of its nested objects. */

@@ -6,7 +6,15 @@ import { TIER_RULES, type TierRule } from './rules';
 import type { TierCatalog, TierDefinition, TierOverride } from './types';
 
 export { DEFAULT_TIERS } from './catalog';
-export { CREATABLE_POSTGRES_VERSIONS, majorVersionOf, parseDailyWindow, parseWeeklyWindow, TIER_RULES } from './rules';
+export {
+  CREATABLE_POSTGRES_VERSIONS,
+  isRotationDays,
+  majorVersionOf,
+  parseDailyWindow,
+  parseWeeklyWindow,
+  ROTATION_DAYS_RANGE,
+  TIER_RULES,
+} from './rules';
 export type * from './types';
 
 /** Tier names appear in execution names and tags: short, lower-case, DNS-like. */

@@ -2,8 +2,8 @@ import type { TierDefinition } from './types';
 
 /**
  * Tier rules, one entry per rule, taken from the RDS API reference (CreateDBInstance, ModifyDBInstance,
- * StartDBInstanceAutomatedBackupsReplication) and the RDS User Guide for PostgreSQL, and CloudWatch PutMetricAlarm.
- * A mock accepts anything; these are what AWS accepts.
+ * StartDBInstanceAutomatedBackupsReplication) and the RDS User Guide for PostgreSQL, CloudWatch PutMetricAlarm and
+ * Secrets Manager RotateSecret. A mock accepts anything; these are what AWS accepts.
  */
 export interface TierRule {
   /** Stable id, used by tests and in messages. */
@@ -116,6 +116,17 @@ function windowsOverlap(tier: TierDefinition): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Days between scheduled rotations Secrets Manager accepts: `RotationRulesType.AutomaticallyAfterDays`, "Valid Range:
+ * Minimum value of 1. Maximum value of 1000" (Secrets Manager API reference).
+ */
+export const ROTATION_DAYS_RANGE = { min: 1, max: 1000 } as const;
+
+/** True when `days` is a rotation interval Secrets Manager accepts (see {@link ROTATION_DAYS_RANGE}). */
+export function isRotationDays(days: unknown): days is number {
+  return intIn(days, ROTATION_DAYS_RANGE.min, ROTATION_DAYS_RANGE.max);
 }
 
 const isProvisionedStorage = (t: TierDefinition) => t.storage.type === 'io1' || t.storage.type === 'io2';
@@ -409,5 +420,11 @@ export const TIER_RULES: readonly TierRule[] = [
     field: 'provisioningBudgetMinutes',
     rule: 'must be a whole number of minutes from 15 to 240',
     check: (t) => intIn(t.provisioningBudgetMinutes, 15, 240),
+  },
+  {
+    id: 'app-secret-rotation',
+    field: 'appSecretRotationDays',
+    rule: `must be a whole number of days from ${ROTATION_DAYS_RANGE.min} to ${ROTATION_DAYS_RANGE.max} (Secrets Manager's AutomaticallyAfterDays)`,
+    check: (t) => isRotationDays(t.appSecretRotationDays),
   },
 ];

@@ -83,6 +83,12 @@ export interface TierDefinition {
   readonly alarms: AlarmThresholds;
   /** Minutes from CreateDBInstance to `available` after which the onboarding is rolled back. */
   readonly provisioningBudgetMinutes: number;
+  /**
+   * Days between automatic rotations of the tenant's application password (Secrets Manager `RotationRules`
+   * `AutomaticallyAfterDays`), 1–1000. Provisioning turns rotation on with it; `tenantctl rotation enable` applies it
+   * to existing tenants.
+   */
+  readonly appSecretRotationDays: number;
 }
 
 /** Tier name → definition. */

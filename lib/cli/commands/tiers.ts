@@ -12,7 +12,7 @@ export interface TiersOptions {
 
 /** One row per tier: what sales ops compare when choosing one. */
 export function renderTiers(catalog: Readonly<Record<string, TierDefinition>>, source: string): string {
-  const header = ['TIER', 'CLASS', 'MULTI-AZ', 'STORAGE', 'BACKUPS', 'BUDGET', 'DESCRIPTION'];
+  const header = ['TIER', 'CLASS', 'MULTI-AZ', 'STORAGE', 'BACKUPS', 'BUDGET', 'ROTATION', 'DESCRIPTION'];
   const rows = Object.entries(catalog).map(([name, t]) => [
     name,
     t.instanceClass,
@@ -20,6 +20,7 @@ export function renderTiers(catalog: Readonly<Record<string, TierDefinition>>, s
     `${t.storage.type} ${t.storage.allocatedGiB}-${t.storage.maxAllocatedGiB} GiB`,
     `${t.backup.retentionDays} d${t.backup.crossRegionReplication ? ' + copy' : ''}`,
     `${t.provisioningBudgetMinutes} min`,
+    `${t.appSecretRotationDays} d`,
     t.description,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));

@@ -30,6 +30,7 @@ export const TASK_STEPS = [
   STEPS.waitForInstance,
   STEPS.storeCredentials,
   STEPS.runMigrations,
+  STEPS.enableRotation,
   STEPS.configureBackups,
   STEPS.configureAlarms,
   STEPS.markActive,
@@ -55,9 +56,9 @@ const toRecordFailure = catchAll(STEPS.recordFailure);
 /**
  * Builds the workflow definition.
  *
- * validate → claim → (duplicate? succeed) → create → [wait ⟲] → credentials → migrations → backups → alarms →
- * active. Any failure after the claim rolls back in passes until nothing of this execution is left, then records
- * the failure; failures before it only record.
+ * validate → claim → (duplicate? succeed) → create → [wait ⟲] → credentials → migrations → rotation → backups →
+ * alarms → active. Any failure after the claim rolls back in passes until nothing of this execution is left, then
+ * records the failure; failures before it only record.
  */
 export function buildProvisioningDefinition(options: DefinitionOptions): StateMachineDefinition {
   const task = (step: StepName, fields: TaskFields) => taskState(step, options.steps[step], fields);
@@ -106,6 +107,13 @@ export function buildProvisioningDefinition(options: DefinitionOptions): StateMa
     }),
     [STEPS.runMigrations]: task(STEPS.runMigrations, {
       ResultPath: '$.migrations',
+      Catch: toRollback,
+      Next: STEPS.enableRotation,
+    }),
+    [STEPS.enableRotation]: task(STEPS.enableRotation, {
+      Comment:
+        'After the migrations: Secrets Manager tests the rotation at once by logging in with the password they set.',
+      ResultPath: '$.credentialRotation',
       Catch: toRollback,
       Next: STEPS.configureBackups,
     }),

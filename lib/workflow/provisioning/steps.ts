@@ -5,6 +5,7 @@ import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/conf
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { INSTANCE_ID_PREFIX } from '../../../lambdas/shared/naming';
+import { APP_SECRET_ROTATION_FUNCTION } from '../../../lambdas/shared/secret-rotation';
 import {
   POLL_BUDGET_SECONDS,
   pollBudgetSecondsWithin,
@@ -157,6 +158,28 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
         reason:
           'Reads only the tenant application secrets (name pattern) and the RDS-managed master secrets (rds!db-*) it migrates with; secret names are not known before the tenant exists.',
         findings: [tenantFindings.appSecrets(p), tenantFindings.rdsSecrets],
+      },
+    }),
+  },
+  [STEPS.enableRotation]: {
+    folder: 'enable-rotation',
+    description: 'Turns on the rotation of the tenant application secret',
+    // RotateSecret has Secrets Manager test the configuration by invoking the rotation function, which may start
+    // cold in the VPC and then logs in to the database.
+    timeoutSeconds: 120,
+    environment: (p) => [setting(APP_SECRET_ROTATION_FUNCTION, p.appSecretRotationFunctionArn)],
+    access: (p) => ({
+      statements: [
+        allow(['secretsmanager:DescribeSecret'], [p.arns.appSecrets, p.arns.appSecretsByName]),
+        allow(['secretsmanager:RotateSecret'], [p.arns.appSecrets], MANAGED_RESOURCE_CONDITION),
+        // RotateSecret also needs the caller to be allowed to invoke the rotation function (Secrets Manager API
+        // reference, RotateSecret "Required permissions").
+        allow(['lambda:InvokeFunction'], [p.appSecretRotationFunctionArn]),
+      ],
+      accepted: {
+        reason:
+          'Turns rotation on for the secret this execution created, named by the configured pattern at run time (described by name as well as by ARN); RotateSecret additionally requires the managed-by tag.',
+        findings: [tenantFindings.appSecrets(p), tenantFindings.appSecretsByName(p)],
       },
     }),
   },

@@ -18,9 +18,10 @@ let world: ClientWorld;
 let db: TenantDatabases;
 
 /**
- * The SDK adapter on the AWS double, with the two things the double does not model: a secret's rotation flag, and
- * UpdateSecretVersionStage (done as PutSecretValue of the pending value under AWSCURRENT, which the client sees the
- * same way: a new AWSCURRENT holding the new password).
+ * The SDK adapter on the AWS double, with the two things the double does not model: a rotation started at once (the
+ * rotation flag, and the AWSPENDING label on the new version before the first step), and UpdateSecretVersionStage
+ * (done as PutSecretValue of the pending value under AWSCURRENT, which the client sees the same way: a new
+ * AWSCURRENT holding the new password).
  */
 function secretsOnDouble(rotationToken: string): RotationSecrets {
   const client = new SecretsManagerClient({ region: REGION });

@@ -33,6 +33,7 @@ const RESULTS: FailureState = {
   readiness: { status: 'AVAILABLE', endpointAddress: 'h', endpointPort: 5432, polls: 4 },
   credentials: { secretArn: 'arn:secret', secretName: 'saas/tenant/acme/app' },
   migrations: { applied: ['0001'], durationMs: 10 },
+  credentialRotation: { action: 'enabled', days: 60 },
   backups: { retentionDays: 14 },
   alarms: { alarmNames: [] },
   outcome: { status: 'ACTIVE', provisionedAt: '2026-11-26T12:00:00.000Z' },
@@ -53,9 +54,10 @@ describe('failedStepOf', () => {
     [2, 'WaitForInstance'],
     [3, 'StoreCredentials'],
     [4, 'RunMigrations'],
-    [5, 'ConfigureBackups'],
-    [6, 'ConfigureAlarms'],
-    [7, 'MarkActive'],
+    [5, 'EnableRotation'],
+    [6, 'ConfigureBackups'],
+    [7, 'ConfigureAlarms'],
+    [8, 'MarkActive'],
   ])('names the first missing result after %i completed steps: %s', (completed, step) => {
     // Prepare
     const state = stateAfter(completed);
@@ -167,7 +169,7 @@ describe('failureReasonOf', () => {
     ],
   ])('appends %s', (_case, extra, expected) => {
     // Prepare
-    const state = stateAfter(5, { error: lambdaError('AwsRequestError', 'boom'), ...extra });
+    const state = stateAfter(6, { error: lambdaError('AwsRequestError', 'boom'), ...extra });
 
     // Act
     const reason = failureReasonOf(state);

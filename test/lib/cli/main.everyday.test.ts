@@ -71,6 +71,7 @@ describe('tenantctl tiers', () => {
                 evaluationPeriods: 5,
               },
               provisioningBudgetMinutes: 45,
+              appSecretRotationDays: 45,
             },
           },
         },
@@ -84,7 +85,7 @@ describe('tenantctl tiers', () => {
     // Assess
     expect(text.code).toBe(0);
     expect(text.out).toContain(`Tier catalog: ${cdkJson}`);
-    expect(text.out).toMatch(/^team\s+db\.m7g\.large\s+no\s+gp3 50-200 GiB\s+7 d\s+45 min\s+Team tier$/m);
+    expect(text.out).toMatch(/^team\s+db\.m7g\.large\s+no\s+gp3 50-200 GiB\s+7 d\s+45 min\s+45 d\s+Team tier$/m);
     expect(text.out).not.toMatch(/^starter/m);
     expect(Object.keys(JSON.parse(json.out).tiers)).toEqual(['pro', 'enterprise', 'team']);
   });

@@ -176,7 +176,7 @@ describe('loadPlatformConfig', () => {
     ],
     [
       { vpcInterfaceEndpoints: [] },
-      'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager: the migration Lambda reads the tenant secrets through it and has no other way out of the isolated subnets (got [])',
+      'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager: the migration and rotation functions reach the tenant secrets through it and have no other way out of the isolated subnets (got [])',
     ],
     [{ vpcInterfaceEndpoints: ['kms'] }, 'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager'],
     [

@@ -1,4 +1,6 @@
 import {
+  CancelRotateSecretCommand,
+  type CancelRotateSecretCommandOutput,
   CreateSecretCommand,
   type CreateSecretCommandOutput,
   DeleteSecretCommand,
@@ -21,21 +23,29 @@ import {
   ResourceNotFoundException,
   RestoreSecretCommand,
   type RestoreSecretCommandOutput,
+  RotateSecretCommand,
+  type RotateSecretCommandOutput,
   type SecretListEntry,
+  SecretsManagerServiceException,
   type Tag,
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import type { TimerHandle } from '../virtual-clock';
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
-import { errorMetadata } from './errors';
+import { errorMetadata, NotModeledError, serviceError } from './errors';
 import { MIXED_ALNUM } from './ids';
 import { isIntIn, mergeTags, requireString, validateTags } from './validate';
 
 /**
  * Secrets Manager as the workflow uses it: the application secret (create, describe, read, update, delete with or
- * without a recovery window) and the random password generator, plus the RDS-managed master secrets the RDS
- * double creates. Secrets are regional; a name is blocked while its secret is scheduled for deletion.
+ * without a recovery window, rotation turned on and off) and the random password generator, plus the RDS-managed
+ * master secrets the RDS double creates. Secrets are regional; a name is blocked while its secret is scheduled for
+ * deletion.
+ *
+ * Rotation runs Lambda functions the double knows by ARN ({@link SecretsManagerDouble.registerRotationFunction}):
+ * one Secrets Manager could not invoke is refused as AWS refuses it when the function's policy does not admit
+ * `secretsmanager.amazonaws.com`.
  */
 
 const DAY_MS = 24 * 3600_000;
@@ -43,6 +53,13 @@ const NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;
 const MAX_SECRET_BYTES = 65_536;
 const CURRENT = 'AWSCURRENT';
 const PREVIOUS = 'AWSPREVIOUS';
+const PENDING = 'AWSPENDING';
+/** RotationRulesType.AutomaticallyAfterDays: "Valid Range: Minimum value of 1. Maximum value of 1000." */
+const ROTATION_DAYS = { min: 1, max: 1000 };
+/** RotationLambdaARN: at most 2048 characters, a Lambda function ARN (optionally with a version or alias). */
+const MAX_LAMBDA_ARN_LENGTH = 2048;
+const LAMBDA_FUNCTION_ARN =
+  /^arn:aws[a-z-]*:lambda:[a-z]{2}(-[a-z]+)+-\d:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
 
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const UPPER = LOWER.toUpperCase();
@@ -62,6 +79,30 @@ interface SecretVersion {
   createdAt: number;
 }
 
+/** One step of a rotation, as Secrets Manager invokes the rotation function with it. */
+export interface RotationInvocation {
+  SecretId: string;
+  ClientRequestToken: string;
+  Step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+}
+
+/** A rotation function: resolves when the step succeeded, rejects when it failed. */
+export type RotationFunction = (event: RotationInvocation) => Promise<unknown>;
+
+/** A rotation step that failed, as the rotation function's logs and CloudTrail would show it. */
+export interface RotationFailure {
+  secretArn: string;
+  functionArn: string;
+  step: RotationInvocation['Step'];
+  error: string;
+}
+
+interface RotationConfig {
+  enabled: boolean;
+  lambdaArn?: string;
+  automaticallyAfterDays?: number;
+}
+
 interface SecretState {
   arn: string;
   name: string;
@@ -77,6 +118,7 @@ interface SecretState {
   deletionAt?: number;
   deletionTimer?: TimerHandle;
   owningService?: string;
+  rotation: RotationConfig;
 }
 
 /** A secret as the inventory lists it. */
@@ -101,6 +143,8 @@ export interface SecretsManagerSettings {
 
 const invalidParameter = (message: string) => new InvalidParameterException({ message, $metadata: errorMetadata(400) });
 const invalidRequest = (message: string) => new InvalidRequestException({ message, $metadata: errorMetadata(400) });
+const accessDenied = (message: string) =>
+  serviceError(SecretsManagerServiceException, 'AccessDeniedException', message);
 const notFound = (message = "Secrets Manager can't find the specified secret.") =>
   new ResourceNotFoundException({ message, $metadata: errorMetadata(400) });
 const exists = (message: string) => new ResourceExistsException({ message, $metadata: errorMetadata(400) });
@@ -111,6 +155,9 @@ export class SecretsManagerDouble {
   readonly settings: SecretsManagerSettings = { forceDeleteLagMs: 0 };
   private readonly secrets: SecretState[] = [];
   private readonly blockedNames: { region: string; name: string; until: number }[] = [];
+  private readonly rotationFunctions = new Map<string, RotationFunction>();
+  /** Rotation steps that failed; RotateSecret reports none of them (rotation is asynchronous in AWS). */
+  readonly rotationFailures: RotationFailure[] = [];
 
   readonly routes: readonly Route[] = [
     route(GetRandomPasswordCommand, (input) => this.getRandomPassword(input)),
@@ -120,6 +167,8 @@ export class SecretsManagerDouble {
     route(PutSecretValueCommand, (input, ctx) => this.putSecretValue(input, ctx)),
     route(DeleteSecretCommand, (input, ctx) => this.deleteSecret(input, ctx)),
     route(RestoreSecretCommand, (input, ctx) => this.restoreSecret(input, ctx)),
+    route(RotateSecretCommand, (input, ctx) => this.rotateSecret(input, ctx)),
+    route(CancelRotateSecretCommand, (input, ctx) => this.cancelRotateSecret(input, ctx)),
     route(ListSecretsCommand, (input, ctx) => this.listSecrets(input, ctx)),
     route(TagResourceCommand, (input, ctx) => this.tagResource(input, ctx)),
     route(UntagResourceCommand, (input, ctx) => this.untagResource(input, ctx)),
@@ -199,7 +248,12 @@ export class SecretsManagerDouble {
       Name: secret.name,
       Description: secret.description,
       KmsKeyId: secret.kmsKeyId,
-      RotationEnabled: secret.owningService === 'rds',
+      RotationEnabled: secret.rotation.enabled,
+      RotationLambdaARN: secret.rotation.lambdaArn,
+      RotationRules:
+        secret.rotation.automaticallyAfterDays === undefined
+          ? undefined
+          : { AutomaticallyAfterDays: secret.rotation.automaticallyAfterDays },
       Tags: structuredClone(secret.tags),
       CreatedDate: new Date(secret.createdAt),
       LastChangedDate: new Date(secret.lastChangedAt),
@@ -219,7 +273,8 @@ export class SecretsManagerDouble {
     const version = secret.versions.find(
       (v) => (!input.VersionId || v.id === input.VersionId) && (!stage || v.stages.includes(stage)),
     );
-    if (!version) {
+    // A version with no value (the placeholder of a rotation's configuration test) has nothing to return.
+    if (!version || (version.value.string === undefined && version.value.binary === undefined)) {
       throw notFound(
         input.VersionId
           ? `Secrets Manager can't find the specified secret value for VersionId: ${input.VersionId}`
@@ -292,6 +347,96 @@ export class SecretsManagerDouble {
     return { ARN: secret.arn, Name: secret.name };
   }
 
+  /**
+   * RotateSecret with a Lambda rotation function, validated as the API reference states: RotationLambdaARN a
+   * function ARN of at most 2048 characters, `AutomaticallyAfterDays` 1–1000 and not together with a
+   * `ScheduleExpression`, a function Secrets Manager may invoke, no earlier rotation still pending (AWSPENDING on a
+   * version that is not AWSCURRENT), and neither a secret scheduled for deletion nor one another service manages.
+   * With `RotateImmediately: false` it stores the configuration and runs the function's testSecret step on an
+   * AWSPENDING version it then removes, as AWS documents; a failed test is recorded in {@link rotationFailures}.
+   * Immediate rotation and schedule expressions are not modeled: the platform never sends them.
+   */
+  async rotateSecret(input: RotateSecretCommand['input'], ctx: CallContext): Promise<Out<RotateSecretCommandOutput>> {
+    const secret = this.find(ctx.region, input.SecretId);
+    if (secret.deletedAt !== undefined) throw invalidRequest(MARKED_FOR_DELETION);
+    if (secret.owningService) {
+      throw invalidRequest(
+        `You can't rotate secret ${secret.name} with a Lambda function because it's managed by ${secret.owningService}.`,
+      );
+    }
+    const token = this.token(input.ClientRequestToken);
+    const lambdaArn = input.RotationLambdaARN;
+    if (lambdaArn !== undefined && (lambdaArn.length > MAX_LAMBDA_ARN_LENGTH || !LAMBDA_FUNCTION_ARN.test(lambdaArn))) {
+      throw invalidParameter(`RotationLambdaARN must be the ARN of a Lambda function (got ${lambdaArn}).`);
+    }
+    const rules = input.RotationRules;
+    if (rules?.ScheduleExpression !== undefined && rules.AutomaticallyAfterDays !== undefined) {
+      throw invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.");
+    }
+    if (rules?.ScheduleExpression !== undefined || rules?.Duration !== undefined) {
+      throw new NotModeledError('RotateSecret with a ScheduleExpression or Duration');
+    }
+    const days = rules?.AutomaticallyAfterDays;
+    if (days !== undefined && !isIntIn(days, ROTATION_DAYS.min, ROTATION_DAYS.max)) {
+      throw invalidParameter(
+        `AutomaticallyAfterDays must be between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max} (got ${days}).`,
+      );
+    }
+    if (input.RotateImmediately !== false) throw new NotModeledError('RotateSecret that rotates immediately');
+    const functionArn = lambdaArn ?? secret.rotation.lambdaArn;
+    if (functionArn === undefined)
+      throw invalidRequest('No Lambda rotation function ARN is associated with this secret.');
+    const automaticallyAfterDays = days ?? secret.rotation.automaticallyAfterDays;
+    if (automaticallyAfterDays === undefined) throw new NotModeledError('RotateSecret without a rotation schedule');
+    if (secret.versions.some((v) => v.stages.includes(PENDING) && !v.stages.includes(CURRENT))) {
+      throw invalidRequest("A previous rotation isn't complete. That rotation will be continued.");
+    }
+    const rotate = this.rotationFunctions.get(functionArn);
+    if (!rotate) {
+      throw accessDenied(
+        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+      );
+    }
+    secret.rotation = { enabled: true, lambdaArn: functionArn, automaticallyAfterDays };
+    // The configuration test: an AWSPENDING version for the testSecret step, removed afterwards whatever happened.
+    const placeholder: SecretVersion = { id: token, value: {}, stages: [PENDING], createdAt: this.env.clock.now() };
+    secret.versions.push(placeholder);
+    try {
+      await rotate({ SecretId: secret.arn, ClientRequestToken: token, Step: 'testSecret' });
+    } catch (error) {
+      this.rotationFailures.push({
+        secretArn: secret.arn,
+        functionArn,
+        step: 'testSecret',
+        error: `${(error as Error).name}: ${(error as Error).message}`,
+      });
+    } finally {
+      secret.versions = secret.versions.filter((v) => v !== placeholder);
+    }
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
+  }
+
+  /**
+   * CancelRotateSecret: turns automatic rotation off, keeping the function and schedule for a later RotateSecret,
+   * and names the version a rotation in progress left AWSPENDING (which the caller must clean up).
+   */
+  cancelRotateSecret(
+    input: CancelRotateSecretCommand['input'],
+    ctx: CallContext,
+  ): Out<CancelRotateSecretCommandOutput> {
+    const secret = this.find(ctx.region, input.SecretId);
+    if (secret.deletedAt !== undefined) throw invalidRequest(MARKED_FOR_DELETION);
+    this.refuseManaged(secret);
+    secret.rotation = { ...secret.rotation, enabled: false };
+    const pending = secret.versions.find((v) => v.stages.includes(PENDING) && !v.stages.includes(CURRENT));
+    return { ARN: secret.arn, Name: secret.name, VersionId: pending?.id };
+  }
+
+  /** Makes `arn` a rotation function Secrets Manager may invoke (its policy admits the service). */
+  registerRotationFunction(arn: string, rotate: RotationFunction): void {
+    this.rotationFunctions.set(arn, rotate);
+  }
+
   listSecrets(input: ListSecretsCommand['input'], ctx: CallContext): Out<ListSecretsCommandOutput> {
     const entries: SecretListEntry[] = this.secrets
       .filter((s) => s.region === ctx.region)
@@ -338,6 +483,8 @@ export class SecretsManagerDouble {
     value: string;
   }): string {
     const secret = this.add({ ...spec });
+    // RDS turns on managed rotation of the master user secret (every 7 days by default).
+    secret.rotation = { enabled: true, automaticallyAfterDays: 7 };
     this.addVersion(secret, this.env.ids.uuid(), { string: spec.value }, [CURRENT]);
     return secret.arn;
   }
@@ -382,6 +529,7 @@ export class SecretsManagerDouble {
       versions: [],
       createdAt: now,
       lastChangedAt: now,
+      rotation: { enabled: false },
     };
     this.secrets.push(secret);
     return secret;

@@ -1,9 +1,11 @@
 import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
+import { lambdaContext } from '../lambda-context';
 import type { WorkflowDatabase } from './database';
 import { handlerEnvironment } from './environment';
 import { currentExecution } from './execution-scope';
+import { rotationHandler } from './handlers';
 import { synthesizedWorkflow } from './synthesized';
 import { WorkflowClock } from './workflow-clock';
 
@@ -50,6 +52,21 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
   if (alertTopic) double.sns.createTopic(alertTopic);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
+  // Secrets Manager invokes the real rotation function, which logs in to the test database as on RDS. It shares this
+  // process's Powertools logger with the step that called RotateSecret (as overlapping executions share it), so that
+  // step's lines after the call carry the rotation's log keys here; in Lambda each function has its own.
+  const rotation = synthesizedWorkflow().rotationFunction;
+  double.secretsManager.registerRotationFunction(rotation.arn, (event) =>
+    rotationHandler()(
+      event,
+      lambdaContext({
+        functionName: rotation.logicalId,
+        memoryMb: rotation.memoryMb,
+        timeoutSeconds: rotation.timeoutSeconds,
+        now: () => double.clock.now(),
+      }),
+    ),
+  );
   scopePerExecution(double);
   return double;
 }

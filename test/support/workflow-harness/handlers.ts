@@ -21,6 +21,7 @@ const STEP_HANDLERS: Record<StepName, Loader> = {
   [STEPS.waitForInstance]: () => require('../../../lambdas/wait-for-instance/handler'),
   [STEPS.storeCredentials]: () => require('../../../lambdas/store-credentials/handler'),
   [STEPS.runMigrations]: () => require('../../../lambdas/run-migrations/handler'),
+  [STEPS.enableRotation]: () => require('../../../lambdas/enable-rotation/handler'),
   [STEPS.configureBackups]: () => require('../../../lambdas/configure-backups/handler'),
   [STEPS.configureAlarms]: () => require('../../../lambdas/configure-alarms/handler'),
   [STEPS.markActive]: () => require('../../../lambdas/mark-active/handler'),
@@ -29,6 +30,7 @@ const STEP_HANDLERS: Record<StepName, Loader> = {
 };
 
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
+const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
 /** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
 export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
@@ -38,4 +40,9 @@ export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
 /** The RDS "DB instance created" listener. */
 export function readinessSignalHandler(): LambdaHandler {
   return loadReadinessSignal().handler as LambdaHandler;
+}
+
+/** The application secret rotation function. */
+export function rotationHandler(): LambdaHandler {
+  return loadRotation().handler as LambdaHandler;
 }

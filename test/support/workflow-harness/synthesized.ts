@@ -36,6 +36,11 @@ export interface SynthesizedWorkflow {
   taskFunctions: Record<string, SynthesizedFunction>;
   /** The function the RDS "DB instance created" rule invokes. */
   readinessFunction: SynthesizedFunction;
+  /**
+   * The application secret rotation function, found through the permission that lets Secrets Manager invoke it, with
+   * its ARN (stand-in) as `RotateSecret` names it.
+   */
+  rotationFunction: SynthesizedFunction & { arn: string };
   /** The tier catalog the stack was built with (the validate step gets it inlined at bundling, not from the template). */
   catalog: TierCatalog;
   /** The input transformer of the rule that starts the workflow from billing events. */
@@ -116,6 +121,17 @@ function synthesize(): SynthesizedWorkflow {
   const target = (readinessRule[1].Targets as { Arn: unknown }[] | undefined)?.[0];
   const readinessFunction = lambdaFunction(getAttTarget(target?.Arn, 'the target of the RDS event rule'));
 
+  const [rotationPermission, ...others] = resourcesOfType(workflow.template, 'AWS::Lambda::Permission').filter(
+    ([, permission]) => permission.Principal === 'secretsmanager.amazonaws.com',
+  );
+  if (!rotationPermission || others.length > 0) {
+    throw new Error('workflow harness: expected one function that Secrets Manager may invoke (the rotation function)');
+  }
+  const rotationFunction = {
+    ...lambdaFunction(getAttTarget(rotationPermission[1].FunctionName, 'the function Secrets Manager may invoke')),
+    arn: resolve(rotationPermission[1].FunctionName),
+  };
+
   const billingRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(([, rule]) =>
     ((rule.EventPattern as { source?: string[] } | undefined)?.source ?? []).includes(BILLING_EVENT_SOURCE),
   );
@@ -129,6 +145,7 @@ function synthesize(): SynthesizedWorkflow {
     stateMachineArn: resolve({ Ref: machineId }),
     taskFunctions,
     readinessFunction,
+    rotationFunction,
     catalog: platform.config.tierCatalog,
     billingInput: billingTarget.InputTransformer,
   };

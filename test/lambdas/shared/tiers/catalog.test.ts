@@ -295,6 +295,17 @@ const CASES: ReadonlyArray<{ rule: string; base: Base; pass: LooseOverride; fail
     pass: { provisioningBudgetMinutes: 240 },
     fail: [{ provisioningBudgetMinutes: 14 }, { provisioningBudgetMinutes: 241 }],
   },
+  {
+    rule: 'app-secret-rotation',
+    base: 'pro',
+    pass: { appSecretRotationDays: 1000 },
+    fail: [
+      { appSecretRotationDays: 0 },
+      { appSecretRotationDays: 1001 },
+      { appSecretRotationDays: 7.5 },
+      { appSecretRotationDays: '30' },
+    ],
+  },
 ];
 
 const PASSING = CASES.map(({ rule, base, pass }) => ({ rule, base, override: pass, label: JSON.stringify(pass) }));

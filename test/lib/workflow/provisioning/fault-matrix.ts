@@ -98,6 +98,14 @@ export const FAULT_MATRIX: readonly StepFaults[] = [
     crash: 'after-handler',
   },
   {
+    step: STEPS.enableRotation,
+    tier: 'pro',
+    call: { service: 'secretsmanager', command: 'RotateSecret' },
+    permanent: { error: accessDenied(SecretsManagerServiceException, 'secretsmanager:RotateSecret') },
+    permanentErrorName: ERROR_NAMES.awsRequest,
+    crash: 'after-call',
+  },
+  {
     step: STEPS.configureBackups,
     tier: 'enterprise',
     call: { service: 'rds', command: 'StartDBInstanceAutomatedBackupsReplication' },

@@ -109,6 +109,7 @@ describe('a successful onboarding', () => {
         STEPS.waitForInstance,
         STEPS.storeCredentials,
         STEPS.runMigrations,
+        STEPS.enableRotation,
         STEPS.configureBackups,
         STEPS.configureAlarms,
         STEPS.markActive,

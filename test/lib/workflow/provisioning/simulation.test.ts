@@ -39,7 +39,7 @@ describe('simulateProvisioning', () => {
     const naive = await simulateProvisioning({ creationMinutes: 30, rdsEvent: true, definition: 'naive' }, database);
 
     // Assess
-    expect(platform.transitions).toBeLessThanOrEqual(16);
+    expect(platform.transitions).toBeLessThanOrEqual(17);
     expect(naive.transitions).toBeGreaterThanOrEqual(3 * 60);
     expect(platform.noticeDelaySeconds).toBeLessThanOrEqual(7);
     expect(naive.noticeDelaySeconds).toBeLessThanOrEqual(31);
