@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { rdsTls } from '../run-migrations/tls';
+import { rdsTls } from '../shared/database/tls';
 import { CLIENT_CONFIG, eventHandler, logger, traced } from '../shared/runtime';
 import { type RotationEvent, rotate } from './rotation';
 import { sdkRotationSecrets } from './secrets';

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { scramSha256Verifier } from '../run-migrations/scram';
-import type { TlsSetting } from '../run-migrations/tls';
-import { pgSslOption } from '../run-migrations/tls';
+import { scramSha256Verifier } from '../shared/database/scram';
+import type { TlsSetting } from '../shared/database/tls';
+import { pgSslOption } from '../shared/database/tls';
 import { ConfigurationError } from '../shared/errors';
 
 /**

@@ -7,7 +7,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { awsErrorName } from '../shared/errors';
-import { PASSWORD_REQUEST } from '../store-credentials/requests';
+import { PASSWORD_REQUEST } from '../shared/password';
 import type { RotationSecrets } from './rotation';
 
 /** The rotation's Secrets Manager calls; the new password is generated like the first one (StoreCredentials). */

@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
+import { scramSha256Verifier } from '../shared/database/scram';
 import { APP_USERNAME } from '../shared/naming';
 import { MigrationFailedError } from './errors';
-import { scramSha256Verifier } from './scram';
 
 /** What could make the application role more than a least-privilege login, as read from the catalogs. */
 export interface RoleAudit {

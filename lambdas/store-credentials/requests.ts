@@ -1,34 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { CreateSecretRequest, GetRandomPasswordRequest } from '@aws-sdk/client-secrets-manager';
+import type { CreateSecretRequest, } from '@aws-sdk/client-secrets-manager';
 import { APP_USERNAME, DATABASE_NAME, type OwnerContext, ownershipTags } from '../shared/naming';
 
 /**
  * Request builders of the StoreCredentials step. Pure: the same execution and tenant always build the same
  * requests (except for the password, which Secrets Manager generates), so a retried step is recognisably the same.
  */
-
-/**
- * Characters the application password must not contain. RDS refuses `/`, `@`, `"` and space in passwords; `'` and
- * `\` break libpq key/value connection strings and shell quoting; `/` and `@` also break the authority part of a
- * `postgres://user:password@host` URI. Other URI-reserved characters (`:` `#` `?` `%`) stay allowed for entropy:
- * clients that build a URI must percent-encode the password, which is why the secret stores fields, not a URI.
- */
-export const PASSWORD_EXCLUDED_CHARACTERS = `/@"' \\`;
-
-/** Password length: PostgreSQL SCRAM has no practical limit; 32 characters of ~88 symbols is ~200 bits. */
-export const PASSWORD_LENGTH = 32;
-
-/**
- * GetRandomPassword parameters: letters, digits and the remaining punctuation, with at least one of each type so
- * the password also satisfies complexity rules enforced by extensions such as `passwordcheck`.
- */
-export const PASSWORD_REQUEST: GetRandomPasswordRequest = {
-  PasswordLength: PASSWORD_LENGTH,
-  ExcludeCharacters: PASSWORD_EXCLUDED_CHARACTERS,
-  ExcludePunctuation: false,
-  IncludeSpace: false,
-  RequireEachIncludedType: true,
-};
 
 /**
  * CreateSecret's idempotency token for this execution and tenant: a UUID (RFC 9562 version 8, "custom") whose bits

@@ -15,9 +15,10 @@ import {
   ValidationError,
 } from '../shared/errors';
 import { type OwnerContext, POSTGRES_PORT, secretNameOf } from '../shared/naming';
+import { PASSWORD_REQUEST } from '../shared/password';
 import { logger } from '../shared/runtime';
 import { decideExistingSecret } from './existing-secret';
-import { createSecretRequest, type Endpoint, PASSWORD_REQUEST } from './requests';
+import { createSecretRequest, type Endpoint } from './requests';
 
 /**
  * StoreCredentials: generates the application login's password and writes it straight into the tenant's secret.

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Client } from 'pg';
 import { runTenantMigrations } from '../../lambdas/run-migrations/runner';
-import { scramSha256Verifier } from '../../lambdas/run-migrations/scram';
+import { scramSha256Verifier } from '../../lambdas/shared/database/scram';
 import { APP_USERNAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
 import type { TenantDatabasesOptions } from '../../lib/client';
 import { AwsDouble, installAwsDouble, registryTable } from './aws-double';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
-import { scramSha256Verifier } from '../../lambdas/run-migrations/scram';
+import { scramSha256Verifier } from '../../lambdas/shared/database/scram';
 
 /**
  * A throwaway PostgreSQL server for one test suite or benchmark, run by `postgres.server.mjs` in a child process

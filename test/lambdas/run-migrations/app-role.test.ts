@@ -1,5 +1,5 @@
 import { type RoleAudit, roleProblems } from '../../../lambdas/run-migrations/app-role';
-import { scramSha256Verifier } from '../../../lambdas/run-migrations/scram';
+import { scramSha256Verifier } from '../../../lambdas/shared/database/scram';
 import { ConfigurationError } from '../../../lambdas/shared/errors';
 
 const plain: RoleAudit = {

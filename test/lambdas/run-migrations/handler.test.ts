@@ -2,8 +2,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { handler } from '../../../lambdas/run-migrations/handler';
-import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/run-migrations/tls';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
+import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
 import { lambdaContext } from '../../support/lambda-context';

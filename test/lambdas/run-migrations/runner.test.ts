@@ -16,8 +16,8 @@ import {
   type RunMigrationsOptions,
   runTenantMigrations,
 } from '../../../lambdas/run-migrations/runner';
-import { scramSha256Verifier } from '../../../lambdas/run-migrations/scram';
 import { clock } from '../../../lambdas/shared/clock';
+import { scramSha256Verifier } from '../../../lambdas/shared/database/scram';
 import { APP_USERNAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
 import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../../support/postgres';
 

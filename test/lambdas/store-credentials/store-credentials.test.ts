@@ -12,15 +12,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ownershipTags, TAG_KEYS } from '../../../lambdas/shared/naming';
+import { PASSWORD_EXCLUDED_CHARACTERS, PASSWORD_REQUEST } from '../../../lambdas/shared/password';
 import { DEFAULT_TIERS } from '../../../lambdas/shared/tiers';
 import { decideExistingSecret } from '../../../lambdas/store-credentials/existing-secret';
 import { handler } from '../../../lambdas/store-credentials/handler';
-import {
-  clientRequestToken,
-  createSecretRequest,
-  PASSWORD_EXCLUDED_CHARACTERS,
-  PASSWORD_REQUEST,
-} from '../../../lambdas/store-credentials/requests';
+import { clientRequestToken, createSecretRequest } from '../../../lambdas/store-credentials/requests';
 import { lambdaContext } from '../../support/lambda-context';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 

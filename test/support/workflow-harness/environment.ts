@@ -1,6 +1,6 @@
 import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
-import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/run-migrations/tls';
 import { TIER_CATALOG } from '../../../lambdas/shared/config';
+import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
 import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { readEnv, textWithDefault } from '../shared/config';
-import { ConfigurationError } from '../shared/errors';
+import { readEnv, textWithDefault } from '../config';
+import { ConfigurationError } from '../errors';
 
 /**
  * TLS to the tenant database. RDS instances present a certificate signed by an RDS certificate authority, which is
