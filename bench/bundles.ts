@@ -26,7 +26,7 @@ export interface HandlerBundle {
 }
 
 /** Folders under `lambdas/` that hold a `handler.ts`, sorted. */
-export function handlerFolders(): string[] {
+function handlerFolders(): string[] {
   const lambdas = join(REPOSITORY_ROOT, 'lambdas');
   return readdirSync(lambdas, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(lambdas, entry.name, 'handler.ts')))
@@ -43,11 +43,7 @@ export function handlerFolders(): string[] {
  * @param define esbuild `define`, as the stack passes for that function (see workflow-stack.ts)
  * @returns the path of the bundle
  */
-export async function bundleHandler(
-  folder: string,
-  outDir: string,
-  define: Record<string, string> = {},
-): Promise<string> {
+async function bundleHandler(folder: string, outDir: string, define: Record<string, string> = {}): Promise<string> {
   const outfile = join(outDir, folder, 'index.js');
   await build({
     absWorkingDir: REPOSITORY_ROOT,
@@ -98,7 +94,7 @@ function timeNode(script: string, env: NodeJS.ProcessEnv): number {
  * Cold initialisation of a bundle relative to a bare Node start: `runs` pairs of fresh processes, alternating which
  * of the two starts first so that a slow moment on the machine hits both sides, compared by their medians.
  */
-export function timeColdInit(bundle: string, runs: number): Pick<HandlerBundle, 'bareMs' | 'loadMs' | 'ratio'> {
+function timeColdInit(bundle: string, runs: number): Pick<HandlerBundle, 'bareMs' | 'loadMs' | 'ratio'> {
   const env = loadEnvironment();
   const bare: number[] = [];
   const load: number[] = [];
@@ -119,7 +115,7 @@ export function timeColdInit(bundle: string, runs: number): Pick<HandlerBundle, 
  * The esbuild `define` the workflow stack passes per handler folder: the tier catalog of cdk.json inlined into
  * validate-input (workflow-stack.ts), so that bundle has its deployed size.
  */
-export function stackDefines(): Record<string, Record<string, string>> {
+function stackDefines(): Record<string, Record<string, string>> {
   const { tierCatalog } = loadPlatformConfig(new App({ context: cdkJsonContext() }).node);
   return { 'validate-input': { 'process.env.TIER_CATALOG': JSON.stringify(JSON.stringify(tierCatalog)) } };
 }

@@ -7,7 +7,7 @@ import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { median, ratio } from './stats';
 
 /** One tenantctl invocation measured against a bare Node start. */
-export interface CliStartup {
+interface CliStartup {
   readonly label: string;
   readonly args: readonly string[];
   /** Median wall time of the invocation. */
@@ -23,7 +23,7 @@ export interface CliStartupBench {
 }
 
 /** What is measured: the commands that must start fast, offline and without credentials. */
-export const CLI_COMMANDS: readonly { label: string; args: readonly string[] }[] = [
+const CLI_COMMANDS: readonly { label: string; args: readonly string[] }[] = [
   { label: 'tenantctl --help', args: ['--help'] },
   { label: 'tenantctl plan acme-corp --tier pro', args: ['plan', 'acme-corp', '--tier', 'pro'] },
 ];

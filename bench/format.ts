@@ -1,5 +1,5 @@
 /** How a column's cells line up: text to the left, numbers to the right so their digits align. */
-export type Align = 'left' | 'right';
+type Align = 'left' | 'right';
 
 export interface Column {
   readonly header: string;

@@ -38,7 +38,7 @@ const SEED = 18;
 const DESCRIBE = { service: 'rds', command: 'DescribeDBInstances' } as const;
 
 /** What became of one tenant. */
-export interface TenantOutcome {
+interface TenantOutcome {
   readonly tenantId: string;
   readonly execution: WorkflowRun['status'];
   /** The registry's status, or `none`. */
@@ -56,7 +56,7 @@ export interface TenantOutcome {
   readonly error?: string;
 }
 
-export interface DescribeRate {
+interface DescribeRate {
   readonly calls: number;
   /** Calls in the busiest second. */
   readonly busiestSecond: number;
@@ -122,7 +122,7 @@ function oneAtATime(clock: VirtualClock, handler: LambdaHandler): LambdaHandler 
 }
 
 /** Calls per second at their busiest second and minute, and on average. */
-export function describeRate(times: readonly number[]): DescribeRate {
+function describeRate(times: readonly number[]): DescribeRate {
   const sorted = [...times].sort((a, b) => a - b);
   if (sorted.length === 0) {
     return {
@@ -198,7 +198,7 @@ function outcomeOf(
  * result.outcomes.filter((o) => o.registry === 'ACTIVE').length;
  * ```
  */
-export async function simulateLoad(scenario: LoadScenario, database: WorkflowDatabase): Promise<LoadResult> {
+async function simulateLoad(scenario: LoadScenario, database: WorkflowDatabase): Promise<LoadResult> {
   const double = createWorkflowDouble({ database, callLatencyMs: API_LATENCY_MS, seed: SEED });
   // An account running hundreds of tenants has the RDS instance quota raised (the double enforces the default 40).
   double.rds.instanceQuota = Math.max(double.rds.instanceQuota, scenario.tenants);
@@ -318,7 +318,7 @@ export function callsAgainstUnthrottled(
 }
 
 /** The load scenarios of `npm run bench`, in the order they run (the unthrottled baselines first). */
-export const LOAD_SCENARIOS: readonly LoadScenario[] = [
+const LOAD_SCENARIOS: readonly LoadScenario[] = [
   { tenants: 100, throttleRate: 0 },
   { tenants: 100, throttleRate: 0.05 },
   { tenants: 100, throttleRate: 0.2 },

@@ -3,7 +3,7 @@ import { type CostEstimate, estimateCostUsd, type SimulationResult, simulateProv
 import { mean, ratio } from './stats';
 
 /** Simulated RDS creation times (minutes until `available`): a quick one, a typical one, a slow Multi-AZ one. */
-export const CREATION_MINUTES = [5, 20, 60] as const;
+const CREATION_MINUTES = [5, 20, 60] as const;
 
 /**
  * Offsets added to each creation time, every 2.5 s across one 30-second loop of the naive baseline: on whole minutes
@@ -13,7 +13,7 @@ export const CREATION_MINUTES = [5, 20, 60] as const;
 export const OFFSETS_SECONDS: readonly number[] = Array.from({ length: 12 }, (_, i) => i * 2.5);
 
 const DEFINITIONS = ['platform', 'naive'] as const;
-export type DefinitionName = (typeof DEFINITIONS)[number];
+type DefinitionName = (typeof DEFINITIONS)[number];
 
 /** One definition's figures for one onboarding, averaged over {@link OFFSETS_SECONDS}. */
 export interface DefinitionFigures extends SimulationResult {

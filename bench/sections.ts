@@ -149,7 +149,7 @@ export function cliStartupSection(bench: CliStartupBench): string {
 }
 
 /** Targets of the load runs: met (✓) or not (✗) next to the figure they apply to. */
-export const LOAD_TARGETS = {
+const LOAD_TARGETS = {
   /** The throttled run the outcome targets apply to. */
   outcomes: { tenants: 100, throttleRate: 0.2 },
   callsRatio: 1.5,
@@ -159,7 +159,7 @@ export const LOAD_TARGETS = {
 } as const;
 
 /** Waiters the describe rate is extrapolated to. */
-export const EXTRAPOLATED_WAITERS = 1000;
+const EXTRAPOLATED_WAITERS = 1000;
 
 const mark = (met: boolean) => (met ? ' ✓' : ' ✗');
 
@@ -169,7 +169,7 @@ const label = (r: { tenants: number; throttleRate: number }) => `${r.tenants} @ 
  * The busiest-minute describe rate at {@link EXTRAPOLATED_WAITERS} waiters: the line through the unthrottled runs'
  * rates (a fixed part, for a shared poller, plus a part per waiter), or proportional with only one run.
  */
-export function extrapolateDescribeRate(results: readonly LoadResult[]): number | undefined {
+function extrapolateDescribeRate(results: readonly LoadResult[]): number | undefined {
   const points = results
     .filter((r) => r.throttleRate === 0)
     .map((r) => [r.tenants, r.describe.busiestMinutePerSecond] as const)

@@ -130,7 +130,7 @@ async function describeOnce(event: unknown): Promise<ReadinessResult> {
  * when longer (the migrations talk to a real PostgreSQL). The RDS event listener runs beside the workflow in this
  * process, so its wall time would include the workflow's: only its virtual time counts.
  */
-export function billedMs(invocation: InvocationRecord): number {
+function billedMs(invocation: InvocationRecord): number {
   const virtualMs = invocation.endedAt - invocation.startedAt;
   const realMs = invocation.name === READINESS_LISTENER ? 0 : invocation.realMs;
   return Math.max(1, Math.ceil(Math.max(virtualMs, realMs)));

@@ -7,7 +7,7 @@ import { REPOSITORY_ROOT } from '../lib/workflow/handler-function';
 import { median, ratio } from './stats';
 
 /** The `--app` of the baseline: an empty stack in the same toolchain. */
-export const BLANK_APP = 'npx tsx bench/blank-app.ts';
+const BLANK_APP = 'npx tsx bench/blank-app.ts';
 
 /** What one `cdk synth` printed about bundling: NodejsFunction assets built and esbuild's own reported time. */
 export interface BundlingReport {
@@ -15,7 +15,7 @@ export interface BundlingReport {
   readonly esbuildMs: number;
 }
 
-export interface SynthRun extends BundlingReport {
+interface SynthRun extends BundlingReport {
   /** Wall time of the whole `npx cdk synth`, CLI start-up included. */
   readonly ms: number;
 }
@@ -49,7 +49,7 @@ export function parseBundling(output: string): BundlingReport {
  *
  * @throws {Error} with the CLI's last output lines when synth fails
  */
-export async function synthOnce(app?: string): Promise<SynthRun> {
+async function synthOnce(app?: string): Promise<SynthRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   const args = ['cdk', 'synth', '--quiet', '-o', outDir, ...(app === undefined ? [] : ['--app', app])];
   try {

@@ -15,7 +15,7 @@ import { ROLLBACK_WAIT_SECONDS } from './workflow/provisioning/definition';
  * the application secrets) run in the VPC, so only what they call needs an endpoint; see
  * `lib/foundation/endpoints.ts` for the reason behind each entry.
  */
-export const INTERFACE_ENDPOINT_NAMES = [
+const INTERFACE_ENDPOINT_NAMES = [
   'secretsmanager',
   'kms',
   'rds',
@@ -152,7 +152,7 @@ const DEFAULTS = {
  * the failure before the execution timeout: the steps after `available` with their retries (15 minutes), a full
  * rollback (every pass, each a wait plus up to 5 s of work), and RecordFailure (5 minutes).
  */
-export const POST_PROVISIONING_MARGIN_MINUTES =
+const POST_PROVISIONING_MARGIN_MINUTES =
   15 + Math.ceil((DEFAULT_ROLLBACK_MAX_PASSES * (ROLLBACK_WAIT_SECONDS + 5)) / 60) + 5;
 /** A provisioning execution still running after a day is stuck, not slow. */
 const MAX_PROVISIONING_TIMEOUT_MINUTES = 24 * 60;

@@ -28,10 +28,10 @@ export type PlatformContextKey = (typeof PLATFORM_CONTEXT_KEY_NAMES)[number];
  * Context keys the AWS CDK itself reads that have no colon. Its feature flags (`@aws-cdk/core:...`), internal keys
  * (`aws:cdk:...`) and cached lookups (`availability-zones:...`) all contain one.
  */
-export const CDK_CONTEXT_KEY_NAMES: readonly string[] = ['cli-telemetry', 'acknowledged-issue-numbers'];
+const CDK_CONTEXT_KEY_NAMES: readonly string[] = ['cli-telemetry', 'acknowledged-issue-numbers'];
 
 /** Whether `key` belongs to the AWS CDK rather than to the platform. */
-export const isCdkContextKey = (key: string): boolean => key.includes(':') || CDK_CONTEXT_KEY_NAMES.includes(key);
+const isCdkContextKey = (key: string): boolean => key.includes(':') || CDK_CONTEXT_KEY_NAMES.includes(key);
 
 /** One context key nobody reads. */
 export interface UnknownContextKey {

@@ -57,7 +57,7 @@ export function deadlineFor(tier: TierDefinition, createdAtMs: number): string {
  * RDS may leave that time out while the instance is still `creating` (the AWS double does): then `nowMs` is the
  * closest bound this step has, and the Retry policy keeps it within minutes of the crashed attempt.
  */
-export function creationTimeOf(instance: DBInstance, nowMs: number): number {
+function creationTimeOf(instance: DBInstance, nowMs: number): number {
   return instance.InstanceCreateTime?.getTime() ?? nowMs;
 }
 

@@ -42,7 +42,7 @@ export const TENANT_LOG_RETENTION_DAYS: EnvVar<number> = {
  * The log group RDS publishes one exported log type of an instance to (RDS User Guide, "Publishing PostgreSQL
  * logs to Amazon CloudWatch Logs"). RDS writes into a group of that name when it already exists.
  */
-export function rdsLogGroupName(instanceId: string, logType: string): string {
+function rdsLogGroupName(instanceId: string, logType: string): string {
   return `/aws/rds/instance/${instanceId}/${logType}`;
 }
 

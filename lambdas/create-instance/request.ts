@@ -20,7 +20,7 @@ export interface PlatformSettings {
  * is the key size every PostgreSQL driver supports, and it is in the RDS global CA bundle the clients trust. Pinned
  * rather than left to the Region default so every tenant presents the same chain.
  */
-export const CA_CERTIFICATE_IDENTIFIER = 'rds-ca-rsa2048-g1';
+const CA_CERTIFICATE_IDENTIFIER = 'rds-ca-rsa2048-g1';
 
 /** Parameter group family of an engine version: `17.6` → `postgres17`. */
 export function parameterGroupFamily(engineVersion: string): string {

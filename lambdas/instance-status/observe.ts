@@ -34,7 +34,7 @@ export function describeRequests(instanceIds: readonly string[]): DescribeDBInst
 }
 
 /** Provisioning records that have an instance to watch. Pure. */
-export function watchedInstances(records: readonly TenantRecord[]): { tenantId: string; instanceId: string }[] {
+function watchedInstances(records: readonly TenantRecord[]): { tenantId: string; instanceId: string }[] {
   return records.flatMap((r) => (r.instanceId ? [{ tenantId: r.tenantId, instanceId: r.instanceId }] : []));
 }
 

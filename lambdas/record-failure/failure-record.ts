@@ -9,8 +9,8 @@ import { escapeUnprintable } from '../shared/untrusted';
  */
 
 /** Longest raw input value echoed in the failed event; longer or non-string values are reported as invalid. */
-export const MAX_ECHOED_INPUT_LENGTH = 64;
-export const INVALID_INPUT = '(invalid)';
+const MAX_ECHOED_INPUT_LENGTH = 64;
+const INVALID_INPUT = '(invalid)';
 
 /**
  * ROLLBACK_FAILED when the rollback did not finish (its budget ran out) or the Rollback step itself failed: something
@@ -37,7 +37,7 @@ export function failureRecordOf(state: FailureState): FailureRecord {
 }
 
 /** Resources the rollback reported as still present. */
-export function leftoversOf(state: FailureState): string[] {
+function leftoversOf(state: FailureState): string[] {
   return state.rollback?.leftovers ?? [];
 }
 

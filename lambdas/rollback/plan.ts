@@ -26,7 +26,7 @@ interface Provenance {
   createdHere?: boolean;
 }
 
-export interface ObservedAlarm extends Provenance {
+interface ObservedAlarm extends Provenance {
   name: string;
   owned: boolean;
 }

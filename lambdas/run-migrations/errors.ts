@@ -45,7 +45,7 @@ export class MigrationLockTimeoutError extends PlatformError {
 }
 
 /** What the runner was doing when the error happened. */
-export type DatabasePhase = 'connect' | 'lock' | 'migrate' | 'role';
+type DatabasePhase = 'connect' | 'lock' | 'migrate' | 'role';
 
 export interface ErrorContext {
   /** `host:port`, named in every message. */

@@ -25,7 +25,7 @@ import { type ErrorContext, toMigrationError } from './errors';
  */
 
 /** Where node-pg-migrate records applied migrations (schema public, owned by the master user). */
-export const MIGRATIONS_TABLE = 'pgmigrations';
+const MIGRATIONS_TABLE = 'pgmigrations';
 /** node-pg-migrate's advisory lock key. */
 export const MIGRATION_LOCK_KEY = '7241865325823964';
 /** Only `.sql` files are migrations (the library would `require()` anything else). */
@@ -48,7 +48,7 @@ export interface RunMigrationsOptions {
 }
 
 /** The folder the runner reads migrations from. */
-export function migrationsDir(): string {
+function migrationsDir(): string {
   return readEnv(MIGRATIONS_DIR_VARIABLE);
 }
 

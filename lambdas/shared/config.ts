@@ -32,7 +32,7 @@ export function setting<T extends string | number>(
 }
 
 /** A text that must be set. */
-export function requiredText(name: string): EnvVar<string> {
+function requiredText(name: string): EnvVar<string> {
   return {
     name,
     parse: (raw) => {
@@ -43,7 +43,7 @@ export function requiredText(name: string): EnvVar<string> {
 }
 
 /** A text that may be unset. */
-export function optionalText(name: string): EnvVar<string | undefined> {
+function optionalText(name: string): EnvVar<string | undefined> {
   return { name, parse: (raw) => raw };
 }
 

@@ -43,7 +43,7 @@ export interface ValidatedRequest {
   executionName: string;
 }
 
-export type ClaimOutcome = 'CLAIMED' | 'DUPLICATE';
+type ClaimOutcome = 'CLAIMED' | 'DUPLICATE';
 
 export interface ClaimResult {
   outcome: ClaimOutcome;
@@ -58,7 +58,7 @@ export interface InstanceResult {
   deadline: string;
 }
 
-export type ReadinessStatus = 'AVAILABLE' | 'PENDING';
+type ReadinessStatus = 'AVAILABLE' | 'PENDING';
 
 /**
  * What ConfigureBackups needs of the instance, as DescribeDBInstances reported it when the wait saw it available:

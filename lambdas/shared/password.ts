@@ -16,7 +16,7 @@ import type { GetRandomPasswordRequest } from '@aws-sdk/client-secrets-manager';
 export const PASSWORD_EXCLUDED_CHARACTERS = `/@"' \\`;
 
 /** Password length: PostgreSQL SCRAM has no practical limit; 32 characters of ~88 symbols is ~200 bits. */
-export const PASSWORD_LENGTH = 32;
+const PASSWORD_LENGTH = 32;
 
 /**
  * GetRandomPassword parameters: letters, digits and the remaining punctuation, with at least one of each type so

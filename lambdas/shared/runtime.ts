@@ -15,7 +15,7 @@ import { retryingThrottles } from './throttle-retry';
  */
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 export { MetricUnit };
 
@@ -51,7 +51,7 @@ interface Identifiable {
 }
 
 /** The log keys of an event, from the validated request when there is one, else from the raw input. */
-export function logKeysOf(event: unknown): Record<string, string> {
+function logKeysOf(event: unknown): Record<string, string> {
   const envelope = (event ?? {}) as Identifiable;
   // RecordFailure receives `{ state, executionArn }`; every other step receives the state itself.
   const e = { ...envelope.state, ...envelope };
@@ -73,7 +73,7 @@ export function logKeysOf(event: unknown): Record<string, string> {
 export type LambdaHandler<E, R> = (event: E, context: Context) => Promise<R>;
 
 /** How {@link lambdaHandler} frames each invocation of a function. */
-export interface HandlerOptions<E> {
+interface HandlerOptions<E> {
   /** Log messages of an invocation; `started` and `finished` are logged only when given. */
   readonly messages: { readonly failed: string; readonly started?: string; readonly finished?: string };
   /** The invocation's log keys, read from its event. @default none */
@@ -97,7 +97,7 @@ export interface HandlerOptions<E> {
  * );
  * ```
  */
-export function lambdaHandler<E, R>(options: HandlerOptions<E>, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
+function lambdaHandler<E, R>(options: HandlerOptions<E>, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
   const { messages, keys, mapError = (error: unknown) => error } = options;
   return async (event: E, context: Context): Promise<R> => {
     logger.addContext(context);

@@ -12,7 +12,7 @@ import { ValidationError } from './errors';
  * Hence: 3–32 characters, lower-case letters, digits and single hyphens, starting with a letter and ending with a
  * letter or digit.
  */
-export const TENANT_ID_MIN_LENGTH = 3;
+const TENANT_ID_MIN_LENGTH = 3;
 export const TENANT_ID_MAX_LENGTH = 32;
 
 /** One rule a tenant id must satisfy; rules are data so the CLI, the validator and the docs share them. */

@@ -9,7 +9,7 @@ import { isTransientAwsError } from './errors';
  * off here keeps the step's progress and its other calls, at the cost of one call's delay.
  */
 
-export const DEFAULT_THROTTLE_RETRY_ATTEMPTS = 4;
+const DEFAULT_THROTTLE_RETRY_ATTEMPTS = 4;
 
 /**
  * Attempts per call, counting the first (1 turns the retries off): a whole number ≥ 1, else the default. Lenient on

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CreateSecretRequest, } from '@aws-sdk/client-secrets-manager';
+import type { CreateSecretRequest } from '@aws-sdk/client-secrets-manager';
 import { APP_USERNAME, DATABASE_NAME, type OwnerContext, ownershipTags } from '../shared/naming';
 
 /**
@@ -34,7 +34,7 @@ export interface Endpoint {
  * The secret value: the JSON structure Secrets Manager's PostgreSQL rotation functions expect, so rotation can be
  * turned on later without rewriting the secret.
  */
-export function secretValue(endpoint: Endpoint, password: string): string {
+function secretValue(endpoint: Endpoint, password: string): string {
   return JSON.stringify({
     engine: 'postgres',
     host: endpoint.host,

@@ -28,7 +28,7 @@ export const OUTCOME_OVERDUE_MS = 5 * 60_000;
 /** An outcome pending for this long alerts on-call. */
 export const OUTCOME_ALERT_AFTER_MS = 60 * 60_000;
 /** How far back the outbox is read (the status index is sorted by `updatedAt`). */
-export const OUTBOX_LOOKBACK_MS = 14 * 24 * 3600_000;
+const OUTBOX_LOOKBACK_MS = 14 * 24 * 3600_000;
 
 export interface SweepClients extends ReaperClients {
   sfn: SFNClient;

@@ -11,7 +11,7 @@ import { isPrototypeKey, nullPrototypeRecord, quoteRejected } from '../shared/un
  */
 
 /** Top-level fields a provisioning request may carry; anything else is rejected rather than silently dropped. */
-export const REQUEST_FIELDS = [
+const REQUEST_FIELDS = [
   'tenantId',
   'tier',
   'requestedBy',
@@ -19,13 +19,13 @@ export const REQUEST_FIELDS = [
   'metadata',
 ] as const satisfies readonly (keyof ProvisioningRequest)[];
 
-export const DEFAULT_REQUESTED_BY = 'unknown';
-export const REQUESTED_BY_MAX_LENGTH = 128;
+const DEFAULT_REQUESTED_BY = 'unknown';
+const REQUESTED_BY_MAX_LENGTH = 128;
 /** Same alphabet and length as a Step Functions execution name, so the default (the execution name) always fits. */
-export const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
-export const METADATA_MAX_ENTRIES = 10;
-export const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
-export const METADATA_VALUE_MAX_LENGTH = 256;
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
+const METADATA_MAX_ENTRIES = 10;
+const METADATA_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const METADATA_VALUE_MAX_LENGTH = 256;
 
 // \p{C} covers control, format, surrogate, private-use and unassigned code points: nothing an operator can read.
 const PRINTABLE = /^\P{C}*$/u;

@@ -45,10 +45,10 @@ export interface PollOptions {
   firstDescribeDelayMs?: number;
 }
 
-export const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
+const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
 export const DEFAULT_SIGNAL_CHECK_INTERVAL_MS = 5_000;
 /** Describe intervals vary by ±20% so many tenants created together do not describe in lockstep. */
-export const DESCRIBE_JITTER = 0.2;
+const DESCRIBE_JITTER = 0.2;
 /**
  * Own describes while the shared status is fresh: a safety net in case the shared poller stops. Jittered by ±30 %
  * (see {@link safetyNetDelayMs}) so that waiters started together do not all describe in the same minute.
@@ -57,14 +57,14 @@ export const SAFETY_NET_DESCRIBE_INTERVAL_MS = 600_000;
 const SAFETY_NET_JITTER = 0.3;
 
 /** The delay until a waiter's next own describe while the shared view is fresh. Pure given `random`. */
-export function safetyNetDelayMs(random: () => number): number {
+function safetyNetDelayMs(random: () => number): number {
   return SAFETY_NET_DESCRIBE_INTERVAL_MS * (1 - SAFETY_NET_JITTER + 2 * SAFETY_NET_JITTER * random());
 }
 /** A shared status older than this is stale (the poller runs every minute): the waiter describes on its own again. */
-export const SHARED_STATUS_FRESH_MS = 150_000;
+const SHARED_STATUS_FRESH_MS = 150_000;
 
 /** How long after CreateDBInstance a DBInstanceNotFound still means "not visible yet" rather than "gone". */
-export const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
+const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
 const THROTTLE_BASE_DELAY_MS = 1_000;
 
 type Observation = { kind: 'described'; view: InstanceView } | { kind: 'throttled' } | { kind: 'not-found' };

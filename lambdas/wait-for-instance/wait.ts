@@ -29,7 +29,7 @@ export function signalOf(record: Pick<TenantRecord, 'readySignalAt' | 'observedS
 }
 
 /** The shared status poller's view recorded in `record`, with the endpoint and secret once it saw them. Pure. */
-export function sharedViewOf(record: TenantRecord | undefined): SharedView | undefined {
+function sharedViewOf(record: TenantRecord | undefined): SharedView | undefined {
   if (!record?.observedStatus || !record.observedAt) return undefined;
   const { observedEndpointAddress: address, observedEndpointPort: port, observedMasterSecretArn } = record;
   return {

@@ -37,7 +37,7 @@ const INSTANCE_STEPS = new Set<string>(Object.values(STEPS).filter((s) => s !== 
 const NO_VIEW: WaitView = { step: () => {}, state: () => {}, stop: () => {} };
 
 /** The note Ctrl-C prints: the operation goes on, and how to follow it again. */
-export function interruptNote(tenantId: string, executionArn: string): string {
+function interruptNote(tenantId: string, executionArn: string): string {
   const name = executionArn.slice(executionArn.lastIndexOf(':') + 1);
   return `Stopped watching. The operation on ${tenantId} goes on in AWS (execution ${name}).\nWatch it again with: tenantctl watch ${tenantId}`;
 }

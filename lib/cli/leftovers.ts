@@ -12,7 +12,7 @@ import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/clien
  * it does not know) counts as still there: only an operator can vouch for it.
  */
 
-export type LeftoverState = 'gone' | 'present' | 'unverifiable';
+type LeftoverState = 'gone' | 'present' | 'unverifiable';
 
 export interface LeftoverCheck {
   readonly label: string;
@@ -94,7 +94,7 @@ const CHECKERS: Readonly<Record<string, Checker>> = {
 };
 
 /** Checks one recorded leftover label. */
-export async function checkLeftover(label: string, clients: LeftoverClients): Promise<LeftoverCheck> {
+async function checkLeftover(label: string, clients: LeftoverClients): Promise<LeftoverCheck> {
   const separator = label.indexOf(':');
   const checker = separator > 0 ? CHECKERS[label.slice(0, separator)] : undefined;
   if (!checker) return { label, state: 'unverifiable', detail: 'tenantctl cannot check this; verify it by hand' };

@@ -31,7 +31,7 @@ import { DEFAULT_STACK_NAME, TARGETS } from './targets';
  * with import() when it runs, so `--help` and `plan` never load the AWS SDK.
  */
 
-export const VERSION: string = version;
+const VERSION: string = version;
 
 const DEFAULT_CDK_JSON = 'cdk.json';
 const DEFAULT_POLL_SECONDS = '5';

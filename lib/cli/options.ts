@@ -7,14 +7,14 @@ import { isRotationFunctionArn } from '../../lambdas/shared/secret-rotation';
  */
 
 /** AWS Region codes, commercial and other partitions: us-east-1, eu-central-2, us-gov-west-1, cn-north-1... */
-export const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]{0,2})?-[a-z]+-[0-9]{1,2}$/;
+const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]{0,2})?-[a-z]+-[0-9]{1,2}$/;
 
 /** `arn:<partition>:states:<region>:<account>:stateMachine:<name>` (names: 1-80 of letters, digits, - and _). */
-export const STATE_MACHINE_ARN_PATTERN =
+const STATE_MACHINE_ARN_PATTERN =
   /^arn:aws[a-z-]*:states:([a-z]{2}(?:-gov|-iso[a-z]{0,2})?-[a-z]+-[0-9]{1,2}):[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 /** DynamoDB table names: 3-255 of letters, digits, `_`, `-`, `.`. */
-export const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** `value` as a Region code, or a ValidationError on `flag`. */
 export function assertRegion(value: string, flag = '--region'): string {

@@ -15,7 +15,7 @@ import type { DeploymentSettings } from './deployment';
  * own functions, so a plan that passes here passes the ValidateInput step.
  */
 
-export interface AlarmPlan {
+interface AlarmPlan {
   readonly name: string;
   readonly metric: string;
   readonly condition: string;

@@ -16,7 +16,7 @@ export interface StepOutcome {
   readonly cause?: string;
 }
 
-export type ExecutionEndStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+type ExecutionEndStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface ExecutionEnd {
   readonly status: ExecutionEndStatus;

@@ -9,7 +9,7 @@
 export const SDK_NODE_WARNING_OPT_OUT = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
 
 /** Warnings tenantctl drops, by the name the emitter gives them (or the start of their message). */
-export const SILENCED_WARNINGS: readonly string[] = ['NodeVersionSupportWarning'];
+const SILENCED_WARNINGS: readonly string[] = ['NodeVersionSupportWarning'];
 
 interface WarningProcess {
   env: Record<string, string | undefined>;

@@ -4,7 +4,7 @@ import { didYouMean } from '../../lambdas/shared/tiers/did-you-mean';
  * Commercial AWS Regions known to this tenantctl (from the AWS SDK's partition data, 2026-12). A Region missing here
  * is still used as given (AWS opens new ones); the list only names a likely typo when its endpoint does not resolve.
  */
-export const KNOWN_REGIONS: Readonly<Record<string, string>> = {
+const KNOWN_REGIONS: Readonly<Record<string, string>> = {
   'af-south-1': 'Africa (Cape Town)',
   'ap-east-1': 'Asia Pacific (Hong Kong)',
   'ap-east-2': 'Asia Pacific (Taipei)',

@@ -5,7 +5,7 @@ import type { TenantRecord } from '../../lambdas/shared/contracts';
  * the table later (or written by mistake) is not printed until someone decides it may be.
  */
 
-export const PUBLIC_RECORD_FIELDS = [
+const PUBLIC_RECORD_FIELDS = [
   'tenantId',
   'tier',
   'status',

@@ -27,7 +27,7 @@ export interface WaitView {
 }
 
 /** A plain status line is printed at least this often while nothing changes. */
-export const HEARTBEAT_SECONDS = 60;
+const HEARTBEAT_SECONDS = 60;
 
 /** `WaitForInstance · RDS creating · 12:30 elapsed`. */
 export function stateText(state: WaitState): string {

@@ -16,7 +16,7 @@ export function nextPollDelay(baseMs: number, previousMs: number, throttled: boo
 }
 
 /** Every event of an execution, oldest first, across pages. Without execution data: inputs and outputs stay out. */
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {

@@ -121,7 +121,7 @@ export class CredentialStore {
 }
 
 /** The login in a secret string; the error names the secret, never its content. */
-export function parseCredentials(
+function parseCredentials(
   secretString: string | undefined,
   versionId: string,
   location: Pick<TenantLocation, 'secretArn' | 'tenantId'>,

@@ -77,7 +77,7 @@ function hostnameOf(request: RequestLike): string | undefined {
 }
 
 /** The value `strategy` finds in `request`, or undefined. */
-export function valueFor(strategy: TenantStrategy, request: RequestLike): string | undefined {
+function valueFor(strategy: TenantStrategy, request: RequestLike): string | undefined {
   switch (strategy.type) {
     case 'subdomain': {
       const host = hostnameOf(request);

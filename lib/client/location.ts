@@ -38,7 +38,7 @@ const OFFBOARDED_STATUSES = new Set(['OFFBOARDING', 'OFFBOARDED', 'OFFBOARD_FAIL
 const ARN_REGION = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/;
 
 /** The Region in a Secrets Manager ARN, or undefined. */
-export function regionOfSecretArn(arn: string): string | undefined {
+function regionOfSecretArn(arn: string): string | undefined {
   return ARN_REGION.exec(arn)?.[1];
 }
 

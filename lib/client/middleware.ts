@@ -47,7 +47,7 @@ export async function admitTenant(request: RequestLike, options: TenantMiddlewar
 }
 
 /** The JSON body and status of a refused request. Unexpected errors say nothing about their cause. */
-export function refusal(error: unknown): { statusCode: number; body: { error: string; message: string } } {
+function refusal(error: unknown): { statusCode: number; body: { error: string; message: string } } {
   if (error instanceof TenantDbError) {
     return { statusCode: error.statusCode, body: { error: error.name, message: error.message } };
   }

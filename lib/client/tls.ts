@@ -4,7 +4,7 @@ import { TenantClientConfigError } from './errors';
 /** Environment variable naming the RDS CA bundle file (the workflow's functions read the same one). */
 export const RDS_CA_BUNDLE_ENV = 'RDS_CA_BUNDLE_PATH';
 /** Where the Lambda Node.js runtimes keep Amazon's CA certificates, RDS's included. */
-export const LAMBDA_CA_BUNDLE_PATH = '/var/runtime/ca-cert.pem';
+const LAMBDA_CA_BUNDLE_PATH = '/var/runtime/ca-cert.pem';
 
 /**
  * Where the tenant databases' certificates are verified against: `ca` (PEM text), else `caFile`, else

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
 
 /** The DB parameter group family of each PostgreSQL major the catalog uses (`postgres17`, ...), sorted. */
-export function postgresFamilies(catalog: TierCatalog): string[] {
+function postgresFamilies(catalog: TierCatalog): string[] {
   const majors = new Set(Object.values(catalog).map((tier) => majorVersionOf(tier.engineVersion)));
   return [...majors].sort((a, b) => a - b).map((major) => `postgres${major}`);
 }
@@ -14,7 +14,7 @@ export function postgresFamilies(catalog: TierCatalog): string[] {
  * - No statement logging (`log_statement`, `log_min_duration_statement`): the migration step sets role passwords
  *   with `CREATE/ALTER ROLE ... PASSWORD`, and logged statements are exported to CloudWatch Logs.
  */
-export const TENANT_DB_PARAMETERS: Readonly<Record<string, string>> = { 'rds.force_ssl': '1' };
+const TENANT_DB_PARAMETERS: Readonly<Record<string, string>> = { 'rds.force_ssl': '1' };
 
 export interface TenantParameterGroupsProps {
   /** Prefix of the parameter group names (`<platformName>-postgres17`). */

@@ -31,10 +31,10 @@ import { dirname, join, parse, relative, resolve } from 'node:path';
  */
 
 /** Where a root process keeps its copies of the binaries; `TENANT_DB_POSTGRES_CACHE` overrides it. */
-export const DEFAULT_CACHE_DIR = '/var/cache/tenant-db-platform/postgres';
+const DEFAULT_CACHE_DIR = '/var/cache/tenant-db-platform/postgres';
 
 /** The OS user PostgreSQL runs as when it is started by root. */
-export const POSTGRES_OS_USER = 'postgres';
+const POSTGRES_OS_USER = 'postgres';
 
 export interface OsUser {
   name: string;
@@ -212,7 +212,7 @@ function assertOwnedAndClosed(dir: string): void {
 }
 
 /** The OS user `name`; created as a system user (with a group of its name) when missing. */
-export function ensureOsUser(name: string): OsUser {
+function ensureOsUser(name: string): OsUser {
   const lookUp = (): OsUser | undefined => {
     try {
       const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8', stdio: 'pipe' }).trim());

@@ -6,7 +6,7 @@ import { PRICES_AS_OF } from './price-table';
  */
 
 /** A price table older than this many days is stale. */
-export const STALE_AFTER_DAYS = 365;
+const STALE_AFTER_DAYS = 365;
 
 export interface PriceAge {
   readonly asOf: string;

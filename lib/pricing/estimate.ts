@@ -17,7 +17,7 @@ import {
  */
 
 /** One priced line of the estimate. */
-export interface CostLine {
+interface CostLine {
   readonly key: string;
   readonly description: string;
   readonly quantity: number;
@@ -103,7 +103,7 @@ function line(key: string, description: string, quantity: number, unit: string, 
 }
 
 /** Why `region` has no estimate. */
-export function unpricedRegionReason(region: string): string {
+function unpricedRegionReason(region: string): string {
   return `the price table has no prices for ${region} (it prices ${PRICED_REGIONS.join(', ')}); see the AWS pricing pages, or add the Region to lib/pricing/price-table.ts`;
 }
 

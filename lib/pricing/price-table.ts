@@ -24,7 +24,7 @@ export const HOURS_PER_MONTH = 730;
 export const DAILY_CHANGE_RATE = 0.05;
 
 /** Storage prices of one volume type, per month, for a Single-AZ instance (Multi-AZ doubles them). */
-export interface StoragePrices {
+interface StoragePrices {
   readonly gbMonth: number;
   /** Per provisioned IOPS-month: every IOPS for io1/io2, IOPS above the baseline for gp3. */
   readonly iopsMonth?: number;

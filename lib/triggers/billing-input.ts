@@ -19,7 +19,7 @@ export const BILLING_INPUT_PATHS: Readonly<Record<string, string>> = {
 };
 
 /** Who a billing-started onboarding is recorded as requested by. */
-export const BILLING_REQUESTED_BY = 'billing';
+const BILLING_REQUESTED_BY = 'billing';
 
 /**
  * Input transformer `InputTemplate`: a {@link ProvisioningRequest} whose request id is the billing event id, so a

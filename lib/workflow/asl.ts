@@ -46,7 +46,7 @@ export type TaskState = StateBase &
   };
 
 /** A Choice rule: a comparison (`Variable` with one operator) or a Boolean combination of rules. */
-export interface ChoiceRule {
+interface ChoiceRule {
   readonly Variable?: string;
   readonly StringEquals?: string;
   readonly BooleanEquals?: boolean;
@@ -59,23 +59,23 @@ export interface ChoiceRule {
   readonly Next?: string;
 }
 
-export interface ChoiceState extends StateBase {
+interface ChoiceState extends StateBase {
   readonly Type: 'Choice';
   readonly Choices: readonly (ChoiceRule & { readonly Next: string })[];
   readonly Default?: string;
 }
 
-export type WaitState = StateBase &
+type WaitState = StateBase &
   Transition & {
     readonly Type: 'Wait';
     readonly Seconds: number;
   };
 
-export interface SucceedState extends StateBase {
+interface SucceedState extends StateBase {
   readonly Type: 'Succeed';
 }
 
-export interface FailState extends StateBase {
+interface FailState extends StateBase {
   readonly Type: 'Fail';
   readonly Error?: string;
   readonly Cause?: string;

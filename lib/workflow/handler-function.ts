@@ -15,7 +15,7 @@ import { ManagedPolicyRole } from './managed-policy-role';
 export const REPOSITORY_ROOT = path.resolve(__dirname, '..', '..');
 
 /** The Lambda runtime of every handler; the bundles target the same Node.js major. */
-export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** How every handler is bundled (the benchmark measures bundles built the same way). */
 export const BUNDLING = { minify: true, sourceMap: true, target: 'node24', format: nodejs.OutputFormat.CJS } as const;

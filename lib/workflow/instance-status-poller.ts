@@ -8,7 +8,7 @@ import { allow } from './permissions';
 import { runOnSchedule } from './schedule';
 
 /** Describes every instance being created at once and records the statuses for the waiters. */
-export const INSTANCE_STATUS_POLLER: HandlerSpec = {
+const INSTANCE_STATUS_POLLER: HandlerSpec = {
   folder: 'instance-status',
   description: 'Describes every instance being created at once and records the statuses in the registry',
   invocation: 'event',

@@ -7,7 +7,7 @@ import { RDS_CREATED_EVENT_PATTERN } from '../triggers/event-patterns';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from './handler-spec';
 
 /** Records RDS's "DB instance created" events in the registry, where the waiters read them. */
-export const READINESS_SIGNAL: HandlerSpec = {
+const READINESS_SIGNAL: HandlerSpec = {
   folder: 'readiness-signal',
   description: 'Records RDS "DB instance created" events as a readiness hint',
   invocation: 'event',

@@ -43,7 +43,7 @@ function outcomeAccess(p: PlatformResources): HandlerAccess {
 }
 
 /** Records executions that ended without recording their outcome (timed out, aborted, failed in RecordFailure). */
-export const EXECUTION_REAPER: HandlerSpec = {
+const EXECUTION_REAPER: HandlerSpec = {
   folder: 'execution-reaper',
   description: 'Records executions that ended without recording their outcome',
   invocation: 'event',
@@ -55,7 +55,7 @@ export const EXECUTION_REAPER: HandlerSpec = {
  * The sweeper describes the executions named in registry records. Their names are chosen at start time, so the grant
  * covers every execution of the provisioning state machine.
  */
-export function sweeperSpec(stateMachineName: string): HandlerSpec {
+function sweeperSpec(stateMachineName: string): HandlerSpec {
   return {
     folder: 'sweeper',
     description: 'Reconciles the registry with ended executions and publishes pending outcome events',

@@ -8,7 +8,7 @@ import type { HandlerFunction } from './handler-function';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources } from './handler-spec';
 
 /** Counts the registry's tenants by status. */
-export const REGISTRY_STATS: HandlerSpec = {
+const REGISTRY_STATS: HandlerSpec = {
   folder: 'registry-stats',
   description: 'Publishes tenant counts per registry status',
   invocation: 'event',

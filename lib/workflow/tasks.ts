@@ -14,8 +14,8 @@ export interface TaskProfile {
  * 60 s cap, 10 attempts, up to about six minutes of backoff (about three on average with full jitter). Throttled
  * calls are retried inside the handlers first, so a step reaches these retries only when AWS stays busy.
  */
-export const RETRY_MAX_ATTEMPTS = 10;
-export const RETRY_MAX_DELAY_SECONDS = 60;
+const RETRY_MAX_ATTEMPTS = 10;
+const RETRY_MAX_DELAY_SECONDS = 60;
 
 /** Errors retried on every Task: the transient class and Lambda invocation faults (every step is idempotent). */
 const BASE_RETRYABLE = [ERROR_NAMES.retryable, ERROR_NAMES.outcomePending, ...INVOCATION_FAULT_NAMES];
@@ -30,7 +30,7 @@ export function functionArnVariable(step: string): string {
  * `Sandbox.Timedout` (retried) rather than the Task as `States.Timeout` (which invoke latency and VPC cold starts
  * could otherwise trigger first).
  */
-export function taskTimeoutSeconds(profile: TaskProfile): number {
+function taskTimeoutSeconds(profile: TaskProfile): number {
   return profile.timeoutSeconds + 30;
 }
 

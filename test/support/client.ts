@@ -19,12 +19,12 @@ import { createRdsLikeDatabase, startPostgres, type TestPostgres } from './postg
  * derived the location from the id instead of reading the registry would fail.
  */
 export const REGION = 'us-east-1';
-export const REGISTRY_TABLE = 'tenant-registry';
+const REGISTRY_TABLE = 'tenant-registry';
 const MASTER_PASSWORD = 'Master-Passw0rd-for-tests';
 export const APP_PASSWORD = 'App-Passw0rd-for-tests';
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export interface SeededTenant {
+interface SeededTenant {
   readonly id: string;
   readonly tier: string;
   readonly database: string;

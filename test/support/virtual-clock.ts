@@ -32,7 +32,7 @@ import { clock as sharedClock } from '../../lambdas/shared/clock';
 export const DEFAULT_EPOCH_MS = Date.UTC(2030, 0, 1);
 
 /** Wake-ups and callbacks the clock fires at one instant before it calls the run stuck (see {@link ClockOptions}). */
-export const DEFAULT_MAX_STEPS_PER_INSTANT = 100_000;
+const DEFAULT_MAX_STEPS_PER_INSTANT = 100_000;
 
 /**
  * Macrotask turns without new clock activity that count as "nothing else can run". Microtasks and `nextTick`s drain

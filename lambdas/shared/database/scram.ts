@@ -2,7 +2,7 @@ import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { ConfigurationError } from '../errors';
 
 /** PostgreSQL's default `scram_iterations`. */
-export const SCRAM_ITERATIONS = 4096;
+const SCRAM_ITERATIONS = 4096;
 const SALT_BYTES = 16;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 

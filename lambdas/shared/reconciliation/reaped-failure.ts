@@ -23,12 +23,12 @@ export interface ReapedFailure {
 }
 
 /** The `failedStep` of an execution that ended TIMED_OUT, ABORTED or FAILED outside the workflow's own handling. */
-export function executionFailedStep(status: EndedExecution['status']): string {
+function executionFailedStep(status: EndedExecution['status']): string {
   return `Execution ${status}`;
 }
 
 /** The tag filter that finds what `executionArn` created, as `key=value`. */
-export function ownershipTagFilter(executionArn: string): string {
+function ownershipTagFilter(executionArn: string): string {
   return `${TAG_KEYS.executionArn}=${executionArn}`;
 }
 

@@ -55,7 +55,7 @@ const TIER_FIELDS = {
 } as const satisfies AllKeys<TierDefinition>;
 
 /** Field names of a tier, and of each of its nested objects. */
-export const FIELDS_OF: Readonly<Record<'' | 'storage' | 'backup' | 'monitoring' | 'alarms', readonly string[]>> = {
+const FIELDS_OF: Readonly<Record<'' | 'storage' | 'backup' | 'monitoring' | 'alarms', readonly string[]>> = {
   '': Object.keys(TIER_FIELDS),
   storage: Object.keys(STORAGE_FIELDS),
   backup: Object.keys(BACKUP_FIELDS),

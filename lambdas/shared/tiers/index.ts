@@ -18,7 +18,7 @@ export {
 export type * from './types';
 
 /** Tier names appear in execution names and tags: short, lower-case, DNS-like. */
-export const TIER_NAME_PATTERN = /^[a-z][a-z0-9]{1,19}$/;
+const TIER_NAME_PATTERN = /^[a-z][a-z0-9]{1,19}$/;
 
 /** A broken rule, with where and what. */
 export interface TierViolation {

@@ -21,7 +21,7 @@ const intIn = (v: unknown, min: number, max: number): boolean => isInt(v) && v >
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
 /** Instance families RDS for PostgreSQL offers that are current generation (Graviton2+ and Intel 6th gen+). */
-export const CURRENT_GENERATION_FAMILIES = [
+const CURRENT_GENERATION_FAMILIES = [
   't4g',
   'm6g',
   'm6gd',

@@ -1,11 +1,11 @@
 /** Storage types RDS for PostgreSQL accepts for a DB instance. */
-export type StorageType = 'gp2' | 'gp3' | 'io1' | 'io2';
+type StorageType = 'gp2' | 'gp3' | 'io1' | 'io2';
 
 /** Log types RDS for PostgreSQL can export to CloudWatch Logs. */
-export type PostgresLogType = 'postgresql' | 'upgrade' | 'iam-db-auth-error';
+type PostgresLogType = 'postgresql' | 'upgrade' | 'iam-db-auth-error';
 
 /** Database Insights modes (`DatabaseInsightsMode` in the RDS API). */
-export type DatabaseInsightsMode = 'standard' | 'advanced';
+type DatabaseInsightsMode = 'standard' | 'advanced';
 
 export interface StorageSpec {
   readonly type: StorageType;

@@ -113,7 +113,7 @@ function validateMetric(input: PutMetricAlarmCommandInput): void {
 }
 
 /** The documented PutMetricAlarm constraints for a static-threshold alarm on one metric. */
-export function validatePutMetricAlarm(input: PutMetricAlarmCommandInput): void {
+function validatePutMetricAlarm(input: PutMetricAlarmCommandInput): void {
   const name = input.AlarmName;
   if (!name) throw missing('AlarmName');
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what CloudWatch refuses.

@@ -50,7 +50,7 @@ export interface AwsDoubleOptions {
   callLatencyMs?: number;
 }
 
-export type CallOutcome = 'ok' | 'error' | 'throttled' | 'injected-error' | 'crashed';
+type CallOutcome = 'ok' | 'error' | 'throttled' | 'injected-error' | 'crashed';
 
 /** One call as the log keeps it: the input with every secret value redacted. */
 export interface CallRecord {

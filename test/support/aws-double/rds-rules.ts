@@ -15,7 +15,7 @@ export const invalidCombination = (message: string) =>
 export const missingParameter = (message: string) => serviceError(RDSServiceException, 'MissingParameter', message);
 
 /** Why `id` is not a valid DB instance identifier, or undefined. */
-export function identifierProblem(id: string): string | undefined {
+function identifierProblem(id: string): string | undefined {
   const valid =
     id.length >= 1 && id.length <= 63 && /^[A-Za-z][A-Za-z0-9-]*$/.test(id) && !id.endsWith('-') && !id.includes('--');
   return valid
@@ -178,7 +178,7 @@ const DAY = 24 * 60;
 const WEEK = 7 * DAY;
 
 /** Whether a daily window (minutes of the day) meets a weekly one (minutes of the week) on any day. */
-export function windowsOverlap(daily: [number, number], weekly: [number, number]): boolean {
+function windowsOverlap(daily: [number, number], weekly: [number, number]): boolean {
   for (let day = -1; day <= 7; day += 1) {
     const start = daily[0] + day * DAY;
     const end = daily[1] + day * DAY;

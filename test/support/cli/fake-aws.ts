@@ -80,7 +80,7 @@ export async function startFakeAws(handlers: Record<string, FakeHandler>): Promi
 }
 
 /** A DynamoDB attribute value (the wire format) of a plain value. */
-export function attributeValue(value: unknown): Record<string, unknown> {
+function attributeValue(value: unknown): Record<string, unknown> {
   if (typeof value === 'string') return { S: value };
   if (typeof value === 'number') return { N: String(value) };
   if (typeof value === 'boolean') return { BOOL: value };

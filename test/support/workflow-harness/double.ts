@@ -26,7 +26,7 @@ export interface WorkflowDoubleOptions {
 }
 
 /** The registry table name the template wires into the handlers. */
-export function registryTableName(): string {
+function registryTableName(): string {
   const name = handlerEnvironment(synthesizedWorkflow())[RUNTIME_ENV.registryTable.name];
   if (!name) throw new Error(`workflow harness: the template sets ${RUNTIME_ENV.registryTable.name} on no function`);
   return name;

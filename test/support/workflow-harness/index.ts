@@ -18,25 +18,17 @@ export {
   installWorkflowDouble,
   registryRecord,
   registryRecords,
-  type WorkflowDoubleOptions,
 } from './double';
-export type { LambdaHandler } from './handlers';
+
 export {
-  type EventLog,
-  type ExtraTask,
-  type InvocationOutcome,
   type InvocationRecord,
-  type RdsEventDelivery,
   READINESS_LISTENER,
-  type RunStatus,
   type RunWorkflowOptions,
   runWorkflow,
   type WorkflowRun,
 } from './run';
-export { findLeaks, type Leak } from './secret-scan';
+export { findLeaks } from './secret-scan';
 export {
-  type SynthesizedFunction,
-  type SynthesizedWorkflow,
   synthesizedDefinition,
   synthesizedWorkflow,
 } from './synthesized';

@@ -48,16 +48,16 @@ import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing'
  */
 
 /** One entry of the executor's event log (StateEntered, StateRetried, ExecutionFailed...). */
-export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** The RDS event delivery: off unless given. */
-export interface RdsEventDelivery {
+interface RdsEventDelivery {
   /** Seconds between the instance becoming available and the listener's invocation (EventBridge latency). */
   deliveryDelaySeconds: number;
 }
 
 /** A Task handler the definition needs but the platform does not have (a benchmark's baseline step). */
-export interface ExtraTask {
+interface ExtraTask {
   handler: LambdaHandler;
   memoryMb: number;
 }
@@ -87,7 +87,7 @@ export interface RunWorkflowOptions {
   echoLogs?: boolean;
 }
 
-export type InvocationOutcome = 'succeeded' | 'failed' | 'crashed';
+type InvocationOutcome = 'succeeded' | 'failed' | 'crashed';
 
 /** One Lambda invocation, with its virtual and real duration. */
 export interface InvocationRecord {
@@ -103,7 +103,7 @@ export interface InvocationRecord {
   errorName?: string;
 }
 
-export type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+type RunStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 
 /** Everything a run left behind, for assertions and the benchmark. */
 export interface WorkflowRun {

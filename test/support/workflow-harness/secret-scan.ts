@@ -15,7 +15,7 @@ export interface Leak {
 }
 
 /** The texts of a run, each with where it comes from. */
-export function exposedTexts(run: WorkflowRun): { where: string; text: string }[] {
+function exposedTexts(run: WorkflowRun): { where: string; text: string }[] {
   const json = (value: unknown) => JSON.stringify(value) ?? '';
   return [
     ...run.stateData.map((data, i) => ({ where: `state data ${i}`, text: json(data) })),

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
  * they are stable from run to run, and an intrinsic nobody taught the harness fails loudly with its resource type.
  */
 
-export interface CfnResource {
+interface CfnResource {
   Type: string;
   Properties?: Record<string, unknown>;
 }

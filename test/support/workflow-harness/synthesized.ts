@@ -20,7 +20,7 @@ export const DEPLOYMENT_TARGET: DeploymentTarget = {
 };
 
 /** A Lambda function of the workflow stack, as the template defines it. */
-export interface SynthesizedFunction {
+interface SynthesizedFunction {
   logicalId: string;
   memoryMb: number;
   timeoutSeconds: number;

@@ -54,7 +54,7 @@ import { Dynalite, type Operation } from './dynalite';
  * marshalling errors (an `undefined` nested in an item, say) and DynamoDB's real expression rules.
  */
 
-export interface KeySchema {
+interface KeySchema {
   partitionKey: string;
   sortKey?: string;
 }
