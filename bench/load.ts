@@ -1,3 +1,11 @@
+/**
+ * Many onboardings at once, with a share of the AWS calls throttled: what a billing backfill or a migration wave does
+ * to the platform. Every onboarding runs in the workflow harness (the synthesized state machine, the real handlers,
+ * the AWS double), all of them side by side on the double's discrete-event clock, so they overlap in virtual time
+ * as they would in AWS. `npm run bench` prints the figures next to the targets.
+ *
+ * @module
+ */
 import { OUTCOME_DETAIL_TYPES, STEPS, type TenantRecord } from '../lambdas/shared/contracts';
 import type { AwsDouble, ServiceName } from '../test/support/aws-double';
 import { lambdaContext } from '../test/support/lambda-context';
@@ -16,13 +24,6 @@ import { type LambdaHandler, stepHandlerFor } from '../test/support/workflow-har
 import { seededRandom } from '../test/support/workflow-harness/timing';
 import { API_LATENCY_MS } from './simulation';
 import { mean } from './stats';
-
-/**
- * Many onboardings at once, with a share of the AWS calls throttled: what a billing backfill or a migration wave does
- * to the platform. Every onboarding runs in the workflow harness (the synthesized state machine, the real handlers,
- * the AWS double), all of them side by side on the double's discrete-event clock, so they overlap in virtual time
- * as they would in AWS. `npm run bench` prints the figures next to the targets.
- */
 
 /** One load run: how many onboardings start together, and the share of AWS calls refused with a throttling error. */
 export interface LoadScenario {

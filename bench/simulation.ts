@@ -1,3 +1,11 @@
+/**
+ * What waiting for RDS costs: the platform's long-polling WaitForInstance against a naive baseline that loops
+ * "Wait 30 s → describe once → Choice" in the state machine. Both run the synthesized workflow in the workflow test
+ * harness (real handlers, the AWS double on a virtual clock, a real PostgreSQL for the migrations), so an hour-long
+ * creation simulates in about a second. `npm run bench` (bench/provisioning.ts) prints the comparison.
+ *
+ * @module
+ */
 import { RDSClient } from '@aws-sdk/client-rds';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { ReadinessResult, WorkflowState } from '../lambdas/shared/contracts';
@@ -16,13 +24,6 @@ import {
   synthesizedDefinition,
   type WorkflowDatabase,
 } from '../test/support/workflow-harness';
-
-/**
- * What waiting for RDS costs: the platform's long-polling WaitForInstance against a naive baseline that loops
- * "Wait 30 s → describe once → Choice" in the state machine. Both run the synthesized workflow in the workflow test
- * harness (real handlers, the AWS double on a virtual clock, a real PostgreSQL for the migrations), so an hour-long
- * creation simulates in about a second. `npm run bench` (bench/provisioning.ts) prints the comparison.
- */
 
 const MINUTE = 60_000;
 

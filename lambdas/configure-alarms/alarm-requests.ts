@@ -1,11 +1,12 @@
-import type { ComparisonOperator, PutMetricAlarmInput, Statistic } from '@aws-sdk/client-cloudwatch';
-import { ALARM_KEYS, type AlarmKey, alarmName, type OwnerContext, ownershipTags } from '../shared/naming';
-import type { TierDefinition } from '../shared/tiers';
-
 /**
  * The per-tenant CloudWatch alarms, built from the tier's thresholds. Pure: one PutMetricAlarm request per alarm
  * key, the same on every retry, so re-running the step overwrites each alarm with identical settings.
+ *
+ * @module
  */
+import type { ComparisonOperator, PutMetricAlarmInput, Statistic } from '@aws-sdk/client-cloudwatch';
+import { ALARM_KEYS, type AlarmKey, alarmName, type OwnerContext, ownershipTags } from '../shared/naming';
+import type { TierDefinition } from '../shared/tiers';
 
 const BYTES_PER_MIB = 1024 ** 2;
 const BYTES_PER_GIB = 1024 ** 3;

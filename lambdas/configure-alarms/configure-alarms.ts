@@ -1,3 +1,10 @@
+/**
+ * ConfigureAlarms: puts the tenant's alarms. PutMetricAlarm overwrites an alarm of the same name, which makes a
+ * retry harmless, but would also silently take over another execution's alarm; so existing alarms are checked
+ * for this execution's tags first.
+ *
+ * @module
+ */
 import { type CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { type ExistingAlarm, existingAlarms } from '../shared/alarms';
@@ -7,12 +14,6 @@ import { awsErrorName, ConfigurationError, OwnershipConflictError, ValidationErr
 import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
 import { logger } from '../shared/runtime';
 import { buildAlarmRequests } from './alarm-requests';
-
-/**
- * ConfigureAlarms: puts the tenant's alarms. PutMetricAlarm overwrites an alarm of the same name, which makes a
- * retry harmless, but would also silently take over another execution's alarm; so existing alarms are checked
- * for this execution's tags first.
- */
 
 /** Why the existing alarms may not be overwritten, or undefined when all of them belong to this execution. */
 export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner: OwnerContext): string | undefined {

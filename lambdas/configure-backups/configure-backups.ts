@@ -1,3 +1,10 @@
+/**
+ * ConfigureBackups: gives the instance its tier's retention, backup window and deletion protection, then, for tiers
+ * that ask for it, replicates automated backups to the backup Region. Idempotent: both parts first look at what is
+ * already there.
+ *
+ * @module
+ */
 import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   type DBInstance,
@@ -14,12 +21,6 @@ import { logger } from '../shared/runtime';
 import { backupAndDeletionProtectionModification, enablesAutomatedBackups } from './modification';
 import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedReplicationArn } from './replication';
 import { replicationKeyArn } from './replication-key';
-
-/**
- * ConfigureBackups: gives the instance its tier's retention, backup window and deletion protection, then, for tiers
- * that ask for it, replicates automated backups to the backup Region. Idempotent: both parts first look at what is
- * already there.
- */
 
 export interface BackupClients {
   /** RDS in the instance's Region. */

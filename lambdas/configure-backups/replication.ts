@@ -1,3 +1,9 @@
+/**
+ * Cross-Region replication of automated backups, for tiers with `backup.crossRegionReplication`. The request is sent
+ * to RDS in the backup (destination) Region; it names the source instance by ARN.
+ *
+ * @module
+ */
 import type {
   DBInstance,
   DBInstanceAutomatedBackup,
@@ -5,11 +11,6 @@ import type {
 } from '@aws-sdk/client-rds';
 import { ConfigurationError, ValidationError } from '../shared/errors';
 import type { TierDefinition } from '../shared/tiers';
-
-/**
- * Cross-Region replication of automated backups, for tiers with `backup.crossRegionReplication`. The request is sent
- * to RDS in the backup (destination) Region; it names the source instance by ARN.
- */
 
 export interface ArnParts {
   partition: string;

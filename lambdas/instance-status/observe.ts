@@ -1,3 +1,11 @@
+/**
+ * The shared status poller: once a minute, one paginated DescribeDBInstances for every instance being created,
+ * written to the registry where each WaitForInstance already looks every few seconds. The RDS API load is then a few
+ * calls a minute whatever the number of waiters (RDS sustains about 12 requests per second per account and Region);
+ * each waiter describes on its own only at the start, when the shared status says it is time, or as a safety net.
+ *
+ * @module
+ */
 import {
   type DBInstance,
   type DescribeDBInstancesMessage,
@@ -10,13 +18,6 @@ import { awsErrorName } from '../shared/errors';
 import { type InstanceView, viewOf } from '../shared/instance-view';
 import { recordObservedStatus, tenantsInStatus } from '../shared/registry';
 import { logger } from '../shared/runtime';
-
-/**
- * The shared status poller: once a minute, one paginated DescribeDBInstances for every instance being created,
- * written to the registry where each WaitForInstance already looks every few seconds. The RDS API load is then a few
- * calls a minute whatever the number of waiters (RDS sustains about 12 requests per second per account and Region);
- * each waiter describes on its own only at the start, when the shared status says it is time, or as a safety net.
- */
 
 /** Identifiers per DescribeDBInstances filter, and records per page (the API's maximum MaxRecords). */
 export const IDS_PER_REQUEST = 100;

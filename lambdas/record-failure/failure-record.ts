@@ -1,12 +1,13 @@
+/**
+ * What RecordFailure writes, publishes and returns, derived from the failed execution's state. Pure.
+ *
+ * @module
+ */
 import type { FailedEventDetail, FailureRecord, RejectedEventDetail } from '../shared/contracts';
 import { outcomeIdOf } from '../shared/events';
 import { type FailureState, failedStepOf, failureReasonOf } from '../shared/failure';
 import { TAG_KEYS } from '../shared/naming';
 import { escapeUnprintable } from '../shared/untrusted';
-
-/**
- * What RecordFailure writes, publishes and returns, derived from the failed execution's state. Pure.
- */
 
 /** Longest raw input value echoed in the failed event; longer or non-string values are reported as invalid. */
 const MAX_ECHOED_INPUT_LENGTH = 64;

@@ -1,3 +1,17 @@
+/**
+ * RecordFailure: the last step of every failed execution.
+ *
+ * - An execution that never owned the tenant (invalid input, a refused claim) publishes a *rejected* outcome and
+ *   writes nothing: the tenant's record, if any, belongs to someone else.
+ * - An execution that owned it alerts on-call when cleanup did not finish, then moves the record PROVISIONING →
+ *   FAILED or ROLLBACK_FAILED together with the pending `failed` event (the outbox), publishes the event and clears
+ *   the flag. A retry after a crash finds its own FAILED record and publishes what is still pending; what stays
+ *   pending is published by the sweeper.
+ *
+ * Returns the error and cause the workflow fails with.
+ *
+ * @module
+ */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -17,19 +31,6 @@ import {
   rejectedEventDetail,
   rollbackFailedAlert,
 } from './failure-record';
-
-/**
- * RecordFailure: the last step of every failed execution.
- *
- * - An execution that never owned the tenant (invalid input, a refused claim) publishes a *rejected* outcome and
- *   writes nothing: the tenant's record, if any, belongs to someone else.
- * - An execution that owned it alerts on-call when cleanup did not finish, then moves the record PROVISIONING →
- *   FAILED or ROLLBACK_FAILED together with the pending `failed` event (the outbox), publishes the event and clears
- *   the flag. A retry after a crash finds its own FAILED record and publishes what is still pending; what stays
- *   pending is published by the sweeper.
- *
- * Returns the error and cause the workflow fails with.
- */
 
 /**
  * The step's payload: the workflow state and the execution ARN from the context object, so that input rejected

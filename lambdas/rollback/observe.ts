@@ -1,3 +1,9 @@
+/**
+ * What exists under the tenant's deterministic names, looked up fresh on every pass (never trusted from the state:
+ * a step may have created something and crashed before reporting it).
+ *
+ * @module
+ */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   type DBInstance,
@@ -15,11 +21,6 @@ import type { WorkflowState } from '../shared/contracts';
 import { awsErrorName } from '../shared/errors';
 import { alarmNames, instanceIdentifier, isOwnedBy, type OwnerContext, secretNameOf } from '../shared/naming';
 import type { ObservedInstance, ObservedReplicatedBackups, ObservedResources, ObservedSecret } from './plan';
-
-/**
- * What exists under the tenant's deterministic names, looked up fresh on every pass (never trusted from the state:
- * a step may have created something and crashed before reporting it).
- */
 
 export interface RollbackClients {
   /** The tenant registry, read (never written) to respect the point of no return. */

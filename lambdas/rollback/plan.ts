@@ -10,6 +10,8 @@
  * A resource that the workflow state proves this execution created (its ARN, name or DbiResourceId) but whose tags no
  * longer say so was changed by hand: it is neither deleted (the tag is what authorizes a delete) nor skipped as
  * someone else's, but reported as stuck, so the tenant ends ROLLBACK_FAILED with it listed.
+ *
+ * @module
  */
 
 /** Resource labels used in `leftovers`, `deleted` and `skipped`, as `type:identifier`. */

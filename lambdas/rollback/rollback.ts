@@ -1,3 +1,10 @@
+/**
+ * Rollback: one compensation pass. The workflow calls it again after 30 s until it reports `complete` (nothing this
+ * execution created remains) or `exhausted` (the pass budget is spent; the tenant ends ROLLBACK_FAILED). Each pass
+ * looks at what exists, deletes what it may, and reports what is left; repeating a pass is always safe.
+ *
+ * @module
+ */
 import { DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DeleteDBInstanceAutomatedBackupCommand,
@@ -19,12 +26,6 @@ import { METRIC_NAMES } from '../shared/telemetry';
 import { isInstanceAbsenceConfirmed } from '../shared/visibility';
 import { observeResources, type RollbackClients } from './observe';
 import { planRollback, type RollbackAction, resourceLabel } from './plan';
-
-/**
- * Rollback: one compensation pass. The workflow calls it again after 30 s until it reports `complete` (nothing this
- * execution created remains) or `exhausted` (the pass budget is spent; the tenant ends ROLLBACK_FAILED). Each pass
- * looks at what exists, deletes what it may, and reports what is left; repeating a pass is always safe.
- */
 
 /** A pass result, with what was left alone because it is not this execution's. */
 export interface RollbackPassResult extends RollbackResult {

@@ -1,11 +1,12 @@
-import { DatabaseError } from 'pg';
-import { ERROR_NAMES } from '../shared/error-names';
-import { PlatformError } from '../shared/errors';
-
 /**
  * Why the migration step failed, as error classes the workflow matches by `name`. Each message names the endpoint
  * and the cause and becomes the tenant's failure reason; none ever contains a password (see {@link redact}).
+ *
+ * @module
  */
+import { DatabaseError } from 'pg';
+import { ERROR_NAMES } from '../shared/error-names';
+import { PlatformError } from '../shared/errors';
 
 /**
  * No connection: refused, timed out, reset, DNS not (yet) resolving, or the server is starting up or full.

@@ -1,15 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { runner as migrate, type RunnerOption } from 'node-pg-migrate';
-import { Client } from 'pg';
-import { clock } from '../shared/clock';
-import { readEnv } from '../shared/config';
-import type { MigrationsResult } from '../shared/contracts';
-import { logger as sharedLogger } from '../shared/runtime';
-import { ensureAppRole } from './app-role';
-import { MIGRATIONS_DIR_VARIABLE } from './bundling';
-import { clientConfig, type DatabaseTarget, type DatabaseTimeouts, DEFAULT_TIMEOUTS } from './connection';
-import { type ErrorContext, toMigrationError } from './errors';
-
 /**
  * Applies the tenant migrations with node-pg-migrate, a maintained library that tracks applied migrations in a
  * table, reads plain versioned `.sql` files, runs them in a transaction and checks their order. The runner adds
@@ -22,7 +10,20 @@ import { type ErrorContext, toMigrationError } from './errors';
  * - **The application role.** After the migrations, the role gets LOGIN and the password from the credentials
  *   secret (see {@link ensureAppRole}), under the same lock.
  * - **Bounded waits and classified errors** (see {@link DatabaseTimeouts} and {@link toMigrationError}).
+ *
+ * @module
  */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { runner as migrate, type RunnerOption } from 'node-pg-migrate';
+import { Client } from 'pg';
+import { clock } from '../shared/clock';
+import { readEnv } from '../shared/config';
+import type { MigrationsResult } from '../shared/contracts';
+import { logger as sharedLogger } from '../shared/runtime';
+import { ensureAppRole } from './app-role';
+import { MIGRATIONS_DIR_VARIABLE } from './bundling';
+import { clientConfig, type DatabaseTarget, type DatabaseTimeouts, DEFAULT_TIMEOUTS } from './connection';
+import { type ErrorContext, toMigrationError } from './errors';
 
 /** Where node-pg-migrate records applied migrations (schema public, owned by the master user). */
 const MIGRATIONS_TABLE = 'pgmigrations';

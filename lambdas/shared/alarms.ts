@@ -1,3 +1,9 @@
+/**
+ * The tenant's CloudWatch alarms as they exist in AWS: ConfigureAlarms checks whose they are before putting them,
+ * and Rollback finds and deletes the ones its execution created.
+ *
+ * @module
+ */
 import {
   type CloudWatchClient,
   DescribeAlarmsCommand,
@@ -5,11 +11,6 @@ import {
   type Tag,
 } from '@aws-sdk/client-cloudwatch';
 import { awsErrorName } from './errors';
-
-/**
- * The tenant's CloudWatch alarms as they exist in AWS: ConfigureAlarms checks whose they are before putting them,
- * and Rollback finds and deletes the ones its execution created.
- */
 
 /** An alarm that already exists under one of the tenant's names, with its tags. */
 export interface ExistingAlarm {

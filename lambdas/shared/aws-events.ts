@@ -2,6 +2,8 @@
  * The events of AWS services the platform listens to, as their handlers recognise them. The rules' patterns built
  * from these values are in `lib/triggers/event-patterns.ts`; a handler checks the same values again, because a rule
  * may deliver more than its pattern says (a test event, a rule edited by hand).
+ *
+ * @module
  */
 
 /**

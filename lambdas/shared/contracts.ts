@@ -1,10 +1,11 @@
-import type { RotationAction } from './secret-rotation';
-import type { TierDefinition } from './tiers';
-
 /**
  * Shapes that cross a boundary: workflow input, the state each step adds, registry records and outcome events.
  * Only identifiers and ARNs: no password or secret value ever appears in these types.
+ *
+ * @module
  */
+import type { RotationAction } from './secret-rotation';
+import type { TierDefinition } from './tiers';
 
 /** What starts a provisioning execution (tenantctl, billing events, the console). */
 export interface ProvisioningRequest {

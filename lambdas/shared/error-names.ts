@@ -4,6 +4,8 @@
  *
  * Lambda reports a thrown error's `name` as the `errorType` that `ErrorEquals` compares. Constants only, and nothing
  * imported: `cdk synth` loads this module without the handlers' dependencies (the database driver, Powertools).
+ *
+ * @module
  */
 
 /** The `name` of every error class the handlers throw on purpose. */

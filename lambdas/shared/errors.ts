@@ -1,6 +1,3 @@
-import { ERROR_NAMES } from './error-names';
-import { quoteRejected } from './untrusted';
-
 /**
  * Error classes thrown by the provisioning handlers.
  *
@@ -15,7 +12,11 @@ import { quoteRejected } from './untrusted';
  * // "tier: must be one of starter, pro, enterprise (got "gold")"
  * // Rejected values are quoted as a short, escaped prefix (see quoteRejected).
  * ```
+ *
+ * @module
  */
+import { ERROR_NAMES } from './error-names';
+import { quoteRejected } from './untrusted';
 
 /** Base class: every error the platform raises on purpose. */
 export abstract class PlatformError extends Error {

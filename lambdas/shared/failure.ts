@@ -1,9 +1,10 @@
-import { type CaughtError, STEPS, type StepName, type WorkflowState } from './contracts';
-
 /**
  * What a failed execution's state says about the failure: which step failed and why, in words an operator can act
  * on. Pure, so the RecordFailure step, the CLI and the tests derive the same answer from the same state.
+ *
+ * @module
  */
+import { type CaughtError, STEPS, type StepName, type WorkflowState } from './contracts';
 
 /**
  * The state RecordFailure receives: whatever the workflow collected before the failure. `request` is missing when

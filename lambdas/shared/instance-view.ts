@@ -1,10 +1,11 @@
-import type { DBInstance } from '@aws-sdk/client-rds';
-import type { InstanceSnapshot } from './contracts';
-
 /**
  * A described instance as the provisioning steps read it, from their own DescribeDBInstances or from the shared
  * status poller's: status, endpoint and master secret once RDS reports them, and what ConfigureBackups needs.
+ *
+ * @module
  */
+import type { DBInstance } from '@aws-sdk/client-rds';
+import type { InstanceSnapshot } from './contracts';
 
 /** What one DescribeDBInstances call tells the poller. */
 export interface InstanceView {

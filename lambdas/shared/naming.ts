@@ -1,9 +1,10 @@
-import { ValidationError } from './errors';
-
 /**
  * Deterministic names and ownership tags. Every step finds its own earlier work by these names, and rollback
  * deletes a resource only when its tags say this execution created it.
+ *
+ * @module
  */
+import { ValidationError } from './errors';
 
 /** Tag keys every tenant resource carries. */
 export const TAG_KEYS = {

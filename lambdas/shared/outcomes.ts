@@ -1,16 +1,17 @@
+/**
+ * The transactional outbox of outcome events. A step that ends a tenant's operation writes the new status and
+ * `outcomePending` in one conditional write, publishes, then clears the flag. Whatever stops it in between (a
+ * failed publish, a crash), the record still says an event is owed, and the sweeper publishes it: at least once,
+ * always with the same `outcomeId`, and never by undoing the transition.
+ *
+ * @module
+ */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_ENV, readEnv } from './config';
 import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
 import { transitionOwnedRecord } from './registry';
-
-/**
- * The transactional outbox of outcome events. A step that ends a tenant's operation writes the new status and
- * `outcomePending` in one conditional write, publishes, then clears the flag. Whatever stops it in between (a
- * failed publish, a crash), the record still says an event is owed, and the sweeper publishes it: at least once,
- * always with the same `outcomeId`, and never by undoing the transition.
- */
 
 /** The `provisioned` detail of an ACTIVE record, or undefined when the record lacks where the database is. */
 export function provisionedDetailOf(record: TenantRecord): ProvisionedEventDetail | undefined {

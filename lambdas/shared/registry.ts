@@ -1,3 +1,11 @@
+/**
+ * The tenant registry: one item per tenant, keyed by `tenantId`, and the only module that writes it. Every write
+ * after the claim is a transition: conditional on the item still belonging to the writing execution *and* on the
+ * status it leaves, so neither a duplicate execution nor a late writer (the reaper racing MarkActive) can overwrite
+ * a tenant that has moved on.
+ *
+ * @module
+ */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -17,13 +25,6 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
-
-/**
- * The tenant registry: one item per tenant, keyed by `tenantId`, and the only module that writes it. Every write
- * after the claim is a transition: conditional on the item still belonging to the writing execution *and* on the
- * status it leaves, so neither a duplicate execution nor a late writer (the reaper racing MarkActive) can overwrite
- * a tenant that has moved on.
- */
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {

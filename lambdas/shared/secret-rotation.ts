@@ -1,15 +1,16 @@
-import type { DescribeSecretResponse, RotateSecretRequest } from '@aws-sdk/client-secrets-manager';
-import type { EnvVar } from './config';
-import { ConfigurationError, ValidationError } from './errors';
-import { isRotationDays, ROTATION_DAYS_RANGE } from './tiers';
-
 /**
  * The rotation of a tenant's application secret as data: what it should be (the platform's rotation function, the
  * tier's schedule), how that compares with what Secrets Manager reports, and the RotateSecret request that makes it
  * so. Shared by the EnableRotation step and `tenantctl rotation enable` (through `enableSecretRotation`), so both send
  * the same request and call a secret already rotating on that schedule done. Pure and free of the SDK's code: the
  * stack and tenantctl's option checks load it too.
+ *
+ * @module
  */
+import type { DescribeSecretResponse, RotateSecretRequest } from '@aws-sdk/client-secrets-manager';
+import type { EnvVar } from './config';
+import { ConfigurationError, ValidationError } from './errors';
+import { isRotationDays, ROTATION_DAYS_RANGE } from './tiers';
 
 /**
  * An unqualified Lambda function ARN, as `RotationLambdaARN` names the rotation function (at most 2048 characters;

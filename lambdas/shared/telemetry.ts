@@ -4,6 +4,8 @@
  *
  * Constants only, and nothing imported: `cdk synth` loads this module, and it must not construct the Powertools
  * logger, metrics or tracer the handlers get from `runtime.ts`.
+ *
+ * @module
  */
 
 /** `POWERTOOLS_SERVICE_NAME` of every function: the `service` key of each log line and the metrics' dimension. */

@@ -1,13 +1,14 @@
-import { clock } from './clock';
-import { type EnvVar, readEnv } from './config';
-import { isTransientAwsError } from './errors';
-
 /**
  * Retries of throttled AWS calls inside a handler, on top of the SDK's own attempts. Under a burst (a billing
  * backfill, hundreds of onboardings at once) the SDK's attempts can all be throttled; failing the whole step for one
  * such call makes a step of eight calls fail most attempts and spends the workflow's retry budget in minutes. Backing
  * off here keeps the step's progress and its other calls, at the cost of one call's delay.
+ *
+ * @module
  */
+import { clock } from './clock';
+import { type EnvVar, readEnv } from './config';
+import { isTransientAwsError } from './errors';
 
 const DEFAULT_THROTTLE_RETRY_ATTEMPTS = 4;
 

@@ -2,6 +2,8 @@
  * Untrusted values on their way into messages, events, logs and records. A rejected value is quoted as a short,
  * escaped prefix: a 100 KB field cannot push the workflow state past Step Functions' 256 KiB limit through an error
  * message, and control or bidirectional-override characters cannot forge lines in a log, an event or a terminal.
+ *
+ * @module
  */
 
 /** Longest prefix of a rejected value that an error message quotes, in code points. */

@@ -1,11 +1,12 @@
-import type { InstanceResult, ValidatedRequest } from './contracts';
-
 /**
  * RDS is eventually consistent: DescribeDBInstances may answer DBInstanceNotFound for a short while after
  * CreateDBInstance accepted the instance. "Not found" proves an instance absent only once that delay has passed
  * since it could last have been created. Shared by the wait (a vanished instance is a failure) and the rollback (an
  * unseen instance is not yet gone).
+ *
+ * @module
  */
+import type { InstanceResult, ValidatedRequest } from './contracts';
 
 /** How long after CreateDBInstance a DBInstanceNotFound still means "not visible yet" rather than "gone". */
 export const INSTANCE_VISIBILITY_DELAY_MS = 120_000;

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
-import type { CreateSecretRequest } from '@aws-sdk/client-secrets-manager';
-import { APP_USERNAME, DATABASE_NAME, type OwnerContext, ownershipTags } from '../shared/naming';
-
 /**
  * Request builders of the StoreCredentials step. Pure: the same execution and tenant always build the same
  * requests (except for the password, which Secrets Manager generates), so a retried step is recognisably the same.
+ *
+ * @module
  */
+import { createHash } from 'node:crypto';
+import type { CreateSecretRequest } from '@aws-sdk/client-secrets-manager';
+import { APP_USERNAME, DATABASE_NAME, type OwnerContext, ownershipTags } from '../shared/naming';
 
 /**
  * CreateSecret's idempotency token for this execution and tenant: a UUID (RFC 9562 version 8, "custom") whose bits

@@ -1,3 +1,10 @@
+/**
+ * StoreCredentials: generates the application login's password and writes it straight into the tenant's secret.
+ * The password lives only in this function's memory and in Secrets Manager: it is never returned, logged or put in
+ * an error message. Only the secret's name and ARN leave the step.
+ *
+ * @module
+ */
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -19,12 +26,6 @@ import { PASSWORD_REQUEST } from '../shared/password';
 import { logger } from '../shared/runtime';
 import { decideExistingSecret } from './existing-secret';
 import { createSecretRequest, type Endpoint } from './requests';
-
-/**
- * StoreCredentials: generates the application login's password and writes it straight into the tenant's secret.
- * The password lives only in this function's memory and in Secrets Manager: it is never returned, logged or put in
- * an error message. Only the secret's name and ARN leave the step.
- */
 
 /** True when CreateSecret refused because the name is taken (or still held by a secret scheduled for deletion). */
 function isNameTaken(error: unknown): boolean {

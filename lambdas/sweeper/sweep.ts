@@ -1,14 +1,3 @@
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { RUNTIME_ENV, readEnv } from '../shared/config';
-import type { TenantRecord } from '../shared/contracts';
-import { awsErrorName } from '../shared/errors';
-import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
-import type { EndedExecution } from '../shared/reconciliation/ended-execution';
-import { type ReaperClients, reapRecord } from '../shared/reconciliation/reap';
-import { recordsWithPendingOutcome, tenantsInStatus } from '../shared/registry';
-import { logger } from '../shared/runtime';
-
 /**
  * The sweeper: a scheduled reconciliation of the registry (the source of truth for a tenant's status) with Step
  * Functions (the source of truth for an execution's end). It does what best-effort events may fail to trigger:
@@ -19,7 +8,19 @@ import { logger } from '../shared/runtime';
  *   published, and on-call is alerted when one stays pending for long.
  *
  * Every action is conditional and repeatable, so overlapping runs and the reaper racing it are harmless.
+ *
+ * @module
  */
+import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { RUNTIME_ENV, readEnv } from '../shared/config';
+import type { TenantRecord } from '../shared/contracts';
+import { awsErrorName } from '../shared/errors';
+import { deliverPendingOutcome, outboxFromEnvironment } from '../shared/outcomes';
+import type { EndedExecution } from '../shared/reconciliation/ended-execution';
+import { type ReaperClients, reapRecord } from '../shared/reconciliation/reap';
+import { recordsWithPendingOutcome, tenantsInStatus } from '../shared/registry';
+import { logger } from '../shared/runtime';
 
 /** A PROVISIONING record untouched for this long has its execution looked up (younger ones are surely running). */
 export const STRANDED_AFTER_MS = 15 * 60_000;

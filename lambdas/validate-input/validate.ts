@@ -1,14 +1,15 @@
+/**
+ * Validation of the workflow input: the first step, so bad input stops before any AWS resource exists. Every rule
+ * names the field it checks; the first broken rule is thrown as a {@link ValidationError}.
+ *
+ * @module
+ */
 import type { ProvisioningRequest, ValidatedRequest, ValidateEvent } from '../shared/contracts';
 import { ValidationError } from '../shared/errors';
 import { appSecretName } from '../shared/naming';
 import { assertTenantId } from '../shared/tenant-id';
 import { type TierCatalog, tierFromCatalog } from '../shared/tiers';
 import { isPrototypeKey, nullPrototypeRecord, quoteRejected } from '../shared/untrusted';
-
-/**
- * Validation of the workflow input: the first step, so bad input stops before any AWS resource exists. Every rule
- * names the field it checks; the first broken rule is thrown as a {@link ValidationError}.
- */
 
 /** Top-level fields a provisioning request may carry; anything else is rejected rather than silently dropped. */
 const REQUEST_FIELDS = [

@@ -1,10 +1,11 @@
-import type { Command } from 'commander';
-
 /**
  * `tenantctl completion bash|zsh`: a completion script generated from the program itself, so every command and
  * option is completed without a list to keep in step. Install with `source <(tenantctl completion bash)` in
  * ~/.bashrc, or `tenantctl completion zsh > "${fpath[1]}/_tenantctl"` for zsh.
+ *
+ * @module
  */
+import type { Command } from 'commander';
 
 export const SHELLS = ['bash', 'zsh'] as const;
 export type Shell = (typeof SHELLS)[number];

@@ -1,11 +1,12 @@
-import type { AwsCall } from './services';
-
 /**
  * The deadline of a command: tenantctl gives up when AWS has not answered for `--timeout` seconds, whatever the
  * SDK's retries would still try. It starts with the first AWS call (loading the SDK on a busy machine does not count).
  * A command that follows an operation (`watch`, `onboard --wait`) restarts it after every poll, so the deadline bounds
  * each poll rather than the operation, which takes as long as RDS takes.
+ *
+ * @module
  */
+import type { AwsCall } from './services';
 
 /** The default of `--timeout`, in seconds. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;

@@ -1,14 +1,15 @@
+/**
+ * One mapping from whatever ended a command to the exit code and a message a person can act on: what went wrong,
+ * where, and the fix. Raw SDK and Node errors never reach the output as they are.
+ *
+ * @module
+ */
 import { ConfigurationError, TenantConflictError, ValidationError } from '../../lambdas/shared/errors';
 import { TierCatalogError } from '../../lambdas/shared/tiers';
 import { DeadlineExceededError } from './deadline';
 import { EXIT, type ExitCode } from './exit-codes';
 import { unknownRegionHint } from './regions';
 import { type AwsCall, callOf, endpointSource, iamAction, SERVICES } from './services';
-
-/**
- * One mapping from whatever ended a command to the exit code and a message a person can act on: what went wrong,
- * where, and the fix. Raw SDK and Node errors never reach the output as they are.
- */
 
 /** What the message may mention about the command's AWS setup. */
 export interface ErrorFacts {

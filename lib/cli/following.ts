@@ -1,3 +1,10 @@
+/**
+ * Following an operation to its end, shared by `tenantctl watch` and `onboard --wait`: poll the execution, show
+ * each step, the RDS status and the elapsed time while waiting, and read the registry once it has ended. Read-only:
+ * it reads the execution history, the DB instance and the registry, and never starts or changes anything.
+ *
+ * @module
+ */
 import { STEPS } from '../../lambdas/shared/contracts';
 import { getTenant } from '../../lambdas/shared/registry';
 import type { AwsClients } from './aws';
@@ -7,12 +14,6 @@ import type { ExecutionProgress } from './progress';
 import { instanceStatus } from './rds-status';
 import { colorsEnabled, lineView, spinnerView, type WaitView } from './wait-view';
 import { followExecution } from './watch';
-
-/**
- * Following an operation to its end, shared by `tenantctl watch` and `onboard --wait`: poll the execution, show
- * each step, the RDS status and the elapsed time while waiting, and read the registry once it has ended. Read-only:
- * it reads the execution history, the DB instance and the registry, and never starts or changes anything.
- */
 
 export interface FollowRequest {
   readonly clients: AwsClients;

@@ -6,6 +6,8 @@
  * The TypeScript setting `module: nodenext` treats a dynamic import in a CommonJS-format file as an ECMAScript
  * import that needs a file extension (TS2835), which neither Jest's CommonJS transform nor the bundler needs: the
  * error is expected on these lines only, and each loader keeps its precise type through `typeof import(...)`.
+ *
+ * @module
  */
 
 type Aws = typeof import('./aws');

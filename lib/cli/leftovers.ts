@@ -1,3 +1,10 @@
+/**
+ * Whether the leftovers a failed rollback recorded (`type:identifier` labels, see lambdas/rollback/plan.ts) are
+ * really gone, asked of AWS one by one. Read-only. A label tenantctl cannot check (an unverified reaper note, a type
+ * it does not know) counts as still there: only an operator can vouch for it.
+ *
+ * @module
+ */
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeDBInstanceAutomatedBackupsCommand,
@@ -5,12 +12,6 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { DescribeSecretCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-/**
- * Whether the leftovers a failed rollback recorded (`type:identifier` labels, see lambdas/rollback/plan.ts) are
- * really gone, asked of AWS one by one. Read-only. A label tenantctl cannot check (an unverified reaper note, a type
- * it does not know) counts as still there: only an operator can vouch for it.
- */
 
 type LeftoverState = 'gone' | 'present' | 'unverifiable';
 

@@ -1,10 +1,11 @@
-import { TENANT_STATUSES, type TenantRecord, type TenantStatus } from '../../lambdas/shared/contracts';
-import { ValidationError } from '../../lambdas/shared/errors';
-
 /**
  * The filters of `tenantctl list`, checked before any AWS call: `--status` (any case), `--tier`, `--since` (a date,
  * or a duration back from now such as 7d or 12h) and `--limit`.
+ *
+ * @module
  */
+import { TENANT_STATUSES, type TenantRecord, type TenantStatus } from '../../lambdas/shared/contracts';
+import { ValidationError } from '../../lambdas/shared/errors';
 
 /** `value` as a tenant status, whatever its case, or a ValidationError on `--status` listing the valid ones. */
 export function assertTenantStatus(value: unknown): TenantStatus {

@@ -1,3 +1,10 @@
+/**
+ * tenantctl: onboard tenant databases through the provisioning workflow, and read the tenant registry.
+ * Commands are thin; the decisions they make live in the modules next to this one. Each command's module is loaded
+ * with import() when it runs, so `--help` and `plan` never load the AWS SDK.
+ *
+ * @module
+ */
 import { userInfo } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Argument, Command, CommanderError, Option } from 'commander';
@@ -24,12 +31,6 @@ import {
 import { assertSeconds } from './options';
 import type { AwsCall } from './services';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
-
-/**
- * tenantctl: onboard tenant databases through the provisioning workflow, and read the tenant registry.
- * Commands are thin; the decisions they make live in the modules next to this one. Each command's module is loaded
- * with import() when it runs, so `--help` and `plan` never load the AWS SDK.
- */
 
 const VERSION: string = version;
 

@@ -1,9 +1,3 @@
-import type { ExecutionStatus } from '@aws-sdk/client-sfn';
-import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/contracts';
-import { TenantConflictError } from '../../lambdas/shared/errors';
-import { executionName } from '../../lambdas/shared/naming';
-import { rollbackFailedReason } from '../../lambdas/shared/registry';
-
 /**
  * Decisions of `tenantctl onboard`, from the registry record alone. Idempotency rests on the execution name:
  * `<tenant>-<tier>-<attempt>` is also the request id, so running the command twice computes the same name and Step
@@ -13,7 +7,14 @@ import { rollbackFailedReason } from '../../lambdas/shared/registry';
  * attempt on. An execution that ended before it claimed the tenant (its claim retries ran out, the deployed tier
  * catalog disagreed with the local cdk.json, the tenant was ROLLBACK_FAILED...) therefore leaves its name taken
  * without a registry trace; the command then tries the next attempt numbers, a few at most.
+ *
+ * @module
  */
+import type { ExecutionStatus } from '@aws-sdk/client-sfn';
+import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/contracts';
+import { TenantConflictError } from '../../lambdas/shared/errors';
+import { executionName } from '../../lambdas/shared/naming';
+import { rollbackFailedReason } from '../../lambdas/shared/registry';
 
 /** How many attempt numbers after the first the command tries when their names are taken by ended executions. */
 export const MAX_EXTRA_ATTEMPTS = 5;

@@ -1,10 +1,11 @@
-import { ValidationError } from '../../lambdas/shared/errors';
-import { isRotationFunctionArn } from '../../lambdas/shared/secret-rotation';
-
 /**
  * Checks of global and AWS options, made before anything is sent, so a typo is bad input (exit 2) naming the flag
  * rather than an endpoint that does not exist.
+ *
+ * @module
  */
+import { ValidationError } from '../../lambdas/shared/errors';
+import { isRotationFunctionArn } from '../../lambdas/shared/secret-rotation';
 
 /** AWS Region codes, commercial and other partitions: us-east-1, eu-central-2, us-gov-west-1, cn-north-1... */
 const REGION_PATTERN = /^[a-z]{2}(?:-gov|-iso[a-z]{0,2})?-[a-z]+-[0-9]{1,2}$/;

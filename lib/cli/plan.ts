@@ -1,3 +1,9 @@
+/**
+ * `tenantctl plan`: what onboarding a tenant creates, from the tier catalog alone. Validation uses the workflow's
+ * own functions, so a plan that passes here passes the ValidateInput step.
+ *
+ * @module
+ */
 import {
   alarmName,
   appSecretName,
@@ -9,11 +15,6 @@ import { assertTenantId } from '../../lambdas/shared/tenant-id';
 import { type TierDefinition, tierFromCatalog } from '../../lambdas/shared/tiers';
 import { type CostEstimate, estimateMonthlyCost, storagePerformance } from '../pricing/estimate';
 import type { DeploymentSettings } from './deployment';
-
-/**
- * `tenantctl plan`: what onboarding a tenant creates, from the tier catalog alone. Validation uses the workflow's
- * own functions, so a plan that passes here passes the ValidateInput step.
- */
 
 interface AlarmPlan {
   readonly name: string;

@@ -1,11 +1,12 @@
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { STEPS, type StepName } from '../../lambdas/shared/contracts';
-
 /**
  * Progress of a provisioning execution, computed from its Step Functions history (ascending order). A step is
  * complete when the next step is entered or the execution ends, so a step the workflow loops on (the wait for the
  * instance) is reported once, and a step whose error a Catch routed to rollback is reported as failed.
+ *
+ * @module
  */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { STEPS, type StepName } from '../../lambdas/shared/contracts';
 
 export interface StepOutcome {
   readonly step: StepName;

@@ -1,9 +1,10 @@
-import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
-
 /**
  * The RDS status shown while an operation is followed (creating, backing-up, available...). It is a courtesy: a
  * missing permission or a failed call shows why the status is unknown and never ends the watch.
+ *
+ * @module
  */
+import { DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 
 /** The status of DB instance `identifier`, or a short word on why there is none. */
 export async function instanceStatus(rds: RDSClient, identifier: string): Promise<string> {

@@ -1,13 +1,14 @@
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
-
 /**
  * `tenantctl billing redrive`: moves the billing events EventBridge could not deliver (its dead-letter queue) back to
  * the billing bus, where the billing rule starts provisioning again. A message is deleted only after PutEvents has
  * accepted its event, so a failure leaves it in the queue; redelivering an event twice is harmless (the workflow's
  * claim step recognises the same request). `--dry-run` lists what would move and leaves every message visible.
+ *
+ * @module
  */
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
 
 /** EventBridge's dead-letter message body: the event as the rule received it. */
 interface DeadEvent {

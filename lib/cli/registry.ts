@@ -1,8 +1,11 @@
+/**
+ * Reads of the tenant registry table (partition key `tenantId`, GSI `byStatus` on `status` + `updatedAt`).
+ *
+ * @module
+ */
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord, TenantStatus } from '../../lambdas/shared/contracts';
 import { tenantsInStatus } from '../../lambdas/shared/registry';
-
-/** Reads of the tenant registry table (partition key `tenantId`, GSI `byStatus` on `status` + `updatedAt`). */
 
 /**
  * Registry records: one status through the `byStatus` index, most recently updated first; or every record by a

@@ -1,9 +1,10 @@
-import type { TenantRecord } from '../../lambdas/shared/contracts';
-
 /**
  * Registry records as tenantctl shows them. Output is built from an allow-list of fields, so an attribute added to
  * the table later (or written by mistake) is not printed until someone decides it may be.
+ *
+ * @module
  */
+import type { TenantRecord } from '../../lambdas/shared/contracts';
 
 const PUBLIC_RECORD_FIELDS = [
   'tenantId',

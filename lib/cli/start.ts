@@ -1,3 +1,10 @@
+/**
+ * Starting an onboarding execution. Step Functions keeps execution names unique for 90 days: when the name is
+ * taken by a live execution (an earlier run of the same command), that execution is joined instead of starting a
+ * second one; when it is taken by an execution that ended without owning the tenant, the next attempt is tried.
+ *
+ * @module
+ */
 import {
   DescribeExecutionCommand,
   type ExecutionStatus,
@@ -7,12 +14,6 @@ import {
 import { awsErrorName } from '../../lambdas/shared/errors';
 import { executionName } from '../../lambdas/shared/naming';
 import { canSkipTakenName, executionArnOf, MAX_EXTRA_ATTEMPTS, onboardingRequest } from './onboarding';
-
-/**
- * Starting an onboarding execution. Step Functions keeps execution names unique for 90 days: when the name is
- * taken by a live execution (an earlier run of the same command), that execution is joined instead of starting a
- * second one; when it is taken by an execution that ended without owning the tenant, the next attempt is tried.
- */
 
 export interface StartRequest {
   readonly sfn: SFNClient;

@@ -1,9 +1,10 @@
-import { ConfigurationError } from '../../lambdas/shared/errors';
-
 /**
  * Where the workflow and the registry are. Each is looked up in order: the flag, the environment variable, then
  * the outputs of the workflow stack (one DescribeStacks call, made only when something is still missing).
+ *
+ * @module
  */
+import { ConfigurationError } from '../../lambdas/shared/errors';
 
 export const DEFAULT_STACK_NAME = 'tenant-db-workflow';
 

@@ -1,14 +1,15 @@
-import { createSpinner } from 'nanospinner';
-import { createColors } from 'picocolors';
-import { clock, type StepOutcome, stepLine } from './progress';
-
 /**
  * What a person sees while tenantctl follows an operation: each completed step as a line, and below it what is
  * happening now (the step, the RDS status, the elapsed time) with a heartbeat. On a terminal the heartbeat is a
  * spinner (nanospinner) redrawn in place; otherwise, for logs and pipes, a plain line whenever the state changes
  * and at least every {@link HEARTBEAT_SECONDS} seconds. Colours only on a terminal, never with NO_COLOR or
  * --no-color.
+ *
+ * @module
  */
+import { createSpinner } from 'nanospinner';
+import { createColors } from 'picocolors';
+import { clock, type StepOutcome, stepLine } from './progress';
 
 /** The state of the operation at the last poll. */
 export interface WaitState {

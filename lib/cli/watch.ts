@@ -1,11 +1,12 @@
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
-import { isTransientAwsError } from '../../lambdas/shared/errors';
-import { type ExecutionEnd, type ExecutionProgress, progressOf, type StepOutcome } from './progress';
-
 /**
  * Following an execution: poll its history every few seconds, report each step as it completes, and stop at the
  * end of the execution. Throttling and transient faults slow the polling down instead of ending the command.
+ *
+ * @module
  */
+import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { isTransientAwsError } from '../../lambdas/shared/errors';
+import { type ExecutionEnd, type ExecutionProgress, progressOf, type StepOutcome } from './progress';
 
 /** Longest wait between two polls while AWS keeps throttling. */
 export const MAX_POLL_INTERVAL_MS = 60_000;

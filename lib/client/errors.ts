@@ -12,6 +12,8 @@
  *   throw error;
  * }
  * ```
+ *
+ * @module
  */
 
 /** Base class of every error the client raises on purpose. */

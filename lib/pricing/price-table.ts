@@ -3,6 +3,8 @@
  * discounts (Reserved Instances, Savings Plans), data transfer to the internet, storage growth under autoscaling and
  * CloudWatch Logs ingestion of exported logs and Enhanced Monitoring. Check the pricing pages before quoting a price
  * to a customer, and update {@link PRICES_AS_OF} with the table.
+ *
+ * @module
  */
 
 /** When the prices below were read from the pricing pages. */

@@ -1,10 +1,11 @@
-import type { ProvisioningRequest } from '../../lambdas/shared/contracts';
-
 /**
  * The billing contract on EventBridge (schema: schemas/billing-event.schema.json), past the rule: the input
  * transformer that turns a billing event the start rule matched (`billingEventPattern` in event-patterns.ts) into the
  * workflow input.
+ *
+ * @module
  */
+import type { ProvisioningRequest } from '../../lambdas/shared/contracts';
 
 /**
  * Input transformer of the start rule's Step Functions target: `InputPathsMap`. Only fields the start rule

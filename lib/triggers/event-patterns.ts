@@ -1,13 +1,3 @@
-import {
-  DB_INSTANCE_CREATED_EVENT_ID,
-  EXECUTION_ENDED_DETAIL_STATUSES,
-  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
-  RDS_EVENT_SOURCE,
-  RDS_INSTANCE_EVENT_DETAIL_TYPE,
-  STEP_FUNCTIONS_EVENT_SOURCE,
-} from '../../lambdas/shared/aws-events';
-import { BILLING_DETAIL_TYPE, BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
-
 /**
  * Every EventBridge rule pattern of the platform, so what reaches each function is read in one place:
  *
@@ -20,7 +10,18 @@ import { BILLING_DETAIL_TYPE, BILLING_EVENT_SOURCE } from '../../lambdas/shared/
  * Event patterns cannot express regular expressions, so the billing start rule checks the shape (each required field
  * present and a string, the tier one of the deployed tiers) and the workflow's ValidateInput step checks the rules
  * (tenant id syntax, event id alphabet and length) and fails the execution with a ValidationError naming the field.
+ *
+ * @module
  */
+import {
+  DB_INSTANCE_CREATED_EVENT_ID,
+  EXECUTION_ENDED_DETAIL_STATUSES,
+  EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
+  RDS_EVENT_SOURCE,
+  RDS_INSTANCE_EVENT_DETAIL_TYPE,
+  STEP_FUNCTIONS_EVENT_SOURCE,
+} from '../../lambdas/shared/aws-events';
+import { BILLING_DETAIL_TYPE, BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
 
 /** An EventBridge event pattern (JSON). */
 export type EventPattern = Readonly<Record<string, unknown>>;

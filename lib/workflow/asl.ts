@@ -8,6 +8,8 @@
  *
  * Hand-written rather than taken from `asl-types`: that package types every state's `Type` as `string` with `any`
  * index signatures (so it catches nothing here), and installs a JSON-schema code generator with a postinstall script.
+ *
+ * @module
  */
 
 /** A Retry rule (States Language "Retrying after error"). */

@@ -16,6 +16,8 @@
  * - `$or` with two or more sub-patterns matches when any of them does.
  *
  * Operators it does not implement throw, so a pattern using one fails its test instead of being half-checked.
+ *
+ * @module
  */
 
 type Leaf = string | number | boolean | null;

@@ -1,7 +1,3 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { clock as sharedClock } from '../../lambdas/shared/clock';
-
 /**
  * A discrete-event scheduler of virtual time. `sleep(ms)` registers a wake-up at `now() + ms`; the clock moves to the
  * earliest pending wake-up only when nothing else can run: every task (see {@link VirtualClock.track}) is blocked on
@@ -26,7 +22,12 @@ import { clock as sharedClock } from '../../lambdas/shared/clock';
  * await clock.sleep(90_000);                // prints, then resolves at +90 s without waiting
  * restore();
  * ```
+ *
+ * @module
  */
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { clock as sharedClock } from '../../lambdas/shared/clock';
 
 /** 2030-01-01T00:00:00Z: a fixed start keeps timestamps in logs and snapshots stable from run to run. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2030, 0, 1);

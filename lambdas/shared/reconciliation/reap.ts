@@ -1,3 +1,16 @@
+/**
+ * The execution reaper: when a provisioning execution ends TIMED_OUT, ABORTED or FAILED, finds the registry record
+ * the execution still holds PROVISIONING (nothing recorded its outcome) and makes the failure loud: registry
+ * ROLLBACK_FAILED, on-call alert, failed outcome event, RollbackFailed metric.
+ *
+ * The registry write comes first and is conditional on the record still being PROVISIONING for this execution: a
+ * MarkActive or RecordFailure that lands between the read and the write wins, and the reaper then says nothing. The
+ * write also marks the `failed` event pending (the outbox), so a redelivered event, the sweeper or a retry after a
+ * failed publish still alert and publish; a repeated alert or event is a duplicate consumers recognise by its
+ * `outcomeId`.
+ *
+ * @module
+ */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -10,18 +23,6 @@ import { logger, MetricUnit, metrics } from '../runtime';
 import { METRIC_NAMES } from '../telemetry';
 import { type EndedExecution, type ExecutionStatusChangeEvent, endedExecutionOf } from './ended-execution';
 import { reapedAlert, reapedFailureOf } from './reaped-failure';
-
-/**
- * The execution reaper: when a provisioning execution ends TIMED_OUT, ABORTED or FAILED, finds the registry record
- * the execution still holds PROVISIONING (nothing recorded its outcome) and makes the failure loud: registry
- * ROLLBACK_FAILED, on-call alert, failed outcome event, RollbackFailed metric.
- *
- * The registry write comes first and is conditional on the record still being PROVISIONING for this execution: a
- * MarkActive or RecordFailure that lands between the read and the write wins, and the reaper then says nothing. The
- * write also marks the `failed` event pending (the outbox), so a redelivered event, the sweeper or a retry after a
- * failed publish still alert and publish; a repeated alert or event is a duplicate consumers recognise by its
- * `outcomeId`.
- */
 
 /**
  * How far back the records of an execution can reach when its event does not say when it started: the longest

@@ -1,13 +1,14 @@
-import type { FailedEventDetail, TenantRecord } from '../contracts';
-import { outcomeIdOf } from '../events';
-import { instanceIdentifier, TAG_KEYS } from '../naming';
-import type { EndedExecution } from './ended-execution';
-
 /**
  * What the reaper records, publishes and sends for an execution that ended before the workflow recorded its
  * outcome. Nothing rolled such an execution back and nothing says what it created, so the tenant becomes
  * ROLLBACK_FAILED with one unverified leftover: whatever carries the execution's ownership tag. Pure.
+ *
+ * @module
  */
+import type { FailedEventDetail, TenantRecord } from '../contracts';
+import { outcomeIdOf } from '../events';
+import { instanceIdentifier, TAG_KEYS } from '../naming';
+import type { EndedExecution } from './ended-execution';
 
 /** The registry fields and the event detail of a reaped execution. */
 export interface ReapedFailure {

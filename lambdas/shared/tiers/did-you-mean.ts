@@ -2,6 +2,8 @@
  * "Did you mean ...?" for a misspelt name: the known names closest to it by edit distance (insertions, deletions,
  * substitutions and swaps of two neighbours), within a third of its length. Used for tier fields, cdk.json context
  * keys and tenantctl's Regions.
+ *
+ * @module
  */
 
 /** Optimal string alignment distance between `a` and `b` (Levenshtein plus adjacent transpositions). */

@@ -1,11 +1,12 @@
-import { didYouMean } from './did-you-mean';
-import type { AlarmThresholds, BackupSpec, MonitoringSpec, StorageSpec, TierDefinition } from './types';
-
 /**
  * Every field a tier may set, so an override with a misspelt field (`backup.retentionDay`) fails validation instead
  * of being merged in and ignored. The `satisfies` clauses keep the lists in step with the types: a field added to a
  * type and not here fails the type check.
+ *
+ * @module
  */
+import { didYouMean } from './did-you-mean';
+import type { AlarmThresholds, BackupSpec, MonitoringSpec, StorageSpec, TierDefinition } from './types';
 
 type AllKeys<T> = { readonly [K in keyof Required<T>]: true };
 

@@ -1,15 +1,16 @@
+/**
+ * `tenantctl credentials <tenant>`: where an ACTIVE tenant's database is and how to connect, from the registry.
+ * Never the password: it stays in Secrets Manager, and the output gives the AWS CLI command that fetches it for
+ * someone allowed to read the secret.
+ *
+ * @module
+ */
 import { TenantConflictError, ValidationError } from '../../../lambdas/shared/errors';
 import { APP_USERNAME, DATABASE_NAME, POSTGRES_PORT } from '../../../lambdas/shared/naming';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
-
-/**
- * `tenantctl credentials <tenant>`: where an ACTIVE tenant's database is and how to connect, from the registry.
- * Never the password: it stays in Secrets Manager, and the output gives the AWS CLI command that fetches it for
- * someone allowed to read the secret.
- */
 
 export interface Connection {
   readonly tenantId: string;

@@ -1,17 +1,18 @@
-import { ConfigurationError, TenantConflictError, ValidationError } from '../../../lambdas/shared/errors';
-import { getTenant, transitionOwnedRecord } from '../../../lambdas/shared/registry';
-import { assertTenantId } from '../../../lambdas/shared/tenant-id';
-import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
-import { EXIT, type ExitCode } from '../exit-codes';
-import { checkLeftovers, type LeftoverCheck } from '../leftovers';
-
 /**
  * `tenantctl reset <tenant>`: after an operator removed what a failed rollback left behind, moves the tenant from
  * ROLLBACK_FAILED to FAILED so it can be onboarded again. It first asks AWS whether each recorded leftover is really
  * gone; if any is still there (or cannot be checked) it lists them and changes nothing. The registry write is the
  * status-conditional transition of the registry module: only while the record is still ROLLBACK_FAILED and still
  * names the same execution.
+ *
+ * @module
  */
+import { ConfigurationError, TenantConflictError, ValidationError } from '../../../lambdas/shared/errors';
+import { getTenant, transitionOwnedRecord } from '../../../lambdas/shared/registry';
+import { assertTenantId } from '../../../lambdas/shared/tenant-id';
+import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
+import { EXIT, type ExitCode } from '../exit-codes';
+import { checkLeftovers, type LeftoverCheck } from '../leftovers';
 
 const line = (check: LeftoverCheck): string =>
   `  ${check.state === 'gone' ? '✔ gone   ' : check.state === 'present' ? '✖ present' : '? unknown'}  ${check.label}${check.detail ? `  (${check.detail})` : ''}`;

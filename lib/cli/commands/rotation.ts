@@ -1,3 +1,13 @@
+/**
+ * `tenantctl rotation enable (--tenant <id> | --all) [--dry-run]`: gives the application secret of ACTIVE tenants the
+ * rotation provisioning gives new ones (the platform's rotation function, every `appSecretRotationDays` of the
+ * tenant's tier in the catalog of `--cdk-json`), for tenants onboarded before rotation existed or after a tier's
+ * schedule changed. Idempotent: a secret already rotating that way is left alone, so the command can be run again
+ * after a partial run. It works through the tenants one at a time, retries throttling with backoff, reports every
+ * tenant, and never reads a secret value.
+ *
+ * @module
+ */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { enableSecretRotation } from '../../../lambdas/shared/enable-secret-rotation';
@@ -10,15 +20,6 @@ import { type DeploymentSettings, loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { listTenants } from '../registry';
 import { retryThrottled } from '../retry';
-
-/**
- * `tenantctl rotation enable (--tenant <id> | --all) [--dry-run]`: gives the application secret of ACTIVE tenants the
- * rotation provisioning gives new ones (the platform's rotation function, every `appSecretRotationDays` of the
- * tenant's tier in the catalog of `--cdk-json`), for tenants onboarded before rotation existed or after a tier's
- * schedule changed. Idempotent: a secret already rotating that way is left alone, so the command can be run again
- * after a partial run. It works through the tenants one at a time, retries throttling with backoff, reports every
- * tenant, and never reads a secret value.
- */
 
 export interface RotationEnableOptions extends AwsOptions {
   readonly tenant?: string;

@@ -1,14 +1,15 @@
-import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
-import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
-import type { State, StateMachineDefinition } from '../asl';
-import { catchAll, type TaskFields, type TaskProfile, task as taskState } from '../tasks';
-
 /**
  * The provisioning workflow in Amazon States Language (JSONPath), built as data so that it can be unit-tested and
  * executed locally. Task resources are `${<Step>FunctionArn}` placeholders filled by `DefinitionSubstitutions`;
  * the synthesized template therefore holds the definition as one plain JSON string. Each Task's timeout and retries
  * come from its step's record.
+ *
+ * @module
  */
+import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
+import type { State, StateMachineDefinition } from '../asl';
+import { catchAll, type TaskFields, type TaskProfile, task as taskState } from '../tasks';
 
 /** Non-Task state names, exported for tests and the benchmark. */
 export const STATE_NAMES = {

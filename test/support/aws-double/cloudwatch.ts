@@ -1,3 +1,10 @@
+/**
+ * CloudWatch metric alarms: PutMetricAlarm with the documented constraints (name, period, evaluation range,
+ * statistic, actions, tags), DescribeAlarms by names or prefix, DeleteAlarms, and alarm tags by ARN. As in AWS,
+ * tags given to PutMetricAlarm are applied only when the alarm is created; an update ignores them.
+ *
+ * @module
+ */
 import {
   DeleteAlarmsCommand,
   DescribeAlarmsCommand,
@@ -19,12 +26,6 @@ import type { CallContext, DoubleEnvironment, Out, Route } from './environment';
 import { route } from './environment';
 import { errorMetadata, NotModeledError } from './errors';
 import { isIntIn, mergeTags, validateTags } from './validate';
-
-/**
- * CloudWatch metric alarms: PutMetricAlarm with the documented constraints (name, period, evaluation range,
- * statistic, actions, tags), DescribeAlarms by names or prefix, DeleteAlarms, and alarm tags by ARN. As in AWS,
- * tags given to PutMetricAlarm are applied only when the alarm is created; an update ignores them.
- */
 
 const invalidValue = (message: string) =>
   new InvalidParameterValueException({ message, $metadata: errorMetadata(400) });

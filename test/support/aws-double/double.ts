@@ -1,3 +1,22 @@
+/**
+ * A stateful, in-memory AWS for the workflow tests and the benchmark: RDS, Secrets Manager, CloudWatch, DynamoDB,
+ * EventBridge, SNS, KMS (the AWS managed RDS key) and CloudWatch Logs (log groups), on a virtual clock, with fault injection and a call log. Wire
+ * it to the real SDK clients with `installAwsDouble`.
+ *
+ * @example
+ * ```ts
+ * const double = new AwsDouble();
+ * double.dynamodb.defineTable(registryTable('registry'));
+ * const restoreAws = installAwsDouble(double);
+ * const restoreClock = double.clock.install();
+ * // ... run handlers ...
+ * expect(double.leftovers()).toEqual([]);
+ * expect(double.violations).toEqual([]);
+ * restoreAws(); restoreClock();
+ * ```
+ *
+ * @module
+ */
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsServiceException } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
@@ -20,24 +39,6 @@ import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { redact } from './redact';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
 import { SnsDouble } from './sns';
-
-/**
- * A stateful, in-memory AWS for the workflow tests and the benchmark: RDS, Secrets Manager, CloudWatch, DynamoDB,
- * EventBridge, SNS, KMS (the AWS managed RDS key) and CloudWatch Logs (log groups), on a virtual clock, with fault injection and a call log. Wire
- * it to the real SDK clients with `installAwsDouble`.
- *
- * @example
- * ```ts
- * const double = new AwsDouble();
- * double.dynamodb.defineTable(registryTable('registry'));
- * const restoreAws = installAwsDouble(double);
- * const restoreClock = double.clock.install();
- * // ... run handlers ...
- * expect(double.leftovers()).toEqual([]);
- * expect(double.violations).toEqual([]);
- * restoreAws(); restoreClock();
- * ```
- */
 
 export interface AwsDoubleOptions {
   clock?: VirtualClock;

@@ -3,6 +3,8 @@
  * constructed from the SDK's own classes by the service modules; this module builds the unmodeled ones (RDS
  * `InvalidParameterCombination`, DynamoDB `ValidationException`), which the SDK raises as the service's base
  * exception class with the error code as `name`, and the errors of the double itself.
+ *
+ * @module
  */
 
 /** The `$metadata` of an SDK response or error. */

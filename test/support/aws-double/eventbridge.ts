@@ -1,3 +1,10 @@
+/**
+ * EventBridge PutEvents: entries are checked as EventBridge checks them (1–10 per call, Source, DetailType and a
+ * JSON-object Detail, 256 KB in total) and recorded. Per-entry failures, which PutEvents reports with HTTP 200
+ * and a FailedEntryCount, can be injected with {@link EventBridgeDouble.failEntries}.
+ *
+ * @module
+ */
 import {
   EventBridgeServiceException,
   PutEventsCommand,
@@ -8,12 +15,6 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { serviceError } from './errors';
-
-/**
- * EventBridge PutEvents: entries are checked as EventBridge checks them (1–10 per call, Source, DetailType and a
- * JSON-object Detail, 256 KB in total) and recorded. Per-entry failures, which PutEvents reports with HTTP 200
- * and a FailedEntryCount, can be injected with {@link EventBridgeDouble.failEntries}.
- */
 
 const MAX_REQUEST_BYTES = 256 * 1024;
 

@@ -1,5 +1,3 @@
-import type { ServiceName } from './environment';
-
 /**
  * Fault injection: make a given call fail the way AWS or Lambda can make it fail, a given number of times.
  *
@@ -14,7 +12,10 @@ import type { ServiceName } from './environment';
  * double.faults.add({ service: 'secretsmanager', command: 'CreateSecret', kind: 'throttle', times: 3 });
  * double.faults.chaos({ throttleEvery: 7 });   // soak runs: every 7th call is throttled
  * ```
+ *
+ * @module
  */
+import type { ServiceName } from './environment';
 
 export type FaultKind = 'throttle' | 'error' | 'crashAfter';
 

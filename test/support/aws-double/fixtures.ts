@@ -1,8 +1,11 @@
+/**
+ * Requests shaped like the platform's, valid as AWS documents them; tests change one field at a time.
+ *
+ * @module
+ */
 import type { PutMetricAlarmCommandInput } from '@aws-sdk/client-cloudwatch';
 import type { CreateDBInstanceCommandInput } from '@aws-sdk/client-rds';
 import { AwsDouble, type AwsDoubleOptions, installAwsDouble } from '.';
-
-/** Requests shaped like the platform's, valid as AWS documents them; tests change one field at a time. */
 
 export const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 export const BACKUP_KMS_KEY_ARN = 'arn:aws:kms:us-west-2:123456789012:key/abcd1234-12ab-34cd-56ef-1234567890ab';

@@ -1,5 +1,7 @@
 /**
  * The AWS double: see double.ts for the overview, install.ts for wiring it to the SDK clients.
+ *
+ * @module
  */
 
 export {

@@ -1,3 +1,10 @@
+/**
+ * KMS DescribeKey for the predefined AWS alias of the RDS managed key, `alias/aws/rds`, by alias name or alias ARN.
+ * As in KMS, each Region has its own AWS managed key, created on first use and the same on every later call; the
+ * replication of automated backups is started with that key's ARN in the backup Region.
+ *
+ * @module
+ */
 import {
   DescribeKeyCommand,
   type DescribeKeyCommandInput,
@@ -7,12 +14,6 @@ import {
 import type { CallContext, DoubleEnvironment, Out, Route } from './environment';
 import { route } from './environment';
 import { errorMetadata, NotModeledError } from './errors';
-
-/**
- * KMS DescribeKey for the predefined AWS alias of the RDS managed key, `alias/aws/rds`, by alias name or alias ARN.
- * As in KMS, each Region has its own AWS managed key, created on first use and the same on every later call; the
- * replication of automated backups is started with that key's ARN in the backup Region.
- */
 
 const RDS_ALIAS = 'alias/aws/rds';
 

@@ -1,3 +1,10 @@
+/**
+ * CloudWatch Logs log groups: CreateLogGroup with the documented name, key and tag rules, PutRetentionPolicy with
+ * the accepted retention periods, and DescribeLogGroups by name prefix. Enough for the log groups CreateInstance
+ * prepares for the exported PostgreSQL logs; log events are not modeled.
+ *
+ * @module
+ */
 import {
   CreateLogGroupCommand,
   type CreateLogGroupCommandInput,
@@ -15,12 +22,6 @@ import type { CallContext, DoubleEnvironment, Out, Route } from './environment';
 import { route } from './environment';
 import { errorMetadata } from './errors';
 import { isIntIn, requireString, validateTags } from './validate';
-
-/**
- * CloudWatch Logs log groups: CreateLogGroup with the documented name, key and tag rules, PutRetentionPolicy with
- * the accepted retention periods, and DescribeLogGroups by name prefix. Enough for the log groups CreateInstance
- * prepares for the exported PostgreSQL logs; log events are not modeled.
- */
 
 const invalid = (message: string) => new InvalidParameterException({ message, $metadata: errorMetadata(400) });
 

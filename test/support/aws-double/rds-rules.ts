@@ -1,13 +1,14 @@
-import { type CreateDBInstanceCommandInput, RDSServiceException } from '@aws-sdk/client-rds';
-import { CREATABLE_POSTGRES_VERSIONS, parseDailyWindow, parseWeeklyWindow } from '../../../lambdas/shared/tiers';
-import { NotModeledError, serviceError } from './errors';
-import { isIntIn, validateTags } from './validate';
-
 /**
  * The CreateDBInstance / ModifyDBInstance constraints of the RDS API reference that matter for RDS for
  * PostgreSQL, as pure checks. Each throws the error RDS answers with: `InvalidParameterValue` for a value out of
  * its range, `InvalidParameterCombination` for values that exclude each other.
+ *
+ * @module
  */
+import { type CreateDBInstanceCommandInput, RDSServiceException } from '@aws-sdk/client-rds';
+import { CREATABLE_POSTGRES_VERSIONS, parseDailyWindow, parseWeeklyWindow } from '../../../lambdas/shared/tiers';
+import { NotModeledError, serviceError } from './errors';
+import { isIntIn, validateTags } from './validate';
 
 export const invalidValue = (message: string) => serviceError(RDSServiceException, 'InvalidParameterValue', message);
 export const invalidCombination = (message: string) =>

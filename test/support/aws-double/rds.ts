@@ -1,3 +1,17 @@
+/**
+ * RDS for PostgreSQL DB instances with their lifecycle on the virtual clock:
+ *
+ * ```
+ * CreateDBInstance ─► creating ──creationMs──► backing-up ──backingUpMs──► available ─► onAvailable hook
+ *                                  └─(finalStatus ≠ available)─► failed / incompatible-* / storage-full
+ * DeleteDBInstance ─► deleting ──deletionMs──► gone (master secret removed, replicated backups retained)
+ * ```
+ *
+ * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
+ * is called in the destination Region, as AWS requires, with the client's Region telling where the call went.
+ *
+ * @module
+ */
 import {
   AddTagsToResourceCommand,
   CreateDBInstanceCommand,
@@ -46,19 +60,6 @@ import {
 } from './rds-rules';
 import type { SecretsManagerDouble } from './secrets-manager';
 import { isIntIn, mergeTags, requireString, validateTags } from './validate';
-
-/**
- * RDS for PostgreSQL DB instances with their lifecycle on the virtual clock:
- *
- * ```
- * CreateDBInstance ─► creating ──creationMs──► backing-up ──backingUpMs──► available ─► onAvailable hook
- *                                  └─(finalStatus ≠ available)─► failed / incompatible-* / storage-full
- * DeleteDBInstance ─► deleting ──deletionMs──► gone (master secret removed, replicated backups retained)
- * ```
- *
- * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
- * is called in the destination Region, as AWS requires, with the client's Region telling where the call went.
- */
 
 const MINUTE = 60_000;
 const DAY_MS = 24 * 3600_000;

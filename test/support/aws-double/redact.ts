@@ -1,6 +1,8 @@
 /**
  * Input summaries for the call log: the request with every secret value replaced, so the log can be printed,
  * asserted on and written to benchmark results without becoming a leak of its own.
+ *
+ * @module
  */
 
 export const REDACTED = '[redacted]';

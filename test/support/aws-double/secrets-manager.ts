@@ -1,3 +1,15 @@
+/**
+ * Secrets Manager as the workflow uses it: the application secret (create, describe, read, update, delete with or
+ * without a recovery window, rotation turned on and off) and the random password generator, plus the RDS-managed
+ * master secrets the RDS double creates. Secrets are regional; a name is blocked while its secret is scheduled for
+ * deletion.
+ *
+ * Rotation runs Lambda functions the double knows by ARN ({@link SecretsManagerDouble.registerRotationFunction}):
+ * one Secrets Manager could not invoke is refused as AWS refuses it when the function's policy does not admit
+ * `secretsmanager.amazonaws.com`.
+ *
+ * @module
+ */
 import {
   CancelRotateSecretCommand,
   type CancelRotateSecretCommandOutput,
@@ -36,17 +48,6 @@ import { type CallContext, type DoubleEnvironment, type Out, type Route, route }
 import { errorMetadata, NotModeledError, serviceError } from './errors';
 import { MIXED_ALNUM } from './ids';
 import { isIntIn, mergeTags, requireString, validateTags } from './validate';
-
-/**
- * Secrets Manager as the workflow uses it: the application secret (create, describe, read, update, delete with or
- * without a recovery window, rotation turned on and off) and the random password generator, plus the RDS-managed
- * master secrets the RDS double creates. Secrets are regional; a name is blocked while its secret is scheduled for
- * deletion.
- *
- * Rotation runs Lambda functions the double knows by ARN ({@link SecretsManagerDouble.registerRotationFunction}):
- * one Secrets Manager could not invoke is refused as AWS refuses it when the function's policy does not admit
- * `secretsmanager.amazonaws.com`.
- */
 
 const DAY_MS = 24 * 3600_000;
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;

@@ -1,3 +1,9 @@
+/**
+ * SNS Publish to topics: checked (one target, a message within 256 KB, a short single-line subject) and recorded.
+ * GetTopicAttributes answers for the topics a test created (`createTopic`) and NotFound for any other.
+ *
+ * @module
+ */
 import {
   GetTopicAttributesCommand,
   type GetTopicAttributesCommandInput,
@@ -10,11 +16,6 @@ import {
 } from '@aws-sdk/client-sns';
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata } from './errors';
-
-/**
- * SNS Publish to topics: checked (one target, a message within 256 KB, a short single-line subject) and recorded.
- * GetTopicAttributes answers for the topics a test created (`createTopic`) and NotFound for any other.
- */
 
 const MAX_MESSAGE_BYTES = 256 * 1024;
 const invalidParameter = (message: string) =>

@@ -1,6 +1,8 @@
 /**
  * Checks several services share. Each takes a `fail` function that builds the service's own error, so a bad tag
  * is an `InvalidParameterValue` from RDS and an `InvalidParameterException` from Secrets Manager.
+ *
+ * @module
  */
 
 export type Fail = (message: string) => Error;

@@ -1,13 +1,14 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
-
 /**
  * A tiny local stand-in for the AWS JSON 1.0 protocol (Step Functions, DynamoDB) and, for DescribeDBInstances, the
  * Query protocol (RDS), for tests that run the tenantctl binary as a child process: point `AWS_ENDPOINT_URL_SFN` /
  * `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_RDS` at `url`. Each operation
  * (the `X-Amz-Target` header, e.g. `AWSStepFunctions.StartExecution`) is answered by a handler; an operation
  * without one fails the call, so the test sees every call the binary makes in `calls`.
+ *
+ * @module
  */
+import { createServer, type IncomingMessage } from 'node:http';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 export interface FakeAwsError {
   readonly error: string;

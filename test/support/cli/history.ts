@@ -1,9 +1,10 @@
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
-
 /**
  * Step Functions execution histories for tests, built event by event with times in seconds from the start.
  * Shapes follow GetExecutionHistory (Lambda invoke integration: Task* events).
+ *
+ * @module
  */
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
 
 const START = Date.parse('2026-11-20T10:00:00Z');
 

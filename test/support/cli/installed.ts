@@ -1,12 +1,13 @@
+/**
+ * tenantctl as a user gets it: built, packed with `npm pack` and installed with `npm install -g` into a temporary
+ * prefix, then run from that prefix's bin folder in a folder outside the repository.
+ *
+ * @module
+ */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPOSITORY_ROOT } from '../paths';
-
-/**
- * tenantctl as a user gets it: built, packed with `npm pack` and installed with `npm install -g` into a temporary
- * prefix, then run from that prefix's bin folder in a folder outside the repository.
- */
 
 const REPOSITORY = REPOSITORY_ROOT;
 

@@ -1,3 +1,9 @@
+/**
+ * The AWS double as the deployed stack would meet it: the registry table under the name the template gives the
+ * handlers, and (optionally) every RDS instance standing for the test PostgreSQL.
+ *
+ * @module
+ */
 import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
@@ -8,11 +14,6 @@ import { currentExecution } from './execution-scope';
 import { rotationHandler } from './handlers';
 import { synthesizedWorkflow } from './synthesized';
 import { WorkflowClock } from './workflow-clock';
-
-/**
- * The AWS double as the deployed stack would meet it: the registry table under the name the template gives the
- * handlers, and (optionally) every RDS instance standing for the test PostgreSQL.
- */
 
 export interface WorkflowDoubleOptions {
   /** Make instances front for this database (RunMigrations then runs for real). */

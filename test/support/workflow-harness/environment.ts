@@ -1,14 +1,15 @@
-import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
-import { TIER_CATALOG } from '../../../lambdas/shared/config';
-import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
-import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
-
 /**
  * The environment the real handlers run with in the harness. All handlers share one process, so they share one
  * environment: the union of what the template sets on every workflow function (a variable the stack forgets to
  * wire is missing here too, and the handler that needs it fails as it would in Lambda), plus the few values that
  * only make sense on this machine.
+ *
+ * @module
  */
+import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
+import { TIER_CATALOG } from '../../../lambdas/shared/config';
+import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
+import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 
 /** Variables that configure the Lambda runtime rather than the handler code. */
 const RUNTIME_ONLY = new Set(['NODE_OPTIONS']);

@@ -1,12 +1,13 @@
-import type { Context } from 'aws-lambda';
-import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
-
 /**
  * The real Lambda handlers, loaded on first use: several read their environment when their module loads (the
  * backup Region's client, say), so they are loaded only after the harness has set that environment. `require`, not
  * `import()`: under the `nodenext` module setting a dynamic import is a real ECMAScript import that needs file
  * extensions, which Jest's CommonJS transform cannot resolve to the `.ts` sources.
+ *
+ * @module
  */
+import type { Context } from 'aws-lambda';
+import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 
 /** A Lambda handler as the harness calls it: the event and the invocation's context in, the result (or a thrown error) out. */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;

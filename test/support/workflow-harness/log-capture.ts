@@ -1,6 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { format } from 'node:util';
-
 /**
  * Records every line the code under test writes while a run executes: `console.*` calls (Powertools logs through
  * the global console when POWERTOOLS_DEV is set, as in the tests) and writes to `process.stdout`/`stderr` (its
@@ -8,7 +5,11 @@ import { format } from 'node:util';
  * it. Overlapping captures share one tap. A plain capture sees every line written meanwhile; a scoped capture (see
  * {@link captureScopedLogs}) sees only the lines written inside its `run`, so concurrent workflow executions each
  * keep their own lines.
+ *
+ * @module
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { format } from 'node:util';
 
 export interface LogCapture {
   /** Lines written since the capture started. */

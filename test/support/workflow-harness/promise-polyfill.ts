@@ -1,6 +1,8 @@
 /**
  * aws-local-stepfunctions 3 declares Node ≥ 22 and calls `Promise.withResolvers` (ES2024) for every Task; Node 20,
  * which the project still supports, lacks it. Importing this module first adds the standard behaviour when missing.
+ *
+ * @module
  */
 
 interface Resolvers<T> {

@@ -1,3 +1,28 @@
+/**
+ * Runs the synthesized provisioning workflow with aws-local-stepfunctions: every Task state invokes the real
+ * handler of its step, AWS is the in-memory double, time is the double's virtual clock. What Step Functions and
+ * Lambda would add is emulated where the workflow depends on it:
+ *
+ * - Lambda's JSON boundary: the handler gets a copy of the Task input and its result goes through JSON.
+ * - Lambda's context: each invocation gets its own request id, the function's name and memory, and the time left
+ *   counted on the virtual clock from the function's timeout.
+ * - Lambda's error report: a thrown error reaches Retry/Catch under its `name` (the `errorType` Lambda reports),
+ *   with `Cause` the `{"errorType","errorMessage","trace"}` JSON Step Functions puts there.
+ * - Crashes: when the double fired a `crashAfter` fault during the invocation (the process died after the side
+ *   effect), the Task fails with `Lambda.Unknown` whatever the handler did, and the Retry invokes the handler again.
+ * - Time: each execution is a task of the double's discrete-event scheduler (see VirtualClock). Wait states and
+ *   Retry intervals run instantly in the executor; the harness sleeps the state's Seconds and the retrier's backoff
+ *   (seeded FULL jitter) on the virtual clock before the next Task, so executions run side by side overlap in
+ *   virtual time as they would in Step Functions.
+ * - Isolation: log capture, the pending-crash flag, the extra environment and the call log are per execution, so
+ *   executions may overlap (see execution-scope.ts).
+ * - The RDS "DB instance created" event, when asked for, reaches the real readiness-signal handler after a delay.
+ *
+ * Not emulated: Task `TimeoutSeconds` and the execution timeout (the executor times them in real time, which a
+ * virtual-time run never reaches), Lambda cold starts and concurrency limits.
+ *
+ * @module
+ */
 import './promise-polyfill';
 import {
   ExecutionError,
@@ -22,30 +47,6 @@ import { type LambdaHandler, readinessSignalHandler, stepHandlerFor } from './ha
 import { captureScopedLogs } from './log-capture';
 import { synthesizedWorkflow } from './synthesized';
 import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing';
-
-/**
- * Runs the synthesized provisioning workflow with aws-local-stepfunctions: every Task state invokes the real
- * handler of its step, AWS is the in-memory double, time is the double's virtual clock. What Step Functions and
- * Lambda would add is emulated where the workflow depends on it:
- *
- * - Lambda's JSON boundary: the handler gets a copy of the Task input and its result goes through JSON.
- * - Lambda's context: each invocation gets its own request id, the function's name and memory, and the time left
- *   counted on the virtual clock from the function's timeout.
- * - Lambda's error report: a thrown error reaches Retry/Catch under its `name` (the `errorType` Lambda reports),
- *   with `Cause` the `{"errorType","errorMessage","trace"}` JSON Step Functions puts there.
- * - Crashes: when the double fired a `crashAfter` fault during the invocation (the process died after the side
- *   effect), the Task fails with `Lambda.Unknown` whatever the handler did, and the Retry invokes the handler again.
- * - Time: each execution is a task of the double's discrete-event scheduler (see VirtualClock). Wait states and
- *   Retry intervals run instantly in the executor; the harness sleeps the state's Seconds and the retrier's backoff
- *   (seeded FULL jitter) on the virtual clock before the next Task, so executions run side by side overlap in
- *   virtual time as they would in Step Functions.
- * - Isolation: log capture, the pending-crash flag, the extra environment and the call log are per execution, so
- *   executions may overlap (see execution-scope.ts).
- * - The RDS "DB instance created" event, when asked for, reaches the real readiness-signal handler after a delay.
- *
- * Not emulated: Task `TimeoutSeconds` and the execution timeout (the executor times them in real time, which a
- * virtual-time run never reaches), Lambda cold starts and concurrency limits.
- */
 
 /** One entry of the executor's event log (StateEntered, StateRetried, ExecutionFailed...). */
 type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;

@@ -1,9 +1,10 @@
-import type { WorkflowRun } from './run';
-
 /**
  * The secret scan: everything a run exposes (state inputs and outputs, the execution's event history, its result,
  * the EventBridge events and SNS messages it published, every log line) searched for known secret values.
+ *
+ * @module
  */
+import type { WorkflowRun } from './run';
 
 /** One place a secret was found. The secret itself is never repeated: a failing test must not print it. */
 export interface Leak {

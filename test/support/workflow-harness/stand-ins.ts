@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
-
 /**
  * Values a deployed stack would give its Lambda environment, for templates that never get deployed. The harness
  * reads each handler's environment from the synthesized template; wherever CloudFormation would resolve an
  * intrinsic (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Join`), this module puts a stand-in of the same shape:
  * an ARN where AWS returns an ARN, a name where it returns a name. Stand-ins are derived from the logical id, so
  * they are stable from run to run, and an intrinsic nobody taught the harness fails loudly with its resource type.
+ *
+ * @module
  */
+import { createHash } from 'node:crypto';
 
 interface CfnResource {
   Type: string;

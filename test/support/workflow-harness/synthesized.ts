@@ -1,3 +1,10 @@
+/**
+ * The provisioning workflow as `cdk synth` produces it: the state machine definition parsed from the synthesized
+ * template's `DefinitionString` (never a hand-written copy), and for each Task state the Lambda function its
+ * `${...FunctionArn}` placeholder is substituted with, with the memory size and environment the template gives it.
+ *
+ * @module
+ */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { BILLING_EVENT_SOURCE } from '../../../lambdas/shared/contracts';
@@ -6,12 +13,6 @@ import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
 import { RDS_CREATED_EVENT_PATTERN } from '../../../lib/triggers/event-patterns';
 import type { InputTransformer } from '../input-transformer';
 import { type CfnTemplate, type DeploymentTarget, resolveIntrinsics, type StackTemplate } from './stand-ins';
-
-/**
- * The provisioning workflow as `cdk synth` produces it: the state machine definition parsed from the synthesized
- * template's `DefinitionString` (never a hand-written copy), and for each Task state the Lambda function its
- * `${...FunctionArn}` placeholder is substituted with, with the memory size and environment the template gives it.
- */
 
 /** Where the stand-ins of the synthesized stack live: the AWS double's defaults. */
 export const DEPLOYMENT_TARGET: DeploymentTarget = {

@@ -1,10 +1,11 @@
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-
 /**
  * Virtual time of the states that wait. The local executor runs Wait states and Retry intervals instantly (the
  * harness overrides them to 0 ms); the harness moves the virtual clock by what Step Functions would have waited
  * instead, so timeouts, deadlines and the RDS lifecycle see realistic time.
+ *
+ * @module
  */
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 
 /** A `Retry` entry, as ASL defines it. */
 export interface Retrier {

@@ -1,6 +1,8 @@
 /**
  * The parts of dynalite 4 (which ships no types) the AWS double calls: the modules its HTTP request handler
  * (dynalite/index.js) chains for each request, behind the HTTP and signature checks.
+ *
+ * @module
  */
 
 declare module 'dynalite/db' {

@@ -1,3 +1,15 @@
+/**
+ * DynamoDB tables, answered by dynalite: a maintained implementation of DynamoDB's validation, expression language,
+ * key schemas and indexes, in memory. One dynalite per Region, since a table exists only in the Region it was
+ * created in.
+ *
+ * Both clients are answered: the low-level DynamoDBClient (marshalled attribute values) and the DocumentClient of
+ * `@aws-sdk/lib-dynamodb`, whose commands are marshalled here with the client's own `translateConfig` exactly as
+ * its middleware would, then served by the same low-level implementation. So the registry code sees real
+ * marshalling errors (an `undefined` nested in an item, say) and DynamoDB's real expression rules.
+ *
+ * @module
+ */
 import { setTimeout as realDelay } from 'node:timers/promises';
 import {
   type AttributeValue,
@@ -42,17 +54,6 @@ import {
 import { REGISTRY_STATUS_INDEX } from '../../../../lambdas/shared/contracts';
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from '../environment';
 import { Dynalite, type Operation } from './dynalite';
-
-/**
- * DynamoDB tables, answered by dynalite: a maintained implementation of DynamoDB's validation, expression language,
- * key schemas and indexes, in memory. One dynalite per Region, since a table exists only in the Region it was
- * created in.
- *
- * Both clients are answered: the low-level DynamoDBClient (marshalled attribute values) and the DocumentClient of
- * `@aws-sdk/lib-dynamodb`, whose commands are marshalled here with the client's own `translateConfig` exactly as
- * its middleware would, then served by the same low-level implementation. So the registry code sees real
- * marshalling errors (an `undefined` nested in an item, say) and DynamoDB's real expression rules.
- */
 
 interface KeySchema {
   partitionKey: string;
