@@ -169,27 +169,29 @@ function assess(
 }
 
 /**
- * Sleeps in signal-check steps until the next describe is due, a new readiness signal appears, or the deadline
- * passes (→ `describe`), or the invocation's budget is spent (→ `budget-spent`).
+ * Sleeps in signal-check steps until the next describe is due, a new readiness signal appears, the deadline passes,
+ * or (with `orFreshSharedView`) the shared poller's view is fresh (→ false: look now), or the invocation's budget is
+ * spent (→ true). Each signal check also refreshes the shared view.
  */
 async function idle(
   deps: PollDeps,
   opts: PollOptions,
   progress: Progress,
-  until: { describeAt: number; budgetEnd: number },
-): Promise<'describe' | 'budget-spent'> {
+  until: { describeAt: number; budgetEnd: number; orFreshSharedView?: boolean },
+): Promise<boolean> {
   const signalEvery = opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS;
   for (;;) {
     const now = deps.now();
-    if (now >= until.budgetEnd) return 'budget-spent';
-    if (now >= until.describeAt || now > opts.deadlineMs) return 'describe';
+    if (now >= until.budgetEnd) return true;
+    if (now >= until.describeAt || now > opts.deadlineMs) return false;
+    if (until.orFreshSharedView && freshSharedView(deps)) return false;
     await deps.sleep(Math.min(signalEvery, until.describeAt - now, until.budgetEnd - now));
     if (deps.now() >= until.describeAt) continue;
     const signal = await readSignal(deps);
     if (signal !== undefined && signal !== progress.seenSignal) {
       logger.info('readiness signal received; describing now', { instanceId: opts.instanceId, signal });
       progress.seenSignal = signal;
-      return 'describe';
+      return false;
     }
   }
 }
@@ -226,19 +228,14 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),
   };
-  // The first look waits out the jitter, unless the shared poller's view or a new signal arrives first, or the
-  // deadline has passed (idle then returns at once: look now).
-  const firstAt = deps.now() + (opts.firstDescribeDelayMs ?? 0);
-  const initialSignal = progress.seenSignal;
-  while (deps.now() < firstAt && deps.now() <= opts.deadlineMs && !freshSharedView(deps)) {
-    const before = deps.now();
-    const first = await idle(deps, opts, progress, {
-      describeAt: Math.min(firstAt, before + (opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS)),
-      budgetEnd,
-    });
-    if (first === 'budget-spent') return { status: 'PENDING', polls: 0 };
-    if (progress.seenSignal !== initialSignal || deps.now() === before) break;
-  }
+  // The first look waits out the jitter, unless a new signal arrives, the shared poller's view is fresh (then the
+  // first look costs no describe), or the deadline passes.
+  const firstLook = {
+    describeAt: deps.now() + (opts.firstDescribeDelayMs ?? 0),
+    budgetEnd,
+    orFreshSharedView: true,
+  };
+  if (await idle(deps, opts, progress, firstLook)) return { status: 'PENDING', polls: 0 };
   for (;;) {
     const outcome = assess(await observe(deps, progress), progress, deps, opts);
     if (typeof outcome !== 'number') return outcome;
@@ -247,7 +244,7 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
         `DB instance ${opts.instanceId} is not available by the tier's deadline ${new Date(opts.deadlineMs).toISOString()} (last status: ${progress.lastStatus})`,
       );
     }
-    const next = await idle(deps, opts, progress, { describeAt: deps.now() + outcome, budgetEnd });
-    if (next === 'budget-spent') return { status: 'PENDING', polls: progress.polls };
+    const budgetSpent = await idle(deps, opts, progress, { describeAt: deps.now() + outcome, budgetEnd });
+    if (budgetSpent) return { status: 'PENDING', polls: progress.polls };
   }
 }

@@ -21,10 +21,10 @@ export interface WaitDeps {
  * the waiter it may describe less often. Pure.
  */
 export function signalOf(record: Pick<TenantRecord, 'readySignalAt' | 'observedStatus' | 'observedAt'> | undefined) {
-  if (record?.readySignalAt) return record.readySignalAt;
-  const observed = record?.observedStatus;
-  if (observed && classifyInstanceStatus(observed) !== 'pending')
-    return `observed ${observed} at ${record?.observedAt}`;
+  if (!record) return undefined;
+  if (record.readySignalAt) return record.readySignalAt;
+  const observed = record.observedStatus;
+  if (observed && classifyInstanceStatus(observed) !== 'pending') return `observed ${observed} at ${record.observedAt}`;
   return undefined;
 }
 
