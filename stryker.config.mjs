@@ -36,9 +36,10 @@ const GROUPS = {
     // The workflow, CLI, infrastructure and PostgreSQL suites are left out: slow, and not where these decisions are
     // pinned down.
     suites: [
-      'test/handlers/validate-input.test.ts',
+      'test/handlers/validate-input*.test.ts',
       'test/tenant-id/*.test.ts',
       'test/shared/untrusted.test.ts',
+      'test/shared/instance-view.test.ts',
       'test/handlers/registry*.test.ts',
       'test/handlers/claim-tenant.test.ts',
       'test/handlers/wait-for-instance*.test.ts',
@@ -76,7 +77,7 @@ export default {
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
-  clearTextReporter: { allowColor: false, reportScoreTable: true, reportMutants: true },
+  clearTextReporter: { allowColor: false, reportTests: false, reportScoreTable: true, reportMutants: true },
   ignorePatterns: ['cdk.out', 'dist', 'coverage', 'reports', 'bench/results'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
