@@ -48,7 +48,8 @@ export function quoteRejected(value: unknown, max = MAX_QUOTED_LENGTH): string {
  * prototype (`__proto__` through assignment) or shadow a method (`constructor`, `toString`...) that code relies on.
  */
 export function isPrototypeKey(key: string): boolean {
-  return key === '__proto__' || key === 'prototype' || Object.hasOwn(Object.prototype, key);
+  // `__proto__` is among them: Object.prototype holds it as an accessor of its own.
+  return key === 'prototype' || Object.hasOwn(Object.prototype, key);
 }
 
 /** The first prototype key among the own keys of `value`, searched depth-first, as a dotted path; or undefined. */

@@ -30,7 +30,7 @@ export const POLL_BUDGET_SECONDS = wholeNumber('POLL_BUDGET_SECONDS', {
 });
 
 /** Upper bound of the delay before an onboarding's first describe. */
-const FIRST_DESCRIBE_JITTER_MS = 180_000;
+export const FIRST_DESCRIBE_JITTER_MS = 180_000;
 
 /**
  * Poll options of the current wait. The creation time is the deadline minus the tier's budget: CreateInstance set

@@ -45,10 +45,10 @@ export interface PollOptions {
   firstDescribeDelayMs?: number;
 }
 
-const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
+export const DEFAULT_DESCRIBE_INTERVAL_MS = 30_000;
 export const DEFAULT_SIGNAL_CHECK_INTERVAL_MS = 5_000;
 /** Describe intervals vary by ±20% so many tenants created together do not describe in lockstep. */
-const DESCRIBE_JITTER = 0.2;
+export const DESCRIBE_JITTER = 0.2;
 /**
  * Own describes while the shared status is fresh: a safety net in case the shared poller stops. Jittered by ±30 %
  * (see {@link safetyNetDelayMs}) so that waiters started together do not all describe in the same minute.
@@ -57,14 +57,14 @@ export const SAFETY_NET_DESCRIBE_INTERVAL_MS = 600_000;
 const SAFETY_NET_JITTER = 0.3;
 
 /** The delay until a waiter's next own describe while the shared view is fresh. Pure given `random`. */
-function safetyNetDelayMs(random: () => number): number {
+export function safetyNetDelayMs(random: () => number): number {
   return SAFETY_NET_DESCRIBE_INTERVAL_MS * (1 - SAFETY_NET_JITTER + 2 * SAFETY_NET_JITTER * random());
 }
 /** A shared status older than this is stale (the poller runs every minute): the waiter describes on its own again. */
-const SHARED_STATUS_FRESH_MS = 150_000;
+export const SHARED_STATUS_FRESH_MS = 150_000;
 
 /** How long after CreateDBInstance a DBInstanceNotFound still means "not visible yet" rather than "gone". */
-const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
+export const NOT_FOUND_GRACE_MS = INSTANCE_VISIBILITY_DELAY_MS;
 const THROTTLE_BASE_DELAY_MS = 1_000;
 
 type Observation = { kind: 'described'; view: InstanceView } | { kind: 'throttled' } | { kind: 'not-found' };
@@ -169,27 +169,29 @@ function assess(
 }
 
 /**
- * Sleeps in signal-check steps until the next describe is due, a new readiness signal appears, or the deadline
- * passes (→ `describe`), or the invocation's budget is spent (→ `budget-spent`).
+ * Sleeps in signal-check steps until the next describe is due, a new readiness signal appears, the deadline passes,
+ * or (with `orFreshSharedView`) the shared poller's view is fresh (→ false: look now), or the invocation's budget is
+ * spent (→ true). Each signal check also refreshes the shared view.
  */
 async function idle(
   deps: PollDeps,
   opts: PollOptions,
   progress: Progress,
-  until: { describeAt: number; budgetEnd: number },
-): Promise<'describe' | 'budget-spent'> {
+  until: { describeAt: number; budgetEnd: number; orFreshSharedView?: boolean },
+): Promise<boolean> {
   const signalEvery = opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS;
   for (;;) {
     const now = deps.now();
-    if (now >= until.budgetEnd) return 'budget-spent';
-    if (now >= until.describeAt || now > opts.deadlineMs) return 'describe';
+    if (now >= until.budgetEnd) return true;
+    if (now >= until.describeAt || now > opts.deadlineMs) return false;
+    if (until.orFreshSharedView && freshSharedView(deps)) return false;
     await deps.sleep(Math.min(signalEvery, until.describeAt - now, until.budgetEnd - now));
     if (deps.now() >= until.describeAt) continue;
     const signal = await readSignal(deps);
     if (signal !== undefined && signal !== progress.seenSignal) {
       logger.info('readiness signal received; describing now', { instanceId: opts.instanceId, signal });
       progress.seenSignal = signal;
-      return 'describe';
+      return false;
     }
   }
 }
@@ -226,19 +228,14 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
     lastStatus: 'not described yet',
     seenSignal: await readSignal(deps),
   };
-  // The first look waits out the jitter, unless the shared poller's view or a new signal arrives first, or the
-  // deadline has passed (idle then returns at once: look now).
-  const firstAt = deps.now() + (opts.firstDescribeDelayMs ?? 0);
-  const initialSignal = progress.seenSignal;
-  while (deps.now() < firstAt && deps.now() <= opts.deadlineMs && !freshSharedView(deps)) {
-    const before = deps.now();
-    const first = await idle(deps, opts, progress, {
-      describeAt: Math.min(firstAt, before + (opts.signalCheckIntervalMs ?? DEFAULT_SIGNAL_CHECK_INTERVAL_MS)),
-      budgetEnd,
-    });
-    if (first === 'budget-spent') return { status: 'PENDING', polls: 0 };
-    if (progress.seenSignal !== initialSignal || deps.now() === before) break;
-  }
+  // The first look waits out the jitter, unless a new signal arrives, the shared poller's view is fresh (then the
+  // first look costs no describe), or the deadline passes.
+  const firstLook = {
+    describeAt: deps.now() + (opts.firstDescribeDelayMs ?? 0),
+    budgetEnd,
+    orFreshSharedView: true,
+  };
+  if (await idle(deps, opts, progress, firstLook)) return { status: 'PENDING', polls: 0 };
   for (;;) {
     const outcome = assess(await observe(deps, progress), progress, deps, opts);
     if (typeof outcome !== 'number') return outcome;
@@ -247,7 +244,7 @@ export async function waitForAvailability(deps: PollDeps, opts: PollOptions): Pr
         `DB instance ${opts.instanceId} is not available by the tier's deadline ${new Date(opts.deadlineMs).toISOString()} (last status: ${progress.lastStatus})`,
       );
     }
-    const next = await idle(deps, opts, progress, { describeAt: deps.now() + outcome, budgetEnd });
-    if (next === 'budget-spent') return { status: 'PENDING', polls: progress.polls };
+    const budgetSpent = await idle(deps, opts, progress, { describeAt: deps.now() + outcome, budgetEnd });
+    if (budgetSpent) return { status: 'PENDING', polls: progress.polls };
   }
 }

@@ -21,15 +21,15 @@ export interface WaitDeps {
  * the waiter it may describe less often. Pure.
  */
 export function signalOf(record: Pick<TenantRecord, 'readySignalAt' | 'observedStatus' | 'observedAt'> | undefined) {
-  if (record?.readySignalAt) return record.readySignalAt;
-  const observed = record?.observedStatus;
-  if (observed && classifyInstanceStatus(observed) !== 'pending')
-    return `observed ${observed} at ${record?.observedAt}`;
+  if (!record) return undefined;
+  if (record.readySignalAt) return record.readySignalAt;
+  const observed = record.observedStatus;
+  if (observed && classifyInstanceStatus(observed) !== 'pending') return `observed ${observed} at ${record.observedAt}`;
   return undefined;
 }
 
 /** The shared status poller's view recorded in `record`, with the endpoint and secret once it saw them. Pure. */
-function sharedViewOf(record: TenantRecord | undefined): SharedView | undefined {
+export function sharedViewOf(record: TenantRecord | undefined): SharedView | undefined {
   if (!record?.observedStatus || !record.observedAt) return undefined;
   const { observedEndpointAddress: address, observedEndpointPort: port, observedMasterSecretArn } = record;
   return {

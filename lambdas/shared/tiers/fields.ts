@@ -89,7 +89,8 @@ export function unknownTierFields(override: unknown): UnknownTierField[] {
           rule: `is not a tier field${didYouMean(key, known)}; ${where}: ${known.join(', ')}`,
           received: nested,
         });
-      } else if (path === '' && key in FIELDS_OF && isObject(nested)) {
+      } else if (key in FIELDS_OF && isObject(nested)) {
+        // Only tier fields name field groups: a field of a group never does.
         check(nested, key as keyof typeof FIELDS_OF);
       }
     }

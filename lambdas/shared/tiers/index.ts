@@ -49,12 +49,13 @@ function valueAt(tier: unknown, path: string): unknown {
 }
 
 function passes(rule: TierRule, tier: TierDefinition): boolean {
+  let passed = false;
   try {
-    return rule.check(tier);
+    passed = rule.check(tier);
   } catch {
-    // A missing nested object (e.g. no `storage`) breaks every rule that reads it.
-    return false;
+    // A missing nested object (e.g. no `storage`) breaks every rule that reads it: it stays unpassed.
   }
+  return passed;
 }
 
 /** Every rule `tier` breaks, at most one per field (the first in {@link TIER_RULES} order). */

@@ -16,7 +16,7 @@ export interface TierRule {
   readonly check: (tier: TierDefinition) => boolean;
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isInt = (v: unknown): v is number => Number.isInteger(v);
 const intIn = (v: unknown, min: number, max: number): boolean => isInt(v) && v >= min && v <= max;
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
@@ -59,12 +59,13 @@ export const CREATABLE_POSTGRES_VERSIONS: Readonly<Record<number, number>> = { 1
 
 /** Major version of an engine version string such as `17` or `17.6`. */
 export function majorVersionOf(engineVersion: string): number {
-  return Number.parseInt(engineVersion.split('.')[0] ?? '', 10);
+  return Number.parseInt(engineVersion, 10);
 }
 
 function isCreatableVersion(v: unknown): boolean {
   if (typeof v !== 'string') return false;
-  const match = /^([0-9]+)(?:\.([0-9]+))?$/.exec(v);
+  // RDS names versions without leading zeros (`17.6`, never `017` or `17.06`).
+  const match = /^([1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$/.exec(v);
   if (!match) return false;
   const oldestMinor = CREATABLE_POSTGRES_VERSIONS[Number(match[1])];
   if (oldestMinor === undefined) return false;
@@ -105,15 +106,10 @@ function windowsOverlap(tier: TierDefinition): boolean {
   const weekly = parseWeeklyWindow(tier.preferredMaintenanceWindow);
   if (!daily || !weekly) return false;
   const overlaps = (a: [number, number], b: [number, number]) => a[0] < b[1] && b[0] < a[1];
-  // The backup window repeats every day; compare each day's occurrence (and the wrap into next week).
+  // The backup window repeats every day: compare each day's occurrence, from Sunday of the week before (a backup that
+  // runs past midnight into Monday) to Monday of the week after (a maintenance window that runs past Sunday night).
   for (let day = -1; day <= 7; day += 1) {
-    const occurrence: [number, number] = [daily[0] + day * MINUTES_PER_DAY, daily[1] + day * MINUTES_PER_DAY];
-    if (
-      overlaps(occurrence, weekly) ||
-      overlaps(occurrence, [weekly[0] + MINUTES_PER_WEEK, weekly[1] + MINUTES_PER_WEEK])
-    ) {
-      return true;
-    }
+    if (overlaps([daily[0] + day * MINUTES_PER_DAY, daily[1] + day * MINUTES_PER_DAY], weekly)) return true;
   }
   return false;
 }
@@ -131,6 +127,10 @@ export function isRotationDays(days: unknown): days is number {
 
 const isProvisionedStorage = (t: TierDefinition) => t.storage.type === 'io1' || t.storage.type === 'io2';
 const GP3_PROVISIONING_THRESHOLD_GIB = 400;
+const GP3_BASELINE = `gp3 IOPS and throughput can be provisioned only at ${GP3_PROVISIONING_THRESHOLD_GIB} GiB and above (below that RDS for PostgreSQL gives a fixed 3000 IOPS / 125 MiB/s baseline)`;
+/** gp3 below the size from which IOPS and throughput can be provisioned. */
+const isSmallGp3 = (t: TierDefinition) =>
+  t.storage.type === 'gp3' && !(t.storage.allocatedGiB >= GP3_PROVISIONING_THRESHOLD_GIB);
 const VALID_PI_RETENTION = (days: unknown) =>
   days === 7 || days === 731 || (isInt(days) && days % 31 === 0 && days >= 31 && days <= 713);
 const LOG_TYPES = new Set(['postgresql', 'upgrade', 'iam-db-auth-error']);
@@ -147,15 +147,15 @@ export const TIER_RULES: readonly TierRule[] = [
     id: 'instance-class-format',
     field: 'instanceClass',
     rule: 'must be a DB instance class such as db.m7g.large',
-    check: (t) => typeof t.instanceClass === 'string' && INSTANCE_CLASS.test(t.instanceClass),
+    check: (t) => INSTANCE_CLASS.test(t.instanceClass),
   },
   {
     id: 'instance-class-generation',
     field: 'instanceClass',
     rule: `must be a current-generation class (families ${CURRENT_GENERATION_FAMILIES.join(', ')})`,
     check: (t) =>
-      (CURRENT_GENERATION_FAMILIES as readonly string[]).includes(
-        INSTANCE_CLASS.exec(String(t.instanceClass))?.[1] ?? '',
+      (CURRENT_GENERATION_FAMILIES as readonly (string | undefined)[]).includes(
+        INSTANCE_CLASS.exec(String(t.instanceClass))?.[1],
       ),
   },
   {
@@ -168,7 +168,7 @@ export const TIER_RULES: readonly TierRule[] = [
     id: 'storage-type',
     field: 'storage.type',
     rule: 'must be gp2, gp3, io1 or io2',
-    check: (t) => ['gp2', 'gp3', 'io1', 'io2'].includes(t.storage?.type),
+    check: (t) => ['gp2', 'gp3', 'io1', 'io2'].includes(t.storage.type),
   },
   {
     id: 'storage-size-general-purpose',
@@ -194,22 +194,31 @@ export const TIER_RULES: readonly TierRule[] = [
     id: 'gp2-no-iops',
     field: 'storage.iops',
     rule: 'cannot be set for gp2 storage',
-    check: (t) => t.storage.type !== 'gp2' || (t.storage.iops === undefined && t.storage.throughputMiBps === undefined),
+    check: (t) => t.storage.type !== 'gp2' || t.storage.iops === undefined,
   },
   {
     id: 'gp3-baseline-below-400',
     field: 'storage.iops',
-    rule: `gp3 IOPS and throughput can be provisioned only at ${GP3_PROVISIONING_THRESHOLD_GIB} GiB and above (below that RDS for PostgreSQL gives a fixed 3000 IOPS / 125 MiB/s baseline)`,
-    check: (t) =>
-      t.storage.type !== 'gp3' ||
-      t.storage.allocatedGiB >= GP3_PROVISIONING_THRESHOLD_GIB ||
-      (t.storage.iops === undefined && t.storage.throughputMiBps === undefined),
+    rule: GP3_BASELINE,
+    check: (t) => !isSmallGp3(t) || t.storage.iops === undefined,
   },
   {
     id: 'gp3-iops-range',
     field: 'storage.iops',
     rule: 'gp3 IOPS must be a whole number from 12000 to 64000',
     check: (t) => t.storage.type !== 'gp3' || t.storage.iops === undefined || intIn(t.storage.iops, 12000, 64000),
+  },
+  {
+    id: 'gp2-no-throughput',
+    field: 'storage.throughputMiBps',
+    rule: 'cannot be set for gp2 storage',
+    check: (t) => t.storage.type !== 'gp2' || t.storage.throughputMiBps === undefined,
+  },
+  {
+    id: 'gp3-throughput-baseline-below-400',
+    field: 'storage.throughputMiBps',
+    rule: GP3_BASELINE,
+    check: (t) => !isSmallGp3(t) || t.storage.throughputMiBps === undefined,
   },
   {
     id: 'gp3-throughput-range',
@@ -264,7 +273,7 @@ export const TIER_RULES: readonly TierRule[] = [
     id: 'backup-retention',
     field: 'backup.retentionDays',
     rule: 'must be a whole number of days from 1 to 35 (0 would turn automated backups off)',
-    check: (t) => intIn(t.backup?.retentionDays, 1, 35),
+    check: (t) => intIn(t.backup.retentionDays, 1, 35),
   },
   {
     id: 'backup-window-format',
@@ -324,7 +333,7 @@ export const TIER_RULES: readonly TierRule[] = [
     id: 'insights-mode',
     field: 'monitoring.databaseInsightsMode',
     rule: 'must be standard or advanced',
-    check: (t) => ['standard', 'advanced'].includes(t.monitoring?.databaseInsightsMode),
+    check: (t) => ['standard', 'advanced'].includes(t.monitoring.databaseInsightsMode),
   },
   {
     id: 'performance-insights-retention',
@@ -363,7 +372,7 @@ export const TIER_RULES: readonly TierRule[] = [
     field: 'alarms.cpuUtilizationPercent',
     rule: 'must be a percentage above 0 and at most 100',
     check: (t) =>
-      typeof t.alarms?.cpuUtilizationPercent === 'number' &&
+      typeof t.alarms.cpuUtilizationPercent === 'number' &&
       t.alarms.cpuUtilizationPercent > 0 &&
       t.alarms.cpuUtilizationPercent <= 100,
   },
@@ -403,7 +412,7 @@ export const TIER_RULES: readonly TierRule[] = [
   {
     id: 'alarm-period',
     field: 'alarms.periodSeconds',
-    rule: 'must be a multiple of 60 seconds (RDS publishes metrics every minute)',
+    rule: 'must be 60 seconds or a multiple of it (RDS publishes metrics every minute)',
     check: (t) => isInt(t.alarms.periodSeconds) && t.alarms.periodSeconds >= 60 && t.alarms.periodSeconds % 60 === 0,
   },
   {

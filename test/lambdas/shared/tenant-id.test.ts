@@ -95,17 +95,56 @@ describe('tenant id corpus', () => {
   );
 });
 
-describe('assertTenantId', () => {
-  it.each(INVALID)('throws a ValidationError on field tenantId naming the first broken rule for %j', ({ id }) => {
-    // Prepare
-    const [first] = tenantIdViolations(id);
+/** What each rule says when it is broken, as operators read it. */
+const RULE_TEXTS: Readonly<Record<string, string>> = {
+  type: 'must be a string',
+  length: 'must be 3-32 characters long',
+  charset: 'may contain only lower-case letters a-z, digits 0-9 and hyphens',
+  'first-character': 'must start with a lower-case letter',
+  'last-character': 'must end with a letter or a digit',
+  'double-hyphen': 'must not contain two consecutive hyphens',
+};
 
+describe('TENANT_ID_RULES', () => {
+  it('lists each rule with its text, in the order they are reported', () => {
     // Act
-    const act = () => assertTenantId(id);
+    const rules = TENANT_ID_RULES.map((rule) => [rule.id, rule.description]);
 
     // Assess
-    expect(act).toThrow(ValidationError);
-    expect(act).toThrow(expect.objectContaining({ field: 'tenantId', rule: first?.description }));
+    expect(rules).toEqual(
+      ['length', 'charset', 'first-character', 'last-character', 'double-hyphen'].map((id) => [id, RULE_TEXTS[id]]),
+    );
+  });
+});
+
+describe('assertTenantId', () => {
+  it.each(INVALID)(
+    'throws a ValidationError on field tenantId naming the first broken rule for %j',
+    ({ id, breaks }) => {
+      // Prepare
+      const first = RULE_TEXTS[breaks[0] ?? ''];
+
+      // Act
+      const act = () => assertTenantId(id);
+
+      // Assess
+      expect(first).toBeDefined();
+      expect(act).toThrow(ValidationError);
+      expect(act).toThrow(expect.objectContaining({ field: 'tenantId', rule: first }));
+    },
+  );
+
+  it.each([
+    [undefined, 'must be a string'],
+    [42, 'must be a string'],
+    ['ab', 'must be 3-32 characters long'],
+  ])('says why %j is refused', (id, text) => {
+    // Act
+    const violations = tenantIdViolations(id);
+
+    // Assess
+    expect(violations.map((rule) => rule.description)).toEqual([text]);
+    expect(violations.every((rule) => rule.test('acme') === (rule.id !== 'type'))).toBe(true);
   });
 
   it('names the field it was given and quotes the value', () => {

@@ -12,6 +12,7 @@ import {
   WAIT_FUNCTION_TIMEOUT_SECONDS,
 } from '../../../lambdas/wait-for-instance/options';
 import { lambdaContext } from '../../support/lambda-context';
+import { assertSleepAdvances, runawayGuard } from '../../support/runaway';
 
 const MINUTE = 60_000;
 const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
@@ -70,7 +71,9 @@ function arrange(minutes: number, signalAfter?: number) {
 /** Runs the step the way the workflow's Choice loop does: again and again while it answers PENDING. */
 async function runWait(state: WorkflowState): Promise<{ result: ReadinessResult; invocations: number }> {
   let current = state;
+  const invocation = runawayGuard('the handler', 100);
   for (let invocations = 1; ; invocations += 1) {
+    invocation();
     const result = await handler(current, lambdaContext());
     if (result.status === 'AVAILABLE') return { result, invocations };
     current = { ...current, readiness: result };
@@ -81,8 +84,13 @@ beforeEach(() => {
   rds.reset();
   ddb.reset();
   now = CREATED;
-  jest.spyOn(clock, 'now').mockImplementation(() => now);
+  const step = runawayGuard('clock.now()', 20_000);
+  jest.spyOn(clock, 'now').mockImplementation(() => {
+    step();
+    return now;
+  });
   jest.spyOn(clock, 'sleep').mockImplementation(async (ms) => {
+    assertSleepAdvances(ms);
     now += ms;
   });
   jest.spyOn(Math, 'random').mockReturnValue(0.5);

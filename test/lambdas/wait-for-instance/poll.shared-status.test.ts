@@ -4,6 +4,7 @@ import {
   waitForAvailability,
 } from '../../../lambdas/wait-for-instance/poll';
 import { signalOf } from '../../../lambdas/wait-for-instance/wait';
+import { assertSleepAdvances, runawayGuard } from '../../support/runaway';
 
 /** The waiter and the shared status poller: few own describes while the shared status is fresh. */
 
@@ -28,9 +29,14 @@ function world(availableAtMs: number, pollerRuns: boolean) {
     const seen = status === 'available' ? { endpoint: ENDPOINT, masterSecretArn: SECRET_ARN } : {};
     return { status, atMs: lastPollerRun(), ...seen };
   };
+  const step = runawayGuard('now()', 20_000);
   const deps: PollDeps = {
-    now: () => now,
+    now: () => {
+      step();
+      return now;
+    },
     sleep: async (ms) => {
+      assertSleepAdvances(ms);
       now += ms;
     },
     random: () => 0.5,

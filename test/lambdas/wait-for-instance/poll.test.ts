@@ -8,6 +8,7 @@ import {
   waitForAvailability,
 } from '../../../lambdas/wait-for-instance/poll';
 import { classifyInstanceStatus, isDocumentedStatus } from '../../../lambdas/wait-for-instance/status';
+import { runawayGuard } from '../../support/runaway';
 
 const MINUTE = 60_000;
 const START = Date.parse('2026-11-26T10:00:00.000Z');
@@ -27,8 +28,12 @@ function fakeDeps(world: World) {
   let now = START;
   const describes: number[] = [];
   const failures = [...(world.failures ?? [])];
+  const step = runawayGuard('now()', 20_000);
   const deps: PollDeps = {
-    now: () => now,
+    now: () => {
+      step();
+      return now;
+    },
     sleep: async (ms) => {
       expect(ms).toBeGreaterThan(0);
       now += ms;

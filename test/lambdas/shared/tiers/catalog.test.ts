@@ -101,9 +101,21 @@ const CASES: ReadonlyArray<{ rule: string; base: Base; pass: LooseOverride; fail
   },
   {
     rule: 'gp3-baseline-below-400',
-    base: 'enterprise',
-    pass: { storage: { allocatedGiB: 400 } },
-    fail: [{ storage: { allocatedGiB: 399, maxAllocatedGiB: 1000 } }],
+    base: 'starter',
+    pass: { storage: { allocatedGiB: 400, maxAllocatedGiB: 1000, iops: 12000 } },
+    fail: [{ storage: { allocatedGiB: 399, maxAllocatedGiB: 1000, iops: 12000 } }],
+  },
+  {
+    rule: 'gp2-no-throughput',
+    base: 'starter',
+    pass: { storage: { type: 'gp2' } },
+    fail: [{ storage: { type: 'gp2', throughputMiBps: 125 } }],
+  },
+  {
+    rule: 'gp3-throughput-baseline-below-400',
+    base: 'starter',
+    pass: { storage: { allocatedGiB: 400, maxAllocatedGiB: 1000, throughputMiBps: 500 } },
+    fail: [{ storage: { allocatedGiB: 399, maxAllocatedGiB: 1000, throughputMiBps: 500 } }],
   },
   {
     rule: 'gp3-iops-range',
