@@ -50,6 +50,14 @@ export interface FieldRule {
   readonly effect: (context: ChangeContext) => Effect;
 }
 
+/** Fields whose change modifies the volume: sent together, and followed by storage optimization and the cool-down. */
+export const VOLUME_FIELDS: readonly string[] = [
+  'storage.type',
+  'storage.allocatedGiB',
+  'storage.iops',
+  'storage.throughputMiBps',
+];
+
 const STORAGE_OPTIMIZATION =
   'no outage: the volume goes through storage-optimization (latency may rise for hours); the next storage change must wait at least 6 hours, or until optimization ends if that is later';
 
@@ -58,7 +66,8 @@ const none = (reason: string) => (): Effect => ({ disruption: 'none', reason });
 /** What happens when the instance moves to another class, now or at the window. */
 function classChange({ from, to, when }: ChangeContext): Effect {
   // Both ends must be Multi-AZ for RDS to move the standby first; a Single-AZ instance, or one becoming Multi-AZ
-  // in the same request, is restarted on the new class.
+  // in the same request, is restarted on the new class. A deferred change waits for the new tier's window: a
+  // maintenance window change applies at once.
   const viaFailover = from.multiAz && to.multiAz;
   const what = viaFailover
     ? 'RDS resizes the standby, then fails over to it: connections drop for about a minute and reconnect to the same endpoint'
@@ -66,7 +75,7 @@ function classChange({ from, to, when }: ChangeContext): Effect {
   if (when === 'maintenance-window') {
     return {
       disruption: 'reboot at next maintenance window',
-      reason: `in the maintenance window ${from.preferredMaintenanceWindow} UTC, ${what}`,
+      reason: `in the maintenance window ${to.preferredMaintenanceWindow} UTC, ${what}`,
     };
   }
   return { disruption: viaFailover ? 'failover' : 'brief outage', reason: what };

@@ -6,8 +6,9 @@
  * @module
  */
 import type { TierDefinition } from '../tiers';
+import { engineVersionBlock } from './blocked';
 import { diffTiers } from './diff';
-import { FIELD_RULES, type FieldRule, takesEffect } from './disruption';
+import { FIELD_RULES, type FieldRule, takesEffect, VOLUME_FIELDS } from './disruption';
 import { targetStorage } from './storage';
 import type { BlockedChange, ChangeTiming, TierChange } from './types';
 
@@ -33,21 +34,6 @@ export interface PlanOptions {
    * @default the allocation of `from`
    */
   readonly currentAllocatedGiB?: number;
-}
-
-const STORAGE_FIELDS = new Set(['storage.type', 'storage.allocatedGiB', 'storage.iops', 'storage.throughputMiBps']);
-
-function engineVersionBlock(from: TierDefinition, to: TierDefinition): BlockedChange[] {
-  if (from.engineVersion === to.engineVersion) return [];
-  return [
-    {
-      field: 'engineVersion',
-      requested: to.engineVersion,
-      applied: from.engineVersion,
-      reason:
-        'a tier change never changes the PostgreSQL version: an engine upgrade restarts the database and a major one cannot be undone, so it is never a side effect of a plan change',
-    },
-  ];
 }
 
 /**
@@ -88,6 +74,6 @@ export function planTierChange(from: TierDefinition, to: TierDefinition, options
     target,
     changes,
     blocked: [...storage.blocked, ...engineVersionBlock(from, to)],
-    storageCooldown: changes.some((c) => STORAGE_FIELDS.has(c.field)),
+    storageCooldown: changes.some((c) => VOLUME_FIELDS.includes(c.field)),
   };
 }

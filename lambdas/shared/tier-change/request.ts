@@ -13,6 +13,7 @@
  */
 import type { ModifyDBInstanceMessage } from '@aws-sdk/client-rds';
 import { GP3_LARGE_VOLUME_GIB, storagePerformance, type TierDefinition } from '../tiers';
+import { VOLUME_FIELDS } from './disruption';
 import type { TierChangePlan } from './plan';
 
 /** Resources of the platform foundation a modification may need to name. */
@@ -23,7 +24,6 @@ export interface ModificationPlatform {
   readonly monitoringRoleArn: string;
 }
 
-const STORAGE_FIELDS = ['storage.type', 'storage.allocatedGiB', 'storage.iops', 'storage.throughputMiBps'];
 const INSIGHTS_FIELDS = [
   'monitoring.databaseInsightsMode',
   'monitoring.performanceInsights',
@@ -94,7 +94,7 @@ export function buildModifyDbInstanceRequest(
     DBInstanceIdentifier: instanceId,
     ...(has('instanceClass') ? { DBInstanceClass: target.instanceClass } : {}),
     ...(has('multiAz') ? { MultiAZ: target.multiAz } : {}),
-    ...(has(...STORAGE_FIELDS) ? storageParameters(target) : {}),
+    ...(has(...VOLUME_FIELDS) ? storageParameters(target) : {}),
     ...(has('storage.maxAllocatedGiB') ? { MaxAllocatedStorage: target.storage.maxAllocatedGiB } : {}),
     ...(has('backup.retentionDays') ? { BackupRetentionPeriod: target.backup.retentionDays } : {}),
     ...(has('backup.preferredWindow') ? { PreferredBackupWindow: target.backup.preferredWindow } : {}),

@@ -13,6 +13,7 @@
  * @module
  */
 import { GP3_LARGE_VOLUME_GIB, type StorageSpec } from '../tiers';
+import { blocked as block } from './blocked';
 import type { BlockedChange } from './types';
 
 /** The storage after the change and what could not be applied as the tier defines it. */
@@ -29,22 +30,26 @@ const atLeastTenPercentAbove = (gib: number): number => Math.ceil((gib * 11) / 1
 
 function allocation(current: number, requested: number, blocked: BlockedChange[]): number {
   if (requested < current) {
-    blocked.push({
-      field: 'storage.allocatedGiB',
-      requested,
-      applied: current,
-      reason: `RDS never shrinks allocated storage: the instance keeps ${current} GiB (moving to ${requested} GiB would need a new instance and a data copy)`,
-    });
+    blocked.push(
+      block(
+        'storage.allocatedGiB',
+        requested,
+        current,
+        `RDS never shrinks allocated storage: the instance keeps ${current} GiB (moving to ${requested} GiB would need a new instance and a data copy)`,
+      ),
+    );
     return current;
   }
   const minimumIncrease = atLeastTenPercentAbove(current);
   if (requested > current && requested < minimumIncrease) {
-    blocked.push({
-      field: 'storage.allocatedGiB',
-      requested,
-      applied: minimumIncrease,
-      reason: `RDS grows allocated storage by at least 10%: ${requested} GiB is rounded up to ${minimumIncrease} GiB`,
-    });
+    blocked.push(
+      block(
+        'storage.allocatedGiB',
+        requested,
+        minimumIncrease,
+        `RDS grows allocated storage by at least 10%: ${requested} GiB is rounded up to ${minimumIncrease} GiB`,
+      ),
+    );
     return minimumIncrease;
   }
   return requested;
@@ -52,12 +57,14 @@ function allocation(current: number, requested: number, blocked: BlockedChange[]
 
 function storageType(current: StorageSpec, requested: StorageSpec, allocatedGiB: number, blocked: BlockedChange[]) {
   if (isProvisionedIops(current.type) && requested.type === 'gp3' && allocatedGiB < GP3_LARGE_VOLUME_GIB) {
-    blocked.push({
-      field: 'storage.type',
-      requested: requested.type,
-      applied: current.type,
-      reason: `RDS cannot move an ${current.type} volume to gp3 below ${GP3_LARGE_VOLUME_GIB} GiB in place (it needs IOPS with the change and refuses them for gp3 under ${GP3_LARGE_VOLUME_GIB} GiB on PostgreSQL): the instance stays on ${current.type}`,
-    });
+    blocked.push(
+      block(
+        'storage.type',
+        requested.type,
+        current.type,
+        `RDS cannot move an ${current.type} volume to gp3 below ${GP3_LARGE_VOLUME_GIB} GiB in place (it needs IOPS with the change and refuses them for gp3 under ${GP3_LARGE_VOLUME_GIB} GiB on PostgreSQL): the instance stays on ${current.type}`,
+      ),
+    );
     return current.type;
   }
   return requested.type;
@@ -70,12 +77,14 @@ function provisionedIops(type: 'io1' | 'io2', wanted: number, allocatedGiB: numb
   const maximum = Math.min(256000, perGiBCeiling * allocatedGiB);
   const iops = Math.min(maximum, Math.max(minimum, wanted));
   if (iops !== wanted) {
-    blocked.push({
-      field: 'storage.iops',
-      requested: wanted,
-      applied: iops,
-      reason: `${type} on ${allocatedGiB} GiB needs from ${minimum} to ${maximum} IOPS (0.5 to ${perGiBCeiling} per GiB, 1000 to 256000): ${wanted} becomes ${iops}`,
-    });
+    blocked.push(
+      block(
+        'storage.iops',
+        wanted,
+        iops,
+        `${type} on ${allocatedGiB} GiB needs from ${minimum} to ${maximum} IOPS (0.5 to ${perGiBCeiling} per GiB, 1000 to 256000): ${wanted} becomes ${iops}`,
+      ),
+    );
   }
   return iops;
 }
@@ -83,12 +92,14 @@ function provisionedIops(type: 'io1' | 'io2', wanted: number, allocatedGiB: numb
 function autoscalingCeiling(allocatedGiB: number, requested: number, blocked: BlockedChange[]): number {
   const minimum = atLeastTenPercentAbove(allocatedGiB);
   if (requested >= minimum) return requested;
-  blocked.push({
-    field: 'storage.maxAllocatedGiB',
-    requested,
-    applied: minimum,
-    reason: `the autoscaling ceiling must be at least 10% above the ${allocatedGiB} GiB the instance keeps: ${requested} GiB becomes ${minimum} GiB`,
-  });
+  blocked.push(
+    block(
+      'storage.maxAllocatedGiB',
+      requested,
+      minimum,
+      `the autoscaling ceiling must be at least 10% above the ${allocatedGiB} GiB the instance keeps: ${requested} GiB becomes ${minimum} GiB`,
+    ),
+  );
   return minimum;
 }
 

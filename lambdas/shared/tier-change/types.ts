@@ -56,5 +56,6 @@ export interface BlockedChange {
   readonly requested: unknown;
   /** What the instance will have instead. */
   readonly applied: unknown;
+  readonly disruption: Extract<Disruption, 'not applicable in place'>;
   readonly reason: string;
 }

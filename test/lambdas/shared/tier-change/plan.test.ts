@@ -185,6 +185,7 @@ describe('planTierChange with tier overrides', () => {
     // Assess
     expect(Object.fromEntries(plan.blocked.map((b) => [b.field, [b.requested, b.applied]]))).toEqual(blocked);
     expect(plan.blocked.map((b) => b.reason).join('\n')).toContain(reason);
+    expect(plan.blocked.every((b) => b.disruption === 'not applicable in place')).toBe(true);
     expect(validateTier('target', plan.target)).toEqual([]);
   });
 
@@ -201,6 +202,23 @@ describe('planTierChange with tier overrides', () => {
     // Assess
     expect(plan.changes.find((c) => c.field === 'instanceClass')?.disruption).toBe('brief outage');
     expect(plan.changes.find((c) => c.field === 'multiAz')?.disruption).toBe('none');
+  });
+
+  it("a change deferred to the window waits for the new tier's window, since the window itself changes at once", () => {
+    // Prepare
+    const to = { ...tier('enterprise'), preferredMaintenanceWindow: 'wed:05:00-wed:05:30' };
+
+    // Act
+    const plan = planTierChange(tier('pro'), to, { when: 'maintenance-window' });
+
+    // Assess
+    expect(plan.changes.find((c) => c.field === 'preferredMaintenanceWindow')).toMatchObject({
+      takesEffect: 'immediately',
+      disruption: 'none',
+    });
+    expect(plan.changes.find((c) => c.field === 'instanceClass')?.reason).toMatch(
+      /^in the maintenance window wed:05:00-wed:05:30 UTC, RDS resizes the standby/,
+    );
   });
 
   it('gp2 to gp3 changes the storage type without an outage', () => {
