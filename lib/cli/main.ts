@@ -103,15 +103,24 @@ function buildProgram(ctx: CliContext, result: { code: number }, json: boolean):
   cdkJsonOption(
     program
       .command('plan')
-      .description('show what onboarding a tenant creates and what it costs per month (offline, no credentials)')
+      .description(
+        'show what onboarding a tenant creates, or with --from what changing its tier changes, and what it costs per month (offline, no credentials)',
+      )
       .argument('<tenant>', 'tenant id')
-      .requiredOption('--tier <tier>', 'tier name from the catalog')
+      .requiredOption('--tier <tier>', 'tier name from the catalog (with --from: the tier to move to)')
+      .option('--from <tier>', 'the tier the tenant is on: plan a tier change instead of an onboarding')
+      .option('--when <when>', 'with --from: apply the change now or at the maintenance-window (default: now)')
       .option('--region <region>', 'Region to price (default: AWS_REGION, else us-east-1)')
       .option('--json', 'print JSON instead of text'),
   )
     .addHelpText(
       'after',
-      examples('plan acme-corp --tier pro', 'plan acme-corp --tier enterprise --region eu-west-1 --json'),
+      examples(
+        'plan acme-corp --tier pro',
+        'plan acme-corp --tier enterprise --region eu-west-1 --json',
+        'plan acme-corp --tier starter --from pro',
+        'plan acme-corp --tier enterprise --from pro --when maintenance-window --json',
+      ),
     )
     .action(async (tenant: string, options, command: Command) => {
       const { planCommand } = await loadPlan();

@@ -12,8 +12,8 @@ import {
   POSTGRES_PORT,
 } from '../../lambdas/shared/naming';
 import { assertTenantId } from '../../lambdas/shared/tenant-id';
-import { type TierDefinition, tierFromCatalog } from '../../lambdas/shared/tiers';
-import { type CostEstimate, estimateMonthlyCost, storagePerformance } from '../pricing/estimate';
+import { storagePerformance, type TierDefinition, tierFromCatalog } from '../../lambdas/shared/tiers';
+import { type CostEstimate, estimateMonthlyCost } from '../pricing/estimate';
 import type { DeploymentSettings } from './deployment';
 
 interface AlarmPlan {

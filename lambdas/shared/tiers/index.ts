@@ -6,6 +6,7 @@ import { TIER_RULES, type TierRule } from './rules';
 import type { TierCatalog, TierDefinition, TierOverride } from './types';
 
 export { DEFAULT_TIERS } from './catalog';
+export { GP3_LARGE_VOLUME_GIB, storagePerformance } from './performance';
 export {
   CREATABLE_POSTGRES_VERSIONS,
   isRotationDays,

@@ -188,7 +188,8 @@ export const TIER_RULES: readonly TierRule[] = [
     rule: 'must be a whole number of GiB at least 10% above allocatedGiB and at most 65536',
     check: (t) =>
       intIn(t.storage.maxAllocatedGiB, 1, 65536) &&
-      t.storage.maxAllocatedGiB >= Math.ceil(t.storage.allocatedGiB * 1.1),
+      // In integers: 1.1 × 100 is 110.00000000000001 in floating point.
+      t.storage.maxAllocatedGiB >= Math.ceil((t.storage.allocatedGiB * 11) / 10),
   },
   {
     id: 'gp2-no-iops',

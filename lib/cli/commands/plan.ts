@@ -1,12 +1,18 @@
+import { ValidationError } from '../../../lambdas/shared/errors';
 import type { CliContext } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { assertRegion } from '../options';
 import { writeJson } from '../output';
 import { buildPlan, renderPlan } from '../plan';
+import { buildTierChangePlan, renderTierChangePlan } from '../tier-change-plan';
 
 export interface PlanOptions {
   readonly tier?: string;
+  /** The tier the tenant is on: plans a tier change instead of an onboarding. */
+  readonly from?: string;
+  /** With `from`: `now` or `maintenance-window`. */
+  readonly when?: string;
   readonly region?: string;
   readonly cdkJson: string;
   readonly cdkJsonExplicit: boolean;
@@ -24,11 +30,24 @@ export function pricingRegion(flag: string | undefined, env: CliContext['env']):
   return 'us-east-1';
 }
 
-/** `tenantctl plan <tenant> --tier <tier>`: offline; validates and shows what onboarding creates and costs. */
+/**
+ * `tenantctl plan <tenant> --tier <tier> [--from <tier> [--when <when>]]`: offline. Without `--from`, validates and
+ * shows what onboarding creates and costs; with it, what moving the tenant from one tier to the other changes.
+ */
 export async function planCommand(tenantId: string, options: PlanOptions, ctx: CliContext): Promise<ExitCode> {
+  if (options.when !== undefined && options.from === undefined) {
+    throw new ValidationError('--when', 'applies to a tier change: pass --from <tier> too', options.when);
+  }
   const settings = await loadDeploymentSettings(options.cdkJson, options.cdkJsonExplicit);
   const region = pricingRegion(options.region, ctx.env);
-  const plan = buildPlan(tenantId, options.tier, region, settings, ctx.now?.() ?? new Date());
+  const now = ctx.now?.() ?? new Date();
+  if (options.from !== undefined) {
+    const change = buildTierChangePlan(tenantId, options.from, options.tier, options.when, region, settings, now);
+    if (options.json) writeJson(ctx, change);
+    else ctx.out(renderTierChangePlan(change));
+    return EXIT.ok;
+  }
+  const plan = buildPlan(tenantId, options.tier, region, settings, now);
   if (options.json) writeJson(ctx, plan);
   else ctx.out(renderPlan(plan));
   return EXIT.ok;

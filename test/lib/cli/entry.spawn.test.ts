@@ -139,6 +139,10 @@ beforeAll(async () => {
     plan: [['plan', 'acme-corp', '--tier', 'pro']],
     planJson: [['plan', 'acme-corp', '--tier', 'enterprise', '--region', 'eu-west-1', '--json']],
     planUnpriced: [['plan', 'acme-corp', '--tier', 'pro'], { AWS_REGION: 'us-west-2' }],
+    planChange: [['plan', 'acme-corp', '--tier', 'starter', '--from', 'enterprise']],
+    planChangeJson: [
+      ['plan', 'acme-corp', '--tier', 'enterprise', '--from', 'pro', '--when', 'maintenance-window', '--json'],
+    ],
     badTenant: [['plan', 'Acme_Corp', '--tier', 'pro']],
     unknownTier: [['onboard', 'acme-corp', '--tier', 'gold', '--wait']],
     usageJson: [['status', '--json']],
@@ -243,6 +247,33 @@ describe('tenantctl installed from its package', () => {
       instance: { identifier: 'tenant-acme-corp', instanceClass: 'db.r7g.xlarge' },
       estimate: { region: 'eu-west-1', currency: 'USD', pricesAsOf: expect.any(String) },
     });
+  });
+
+  it('plan --from prints a tier change: every difference, what RDS keeps and the monthly difference', () => {
+    // Assess
+    const { code, stdout, stderr } = result('planChange');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('from tier "enterprise" to tier "starter", applied now');
+    expect(stdout).toMatch(/instanceClass +db\.r7g\.xlarge → db\.t4g\.micro +brief outage +immediately/);
+    expect(stdout).toContain('storage.allocatedGiB: the tier asks for 20, the instance gets 500');
+    expect(stdout).toMatch(/-\$\d+\.\d\d {2}difference per month/);
+  });
+
+  it('plan --from --json prints changes, blocked and cost', () => {
+    // Assess
+    const { code, stdout, stderr } = result('planChangeJson');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const json = JSON.parse(stdout);
+    expect(json.changes).toContainEqual(
+      expect.objectContaining({
+        field: 'instanceClass',
+        from: 'db.m7g.large',
+        to: 'db.r7g.xlarge',
+        disruption: 'reboot at next maintenance window',
+      }),
+    );
+    expect(json).toMatchObject({ blocked: [], storageCooldown: true, cost: { region: 'us-east-1', currency: 'USD' } });
+    expect(json.cost.deltaMonthlyUsd).toBeGreaterThan(0);
   });
 
   it.each([

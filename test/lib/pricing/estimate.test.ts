@@ -1,6 +1,6 @@
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 import { priceAge } from '../../../lib/pricing/age';
-import { estimateMonthlyCost, storagePerformance, vcpusOf } from '../../../lib/pricing/estimate';
+import { estimateMonthlyCost, vcpusOf } from '../../../lib/pricing/estimate';
 import { PRICE_TABLE, PRICES_AS_OF } from '../../../lib/pricing/price-table';
 
 const starter = DEFAULT_TIERS.starter as TierDefinition;
@@ -126,35 +126,6 @@ describe('estimateMonthlyCost', () => {
       for (const tier of Object.values(DEFAULT_TIERS))
         expect(prices.instanceHour[tier.instanceClass]).toBeGreaterThan(0);
     }
-  });
-});
-
-describe('storagePerformance', () => {
-  it.each([
-    [
-      'gp3 below 400 GiB: 3000 IOPS / 125 MiB/s baseline',
-      { type: 'gp3', allocatedGiB: 100, maxAllocatedGiB: 200 },
-      { iops: 3000, throughputMiBps: 125, billedIops: 0, baseline: true },
-    ],
-    [
-      'gp3 from 400 GiB: 12000 IOPS / 500 MiB/s baseline',
-      { type: 'gp3', allocatedGiB: 400, maxAllocatedGiB: 800 },
-      { iops: 12000, throughputMiBps: 500, billedIops: 0, baseline: true },
-    ],
-    [
-      'gp3 provisioned above the baseline',
-      { type: 'gp3', allocatedGiB: 500, maxAllocatedGiB: 800, iops: 15000, throughputMiBps: 600 },
-      { iops: 15000, billedIops: 3000, billedThroughputMiBps: 100, baseline: false },
-    ],
-    ['gp2: 3 IOPS per GiB', { type: 'gp2', allocatedGiB: 200, maxAllocatedGiB: 400 }, { iops: 600, billedIops: 0 }],
-    [
-      'io2: every IOPS billed',
-      { type: 'io2', allocatedGiB: 100, maxAllocatedGiB: 200, iops: 5000 },
-      { iops: 5000, billedIops: 5000 },
-    ],
-  ] as const)('%s', (_name, storage, expected) => {
-    // Act / Assess
-    expect(storagePerformance(storage)).toMatchObject(expected);
   });
 });
 

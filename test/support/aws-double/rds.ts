@@ -51,6 +51,7 @@ import type { TimerHandle } from '../virtual-clock';
 import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
+import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
 import {
   invalidCombination,
   invalidValue,
@@ -80,6 +81,8 @@ export interface RdsTimings {
   refuseDeletionWhileCreatingMs: number;
   /** Time a new cross-Region backup replication stays `pending` before `replicating` (default 5 min). */
   replicationPendingMs: number;
+  /** Time in `storage-optimization` after a storage change (default 30 min; see rds-modification.ts). */
+  storageOptimizationMs: number;
 }
 
 export const DEFAULT_RDS_TIMINGS: Readonly<RdsTimings> = {
@@ -89,6 +92,7 @@ export const DEFAULT_RDS_TIMINGS: Readonly<RdsTimings> = {
   modifyingMs: 0,
   refuseDeletionWhileCreatingMs: Number.POSITIVE_INFINITY,
   replicationPendingMs: 5 * MINUTE,
+  storageOptimizationMs: 30 * MINUTE,
 };
 
 /** Where a new instance ends: `available`, or a state only an operator can leave. */
@@ -287,10 +291,15 @@ export class RdsDouble {
     route(RemoveTagsFromResourceCommand, (input) => this.removeTags(input)),
   ];
 
+  /** Class, Multi-AZ, storage and monitoring changes: pending values, maintenance windows, storage cool-downs. */
+  private readonly modifications: InstanceModifications;
+
   constructor(
     private readonly env: DoubleEnvironment,
     private readonly secretsManager: SecretsManagerDouble,
-  ) {}
+  ) {
+    this.modifications = new InstanceModifications(env, this.timings);
+  }
 
   createDBInstance(input: CreateDBInstanceCommandInput, ctx: CallContext): Out<CreateDBInstanceCommandOutput> {
     validateCreateDBInstance(input);
@@ -366,7 +375,9 @@ export class RdsDouble {
   }
 
   modifyDBInstance(input: ModifyDBInstanceCommand['input'], ctx: CallContext): Out<ModifyDBInstanceCommandOutput> {
-    const unmodeled = Object.entries(input).filter(([key, value]) => value !== undefined && !MODIFIABLE.has(key));
+    const unmodeled = Object.entries(input).filter(
+      ([key, value]) => value !== undefined && !MODIFIABLE.has(key) && !TIER_CHANGE_PARAMETERS.has(key),
+    );
     if (unmodeled.length > 0) {
       throw new NotModeledError(`ModifyDBInstance parameters ${unmodeled.map(([k]) => k).join(', ')}`);
     }
@@ -379,7 +390,9 @@ export class RdsDouble {
     const onlyProtection = changes.every((key) => key === 'DeletionProtection');
     // Deletion protection is a flag on the resource, not a change to the database: RDS accepts it while the instance
     // is busy (backing-up, modifying), but not before it exists or once it is broken or going.
-    if (UNMODIFIABLE.test(instance.status) || (instance.status !== 'available' && !onlyProtection)) {
+    // Storage optimization leaves the instance usable and modifiable (only storage changes wait for it to end).
+    const modifiable = instance.status === 'available' || instance.status === 'storage-optimization';
+    if (UNMODIFIABLE.test(instance.status) || (!modifiable && !onlyProtection)) {
       throw invalidState(`Database instance is not in available state (it is ${instance.status}).`);
     }
     validateBackupSettings({
@@ -388,11 +401,12 @@ export class RdsDouble {
       PreferredMaintenanceWindow:
         input.PreferredMaintenanceWindow ?? (input.PreferredBackupWindow && instance.maintenanceWindow),
     });
+    if (InstanceModifications.touches(input)) this.modifications.modify(instance, input);
     if (input.DeletionProtection !== undefined) instance.deletionProtection = input.DeletionProtection;
     if (input.BackupRetentionPeriod !== undefined) instance.backupRetentionPeriod = input.BackupRetentionPeriod;
     if (input.PreferredBackupWindow !== undefined) instance.backupWindow = input.PreferredBackupWindow;
     if (input.PreferredMaintenanceWindow !== undefined) instance.maintenanceWindow = input.PreferredMaintenanceWindow;
-    if (!onlyProtection && this.timings.modifyingMs > 0) {
+    if (!onlyProtection && this.timings.modifyingMs > 0 && instance.status === 'available') {
       instance.status = 'modifying';
       instance.timers.push(
         this.env.clock.schedule(this.timings.modifyingMs, () => {
@@ -829,7 +843,7 @@ export class RdsDouble {
       DatabaseInsightsMode: spec.DatabaseInsightsMode,
       EnabledCloudwatchLogsExports: spec.EnableCloudwatchLogsExports,
       IAMDatabaseAuthenticationEnabled: spec.EnableIAMDatabaseAuthentication ?? false,
-      PendingModifiedValues: {},
+      PendingModifiedValues: this.modifications.pendingOf(i),
       TagList: i.tags,
       MasterUserSecret: i.masterSecret
         ? { SecretArn: i.masterSecret.arn, SecretStatus: i.masterSecret.status, KmsKeyId: i.masterSecret.kmsKeyId }
