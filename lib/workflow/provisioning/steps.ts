@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import { TENANT_LOG_RETENTION_DAYS } from '../../../lambdas/create-instance/log-groups';
-import { MIGRATIONS_DIR } from '../../../lambdas/run-migrations/bundling';
 import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/config';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { INSTANCE_ID_PREFIX } from '../../../lambdas/shared/naming';
+import { MIGRATIONS_DIR } from '../../../lambdas/shared/schema/bundling';
 import { APP_SECRET_ROTATION_FUNCTION } from '../../../lambdas/shared/secret-rotation';
 import {
   POLL_BUDGET_SECONDS,
@@ -138,8 +138,9 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     timeoutSeconds: 300,
     inVpc: true,
     slowRetryErrors: RETRYABLE_MIGRATION_ERROR_NAMES,
-    // No environment: the CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next
-    // to the bundle below) are the handler's own defaults.
+    // The CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next to the bundle
+    // below) are the handler's own defaults; the registry receives the schema version.
+    environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
@@ -152,8 +153,9 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
         allow(['secretsmanager:GetSecretValue'], [p.arns.rdsManagedSecrets], {
           ArnLike: { [`secretsmanager:ResourceTag/${RDS_SECRET_INSTANCE_TAG}`]: p.arns.instances },
         }),
+        onRegistry(p, ['dynamodb:UpdateItem']),
       ],
-      keyActions: ['kms:Decrypt'],
+      keyActions: registryKeyActions('write'),
       accepted: {
         reason:
           'Reads only the tenant application secrets (name pattern) and the RDS-managed master secrets (rds!db-*) it migrates with; secret names are not known before the tenant exists.',

@@ -1,10 +1,3 @@
-import {
-  DatabaseAuthenticationError,
-  DatabaseTlsError,
-  DatabaseUnreachableError,
-  MigrationFailedError,
-  MigrationLockTimeoutError,
-} from '../../../lambdas/run-migrations/errors';
 import { STEPS } from '../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import {
@@ -19,6 +12,13 @@ import {
   TenantConflictError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
+import {
+  DatabaseAuthenticationError,
+  DatabaseTlsError,
+  DatabaseUnreachableError,
+  MigrationFailedError,
+  MigrationLockTimeoutError,
+} from '../../../lambdas/shared/schema/errors';
 import { STATE_NAMES, TASK_STEPS } from '../../../lib/workflow/provisioning/definition';
 import { synthesizedDefinition } from '../../support/workflow-harness/synthesized';
 

@@ -6,9 +6,10 @@
  *
  * @module
  */
-import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
+
 import { TIER_CATALOG } from '../../../lambdas/shared/config';
 import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
+import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/shared/schema/bundling';
 import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 
 /** Variables that configure the Lambda runtime rather than the handler code. */
