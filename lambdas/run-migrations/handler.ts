@@ -7,8 +7,9 @@ import { DATABASE_NAME } from '../shared/naming';
 import { recordSchemaVersion } from '../shared/registry';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
+import { loginFromSecret } from '../shared/schema/login';
 import { runTenantMigrations } from '../shared/schema/runner';
-import { appLoginFromSecret, loginFromSecret, migrationInputsOf } from './inputs';
+import { appLoginFromSecret, migrationInputsOf } from './inputs';
 
 const secretsManager = traced(new SecretsManagerClient(CLIENT_CONFIG));
 const registry = registryClient();

@@ -32,7 +32,7 @@ export function setting<T extends string | number>(
 }
 
 /** A text that must be set. */
-function requiredText(name: string): EnvVar<string> {
+export function requiredText(name: string): EnvVar<string> {
   return {
     name,
     parse: (raw) => {

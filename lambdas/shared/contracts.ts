@@ -296,6 +296,8 @@ export interface TenantRecord {
 /** A tenant's failure in a schema rollout, as recorded on its registry record. */
 export interface RolloutFailure {
   rolloutId: string;
+  /** The wave the tenant was in. */
+  wave: number;
   /** The error class (`MigrationFailedError`, `SchemaDriftError`, ...). */
   error: string;
   /** Its message: migration and table names, never a password. */

@@ -440,3 +440,21 @@ export async function recordRolloutFailure(
     throw error;
   }
 }
+
+/**
+ * The ACTIVE tenants whose last rollout failure belongs to wave `wave` of `rolloutId` (read through the status index
+ * with a filter: a wave's report, read once per wave).
+ */
+export async function rolloutFailuresOf(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  rolloutId: string,
+  wave: number,
+): Promise<TenantRecord[]> {
+  const query = statusQuery(table, 'ACTIVE');
+  return queryAll(doc, {
+    ...query,
+    FilterExpression: 'rolloutFailure.rolloutId = :rolloutId AND rolloutFailure.wave = :wave',
+    ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':rolloutId': rolloutId, ':wave': wave },
+  });
+}

@@ -4,7 +4,6 @@ import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/conf
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { INSTANCE_ID_PREFIX } from '../../../lambdas/shared/naming';
-import { MIGRATIONS_DIR } from '../../../lambdas/shared/schema/bundling';
 import { APP_SECRET_ROTATION_FUNCTION } from '../../../lambdas/shared/secret-rotation';
 import {
   POLL_BUDGET_SECONDS,
@@ -12,6 +11,7 @@ import {
   WAIT_FUNCTION_TIMEOUT_SECONDS,
 } from '../../../lambdas/wait-for-instance/options';
 import { onRegistry, registryKeyActions, type StepSpec } from '../handler-spec';
+import { COPY_MIGRATIONS } from '../migrations-bundling';
 import {
   allow,
   GRANT_FOR_AWS_RESOURCE,
@@ -141,11 +141,7 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     // The CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next to the bundle
     // below) are the handler's own defaults; the registry receives the schema version.
     environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_input: string, outputDir: string) => [`cp -r "${MIGRATIONS_DIR}" "${outputDir}/migrations"`],
-    },
+    commandHooks: COPY_MIGRATIONS,
     access: (p) => ({
       statements: [
         allow(['secretsmanager:GetSecretValue'], [p.arns.appSecrets]),

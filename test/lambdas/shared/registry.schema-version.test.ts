@@ -89,7 +89,13 @@ describe('recordSchemaVersion', () => {
 
   it('keeps the first master secret ARN and clears the last rollout failure when asked', async () => {
     // Prepare
-    const failure = { rolloutId: 'r-1', error: 'MigrationFailedError', reason: 'boom', at: '2026-12-01T00:00:00.000Z' };
+    const failure = {
+      rolloutId: 'r-1',
+      wave: 0,
+      error: 'MigrationFailedError',
+      reason: 'boom',
+      at: '2026-12-01T00:00:00.000Z',
+    };
     await double.dynamodb.seed(TABLE, {
       ...record({ schemaVersion: V1, masterSecretArn: MASTER, rolloutFailure: failure }),
     });
@@ -110,6 +116,7 @@ describe('recordSchemaVersion', () => {
 
 describe('recordRolloutFailure', () => {
   const failure = {
+    wave: 0,
     rolloutId: 'r-1',
     error: 'MigrationFailedError',
     reason: 'column exists',
