@@ -20,7 +20,7 @@ export interface MigrateDeps {
 }
 
 /** What to do with a tenant, from its record alone. Pure. */
-export type TenantDecision =
+type TenantDecision =
   | { action: 'skip'; reason: string }
   | { action: 'at-target' }
   | { action: 'migrate'; record: TenantRecord };

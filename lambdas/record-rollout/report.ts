@@ -3,7 +3,7 @@ import type { PlannedWave, RolloutPlan, WaveSummary } from '../shared/rollout/co
 import { formatTolerance } from '../shared/rollout/tolerance';
 
 /** Failures listed in a summary and an alert; the registry holds every one. */
-export const LISTED_FAILURES = 25;
+const LISTED_FAILURES = 25;
 
 /** A wave's summary from the records of its failed tenants. Pure. */
 export function waveSummary(wave: PlannedWave, failed: readonly TenantRecord[]): WaveSummary {

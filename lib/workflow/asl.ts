@@ -96,7 +96,7 @@ type PassState = StateBase &
   };
 
 /** An S3 object a Distributed Map reads its items from (`InputType: JSON`: a JSON array). */
-export interface ItemReader {
+interface ItemReader {
   readonly Resource: 'arn:aws:states:::s3:getObject';
   readonly ReaderConfig: { readonly InputType: 'JSON'; readonly MaxItems?: number };
   /** `Bucket` and `Key`, either of them as a `.$` path. */
@@ -104,13 +104,13 @@ export interface ItemReader {
 }
 
 /** Where a Distributed Map writes its child executions' results (a manifest and result files). */
-export interface ResultWriter {
+interface ResultWriter {
   readonly Resource: 'arn:aws:states:::s3:putObject';
   readonly Parameters: { readonly Bucket: string; readonly Prefix: string };
 }
 
 /** The sub-workflow each item runs: in DISTRIBUTED mode, one child execution per item. */
-export interface ItemProcessor {
+interface ItemProcessor {
   readonly ProcessorConfig: { readonly Mode: 'DISTRIBUTED'; readonly ExecutionType: 'STANDARD' | 'EXPRESS' };
   readonly StartAt: string;
   readonly States: Readonly<Record<string, State>>;
@@ -121,7 +121,7 @@ export interface ItemProcessor {
  * tolerance beyond which the Map Run fails with `States.ExceedToleratedFailureThreshold`. The `...Path` variants read
  * the limit from the state input at run time.
  */
-export type DistributedMapState = StateBase &
+type DistributedMapState = StateBase &
   Transition & {
     readonly Type: 'Map';
     readonly Label?: string;

@@ -120,7 +120,7 @@ export type RecordRolloutEvent =
   | { action: 'complete'; plan: RolloutPlan; executionArn: string };
 
 /** A failed tenant of a wave, as recorded. */
-export interface WaveFailure {
+interface WaveFailure {
   tenantId: string;
   error: string;
   reason: string;

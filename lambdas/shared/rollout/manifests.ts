@@ -16,12 +16,12 @@ export function waveKey(rolloutId: string, index: number): string {
 }
 
 /** One item of a wave manifest. */
-export interface WaveItem {
+interface WaveItem {
   tenantId: string;
 }
 
 /** The manifest body of `tenantIds`. */
-export function waveManifest(tenantIds: readonly string[]): string {
+function waveManifest(tenantIds: readonly string[]): string {
   return JSON.stringify(tenantIds.map((tenantId): WaveItem => ({ tenantId })));
 }
 

@@ -53,7 +53,7 @@ function wavesOf(value: unknown): WaveStrategy {
     if (!Array.isArray(steps) || steps.length === 0 || steps.length > MAX_WAVES) {
       throw new ValidationError('waves.steps', `must list 1 to ${MAX_WAVES} percentages`, steps);
     }
-    steps.forEach((step, i) => wholeNumberIn(`waves.steps[${i}]`, step, 1, 100));
+    for (const [i, step] of steps.entries()) wholeNumberIn(`waves.steps[${i}]`, step, 1, 100);
     if (steps.some((step, i) => i > 0 && step <= steps[i - 1]) || steps.at(-1) !== 100) {
       throw new ValidationError('waves.steps', 'must be ascending cumulative percentages ending with 100', steps);
     }
@@ -64,11 +64,11 @@ function wavesOf(value: unknown): WaveStrategy {
     if (!Array.isArray(order) || order.length === 0 || order.length > MAX_WAVES) {
       throw new ValidationError('waves.order', `must list 1 to ${MAX_WAVES} tier names`, order);
     }
-    order.forEach((tier, i) => {
+    for (const [i, tier] of order.entries()) {
       if (typeof tier !== 'string' || !/^[a-z][a-z0-9-]{0,31}$/.test(tier)) {
         throw new ValidationError(`waves.order[${i}]`, 'must be a tier name', tier);
       }
-    });
+    }
     if (new Set(order).size !== order.length) throw new ValidationError('waves.order', 'must not repeat a tier', order);
     return { by: 'tier', order: order as string[] };
   }

@@ -26,10 +26,10 @@ export interface RolloutClaim {
 }
 
 /** What to do with the lock, given the current item. Pure, so every branch is unit-tested. */
-export type RolloutClaimDecision = { action: 'claim' } | { action: 'resume' } | { action: 'reject'; reason: string };
+type RolloutClaimDecision = { action: 'claim' } | { action: 'resume' } | { action: 'reject'; reason: string };
 
 export function decideRolloutClaim(record: RolloutRecord | undefined, claim: RolloutClaim): RolloutClaimDecision {
-  if (!record || record.status !== 'RUNNING') return { action: 'claim' };
+  if (record?.status !== 'RUNNING') return { action: 'claim' };
   if (record.executionArn === claim.executionArn) return { action: 'resume' };
   if (record.leaseExpiresAt < claim.at) return { action: 'claim' };
   return {

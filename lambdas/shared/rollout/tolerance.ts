@@ -25,18 +25,6 @@ export function mapThresholds(tolerance: Tolerance, size: number) {
     : { toleratedFailureCount: size, toleratedFailurePercentage: tolerance.value };
 }
 
-/** Whether `failed` of `size` tenants exceed `thresholds`: the Map Run fails when either one is exceeded. */
-export function exceedsThresholds(
-  failed: number,
-  size: number,
-  thresholds: { toleratedFailureCount: number; toleratedFailurePercentage: number },
-): boolean {
-  return (
-    failed > thresholds.toleratedFailureCount ||
-    (size > 0 && (failed * 100) / size > thresholds.toleratedFailurePercentage)
-  );
-}
-
 /** `"3"` or `"5%"`. */
 export function formatTolerance(tolerance: Tolerance): string {
   return tolerance.kind === 'count' ? String(tolerance.value) : `${tolerance.value}%`;

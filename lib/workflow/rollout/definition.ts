@@ -33,9 +33,6 @@ export const ROLLOUT_STATE_NAMES = {
   completeRollout: 'CompleteRollout',
 } as const;
 
-/** The error a Map Run reports when more items failed than it tolerates. */
-export const EXCEEDED_TOLERANCE = 'States.ExceedToleratedFailureThreshold';
-
 export interface RolloutDefinitionOptions {
   /** Whole-execution timeout (also the lease of the rollout lock). */
   readonly timeoutSeconds: number;
