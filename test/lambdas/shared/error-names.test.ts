@@ -9,6 +9,7 @@ import {
   type PlatformError,
   ProvisioningTimeoutError,
   RetryableError,
+  RolloutConflictError,
   TenantConflictError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
@@ -18,6 +19,7 @@ import {
   DatabaseUnreachableError,
   MigrationFailedError,
   MigrationLockTimeoutError,
+  SchemaDriftError,
 } from '../../../lambdas/shared/schema/errors';
 import { STATE_NAMES, TASK_STEPS } from '../../../lib/workflow/provisioning/definition';
 import { synthesizedDefinition } from '../../support/workflow-harness/synthesized';
@@ -56,6 +58,10 @@ const CLASSES: [string, () => PlatformError, readonly string[], readonly string[
   ['DatabaseTlsError', () => new DatabaseTlsError('x'), [], []],
   ['MigrationFailedError', () => new MigrationFailedError('x'), [], []],
   ['MigrationLockTimeoutError', () => new MigrationLockTimeoutError('x'), [STEPS.runMigrations], []],
+  // Schema rollouts: neither is named in the provisioning definition (a drifted tenant fails its rollout item; a
+  // conflicting rollout ends in the rollout's RolloutRejected).
+  ['SchemaDriftError', () => new SchemaDriftError('x'), [], []],
+  ['RolloutConflictError', () => new RolloutConflictError('x'), [], []],
 ];
 
 describe('error names Step Functions matches on', () => {
