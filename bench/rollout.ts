@@ -36,7 +36,7 @@ const silent: MigrationLogger = {
  * invoking MigrateTenant (warm), the registry read, the master secret read, the registry write (20 ms each, the
  * simulation's API latency), and the TLS handshake to RDS in the same Region.
  */
-export const ROLLOUT_OVERHEADS_MS = { childStart: 60, awsCalls: 3 * 20, tlsHandshake: 15 } as const;
+const ROLLOUT_OVERHEADS_MS = { childStart: 60, awsCalls: 3 * 20, tlsHandshake: 15 } as const;
 const PER_TENANT_OVERHEAD_MS = Object.values(ROLLOUT_OVERHEADS_MS).reduce((a, b) => a + b, 0);
 /** PlanRollout (10,000 records read, manifests written) and each wave's RecordWave, seconds. */
 const PLAN_SECONDS = 5;
