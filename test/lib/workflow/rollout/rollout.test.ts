@@ -15,6 +15,7 @@ import {
   installWorkflowDouble,
   registryRecord,
   runRollout,
+  runWorkflow,
   seedFleetTenant,
   startWorkflowDatabase,
   synthesizedWorkflow,
@@ -268,6 +269,29 @@ describe('schema rollout workflow', () => {
     });
     expect(await applied(drifted)).not.toContain(SCHEMA_CHANGE);
     expect(await applied(healthy)).toEqual(after.names);
+  });
+
+  it('leaves a tenant onboarded during the rollout to its own workflow, which brings it to the new version', async () => {
+    // Prepare
+    const tenants = ids('m1', 'm2');
+    await seed(tenants);
+    const [newcomer] = ids('newcomer') as [string];
+
+    // Act: the onboarding and the rollout run side by side, with the same release
+    const [onboarding, run] = await Promise.all([
+      runWorkflow(
+        { tenantId: newcomer, tier: 'starter' },
+        { double, database, environment: { MIGRATIONS_DIR: after.dir } },
+      ),
+      rollout({ canary: 1 }),
+    ]);
+
+    // Assess: the rollout never took the tenant (not ACTIVE when planned); its onboarding recorded the new version
+    expect(onboarding.status).toBe('SUCCEEDED');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(planOf(run)?.waves.reduce((n, w) => n + w.size, 0)).toBe(2);
+    expect(await record(newcomer)).toMatchObject({ status: 'ACTIVE', schemaVersion: SCHEMA_CHANGE });
+    for (const tenantId of tenants) expect(await record(tenantId)).toMatchObject({ schemaVersion: SCHEMA_CHANGE });
   });
 
   it('runs one rollout at a time: a second one is refused and touches nothing', async () => {
