@@ -100,6 +100,7 @@ export class WorkflowStack extends Stack {
     // Before the steps: EnableRotation names the rotation function.
     const rotation = addAppSecretRotation(this, platform);
 
+    const stepPlatform = { ...platform, appSecretRotationFunctionArn: rotation.functionArn };
     const stateMachineName = `${id}-provisioning`;
     const provisioning = addWorkflow(this, {
       steps: PROVISIONING_STEPS,
@@ -110,16 +111,11 @@ export class WorkflowStack extends Stack {
       stateMachineName,
       stateMachineId: 'ProvisioningStateMachine',
       logGroupId: 'StateMachineLogs',
-      platform: { ...platform, appSecretRotationFunctionArn: rotation.functionArn },
+      platform: stepPlatform,
     });
     this.stateMachine = provisioning.stateMachine;
     this.functions = provisioning.functions;
-    this.rollout = addSchemaRollout(
-      this,
-      { ...platform, appSecretRotationFunctionArn: rotation.functionArn },
-      `${id}-schema-rollout`,
-      props.schemaRollout,
-    );
+    this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
     // The waiters' shared view of RDS, and RDS's own "created" events: a few describes a minute however many
     // onboardings wait.
