@@ -90,6 +90,7 @@ function throttle(double: AwsDouble, rate: number): void {
     sns: double.sns,
     kms: double.kms,
     logs: double.logs,
+    s3: double.s3,
   };
   for (const [service, { routes }] of Object.entries(services) as [ServiceName, { routes: { name: string }[] }][]) {
     for (const { name } of new Set(routes)) {

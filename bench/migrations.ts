@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { DatabaseTarget } from '../lambdas/run-migrations/connection';
-import { type MigrationLogger, runTenantMigrations } from '../lambdas/run-migrations/runner';
 import { DATABASE_NAME, MASTER_USERNAME } from '../lambdas/shared/naming';
+import type { DatabaseTarget } from '../lambdas/shared/schema/connection';
+import { type MigrationLogger, runTenantMigrations } from '../lambdas/shared/schema/runner';
 import { createRdsLikeDatabase, startPostgres } from '../test/support/postgres';
 
 const MASTER_PASSWORD = 'Bench-Master-Passw0rd';

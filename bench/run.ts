@@ -9,6 +9,7 @@ import { type MachineInfo, renderHeader } from './format';
 import { benchLoad } from './load';
 import { benchInitMigrations } from './migrations';
 import { benchProvisioning } from './provisioning';
+import { measureTenantMigrations, rolloutSection, simulateRollout } from './rollout';
 import {
   bundlesSection,
   cliStartupSection,
@@ -25,6 +26,10 @@ import { benchSynth } from './synth';
 const COLD_START_RUNS = 7;
 const SYNTH_RUNS = 3;
 const MIGRATION_RUNS = 3;
+/** Real tenant databases timed for the rollout's per-tenant sample, and the simulated fleet. */
+const ROLLOUT_SAMPLE_TENANTS = 20;
+const ROLLOUT_FLEET = 10_000;
+const ROLLOUT_CONCURRENCIES = [10, 50, 200];
 const RESULTS_FILE = join(REPOSITORY_ROOT, 'bench', 'results', 'latest.json');
 
 /** One measurement group: what it measured (for the JSON file) and its section of the printed report. */
@@ -109,6 +114,15 @@ const groups: Group[] = [
         noopMs: median(runs.map((r) => r.noopMs)),
       };
       return { result: migrations, section: migrationsSection(migrations) };
+    },
+  },
+  {
+    name: 'rollout',
+    run: async () => {
+      progress(`rollout: timing the new migration on ${ROLLOUT_SAMPLE_TENANTS} tenant databases`);
+      const sample = await measureTenantMigrations(ROLLOUT_SAMPLE_TENANTS);
+      const simulations = ROLLOUT_CONCURRENCIES.map((c) => simulateRollout(sample, ROLLOUT_FLEET, c));
+      return { result: { sampleMs: sample, simulations }, section: rolloutSection(sample, simulations) };
     },
   },
   {

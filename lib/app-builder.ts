@@ -35,6 +35,7 @@ export function buildApp(app: App): PlatformApp {
     billingEventBusName: config.billingEventBusName,
     logRetention: config.logRetention,
     executionTimeout: Duration.minutes(config.provisioningTimeoutMinutes),
+    schemaRollout: config.schemaRollout,
   });
 
   return { config, foundation, workflow };

@@ -5,6 +5,9 @@ import type { Node } from 'constructs';
 import { DEFAULT_ROLLBACK_MAX_PASSES } from '../lambdas/shared/config';
 import { ValidationError } from '../lambdas/shared/errors';
 import { assertSecretNamePattern, DEFAULT_SECRET_NAME_PATTERN } from '../lambdas/shared/naming';
+import { MAX_MAP_CONCURRENCY } from '../lambdas/shared/rollout/options';
+import { ROLLOUT_DEFAULTS } from '../lambdas/shared/rollout/settings';
+import { parseTolerance } from '../lambdas/shared/rollout/tolerance';
 import { resolveCatalog, type TierCatalog } from '../lambdas/shared/tiers';
 import { contextSource, type PlatformContextKey, unknownContextKeys, unknownKeyRule } from './context-keys';
 import { ROLLBACK_WAIT_SECONDS } from './workflow/provisioning/definition';
@@ -102,6 +105,31 @@ export interface PlatformConfig {
    * @default ['secretsmanager']
    */
   readonly vpcInterfaceEndpoints: readonly InterfaceEndpointName[];
+  /**
+   * Schema rollouts: defaults of `tenantctl migrations rollout` (see docs/schema-changes.md for sizing).
+   * @default - the defaults of each field
+   */
+  readonly schemaRollout?: SchemaRolloutConfig;
+}
+
+/** The knobs of schema rollouts; a rollout request may override the first three. */
+export interface SchemaRolloutConfig {
+  /**
+   * Tenants migrated at once in a wave (the Distributed Map's MaxConcurrency): each holds one database connection
+   * and one Lambda execution.
+   * @default 50
+   */
+  readonly maxConcurrency: number;
+  /**
+   * Failed tenants a wave tolerates before the rollout halts: a count (`"3"`) or a percentage (`"5%"`). The canary
+   * tolerates none.
+   * @default "0"
+   */
+  readonly tolerance: string;
+  /** Tenants in the canary wave when the request names none. @default 5 */
+  readonly canarySize: number;
+  /** Timeout of a rollout execution, also how long a crashed rollout's lock lasts. @default 12 */
+  readonly timeoutHours: number;
 }
 
 /**
@@ -246,6 +274,32 @@ export const PLATFORM_CONTEXT_KEYS: readonly ContextKeyDoc[] = [
     type: 'list of strings',
     default: JSON.stringify(DEFAULTS.vpcInterfaceEndpoints),
     description: `Interface VPC endpoints created with private DNS, from: ${INTERFACE_ENDPOINT_NAMES.join(', ')}. Must include secretsmanager (the only way of the migration and rotation functions to the tenant secrets). With \`vpcId\`, the VPC must not already have a private-DNS endpoint for a listed service, Secrets Manager included (a second one fails to deploy).`,
+  },
+  {
+    key: 'schemaRolloutMaxConcurrency',
+    type: 'integer',
+    default: String(ROLLOUT_DEFAULTS.maxConcurrency),
+    description: `Tenants a schema rollout migrates at once per wave (Distributed Map MaxConcurrency, 1–${MAX_MAP_CONCURRENCY}); each holds one database connection and one Lambda execution. See docs/schema-changes.md for sizing.`,
+  },
+  {
+    key: 'schemaRolloutTolerance',
+    type: 'string',
+    default: `"${ROLLOUT_DEFAULTS.tolerance}"`,
+    description:
+      'Failed tenants a rollout wave tolerates before the rollout halts: a count ("3") or a percentage ("5%"). The canary wave tolerates none.',
+  },
+  {
+    key: 'schemaRolloutCanarySize',
+    type: 'integer',
+    default: String(ROLLOUT_DEFAULTS.canarySize),
+    description: 'Tenants in the canary wave of a schema rollout that names no canary tenants.',
+  },
+  {
+    key: 'schemaRolloutTimeoutHours',
+    type: 'integer',
+    default: String(ROLLOUT_DEFAULTS.timeoutHours),
+    description:
+      'Timeout of a schema rollout execution (1–168); a crashed or stopped rollout keeps the rollout lock this long.',
   },
 ];
 
@@ -448,6 +502,41 @@ export function loadPlatformConfig(node: Node): PlatformConfig {
     logRetention: retentionDays as logs.RetentionDays,
     provisioningTimeoutMinutes: parseProvisioningTimeout(get('provisioningTimeoutMinutes'), tierCatalog),
     vpcInterfaceEndpoints: parseEndpoints(get('vpcInterfaceEndpoints')),
+    schemaRollout: parseSchemaRollout(get),
+  };
+}
+
+function parseSchemaRollout(get: (key: string) => unknown): SchemaRolloutConfig {
+  const tolerance = get('schemaRolloutTolerance') ?? ROLLOUT_DEFAULTS.tolerance;
+  try {
+    parseTolerance(typeof tolerance === 'number' ? String(tolerance) : tolerance);
+  } catch {
+    throw new PlatformConfigError(
+      'schemaRolloutTolerance',
+      'must be a number of tenants ("3") or a percentage from 0% to 100% ("5%")',
+      tolerance,
+    );
+  }
+  return {
+    maxConcurrency: integerIn(
+      'schemaRolloutMaxConcurrency',
+      get('schemaRolloutMaxConcurrency') ?? ROLLOUT_DEFAULTS.maxConcurrency,
+      1,
+      MAX_MAP_CONCURRENCY,
+    ),
+    tolerance: String(tolerance),
+    canarySize: integerIn(
+      'schemaRolloutCanarySize',
+      get('schemaRolloutCanarySize') ?? ROLLOUT_DEFAULTS.canarySize,
+      0,
+      MAX_MAP_CONCURRENCY,
+    ),
+    timeoutHours: integerIn(
+      'schemaRolloutTimeoutHours',
+      get('schemaRolloutTimeoutHours') ?? ROLLOUT_DEFAULTS.timeoutHours,
+      1,
+      168,
+    ),
   };
 }
 

@@ -21,6 +21,10 @@ export const PLATFORM_CONTEXT_KEY_NAMES = [
   'logRetentionDays',
   'provisioningTimeoutMinutes',
   'vpcInterfaceEndpoints',
+  'schemaRolloutMaxConcurrency',
+  'schemaRolloutTolerance',
+  'schemaRolloutCanarySize',
+  'schemaRolloutTimeoutHours',
 ] as const;
 export type PlatformContextKey = (typeof PLATFORM_CONTEXT_KEY_NAMES)[number];
 

@@ -6,7 +6,7 @@ import { type TierCatalog, validateCatalog } from './tiers';
  * once, with its name, how its text becomes a value, and its default. The stack sets variables through
  * {@link setting} and the handler reads them through {@link readEnv}, both from the same declaration, so neither side
  * can spell a name or a rule differently. Declarations that need a step's own constants live beside them (the poll
- * budget in `wait-for-instance/options.ts`, the migrations folder in `run-migrations/bundling.ts`, ...).
+ * budget in `wait-for-instance/options.ts`, the migrations folder in `schema/bundling.ts`, ...).
  */
 export interface EnvVar<T> {
   readonly name: string;
@@ -32,7 +32,7 @@ export function setting<T extends string | number>(
 }
 
 /** A text that must be set. */
-function requiredText(name: string): EnvVar<string> {
+export function requiredText(name: string): EnvVar<string> {
   return {
     name,
     parse: (raw) => {

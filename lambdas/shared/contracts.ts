@@ -107,6 +107,8 @@ export interface CredentialRotationResult {
 export interface MigrationsResult {
   applied: string[];
   durationMs: number;
+  /** The last migration the database records after the run: the tenant's schema version. */
+  version?: string;
 }
 
 export interface BackupsResult {
@@ -272,6 +274,35 @@ export interface TenantRecord {
   observedEndpointPort?: number;
   observedMasterSecretArn?: string;
   observedInstance?: InstanceSnapshot;
+
+  // --- Schema version (written by the migration runner at onboarding and by every schema rollout) ---
+
+  /**
+   * The last migration applied to the tenant database (a migration file name without `.sql`), as the runner last
+   * recorded it. Never moves backwards (see `recordSchemaVersion`).
+   */
+  schemaVersion?: string;
+  /** When {@link schemaVersion} was recorded (ISO). */
+  schemaVersionAt?: string;
+  /**
+   * ARN of the RDS-managed master user secret, recorded with the first schema version: a schema rollout reads the
+   * master login from it without describing every instance (the RDS API budget is shared with onboarding).
+   */
+  masterSecretArn?: string;
+  /** Why the last schema rollout could not migrate this tenant; cleared when a rollout brings it to the target. */
+  rolloutFailure?: RolloutFailure;
+}
+
+/** A tenant's failure in a schema rollout, as recorded on its registry record. */
+export interface RolloutFailure {
+  rolloutId: string;
+  /** The wave the tenant was in. */
+  wave: number;
+  /** The error class (`MigrationFailedError`, `SchemaDriftError`, ...). */
+  error: string;
+  /** Its message: migration and table names, never a password. */
+  reason: string;
+  at: string;
 }
 
 /** Outcome events on EventBridge. */

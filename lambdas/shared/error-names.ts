@@ -24,6 +24,8 @@ export const ERROR_NAMES = {
   databaseTls: 'DatabaseTlsError',
   migrationFailed: 'MigrationFailedError',
   migrationLockTimeout: 'MigrationLockTimeoutError',
+  schemaDrift: 'SchemaDriftError',
+  rolloutConflict: 'RolloutConflictError',
 } as const;
 
 /**

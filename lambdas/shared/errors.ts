@@ -41,6 +41,12 @@ export class ValidationError extends PlatformError {
   }
 }
 
+/** Another schema rollout holds the platform's rollout lock. Never retried: the operator waits or stops it. */
+export class RolloutConflictError extends PlatformError {
+  public override readonly name = ERROR_NAMES.rolloutConflict;
+  public readonly retryable = false;
+}
+
 /** The tenant is already being provisioned by another request, or is live. Never retried, never rolled back. */
 export class TenantConflictError extends PlatformError {
   public override readonly name = ERROR_NAMES.tenantConflict;

@@ -20,6 +20,7 @@ import {
   type ClaimResult,
   type InstanceSnapshot,
   REGISTRY_STATUS_INDEX,
+  type RolloutFailure,
   type TenantRecord,
   type TenantStatus,
   type ValidatedRequest,
@@ -342,4 +343,118 @@ export async function countTenantsInStatus(doc: DynamoDBDocumentClient, table: s
     count += page.Count ?? 0;
   }
   return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schema version: written by the migration runner's callers (onboarding's RunMigrations, the rollout's
+// MigrateTenant). A version only moves forward: migration names start with a fixed-width timestamp, so they compare
+// as strings in the order they are applied.
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A schema version to record on a tenant. */
+export interface SchemaVersionWrite {
+  tenantId: string;
+  /** The last migration the database records. */
+  version: string;
+  /** When it was read (ISO). */
+  at: string;
+  /** The write happens only while the tenant is in one of these statuses. */
+  from: readonly TenantStatus[];
+  /** Also only while this execution owns the record (onboarding). @default - any owner (a rollout) */
+  executionArn?: string;
+  /** Recorded when the record has none yet. @default - left as it is */
+  masterSecretArn?: string;
+  /** Clears the tenant's last rollout failure (a rollout that brought it to the target). @default false */
+  clearRolloutFailure?: boolean;
+}
+
+/**
+ * Records `write.version` as the tenant's schema version, unless the record already holds that version or a later
+ * one (a late or replayed writer never moves it backwards). Returns false when the write was skipped: same or later
+ * version, other status, other owner, or no record.
+ */
+export async function recordSchemaVersion(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  write: SchemaVersionWrite,
+): Promise<boolean> {
+  if (write.from.length === 0) throw new Error('a schema version write needs the statuses it applies in');
+  const set = setClause({ schemaVersion: write.version, schemaVersionAt: write.at, updatedAt: nowIso() });
+  const fromValues = Object.fromEntries(write.from.map((status, i) => [`:from${i}`, status]));
+  const conditions = [
+    `#status IN (${Object.keys(fromValues).join(', ')})`,
+    '(attribute_not_exists(schemaVersion) OR schemaVersion < :version)',
+    ...(write.executionArn ? ['executionArn = :owner'] : []),
+  ];
+  const masterSecret = write.masterSecretArn
+    ? { expression: ', masterSecretArn = if_not_exists(masterSecretArn, :masterSecretArn)' }
+    : { expression: '' };
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: write.tenantId },
+        UpdateExpression: `${set.expression}${masterSecret.expression}${write.clearRolloutFailure ? ' REMOVE rolloutFailure' : ''}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: { ...set.names, '#status': 'status' },
+        ExpressionAttributeValues: {
+          ...set.values,
+          ...fromValues,
+          ':version': write.version,
+          ...(write.executionArn ? { ':owner': write.executionArn } : {}),
+          ...(write.masterSecretArn ? { ':masterSecretArn': write.masterSecretArn } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Records why a schema rollout could not migrate an ACTIVE tenant (its schema stays as it was: each tenant migrates
+ * in one transaction). Returns false when the tenant is no longer ACTIVE.
+ */
+export async function recordRolloutFailure(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  tenantId: string,
+  failure: RolloutFailure,
+): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId },
+        UpdateExpression: 'SET rolloutFailure = :failure, updatedAt = :now',
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failure': failure, ':now': nowIso(), ':active': 'ACTIVE' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * The ACTIVE tenants whose last rollout failure belongs to wave `wave` of `rolloutId` (read through the status index
+ * with a filter: a wave's report, read once per wave).
+ */
+export async function rolloutFailuresOf(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  rolloutId: string,
+  wave: number,
+): Promise<TenantRecord[]> {
+  const query = statusQuery(table, 'ACTIVE');
+  return queryAll(doc, {
+    ...query,
+    FilterExpression: 'rolloutFailure.rolloutId = :rolloutId AND rolloutFailure.wave = :wave',
+    ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':rolloutId': rolloutId, ':wave': wave },
+  });
 }

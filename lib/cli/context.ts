@@ -49,6 +49,8 @@ export interface AwsOptions {
   readonly stateMachineArn?: string;
   readonly registryTable?: string;
   readonly rotationFunctionArn?: string;
+  readonly rolloutStateMachineArn?: string;
+  readonly rolloutTable?: string;
   readonly json?: boolean;
 }
 
@@ -80,11 +82,17 @@ export function targetsFor<K extends TargetName>(
   if (table) assertTableName(table[0], table[1]);
   const rotation = given('rotationFunctionArn', options.rotationFunctionArn);
   if (rotation) assertFunctionArn(rotation[0], rotation[1]);
+  const rollout = given('rolloutStateMachineArn', options.rolloutStateMachineArn);
+  if (rollout) assertStateMachineArn(rollout[0], options.region, rollout[1]);
+  const rolloutTable = given('rolloutTable', options.rolloutTable);
+  if (rolloutTable) assertTableName(rolloutTable[0], rolloutTable[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
       registryTable: options.registryTable,
       rotationFunctionArn: options.rotationFunctionArn,
+      rolloutStateMachineArn: options.rolloutStateMachineArn,
+      rolloutTable: options.rolloutTable,
     },
     env: ctx.env,
     stackName: options.stack,

@@ -20,6 +20,7 @@ import {
   loadBilling,
   loadCompletion,
   loadCredentials,
+  loadMigrations,
   loadOnboard,
   loadPlan,
   loadReset,
@@ -292,6 +293,85 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
     .action(async (options, command: Command) => {
       const { rotationEnableCommand } = await loadRotation();
       result.code = await rotationEnableCommand({ ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
+
+  const migrations = program
+    .command('migrations')
+    .description('roll tenant schema changes out to the fleet (docs/schema-changes.md)');
+  const rolloutFlags = (command: Command): Command =>
+    command
+      .option('--canary <n|ids>', 'canary wave: a number of tenants, or tenant ids separated by commas')
+      .option('--waves <spec>', 'waves after the canary: percent:10,50,100 or tier:pro,starter')
+      .option('--max-concurrency <n>', 'tenants migrated at once per wave')
+      .option('--tolerate <n|n%>', 'failed tenants tolerated per wave after the canary');
+  const targetFlag = (command: Command): Command =>
+    command.option('--target <migration>', 'the migration to compare with (default: the last one in this checkout)');
+  const rolloutTargets = (command: Command): Command =>
+    command
+      .option(
+        `${TARGETS.rolloutStateMachineArn.flag} <arn>`,
+        `rollout state machine (env ${TARGETS.rolloutStateMachineArn.env})`,
+      )
+      .option(`${TARGETS.rolloutTable.flag} <name>`, `rollout table (env ${TARGETS.rolloutTable.env})`);
+  rolloutTargets(
+    targetFlag(
+      awsOptions(
+        migrations
+          .command('status')
+          .description('ACTIVE tenants by schema version, who is behind, failures and drift, and the last rollout'),
+      ),
+    ),
+  )
+    .addHelpText('after', examples('migrations status', 'migrations status --json'))
+    .action(async (options) => {
+      const { migrationsStatusCommand } = await loadMigrations();
+      result.code = await migrationsStatusCommand(options, ctx);
+    });
+  rolloutFlags(
+    targetFlag(
+      awsOptions(
+        migrations
+          .command('plan')
+          .description('the waves a rollout would take: offline from a tenant list (--tenants), or from the registry')
+          .option(
+            '--tenants <file>',
+            'JSON array of {tenantId, tier, schemaVersion} (tenantctl list --json works); no AWS call',
+          ),
+      ),
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'migrations plan --tenants tenants.json --canary 5',
+        'migrations plan --waves tier:enterprise,pro --json',
+      ),
+    )
+    .action(async (options) => {
+      const { migrationsPlanCommand } = await loadMigrations();
+      result.code = await migrationsPlanCommand(options, ctx);
+    });
+  rolloutTargets(
+    rolloutFlags(
+      awsOptions(
+        migrations
+          .command('rollout')
+          .description('start a schema rollout to every ACTIVE tenant; --wait follows it wave by wave')
+          .option('--wait', 'follow the rollout until it completes or halts')
+          .option('--poll <seconds>', 'seconds between progress checks with --wait', DEFAULT_POLL_SECONDS),
+      ),
+    ),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'migrations rollout --canary acme-corp,globex --tolerate 2% --wait',
+        'migrations rollout --max-concurrency 200 --json',
+      ),
+    )
+    .action(async (options) => {
+      const { migrationsRolloutCommand } = await loadMigrations();
+      result.code = await migrationsRolloutCommand(options, ctx);
     });
 
   program

@@ -34,6 +34,18 @@ export const TARGETS = {
     output: 'AppSecretRotationFunctionArn',
     what: 'the application secret rotation function',
   },
+  rolloutStateMachineArn: {
+    flag: '--rollout-state-machine-arn',
+    env: 'TENANTCTL_ROLLOUT_STATE_MACHINE_ARN',
+    output: 'RolloutStateMachineArn',
+    what: 'the schema rollout state machine',
+  },
+  rolloutTable: {
+    flag: '--rollout-table',
+    env: 'TENANTCTL_ROLLOUT_TABLE',
+    output: 'RolloutTableName',
+    what: 'the schema rollout table',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

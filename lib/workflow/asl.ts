@@ -53,6 +53,8 @@ interface ChoiceRule {
   readonly StringEquals?: string;
   readonly BooleanEquals?: boolean;
   readonly NumericEquals?: number;
+  readonly NumericEqualsPath?: string;
+  readonly NumericGreaterThan?: number;
   readonly IsPresent?: boolean;
   readonly And?: readonly ChoiceRule[];
   readonly Or?: readonly ChoiceRule[];
@@ -85,7 +87,59 @@ interface FailState extends StateBase {
   readonly CausePath?: string;
 }
 
-export type State = TaskState | ChoiceState | WaitState | SucceedState | FailState;
+/** A Pass state: shapes the state with `Parameters` (intrinsic functions included) and moves on. */
+type PassState = StateBase &
+  Transition & {
+    readonly Type: 'Pass';
+    readonly Parameters?: Readonly<Record<string, unknown>>;
+    readonly ResultPath?: string;
+  };
+
+/** An S3 object a Distributed Map reads its items from (`InputType: JSON`: a JSON array). */
+interface ItemReader {
+  readonly Resource: 'arn:aws:states:::s3:getObject';
+  readonly ReaderConfig: { readonly InputType: 'JSON'; readonly MaxItems?: number };
+  /** `Bucket` and `Key`, either of them as a `.$` path. */
+  readonly Parameters: Readonly<Record<string, string>>;
+}
+
+/** Where a Distributed Map writes its child executions' results (a manifest and result files). */
+interface ResultWriter {
+  readonly Resource: 'arn:aws:states:::s3:putObject';
+  readonly Parameters: { readonly Bucket: string; readonly Prefix: string };
+}
+
+/** The sub-workflow each item runs: in DISTRIBUTED mode, one child execution per item. */
+interface ItemProcessor {
+  readonly ProcessorConfig: { readonly Mode: 'DISTRIBUTED'; readonly ExecutionType: 'STANDARD' | 'EXPRESS' };
+  readonly StartAt: string;
+  readonly States: Readonly<Record<string, State>>;
+}
+
+/**
+ * A Distributed Map state: items from an ItemReader, a child execution per item, results to S3, and a failure
+ * tolerance beyond which the Map Run fails with `States.ExceedToleratedFailureThreshold`. The `...Path` variants read
+ * the limit from the state input at run time.
+ */
+type DistributedMapState = StateBase &
+  Transition & {
+    readonly Type: 'Map';
+    readonly Label?: string;
+    readonly ItemReader: ItemReader;
+    readonly ItemSelector?: Readonly<Record<string, unknown>>;
+    readonly ItemProcessor: ItemProcessor;
+    readonly MaxConcurrency?: number;
+    readonly MaxConcurrencyPath?: string;
+    readonly ToleratedFailureCount?: number;
+    readonly ToleratedFailureCountPath?: string;
+    readonly ToleratedFailurePercentage?: number;
+    readonly ToleratedFailurePercentagePath?: string;
+    readonly ResultWriter?: ResultWriter;
+    readonly ResultPath?: string;
+    readonly Catch?: readonly Catcher[];
+  };
+
+export type State = TaskState | ChoiceState | WaitState | SucceedState | FailState | PassState | DistributedMapState;
 
 /** A whole state machine definition. */
 export interface StateMachineDefinition {

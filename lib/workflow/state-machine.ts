@@ -22,6 +22,8 @@ export interface WorkflowProps<S extends string> {
   /** Construct id of its execution log group. */
   readonly logGroupId: string;
   readonly platform: WorkflowResources;
+  /** Further `DefinitionSubstitutions` (a bucket name the definition names, say). @default - none */
+  readonly substitutions?: Readonly<Record<string, string>>;
 }
 
 export interface Workflow<S extends string> {
@@ -50,9 +52,10 @@ export function addWorkflow<S extends string>(scope: Construct, props: WorkflowP
     stateMachineName: props.stateMachineName,
     stateMachineType: sfn.StateMachineType.STANDARD,
     definitionBody: sfn.DefinitionBody.fromString(JSON.stringify(props.definition)),
-    definitionSubstitutions: Object.fromEntries(
-      entries.map(([step]) => [functionArnVariable(step), functions[step].functionArn]),
-    ),
+    definitionSubstitutions: {
+      ...props.substitutions,
+      ...Object.fromEntries(entries.map(([step]) => [functionArnVariable(step), functions[step].functionArn])),
+    },
     tracingEnabled: true,
     logs: { destination: executionLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
     encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(platform.key),

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { StepName } from '../../lambdas/shared/contracts';
 import { DEFAULT_SECRET_NAME_PATTERN } from '../../lambdas/shared/naming';
 import { majorVersionOf, type TierCatalog } from '../../lambdas/shared/tiers';
+import type { SchemaRolloutConfig } from '../config';
 import { BillingTrigger } from './billing-trigger';
 import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
@@ -17,6 +18,7 @@ import { PROVISIONING_STEPS } from './provisioning/steps';
 import { addReadinessSignal } from './readiness-signal';
 import { addReconciliation } from './reconciliation';
 import { TenantRegistry } from './registry-table';
+import { addSchemaRollout, type SchemaRollout } from './rollout/rollout';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
 
@@ -37,6 +39,8 @@ export interface WorkflowStackProps extends StackProps {
   readonly logRetention?: logs.RetentionDays;
   /** Whole-execution timeout. @default Duration.hours(5) */
   readonly executionTimeout?: Duration;
+  /** Schema rollout knobs (cdk.json `schemaRollout*`). @default - the defaults of each knob */
+  readonly schemaRollout?: SchemaRolloutConfig;
 }
 
 /**
@@ -49,6 +53,8 @@ export class WorkflowStack extends Stack {
   public readonly registry: TenantRegistry;
   public readonly eventBus: events.EventBus;
   public readonly functions: Readonly<Record<StepName, HandlerFunction>>;
+  /** The schema rollout workflow (docs/schema-changes.md). */
+  public readonly rollout: SchemaRollout;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -94,6 +100,7 @@ export class WorkflowStack extends Stack {
     // Before the steps: EnableRotation names the rotation function.
     const rotation = addAppSecretRotation(this, platform);
 
+    const stepPlatform = { ...platform, appSecretRotationFunctionArn: rotation.functionArn };
     const stateMachineName = `${id}-provisioning`;
     const provisioning = addWorkflow(this, {
       steps: PROVISIONING_STEPS,
@@ -104,10 +111,11 @@ export class WorkflowStack extends Stack {
       stateMachineName,
       stateMachineId: 'ProvisioningStateMachine',
       logGroupId: 'StateMachineLogs',
-      platform: { ...platform, appSecretRotationFunctionArn: rotation.functionArn },
+      platform: stepPlatform,
     });
     this.stateMachine = provisioning.stateMachine;
     this.functions = provisioning.functions;
+    this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
     // The waiters' shared view of RDS, and RDS's own "created" events: a few describes a minute however many
     // onboardings wait.

@@ -1,6 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
 import { TENANT_LOG_RETENTION_DAYS } from '../../../lambdas/create-instance/log-groups';
-import { MIGRATIONS_DIR } from '../../../lambdas/run-migrations/bundling';
 import { RUNTIME_ENV, setting, TIER_CATALOG } from '../../../lambdas/shared/config';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
@@ -12,6 +11,7 @@ import {
   WAIT_FUNCTION_TIMEOUT_SECONDS,
 } from '../../../lambdas/wait-for-instance/options';
 import { onRegistry, registryKeyActions, type StepSpec } from '../handler-spec';
+import { COPY_MIGRATIONS } from '../migrations-bundling';
 import {
   allow,
   GRANT_FOR_AWS_RESOURCE,
@@ -138,13 +138,10 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     timeoutSeconds: 300,
     inVpc: true,
     slowRetryErrors: RETRYABLE_MIGRATION_ERROR_NAMES,
-    // No environment: the CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next
-    // to the bundle below) are the handler's own defaults.
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_input: string, outputDir: string) => [`cp -r "${MIGRATIONS_DIR}" "${outputDir}/migrations"`],
-    },
+    // The CA bundle (the runtime's /var/runtime/ca-cert.pem) and the migrations folder (copied next to the bundle
+    // below) are the handler's own defaults; the registry receives the schema version.
+    environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
+    commandHooks: COPY_MIGRATIONS,
     access: (p) => ({
       statements: [
         allow(['secretsmanager:GetSecretValue'], [p.arns.appSecrets]),
@@ -152,8 +149,9 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
         allow(['secretsmanager:GetSecretValue'], [p.arns.rdsManagedSecrets], {
           ArnLike: { [`secretsmanager:ResourceTag/${RDS_SECRET_INSTANCE_TAG}`]: p.arns.instances },
         }),
+        onRegistry(p, ['dynamodb:UpdateItem']),
       ],
-      keyActions: ['kms:Decrypt'],
+      keyActions: registryKeyActions('write'),
       accepted: {
         reason:
           'Reads only the tenant application secrets (name pattern) and the RDS-managed master secrets (rds!db-*) it migrates with; secret names are not known before the tenant exists.',

@@ -1,7 +1,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Client } from 'pg';
 import { handler } from '../../../lambdas/run-migrations/handler';
+import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
@@ -31,6 +33,8 @@ const APP_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:saas/tenan
 const SECRETS = [MASTER_PASSWORD, APP_PASSWORD, WRONG_PASSWORD];
 
 const secretsManager = mockClient(SecretsManagerClient);
+const registry = mockClient(DynamoDBDocumentClient);
+const TABLE = 'tenant-registry';
 let server: TestPostgres;
 let output: OutputCapture;
 let closedPort: number;
@@ -92,9 +96,13 @@ afterAll(async () => {
 });
 beforeEach(() => {
   process.env[RDS_CA_BUNDLE_PATH.name] = server.caFile;
+  process.env[RUNTIME_ENV.registryTable.name] = TABLE;
+  registry.reset();
+  registry.on(UpdateCommand).resolves({});
 });
 afterEach(() => {
   delete process.env[RDS_CA_BUNDLE_PATH.name];
+  delete process.env[RUNTIME_ENV.registryTable.name];
 });
 
 describe('RunMigrations handler', () => {
@@ -105,7 +113,19 @@ describe('RunMigrations handler', () => {
     // Assess
     expect(result.applied).toHaveLength(2);
     expect(result.durationMs).toEqual(expect.any(Number));
-    expect(Object.keys(result).sort()).toEqual(['applied', 'durationMs']);
+    expect(result.version).toBe(result.applied.at(-1));
+    expect(Object.keys(result).sort()).toEqual(['applied', 'durationMs', 'version']);
+    const [update] = registry.commandCalls(UpdateCommand);
+    expect(update?.args[0].input).toMatchObject({
+      TableName: TABLE,
+      Key: { tenantId: 'acme' },
+      ExpressionAttributeValues: expect.objectContaining({
+        ':version': result.version,
+        ':owner': stateFor().request.executionArn,
+        ':masterSecretArn': MASTER_ARN,
+        ':from0': 'PROVISIONING',
+      }),
+    });
     const app = new Client(connectionTo(server, DATABASE_NAME, { user: APP_USERNAME, password: APP_PASSWORD }));
     await app.connect();
     const { rows } = await app.query('SELECT count(*)::int AS n FROM users').finally(() => app.end());
@@ -114,7 +134,8 @@ describe('RunMigrations handler', () => {
 
   it('is a no-op when run again', async () => {
     // Act & Assess
-    await expect(handler(stateFor(), lambdaContext())).resolves.toMatchObject({ applied: [] });
+    const result = await handler(stateFor(), lambdaContext());
+    expect(result).toMatchObject({ applied: [], version: expect.stringMatching(/^\d{17}_/) });
   });
 
   it.each([

@@ -1,6 +1,7 @@
-import { appLoginFromSecret, loginFromSecret, migrationInputsOf } from '../../../lambdas/run-migrations/inputs';
+import { appLoginFromSecret, migrationInputsOf } from '../../../lambdas/run-migrations/inputs';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ConfigurationError } from '../../../lambdas/shared/errors';
+import { loginFromSecret } from '../../../lambdas/shared/schema/login';
 
 const state: WorkflowState = {
   request: { tenantId: 'acme', tier: 'starter' } as ValidatedRequest,

@@ -1,10 +1,3 @@
-import {
-  DatabaseAuthenticationError,
-  DatabaseTlsError,
-  DatabaseUnreachableError,
-  MigrationFailedError,
-  MigrationLockTimeoutError,
-} from '../../../lambdas/run-migrations/errors';
 import { STEPS } from '../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import {
@@ -16,9 +9,18 @@ import {
   type PlatformError,
   ProvisioningTimeoutError,
   RetryableError,
+  RolloutConflictError,
   TenantConflictError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
+import {
+  DatabaseAuthenticationError,
+  DatabaseTlsError,
+  DatabaseUnreachableError,
+  MigrationFailedError,
+  MigrationLockTimeoutError,
+  SchemaDriftError,
+} from '../../../lambdas/shared/schema/errors';
 import { STATE_NAMES, TASK_STEPS } from '../../../lib/workflow/provisioning/definition';
 import { synthesizedDefinition } from '../../support/workflow-harness/synthesized';
 
@@ -56,6 +58,10 @@ const CLASSES: [string, () => PlatformError, readonly string[], readonly string[
   ['DatabaseTlsError', () => new DatabaseTlsError('x'), [], []],
   ['MigrationFailedError', () => new MigrationFailedError('x'), [], []],
   ['MigrationLockTimeoutError', () => new MigrationLockTimeoutError('x'), [STEPS.runMigrations], []],
+  // Schema rollouts: neither is named in the provisioning definition (a drifted tenant fails its rollout item; a
+  // conflicting rollout ends in the rollout's RolloutRejected).
+  ['SchemaDriftError', () => new SchemaDriftError('x'), [], []],
+  ['RolloutConflictError', () => new RolloutConflictError('x'), [], []],
 ];
 
 describe('error names Step Functions matches on', () => {

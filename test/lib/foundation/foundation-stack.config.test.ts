@@ -36,6 +36,7 @@ const DEFAULT_CONFIG: PlatformConfig = {
   logRetention: logs.RetentionDays.ONE_YEAR,
   provisioningTimeoutMinutes: 300,
   vpcInterfaceEndpoints: ['secretsmanager'],
+  schemaRollout: { maxConcurrency: 50, tolerance: '0', canarySize: 5, timeoutHours: 12 },
 };
 
 const KEY_ARN = 'arn:aws:kms:us-west-2:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -179,6 +180,19 @@ describe('loadPlatformConfig', () => {
       'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager: the migration and rotation functions reach the tenant secrets through it and have no other way out of the isolated subnets (got [])',
     ],
     [{ vpcInterfaceEndpoints: ['kms'] }, 'cdk.json context "vpcInterfaceEndpoints": must include secretsmanager'],
+    [
+      { schemaRolloutMaxConcurrency: 0 },
+      'cdk.json context "schemaRolloutMaxConcurrency": must be a whole number from 1 to 10000 (got 0)',
+    ],
+    [
+      { schemaRolloutTolerance: '5 percent' },
+      'cdk.json context "schemaRolloutTolerance": must be a number of tenants ("3") or a percentage from 0% to 100% ("5%")',
+    ],
+    [{ schemaRolloutCanarySize: -1 }, 'cdk.json context "schemaRolloutCanarySize": must be a whole number from 0'],
+    [
+      { schemaRolloutTimeoutHours: 169 },
+      'cdk.json context "schemaRolloutTimeoutHours": must be a whole number from 1 to 168',
+    ],
     [
       { tiers: { pro: { backup: { retentionDays: 40 } } } },
       'cdk.json context "tiers": Invalid tier catalog:\n  tier "pro", field backup.retentionDays: must be a whole number of days from 1 to 35 (0 would turn automated backups off) (got 40)',

@@ -70,6 +70,8 @@ describe('step functions', () => {
     );
     expect(inVpc.map(([id]) => id).sort()).toEqual([
       expect.stringMatching(/^AppSecretRotationFunction/),
+      // The schema rollout's per-tenant migration.
+      expect.stringMatching(/^MigrateTenantFunction/),
       expect.stringMatching(/^RunMigrationsFunction/),
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -223,7 +225,8 @@ describe('observability', () => {
 
   it('invokes each task function, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    expect(invoke).toHaveLength(2);
+    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's tasks.
+    expect(invoke).toHaveLength(3);
     for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
@@ -233,11 +236,14 @@ describe('review fixes', () => {
     // Act
     const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
     const kms = statements().filter((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
-    // Assess
+    // Assess: each state machine's role may use the key for that state machine only
     expect(machine?.Properties.StateMachineName).toBe('tenant-db-workflow-provisioning');
     expect(kms.length).toBeGreaterThan(0);
     for (const statement of kms)
-      expect(JSON.stringify(statement.Condition)).toContain('tenant-db-workflow-provisioning');
+      expect(JSON.stringify(statement.Condition)).toMatch(/tenant-db-workflow-(provisioning|schema-rollout)"/);
+    expect(
+      kms.some((statement) => JSON.stringify(statement.Condition).includes('tenant-db-workflow-provisioning"')),
+    ).toBe(true);
   });
 
   it('lets the billing rule use the platform key when it starts an execution', () => {
@@ -326,10 +332,12 @@ describe('invariant guards', () => {
     const reads = statements().filter(
       (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
     );
-    // Assess
-    expect(reads).toHaveLength(1);
-    expect(JSON.stringify(reads[0]?.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
-    expect(JSON.stringify(reads[0]?.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    // Assess: RunMigrations and the schema rollout's MigrateTenant, both under the tag condition
+    expect(reads).toHaveLength(2);
+    for (const read of reads) {
+      expect(JSON.stringify(read.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
+      expect(JSON.stringify(read.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    }
   });
 
   it('lets ConfigureAlarms check that the alert topic exists', () => {
@@ -362,7 +370,11 @@ describe('invariant guards', () => {
 
   it('runs the sweeper on a schedule, allowed to describe only provisioning executions', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(10 minutes)' });
-    const describes = statements().filter((s) => actionsOf(s).includes('states:DescribeExecution'));
+    // The schema rollout's own Distributed Map children aside (see the rollout's stack test).
+    const describes = statements().filter(
+      (s) =>
+        actionsOf(s).includes('states:DescribeExecution') && !JSON.stringify(s.Resource).includes('schema-rollout'),
+    );
     expect(describes).toHaveLength(1);
     expect(JSON.stringify(describes[0]?.Resource)).toContain(':execution:tenant-db-workflow-provisioning:*');
   });

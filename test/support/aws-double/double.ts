@@ -23,6 +23,7 @@ import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { RDSServiceException } from '@aws-sdk/client-rds';
+import { S3ServiceException } from '@aws-sdk/client-s3';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { VirtualClock } from '../virtual-clock';
@@ -37,6 +38,7 @@ import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { redact } from './redact';
+import { S3Double } from './s3';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
 import { SnsDouble } from './sns';
 
@@ -91,6 +93,7 @@ const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
   sns: SNSServiceException,
   kms: KMSServiceException,
   logs: CloudWatchLogsServiceException,
+  s3: S3ServiceException,
 };
 
 async function regionOf(config: Readonly<Record<string, unknown>>, fallback: string): Promise<string> {
@@ -111,6 +114,7 @@ export class AwsDouble {
   readonly sns: SnsDouble;
   readonly kms: KmsDouble;
   readonly logs: LogsDouble;
+  readonly s3: S3Double;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -145,6 +149,7 @@ export class AwsDouble {
     this.sns = new SnsDouble(this.env);
     this.kms = new KmsDouble(this.env);
     this.logs = new LogsDouble(this.env);
+    this.s3 = new S3Double(this.env);
     this.routes = {
       rds: this.rds.routes,
       secretsmanager: this.secretsManager.routes,
@@ -154,6 +159,7 @@ export class AwsDouble {
       sns: this.sns.routes,
       kms: this.kms.routes,
       logs: this.logs.routes,
+      s3: this.s3.routes,
     };
   }
 

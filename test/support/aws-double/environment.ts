@@ -3,7 +3,16 @@ import { PlatformExpectationError } from './errors';
 import type { Ids } from './ids';
 
 /** The services the double answers, as named in fault specs and the call log. */
-export type ServiceName = 'rds' | 'secretsmanager' | 'cloudwatch' | 'dynamodb' | 'eventbridge' | 'sns' | 'kms' | 'logs';
+export type ServiceName =
+  | 'rds'
+  | 'secretsmanager'
+  | 'cloudwatch'
+  | 'dynamodb'
+  | 'eventbridge'
+  | 'sns'
+  | 'kms'
+  | 'logs'
+  | 's3';
 
 /** Where a call was made: the Region comes from the calling client's configuration. */
 export interface CallContext {

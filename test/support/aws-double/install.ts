@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +26,7 @@ const CLIENTS: readonly (readonly [ServiceName, unknown])[] = [
   ['sns', SNSClient],
   ['kms', KMSClient],
   ['logs', CloudWatchLogsClient],
+  ['s3', S3Client],
 ];
 
 interface ConfiguredClient {

@@ -51,6 +51,10 @@ export function createWorkflowDouble(options: WorkflowDoubleOptions = {}): AwsDo
   double.dynamodb.defineTable(registryTable(registryTableName()));
   const alertTopic = handlerEnvironment(synthesizedWorkflow())[RUNTIME_ENV.alertTopicArn.name];
   if (alertTopic) double.sns.createTopic(alertTopic);
+  // The schema rollout's lock table and manifest bucket.
+  const { rollout } = synthesizedWorkflow();
+  double.dynamodb.defineTable({ name: rollout.tableName, partitionKey: 'lockId' });
+  double.s3.createBucket(rollout.bucketName);
   if (options.database) double.rds.backingServer = options.database.backingServer;
   Object.assign(double.rds.timings, options.timings);
   // Secrets Manager invokes the real rotation function, which logs in to the test database as on RDS. It shares this

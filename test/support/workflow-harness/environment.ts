@@ -6,9 +6,10 @@
  *
  * @module
  */
-import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/run-migrations/bundling';
+
 import { TIER_CATALOG } from '../../../lambdas/shared/config';
 import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
+import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/shared/schema/bundling';
 import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
 
 /** Variables that configure the Lambda runtime rather than the handler code. */
@@ -32,7 +33,13 @@ function localPaths(caBundlePath: string | undefined): Record<string, string | u
 export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?: string): Record<string, string> {
   const merged: Record<string, string> = {};
   const owners: Record<string, string> = {};
-  for (const fn of [...Object.values(workflow.taskFunctions), workflow.readinessFunction, workflow.rotationFunction]) {
+  const functions = [
+    ...Object.values(workflow.taskFunctions),
+    workflow.readinessFunction,
+    workflow.rotationFunction,
+    ...Object.values(workflow.rollout.taskFunctions),
+  ];
+  for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.environment)) {
       if (RUNTIME_ONLY.has(name)) continue;
       if (merged[name] !== undefined && merged[name] !== value) {

@@ -30,12 +30,22 @@ const STEP_HANDLERS: Record<StepName, Loader> = {
   [STEPS.recordFailure]: () => require('../../../lambdas/record-failure/handler'),
 };
 
+/** The rollout workflow's Task states (RecordRollout backs three of them). */
+const ROLLOUT_HANDLERS: Record<string, Loader> = {
+  PlanRollout: () => require('../../../lambdas/plan-rollout/handler'),
+  MigrateTenant: () => require('../../../lambdas/migrate-tenant/handler'),
+  RecordWave: () => require('../../../lambdas/record-rollout/handler'),
+  HaltRollout: () => require('../../../lambdas/record-rollout/handler'),
+  CompleteRollout: () => require('../../../lambdas/record-rollout/handler'),
+};
+
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
 const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
 /** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
 export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
-  return STEP_HANDLERS[stateName as StepName]?.().handler as LambdaHandler | undefined;
+  const loader = STEP_HANDLERS[stateName as StepName] ?? ROLLOUT_HANDLERS[stateName];
+  return loader?.().handler as LambdaHandler | undefined;
 }
 
 /** The RDS "DB instance created" listener. */

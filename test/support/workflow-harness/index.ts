@@ -19,7 +19,7 @@ export {
   registryRecord,
   registryRecords,
 } from './double';
-
+export { type FleetTenant, runRollout, seedFleetTenant, tenantDatabase } from './rollout';
 export {
   type InvocationRecord,
   READINESS_LISTENER,

@@ -40,6 +40,7 @@ import {
 } from '../aws-double';
 import { lambdaContext } from '../lambda-context';
 import type { WorkflowDatabase } from './database';
+import { emulateDistributedMaps, type MapRunRecord } from './distributed-map';
 import { workflowClockOf } from './double';
 import { applyEnvironment, handlerEnvironment } from './environment';
 import { type ExecutionScope, runInExecution, useScopedEnvironment } from './execution-scope';
@@ -80,6 +81,8 @@ export interface RunWorkflowOptions {
   crashAfterSuccess?: { state: string; times?: number };
   /** Another definition with the same Task Resources (default: the synthesized one). */
   definition?: StateMachineDefinition;
+  /** The state machine `definition` belongs to: executions are named under it (default: the provisioning one). */
+  stateMachineArn?: string;
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -125,6 +128,8 @@ export interface WorkflowRun {
   lambdaInvocations: number;
   /** Every state input and output, in order. */
   stateData: unknown[];
+  /** The Distributed Map runs of the execution, in order (see distributed-map.ts). */
+  mapRuns: MapRunRecord[];
   /**
    * EventBridge events and SNS messages published while the run executed (by any execution: runs that overlap
    * see each other's).
@@ -204,6 +209,24 @@ function crashError(stateName: string): Error {
 }
 
 const machines = new WeakMap<StateMachineDefinition, StateMachine>();
+const emulated = new WeakMap<StateMachineDefinition, StateMachineDefinition>();
+
+/** The runnable form of `definition` (its Distributed Maps emulated), one per definition so the machine is cached. */
+function emulatedDefinition(definition: StateMachineDefinition, fresh: StateMachineDefinition): StateMachineDefinition {
+  const known = emulated.get(definition);
+  if (known) return known;
+  emulated.set(definition, fresh);
+  return fresh;
+}
+
+/** The Task states of `definition`, those inside its Map states' ItemProcessors included. */
+function taskStateNames(definition: { States: Record<string, unknown> }): string[] {
+  return Object.entries(definition.States).flatMap(([name, raw]) => {
+    const state = raw as { Type: string; ItemProcessor?: { States: Record<string, unknown> } };
+    if (state.Type === 'Task') return [name];
+    return state.Type === 'Map' && state.ItemProcessor ? taskStateNames(state.ItemProcessor) : [];
+  });
+}
 
 function machineFor(definition: StateMachineDefinition): StateMachine {
   let machine = machines.get(definition);
@@ -279,7 +302,8 @@ async function execute(
   const workflow = synthesizedWorkflow();
   const definition = options.definition ?? workflow.definition;
   const { executionName } = scope;
-  const executionArn = `${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+  const machineArn = options.stateMachineArn ?? workflow.stateMachineArn;
+  const executionArn = `${machineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
   const random = seededRandom(options.seed ?? 1);
   const startedAt = clock.now();
   const eventsBefore = double.eventBridge.published().length;
@@ -348,10 +372,11 @@ async function execute(
     if (ms > 0) await clock.sleep(ms);
   };
   const taskHandlers: Record<string, (event: unknown) => Promise<unknown>> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
+  for (const name of taskStateNames(definition)) {
     const extra = options.extraTasks?.[name];
-    const fn = extra ? { logicalId: name, memoryMb: extra.memoryMb } : workflow.taskFunctions[name];
+    const fn = extra
+      ? { logicalId: name, memoryMb: extra.memoryMb }
+      : (workflow.taskFunctions[name] ?? workflow.rollout.taskFunctions[name]);
     const handler = extra?.handler ?? stepHandlerFor(name);
     if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
     taskHandlers[name] = async (event) => {
@@ -369,6 +394,18 @@ async function execute(
       }
     };
   }
+
+  // Distributed Map states run in the harness's emulation (see distributed-map.ts), their children with the
+  // Task handlers above.
+  const mapRuns: MapRunRecord[] = [];
+  const emulation = emulateDistributedMaps(definition, {
+    s3: double.s3,
+    executionArn,
+    taskHandler: (name) => taskHandlers[name] as (event: unknown) => Promise<unknown>,
+    onMapRun: (record) => mapRuns.push(record),
+  });
+  Object.assign(taskHandlers, emulation.handlers);
+  const runnable = emulatedDefinition(definition, emulation.definition);
 
   const watch = watchInstances(double);
   const listener = readinessSignalHandler();
@@ -391,7 +428,7 @@ async function execute(
   let output: unknown;
   let error: WorkflowRun['error'];
   try {
-    const execution = machineFor(definition).run(input as never, {
+    const execution = machineFor(runnable).run(input as never, {
       overrides: {
         taskResourceLocalHandlers: taskHandlers as never,
         waitTimeOverrides: Object.fromEntries(
@@ -453,6 +490,7 @@ async function execute(
     invocations,
     lambdaInvocations: invocations.length,
     stateData,
+    mapRuns,
     publishedEvents: double.eventBridge.published().slice(eventsBefore),
     snsMessages: double.sns.published().slice(messagesBefore),
     logLines,

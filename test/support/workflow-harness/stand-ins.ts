@@ -67,6 +67,8 @@ const REF: Record<string, StandIn> = {
     arn(t, 'states', `stateMachine:${s.property('StateMachineName') ?? s.generatedName}`),
   'AWS::Lambda::Function': (s) => s.property('FunctionName') ?? s.generatedName,
   'AWS::KMS::Key': (s) => uuidOf(`${s.stack.stackName}/${s.logicalId}`),
+  // Bucket names are lower case (CloudFormation lower-cases the generated ones).
+  'AWS::S3::Bucket': (s) => (s.property('BucketName') ?? s.generatedName).toLowerCase(),
 };
 
 /** What `Fn::GetAtt` returns, by `<type>.<attribute>`. */

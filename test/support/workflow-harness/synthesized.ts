@@ -11,6 +11,7 @@ import { BILLING_EVENT_SOURCE } from '../../../lambdas/shared/contracts';
 import type { TierCatalog } from '../../../lambdas/shared/tiers';
 import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
 import { RDS_CREATED_EVENT_PATTERN } from '../../../lib/triggers/event-patterns';
+import { BUCKET_VARIABLE } from '../../../lib/workflow/rollout/definition';
 import type { InputTransformer } from '../input-transformer';
 import { type CfnTemplate, type DeploymentTarget, resolveIntrinsics, type StackTemplate } from './stand-ins';
 
@@ -46,6 +47,31 @@ export interface SynthesizedWorkflow {
   catalog: TierCatalog;
   /** The input transformer of the rule that starts the workflow from billing events. */
   billingInput: InputTransformer;
+  /** The schema rollout state machine (docs/schema-changes.md). */
+  rollout: SynthesizedRollout;
+}
+
+/** The schema rollout workflow as the template defines it. */
+interface SynthesizedRollout {
+  /** Its definition, the bucket substitution applied (the function ARNs stay placeholders: Tasks map by name). */
+  definition: StateMachineDefinition;
+  stateMachineArn: string;
+  /** The function behind each Task state, those inside the Distributed Map's ItemProcessor included. */
+  taskFunctions: Record<string, SynthesizedFunction>;
+  /** The manifest bucket's name (stand-in). */
+  bucketName: string;
+  /** The rollout table's name (stand-in). */
+  tableName: string;
+}
+
+/** Task states of a definition and of the ItemProcessors of its Map states, by name. */
+function taskStatesOf(states: Record<string, unknown>): [string, { Resource: string }][] {
+  return Object.entries(states).flatMap(([name, state]) => {
+    const s = state as { Type?: string; Resource?: string; ItemProcessor?: { States: Record<string, unknown> } };
+    if (s.Type === 'Task') return [[name, { Resource: s.Resource ?? '' }] as [string, { Resource: string }]];
+    if (s.Type === 'Map' && s.ItemProcessor) return taskStatesOf(s.ItemProcessor.States);
+    return [];
+  });
 }
 
 type Json = Record<string, unknown>;
@@ -141,7 +167,37 @@ function synthesize(): SynthesizedWorkflow {
   );
   if (!billingTarget?.InputTransformer) throw new Error('workflow harness: no billing rule targets the state machine');
 
+  const rolloutMachineId = Stack.of(platform.workflow.rollout.stateMachine).getLogicalId(
+    platform.workflow.rollout.stateMachine.node.defaultChild as CfnElement,
+  );
+  const rolloutMachine = resources[rolloutMachineId]?.Properties ?? {};
+  const rolloutSubstitutions = (rolloutMachine.DefinitionSubstitutions ?? {}) as Json;
+  const bucketName = resolve(rolloutSubstitutions[BUCKET_VARIABLE]) as string;
+  const rolloutFunctions: Record<string, SynthesizedFunction> = {};
+  const rolloutDefinitionText = (rolloutMachine.DefinitionString as string).replaceAll(
+    `\${${BUCKET_VARIABLE}}`,
+    bucketName,
+  );
+  const rolloutDefinition = JSON.parse(rolloutDefinitionText) as StateMachineDefinition;
+  for (const [name, state] of taskStatesOf(rolloutDefinition.States as Record<string, unknown>)) {
+    const variable = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
+    if (!variable || rolloutSubstitutions[variable] === undefined) {
+      throw new Error(`workflow harness: Task ${name} has no substituted Resource (${state.Resource})`);
+    }
+    rolloutFunctions[name] = lambdaFunction(getAttTarget(rolloutSubstitutions[variable], `the Resource of ${name}`));
+  }
+  const rolloutTableId = Stack.of(platform.workflow.rollout.table).getLogicalId(
+    platform.workflow.rollout.table.node.defaultChild as CfnElement,
+  );
+
   return {
+    rollout: {
+      definition: rolloutDefinition,
+      stateMachineArn: resolve({ Ref: rolloutMachineId }),
+      taskFunctions: rolloutFunctions,
+      bucketName,
+      tableName: resolve({ Ref: rolloutTableId }),
+    },
     definition,
     stateMachineArn: resolve({ Ref: machineId }),
     taskFunctions,

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientConfig, DEFAULT_TIMEOUTS } from '../../../../lambdas/run-migrations/connection';
 import { readEnv } from '../../../../lambdas/shared/config';
 import { DEFAULT_RDS_CA_BUNDLE_PATH, RDS_CA_BUNDLE_PATH, rdsTls } from '../../../../lambdas/shared/database/tls';
 import { ConfigurationError } from '../../../../lambdas/shared/errors';
+import { clientConfig, DEFAULT_TIMEOUTS } from '../../../../lambdas/shared/schema/connection';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 let dir: string;

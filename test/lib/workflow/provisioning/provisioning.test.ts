@@ -1,5 +1,4 @@
 import { RUNTIME_ENV } from '../../../../lambdas/shared/config';
-
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import {
@@ -9,6 +8,8 @@ import {
   DATABASE_NAME,
   instanceIdentifier,
 } from '../../../../lambdas/shared/naming';
+import { MIGRATIONS_DIR } from '../../../../lambdas/shared/schema/bundling';
+import { shippedMigrations } from '../../../../lambdas/shared/schema/runner';
 import { DEFAULT_TIERS } from '../../../../lambdas/shared/tiers';
 import { DEFAULT_SIGNAL_CHECK_INTERVAL_MS } from '../../../../lambdas/wait-for-instance/poll';
 import starterBillingEvent from '../../../fixtures/billing-events/valid/starter-minimal.json';
@@ -67,6 +68,9 @@ describe('a successful onboarding', () => {
       endpointAddress: backingServer.address,
       endpointPort: backingServer.port,
       secretArn: secret?.arn,
+      // The schema version the migrations left, and the master secret a schema rollout logs in with.
+      schemaVersion: shippedMigrations(MIGRATIONS_DIR).at(-1),
+      masterSecretArn: expect.stringContaining(':secret:rds!db-'),
     });
 
     // Assess: the announcement, without any secret

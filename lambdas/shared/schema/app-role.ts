@@ -1,6 +1,6 @@
 import type { ClientBase } from 'pg';
-import { scramSha256Verifier } from '../shared/database/scram';
-import { APP_USERNAME } from '../shared/naming';
+import { scramSha256Verifier } from '../database/scram';
+import { APP_USERNAME } from '../naming';
 import { MigrationFailedError } from './errors';
 
 /** What could make the application role more than a least-privilege login, as read from the catalogs. */

@@ -1,4 +1,6 @@
 import { DatabaseError } from 'pg';
+import { ERROR_NAMES, RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../../lambdas/shared/error-names';
+import { ConfigurationError } from '../../../../lambdas/shared/errors';
 import {
   DatabaseAuthenticationError,
   DatabaseTlsError,
@@ -8,9 +10,7 @@ import {
   MigrationLockTimeoutError,
   redact,
   toMigrationError,
-} from '../../../lambdas/run-migrations/errors';
-import { ERROR_NAMES, RETRYABLE_MIGRATION_ERROR_NAMES } from '../../../lambdas/shared/error-names';
-import { ConfigurationError } from '../../../lambdas/shared/errors';
+} from '../../../../lambdas/shared/schema/errors';
 
 const PASSWORD = 'S3cret-Passw0rd';
 

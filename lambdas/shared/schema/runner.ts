@@ -13,17 +13,19 @@
  *
  * @module
  */
+import { readdirSync } from 'node:fs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { runner as migrate, type RunnerOption } from 'node-pg-migrate';
 import { Client } from 'pg';
-import { clock } from '../shared/clock';
-import { readEnv } from '../shared/config';
-import type { MigrationsResult } from '../shared/contracts';
-import { logger as sharedLogger } from '../shared/runtime';
+import { clock } from '../clock';
+import { readEnv } from '../config';
+import type { MigrationsResult } from '../contracts';
+import { logger as sharedLogger } from '../runtime';
 import { ensureAppRole } from './app-role';
 import { MIGRATIONS_DIR_VARIABLE } from './bundling';
 import { clientConfig, type DatabaseTarget, type DatabaseTimeouts, DEFAULT_TIMEOUTS } from './connection';
-import { type ErrorContext, toMigrationError } from './errors';
+import { describeDrift, detectDrift } from './drift';
+import { type ErrorContext, SchemaDriftError, toMigrationError } from './errors';
 
 /** Where node-pg-migrate records applied migrations (schema public, owned by the master user). */
 const MIGRATIONS_TABLE = 'pgmigrations';
@@ -40,12 +42,21 @@ type LibraryLogger = NonNullable<RunnerOption['logger']>;
 export interface RunMigrationsOptions {
   /** The master login: it owns the schema objects and may create roles. */
   target: DatabaseTarget;
-  /** The application role's password, from the tenant's credentials secret. */
-  appPassword: string;
+  /**
+   * The application role's password, from the tenant's credentials secret. Onboarding gives it; a schema rollout
+   * does not (the role already logs in, and its password belongs to the rotation schedule by then), so the role step
+   * is skipped. @default - the application role is left as it is
+   */
+  appPassword?: string;
   /** Defaults to `$MIGRATIONS_DIR`, else the `migrations` folder next to this module (or the bundle). */
   migrationsDir?: string;
   timeouts?: DatabaseTimeouts;
   logger?: MigrationLogger;
+  /**
+   * Compare the database with the registry's record under the lock, before migrating, and refuse to migrate a
+   * drifted one (see `drift.ts`). @default - no check (onboarding: the database is new)
+   */
+  driftCheck?: { recorded?: string };
 }
 
 /** The folder the runner reads migrations from. */
@@ -67,7 +78,7 @@ export async function runTenantMigrations(options: RunMigrationsOptions): Promis
     endpoint: `${target.host}:${target.port}`,
     user: target.user,
     phase: 'connect',
-    secrets: [target.password, appPassword],
+    secrets: appPassword === undefined ? [target.password] : [target.password, appPassword],
   };
   const client = new Client(clientConfig(target, timeouts));
   // A server that ends the session between queries emits 'error' on the client; unhandled, it would crash the runtime.
@@ -80,10 +91,19 @@ export async function runTenantMigrations(options: RunMigrationsOptions): Promis
     connected = true;
     context.phase = 'lock';
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const dir = options.migrationsDir ?? migrationsDir();
+    if (options.driftCheck) {
+      const drift = detectDrift({
+        recorded: options.driftCheck.recorded,
+        applied: await appliedMigrations(client),
+        known: shippedMigrations(dir),
+      });
+      if (drift) throw new SchemaDriftError(`${context.endpoint}: ${describeDrift(drift)}`);
+    }
     context.phase = 'migrate';
     const applied = await migrate({
       dbClient: client,
-      dir: options.migrationsDir ?? migrationsDir(),
+      dir,
       ignorePattern: NOT_SQL,
       direction: 'up',
       migrationsTable: MIGRATIONS_TABLE,
@@ -95,9 +115,16 @@ export async function runTenantMigrations(options: RunMigrationsOptions): Promis
         context.migration = name;
       }),
     });
-    context.phase = 'role';
-    await ensureAppRole(client, appPassword);
-    const result = { applied: applied.map((m) => m.name), durationMs: clock.now() - started };
+    if (appPassword !== undefined) {
+      context.phase = 'role';
+      await ensureAppRole(client, appPassword);
+    }
+    const version = await latestAppliedMigration(client);
+    const result = {
+      applied: applied.map((m) => m.name),
+      durationMs: clock.now() - started,
+      ...(version ? { version } : {}),
+    };
     logger.info('tenant database migrated', { endpoint: context.endpoint, ...result });
     return result;
   } catch (error) {
@@ -106,6 +133,33 @@ export async function runTenantMigrations(options: RunMigrationsOptions): Promis
     // Ending the session also releases the advisory lock.
     if (connected) await client.end().catch(() => undefined);
   }
+}
+
+/** The migrations in `dir` (file names without `.sql`), in the order they apply. */
+export function shippedMigrations(dir: string = migrationsDir()): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.sql'))
+    .map((file) => file.slice(0, -'.sql'.length))
+    .sort();
+}
+
+/**
+ * The names of the migrations the database records as applied, oldest first (empty when it has none yet): what
+ * drift detection compares with the registry's record.
+ */
+export async function appliedMigrations(client: Pick<Client, 'query'>): Promise<string[]> {
+  const exists = await client.query<{ table: string | null }>(
+    `SELECT to_regclass('public.${MIGRATIONS_TABLE}') AS table`,
+  );
+  if (!exists.rows[0]?.table) return [];
+  const { rows } = await client.query<{ name: string }>(`SELECT name FROM public.${MIGRATIONS_TABLE} ORDER BY id`);
+  return rows.map((row) => row.name);
+}
+
+/** The last migration the database records (the tenant's schema version), if any. */
+async function latestAppliedMigration(client: Pick<Client, 'query'>): Promise<string | undefined> {
+  // File names sort in the order node-pg-migrate applies them (checkOrder holds it to that).
+  return (await appliedMigrations(client)).sort().at(-1);
 }
 
 /**

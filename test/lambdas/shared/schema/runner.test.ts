@@ -3,23 +3,23 @@ import { type AddressInfo, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, DatabaseError } from 'pg';
-import { MIGRATIONS_DIR } from '../../../lambdas/run-migrations/bundling';
-import { APPLICATION_NAME, type DatabaseTarget, DEFAULT_TIMEOUTS } from '../../../lambdas/run-migrations/connection';
+import { clock } from '../../../../lambdas/shared/clock';
+import { scramSha256Verifier } from '../../../../lambdas/shared/database/scram';
+import { APP_USERNAME, MASTER_USERNAME } from '../../../../lambdas/shared/naming';
+import { MIGRATIONS_DIR } from '../../../../lambdas/shared/schema/bundling';
+import { APPLICATION_NAME, type DatabaseTarget, DEFAULT_TIMEOUTS } from '../../../../lambdas/shared/schema/connection';
 import {
   DatabaseUnreachableError,
   MigrationFailedError,
   MigrationLockTimeoutError,
-} from '../../../lambdas/run-migrations/errors';
+} from '../../../../lambdas/shared/schema/errors';
 import {
   MIGRATION_LOCK_KEY,
   type MigrationLogger,
   type RunMigrationsOptions,
   runTenantMigrations,
-} from '../../../lambdas/run-migrations/runner';
-import { clock } from '../../../lambdas/shared/clock';
-import { scramSha256Verifier } from '../../../lambdas/shared/database/scram';
-import { APP_USERNAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
-import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../../support/postgres';
+} from '../../../../lambdas/shared/schema/runner';
+import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../../../support/postgres';
 
 /**
  * The init migrations and the application role against a real PostgreSQL. The migrations run as a master login

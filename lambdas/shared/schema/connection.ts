@@ -1,5 +1,5 @@
 import type { ClientConfig } from 'pg';
-import { pgSslOption, type TlsSetting } from '../shared/database/tls';
+import { pgSslOption, type TlsSetting } from '../database/tls';
 
 /** Where and as whom the runner connects. */
 export interface DatabaseTarget {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { textWithDefault } from '../shared/config';
+import { textWithDefault } from '../config';
 
 /**
  * Absolute path of the versioned migration files. esbuild bundles code, not data: the stack copies this folder next

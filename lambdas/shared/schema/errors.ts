@@ -5,8 +5,8 @@
  * @module
  */
 import { DatabaseError } from 'pg';
-import { ERROR_NAMES } from '../shared/error-names';
-import { PlatformError } from '../shared/errors';
+import { ERROR_NAMES } from '../error-names';
+import { PlatformError } from '../errors';
 
 /**
  * No connection: refused, timed out, reset, DNS not (yet) resolving, or the server is starting up or full.
@@ -32,6 +32,15 @@ export class DatabaseTlsError extends PlatformError {
 /** A migration or the role setup failed with an SQL error; the migrations of this run were rolled back. */
 export class MigrationFailedError extends PlatformError {
   public override readonly name = ERROR_NAMES.migrationFailed;
+  public readonly retryable = false;
+}
+
+/**
+ * The tenant database disagrees with its registry record or with the shipped migrations (see `drift.ts`): reported,
+ * never migrated over. Not retryable: an operator must look.
+ */
+export class SchemaDriftError extends PlatformError {
+  public override readonly name = ERROR_NAMES.schemaDrift;
   public readonly retryable = false;
 }
 

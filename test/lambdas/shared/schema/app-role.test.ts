@@ -1,6 +1,6 @@
-import { type RoleAudit, roleProblems } from '../../../lambdas/run-migrations/app-role';
-import { scramSha256Verifier } from '../../../lambdas/shared/database/scram';
-import { ConfigurationError } from '../../../lambdas/shared/errors';
+import { scramSha256Verifier } from '../../../../lambdas/shared/database/scram';
+import { ConfigurationError } from '../../../../lambdas/shared/errors';
+import { type RoleAudit, roleProblems } from '../../../../lambdas/shared/schema/app-role';
 
 const plain: RoleAudit = {
   rolsuper: false,
