@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { HistoryEntry } from './lifecycle/history';
+import type { HeldOperation } from './lifecycle/operations';
 import type { RotationAction } from './secret-rotation';
 import type { TierDefinition } from './tiers';
 
@@ -212,7 +214,36 @@ export const STEPS = {
 } as const;
 export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
-export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED';
+// ---------------------------------------------------------------------------------------------------------------
+// Tenant lifecycle after provisioning (suspend, resume, offboard): statuses. The operations that move a tenant
+// between them are data in lifecycle/operations.ts.
+
+/**
+ * Statuses of a provisioned tenant's life: `SUSPENDING`, `RESUMING` and `OFFBOARDING` hold the tenant while their
+ * operation runs (no other operation may start); `SUSPENDED` is stopped with the application's login disabled;
+ * `OFFBOARDED` is deleted with a final snapshot kept until its purge date; `OFFBOARD_FAILED` is an offboarding
+ * stopped half-way, which running it again continues; `PURGED` has nothing of the tenant left.
+ */
+type LifecycleStatus =
+  | 'SUSPENDING'
+  | 'SUSPENDED'
+  | 'RESUMING'
+  | 'OFFBOARDING'
+  | 'OFFBOARDED'
+  | 'OFFBOARD_FAILED'
+  | 'PURGED';
+
+const LIFECYCLE_STATUS_KEYS: Record<LifecycleStatus, true> = {
+  SUSPENDING: true,
+  SUSPENDED: true,
+  RESUMING: true,
+  OFFBOARDING: true,
+  OFFBOARDED: true,
+  OFFBOARD_FAILED: true,
+  PURGED: true,
+};
+
+export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;
 
 // Keyed by every status, so a status added to the type but not listed here fails to compile.
 const STATUS_KEYS: Record<TenantStatus, true> = {
@@ -220,6 +251,7 @@ const STATUS_KEYS: Record<TenantStatus, true> = {
   ACTIVE: true,
   FAILED: true,
   ROLLBACK_FAILED: true,
+  ...LIFECYCLE_STATUS_KEYS,
 };
 /** Every registry status. */
 export const TENANT_STATUSES = Object.keys(STATUS_KEYS) as TenantStatus[];
@@ -272,6 +304,10 @@ export interface TenantRecord {
   observedEndpointPort?: number;
   observedMasterSecretArn?: string;
   observedInstance?: InstanceSnapshot;
+  /** The lifecycle operation holding the tenant (the per-tenant lock); absent when no operation runs. */
+  operation?: HeldOperation;
+  /** Finished lifecycle operations, oldest first, bounded (see `appendHistory`). */
+  lifecycleHistory?: HistoryEntry[];
 }
 
 /** Outcome events on EventBridge. */

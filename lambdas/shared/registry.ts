@@ -25,6 +25,14 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
+import { appendHistory } from './lifecycle/history';
+import {
+  decideTake,
+  type HeldOperation,
+  type OperationName,
+  type OperationOutcome,
+  releaseStatus,
+} from './lifecycle/operations';
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {
@@ -66,6 +74,12 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
       return {
         action: 'reject',
         reason: rollbackFailedReason(record),
+      };
+    default:
+      // A provisioned tenant in its later life (suspended, offboarded, busy with an operation) is not onboarded anew.
+      return {
+        action: 'reject',
+        reason: `tenant ${record.tenantId} is ${record.status} on tier ${record.tier}; onboarding needs a new or FAILED tenant`,
       };
   }
 }
@@ -342,4 +356,137 @@ export async function countTenantsInStatus(doc: DynamoDBDocumentClient, table: s
     count += page.Count ?? 0;
   }
   return count;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle operations (suspend, resume, offboard, and any later kind in lifecycle/operations.ts): one at a time
+// per tenant. Taking the tenant is a conditional write on the status it leaves and on no operation holding it;
+// releasing it is conditional on the busy status and on the execution that took it.
+
+/** Who takes a tenant for which operation. */
+export interface OperationRequest {
+  readonly tenantId: string;
+  readonly operation: OperationName;
+  readonly executionArn: string;
+  readonly requestedBy: string;
+}
+
+/**
+ * Takes the tenant for `request.operation`: moves it from the status it is in to the operation's busy status and
+ * records the operation, both in one write conditional on the status read and on no operation holding it. Returns
+ * the record as taken (day-2 steps read where the database lives from it). A retried take by the execution that
+ * already holds the tenant returns the record unchanged.
+ *
+ * @throws TenantConflictError when the tenant is unknown, in a status the operation cannot start from, or busy
+ *   (the message names the operation in progress).
+ */
+export async function takeTenant(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  request: OperationRequest,
+): Promise<TenantRecord> {
+  for (let race = 0; race < MAX_CLAIM_RACES; race += 1) {
+    const record = await getTenant(doc, table, request.tenantId);
+    const decision = decideTake(record, request.operation, request.executionArn);
+    if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
+    if (decision.action === 'held' && record) return record;
+    if (decision.action !== 'take' || !record) continue;
+    const now = nowIso();
+    const operation: HeldOperation = {
+      name: request.operation,
+      executionArn: request.executionArn,
+      requestedBy: request.requestedBy,
+      startedAt: now,
+    };
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { tenantId: request.tenantId },
+          UpdateExpression: 'SET #status = :to, #operation = :operation, updatedAt = :now',
+          ConditionExpression: '#status = :from AND attribute_not_exists(#operation)',
+          ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
+          ExpressionAttributeValues: {
+            ':to': decision.to,
+            ':from': decision.from,
+            ':operation': operation,
+            ':now': now,
+          },
+        }),
+      );
+      return { ...record, status: decision.to, operation, updatedAt: now };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  throw new RetryableError(`the registry record of ${request.tenantId} kept changing while taking it; retrying`);
+}
+
+/** How the operation holding a tenant ended, and what its last step records with the release. */
+export interface OperationRelease extends Omit<OperationRequest, 'requestedBy'> {
+  readonly outcome: OperationOutcome;
+  /** Why it failed (with `outcome: 'failed'`). */
+  readonly reason?: string;
+  /** The step that failed (with `outcome: 'failed'`). */
+  readonly failedStep?: string;
+  /** Further fields written with the release (an outbox entry, the offboarding's snapshot). @default none */
+  readonly set?: Partial<Omit<TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>>;
+}
+
+/**
+ * Releases the tenant held by `release.executionArn`: the operation's done or failed status, the history entry, and
+ * `release.set`, in one write conditional on the busy status and on this execution holding the tenant. Returns the
+ * record as released, or the current record unchanged when this execution already released it (a retried step).
+ *
+ * @throws TenantConflictError when the tenant is not held by this execution and its history has no entry of it.
+ */
+export async function releaseTenant(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  release: OperationRelease,
+): Promise<TenantRecord> {
+  const record = await getTenant(doc, table, release.tenantId);
+  const held = record?.operation;
+  if (!record || !held || held.executionArn !== release.executionArn || held.name !== release.operation) {
+    const done = record?.lifecycleHistory?.some(
+      (e) => e.executionArn === release.executionArn && e.operation === release.operation,
+    );
+    if (record && done) return record;
+    throw new TenantConflictError(
+      `tenant ${release.tenantId} is not held by ${release.operation} execution ${release.executionArn}; nothing released`,
+    );
+  }
+  const now = nowIso();
+  const status = releaseStatus(release.operation, release.outcome);
+  const lifecycleHistory = appendHistory(record.lifecycleHistory, {
+    operation: release.operation,
+    executionArn: release.executionArn,
+    requestedBy: held.requestedBy,
+    startedAt: held.startedAt,
+    finishedAt: now,
+    outcome: release.outcome,
+    ...(release.reason === undefined ? {} : { reason: release.reason }),
+    ...(release.failedStep === undefined ? {} : { failedStep: release.failedStep }),
+  });
+  const set = setClause({ ...release.set, status, lifecycleHistory, updatedAt: now });
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: release.tenantId },
+        UpdateExpression: `${set.expression} REMOVE #operation`,
+        ConditionExpression: '#status = :busy AND #operation.executionArn = :holder',
+        ExpressionAttributeNames: { ...set.names, '#status': 'status', '#operation': 'operation' },
+        ExpressionAttributeValues: { ...set.values, ':busy': record.status, ':holder': release.executionArn },
+      }),
+    );
+  } catch (error) {
+    // Only the holder writes a held record: a failed condition is a concurrent release of this very execution.
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new RetryableError(`the registry record of ${release.tenantId} changed while releasing it; retrying`);
+    }
+    throw error;
+  }
+  const { operation: _released, ...rest } = record;
+  return { ...rest, ...release.set, status, lifecycleHistory, updatedAt: now };
 }

@@ -116,6 +116,8 @@ describe('decideClaim', () => {
       /leftovers .*\(db-instance:tenant-acme\)/,
     ],
     ['ROLLBACK_FAILED', ' (leftovers unknown)', {}, /leftovers .*\(see the registry\)/],
+    ['SUSPENDED', '', {}, /is SUSPENDED on tier pro; onboarding needs a new or FAILED tenant/],
+    ['OFFBOARDING', '', {}, /is OFFBOARDING on tier pro; onboarding needs a new or FAILED tenant/],
   ])('rejects another request while the tenant is %s%s', (status, _label, fields, reason) => {
     // Prepare
     const record = recordWith({ status, ...fields });
