@@ -1,9 +1,10 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type MigrationsResult, STEPS, type WorkflowState } from '../shared/contracts';
+import { loginFromSecret } from '../shared/database/login';
 import { rdsTls } from '../shared/database/tls';
 import { DATABASE_NAME } from '../shared/naming';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { appLoginFromSecret, loginFromSecret, migrationInputsOf } from './inputs';
+import { appLoginFromSecret, migrationInputsOf } from './inputs';
 import { runTenantMigrations } from './runner';
 
 const secretsManager = traced(new SecretsManagerClient(CLIENT_CONFIG));

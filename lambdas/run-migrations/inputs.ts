@@ -1,4 +1,5 @@
 import type { WorkflowState } from '../shared/contracts';
+import { type Login, loginFromSecret } from '../shared/database/login';
 import { ConfigurationError } from '../shared/errors';
 import { APP_USERNAME } from '../shared/naming';
 
@@ -34,30 +35,6 @@ export function migrationInputsOf(state: WorkflowState): MigrationInputs {
     masterSecretArn: fields['readiness.masterSecretArn'] as string,
     appSecretArn: fields['credentials.secretArn'] as string,
   };
-}
-
-export interface Login {
-  username: string;
-  password: string;
-}
-
-/**
- * The login in a secret's `SecretString`: the RDS-managed master secret (`{"username","password"}`) and the
- * application secret (`{"engine","host","port","username","password","dbname"}`) share these two keys. Errors name
- * the secret but never quote its content (a JSON parse error would).
- */
-export function loginFromSecret(secretString: string | undefined, secretArn: string): Login {
-  let parsed: unknown;
-  try {
-    parsed = secretString === undefined ? undefined : JSON.parse(secretString);
-  } catch {
-    parsed = undefined;
-  }
-  const { username, password } = (parsed ?? {}) as Partial<Record<keyof Login, unknown>>;
-  if (typeof username !== 'string' || username === '' || typeof password !== 'string' || password === '') {
-    throw new ConfigurationError(`secret ${secretArn} is not a JSON SecretString with a username and a password`);
-  }
-  return { username, password };
 }
 
 /** The application login, which must be the role the migrations create. */

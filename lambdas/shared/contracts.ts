@@ -221,13 +221,16 @@ export type StepName = (typeof STEPS)[keyof typeof STEPS];
 /**
  * Statuses of a provisioned tenant's life: `SUSPENDING`, `RESUMING` and `OFFBOARDING` hold the tenant while their
  * operation runs (no other operation may start); `SUSPENDED` is stopped with the application's login disabled;
- * `OFFBOARDED` is deleted with a final snapshot kept until its purge date; `OFFBOARD_FAILED` is an offboarding
- * stopped half-way, which running it again continues; `PURGED` has nothing of the tenant left.
+ * `SUSPEND_FAILED`, `RESUME_FAILED` and `OFFBOARD_FAILED` are operations stopped half-way with the step and the
+ * reason, which running the operation again continues; `OFFBOARDED` is deleted with a final snapshot kept until its
+ * purge date; `PURGED` has nothing of the tenant left.
  */
 type LifecycleStatus =
   | 'SUSPENDING'
   | 'SUSPENDED'
+  | 'SUSPEND_FAILED'
   | 'RESUMING'
+  | 'RESUME_FAILED'
   | 'OFFBOARDING'
   | 'OFFBOARDED'
   | 'OFFBOARD_FAILED'
@@ -236,12 +239,44 @@ type LifecycleStatus =
 const LIFECYCLE_STATUS_KEYS: Record<LifecycleStatus, true> = {
   SUSPENDING: true,
   SUSPENDED: true,
+  SUSPEND_FAILED: true,
   RESUMING: true,
+  RESUME_FAILED: true,
   OFFBOARDING: true,
   OFFBOARDED: true,
   OFFBOARD_FAILED: true,
   PURGED: true,
 };
+
+/** Outcome events of lifecycle operations, on the platform bus with the provisioning outcomes' source. */
+const LIFECYCLE_OUTCOME_DETAIL_TYPES = {
+  suspended: 'Tenant Database Suspended',
+  suspendFailed: 'Tenant Database Suspension Failed',
+  resumed: 'Tenant Database Resumed',
+  resumeFailed: 'Tenant Database Resume Failed',
+} as const;
+/** The kind of a lifecycle outcome event. */
+export type LifecycleOutcomeKind = keyof typeof LIFECYCLE_OUTCOME_DETAIL_TYPES;
+
+/** The detail of a lifecycle outcome event: the operation, who asked, how it ended and the status it left. */
+export interface LifecycleEventDetail extends OutcomeIdentity {
+  tenantId: string;
+  tier: string;
+  operation: string;
+  /** The lifecycle execution (not the provisioning one). */
+  executionArn: string;
+  requestedBy: string;
+  /** The caller's idempotency key (billing's event id), when it gave one. */
+  requestId?: string;
+  /** The tenant's status after the operation. */
+  status: LifecycleStatus | 'ACTIVE';
+  outcome: 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+  /** With `failed`: the step that failed and why. */
+  failedStep?: string;
+  reason?: string;
+}
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;
 
@@ -316,6 +351,7 @@ export const OUTCOME_DETAIL_TYPES = {
   provisioned: 'Tenant Database Provisioned',
   failed: 'Tenant Database Provisioning Failed',
   rejected: 'Tenant Database Request Rejected',
+  ...LIFECYCLE_OUTCOME_DETAIL_TYPES,
 } as const;
 export type OutcomeKind = keyof typeof OUTCOME_DETAIL_TYPES;
 

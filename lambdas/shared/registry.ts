@@ -33,6 +33,7 @@ import {
   type OperationOutcome,
   releaseStatus,
 } from './lifecycle/operations';
+import { LIFECYCLE_OUTCOME_STATUSES } from './lifecycle/outcomes';
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {
@@ -214,7 +215,9 @@ export async function transitionOwnedRecord(
 }
 
 /** Statuses whose record carries an outcome the sweeper may still owe consumers. */
-const OUTCOME_STATUSES: readonly TenantStatus[] = ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED'];
+const OUTCOME_STATUSES: readonly TenantStatus[] = [
+  ...new Set<TenantStatus>(['ACTIVE', 'FAILED', 'ROLLBACK_FAILED', ...LIFECYCLE_OUTCOME_STATUSES]),
+];
 
 /**
  * Records whose outcome event is still pending and that were last written at or after `since` (ISO), found through
@@ -369,13 +372,25 @@ export interface OperationRequest {
   readonly operation: OperationName;
   readonly executionArn: string;
   readonly requestedBy: string;
+  /** The caller's idempotency key (billing's event id). @default none: every execution is a new request */
+  readonly requestId?: string;
+}
+
+/** What taking a tenant did: took it (or found it held by this execution), or found the request already handled. */
+export interface TakeResult {
+  readonly outcome: 'TAKEN' | 'DUPLICATE';
+  /** The record as taken, or as found for a duplicate. */
+  readonly record: TenantRecord;
+  /** Why the request is a duplicate. */
+  readonly reason?: string;
 }
 
 /**
  * Takes the tenant for `request.operation`: moves it from the status it is in to the operation's busy status and
  * records the operation, both in one write conditional on the status read and on no operation holding it. Returns
  * the record as taken (day-2 steps read where the database lives from it). A retried take by the execution that
- * already holds the tenant returns the record unchanged.
+ * already holds the tenant returns the record unchanged; a request whose idempotency key already ran (or runs) is a
+ * DUPLICATE and changes nothing.
  *
  * @throws TenantConflictError when the tenant is unknown, in a status the operation cannot start from, or busy
  *   (the message names the operation in progress).
@@ -384,19 +399,21 @@ export async function takeTenant(
   doc: DynamoDBDocumentClient,
   table: string,
   request: OperationRequest,
-): Promise<TenantRecord> {
+): Promise<TakeResult> {
   for (let race = 0; race < MAX_CLAIM_RACES; race += 1) {
     const record = await getTenant(doc, table, request.tenantId);
-    const decision = decideTake(record, request.operation, request.executionArn);
+    const decision = decideTake(record, request.operation, request.executionArn, request.requestId);
     if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
-    if (decision.action === 'held' && record) return record;
-    if (decision.action !== 'take' || !record) continue;
+    if (!record) continue;
+    if (decision.action === 'held') return { outcome: 'TAKEN', record };
+    if (decision.action === 'duplicate') return { outcome: 'DUPLICATE', record, reason: decision.reason };
     const now = nowIso();
     const operation: HeldOperation = {
       name: request.operation,
       executionArn: request.executionArn,
       requestedBy: request.requestedBy,
       startedAt: now,
+      ...(request.requestId === undefined ? {} : { requestId: request.requestId }),
     };
     try {
       await doc.send(
@@ -414,7 +431,7 @@ export async function takeTenant(
           },
         }),
       );
-      return { ...record, status: decision.to, operation, updatedAt: now };
+      return { outcome: 'TAKEN', record: { ...record, status: decision.to, operation, updatedAt: now } };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -462,6 +479,7 @@ export async function releaseTenant(
     operation: release.operation,
     executionArn: release.executionArn,
     requestedBy: held.requestedBy,
+    ...(held.requestId === undefined ? {} : { requestId: held.requestId }),
     startedAt: held.startedAt,
     finishedAt: now,
     outcome: release.outcome,

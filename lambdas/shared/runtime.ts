@@ -132,7 +132,7 @@ function lambdaHandler<E, R>(options: HandlerOptions<E>, work: LambdaHandler<E, 
  * export const handler = stepHandler(STEPS.configureAlarms, async (state: WorkflowState) => configureAlarms(state));
  * ```
  */
-export function stepHandler<E, R>(step: StepName, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
+export function stepHandler<E, R>(step: StepName | string, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
   return lambdaHandler(
     {
       messages: { started: 'step started', finished: 'step finished', failed: 'step failed' },

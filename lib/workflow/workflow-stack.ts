@@ -19,6 +19,7 @@ import { addReconciliation } from './reconciliation';
 import { TenantRegistry } from './registry-table';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
+import { TenantSuspension } from './suspension/suspension';
 
 export interface WorkflowStackProps extends StackProps {
   /** Network, key, database plumbing and alert topic. */
@@ -49,6 +50,8 @@ export class WorkflowStack extends Stack {
   public readonly registry: TenantRegistry;
   public readonly eventBus: events.EventBus;
   public readonly functions: Readonly<Record<StepName, HandlerFunction>>;
+  /** Suspend and resume. */
+  public readonly suspension: TenantSuspension;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -107,6 +110,11 @@ export class WorkflowStack extends Stack {
       platform: { ...platform, appSecretRotationFunctionArn: rotation.functionArn },
     });
     this.stateMachine = provisioning.stateMachine;
+    const workflowPlatform = { ...platform, appSecretRotationFunctionArn: rotation.functionArn };
+    this.suspension = new TenantSuspension(this, 'Suspension', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-suspension`,
+    });
     this.functions = provisioning.functions;
 
     // The waiters' shared view of RDS, and RDS's own "created" events: a few describes a minute however many
@@ -136,6 +144,10 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', {
       value: this.stateMachine.stateMachineArn,
       description: 'Provisioning workflow',
+    });
+    new CfnOutput(this, 'SuspensionStateMachineArn', {
+      value: this.suspension.stateMachine.stateMachineArn,
+      description: 'Suspend and resume workflow (tenantctl suspend, resume)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

@@ -12,6 +12,8 @@ export interface HistoryEntry {
   readonly operation: OperationName;
   readonly executionArn: string;
   readonly requestedBy: string;
+  /** The caller's idempotency key, when it gave one. */
+  readonly requestId?: string;
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly outcome: OperationOutcome;

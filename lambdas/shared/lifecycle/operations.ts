@@ -17,18 +17,28 @@ export interface OperationKind {
   /** Where a completed operation leaves the tenant. */
   readonly done: TenantStatus;
   /**
-   * Where a failed operation leaves the tenant: a named `*_FAILED` status for forward-only operations that stop
-   * half-way (re-running continues), or the status it left when the workflow put back what it changed.
+   * Where a failed operation leaves the tenant: a named `*_FAILED` status. Day-2 operations go forward: a failure
+   * stops where it is, says so, and running the operation again (or its reverse) continues from there.
    */
   readonly failed: TenantStatus;
 }
 
 /** Every lifecycle operation, keyed by the name the registry, the history and tenantctl use. */
 export const OPERATION_KINDS = {
-  suspend: { from: ['ACTIVE'], busy: 'SUSPENDING', done: 'SUSPENDED', failed: 'ACTIVE' },
-  resume: { from: ['SUSPENDED'], busy: 'RESUMING', done: 'ACTIVE', failed: 'SUSPENDED' },
+  suspend: {
+    from: ['ACTIVE', 'SUSPEND_FAILED', 'RESUME_FAILED'],
+    busy: 'SUSPENDING',
+    done: 'SUSPENDED',
+    failed: 'SUSPEND_FAILED',
+  },
+  resume: {
+    from: ['SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED'],
+    busy: 'RESUMING',
+    done: 'ACTIVE',
+    failed: 'RESUME_FAILED',
+  },
   offboard: {
-    from: ['ACTIVE', 'SUSPENDED', 'OFFBOARD_FAILED'],
+    from: ['ACTIVE', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED', 'OFFBOARD_FAILED'],
     busy: 'OFFBOARDING',
     done: 'OFFBOARDED',
     failed: 'OFFBOARD_FAILED',
@@ -50,6 +60,8 @@ export interface HeldOperation {
   readonly requestedBy: string;
   /** When the tenant was taken (ISO). */
   readonly startedAt: string;
+  /** The caller's idempotency key (billing's event id): the same key for the same operation is the same request. */
+  readonly requestId?: string;
 }
 
 /** The part of a registry record the lock decisions read. */
@@ -57,6 +69,7 @@ export interface LockView {
   readonly tenantId: string;
   readonly status: TenantStatus;
   readonly operation?: HeldOperation;
+  readonly lifecycleHistory?: readonly { operation: string; requestId?: string; executionArn: string }[];
 }
 
 /** What taking a tenant for an operation should do. */
@@ -64,6 +77,8 @@ export type TakeDecision =
   | { readonly action: 'take'; readonly from: TenantStatus; readonly to: TenantStatus }
   /** This very execution already holds the tenant (a retried step): go on without writing. */
   | { readonly action: 'held' }
+  /** The same request (its idempotency key) already ran or runs in another execution: do nothing twice. */
+  | { readonly action: 'duplicate'; readonly reason: string }
   | { readonly action: 'refuse'; readonly reason: string };
 
 /** True when `status` is one some operation holds a tenant in. */
@@ -80,15 +95,29 @@ export function describeHeld(tenantId: string, held: HeldOperation): string {
  * Whether `operation` of `executionArn` may take the tenant `record` is. Pure, so every status of every kind is
  * table-tested. A tenant held by another operation is refused with that operation named.
  */
-export function decideTake(record: LockView | undefined, operation: OperationName, executionArn: string): TakeDecision {
+export function decideTake(
+  record: LockView | undefined,
+  operation: OperationName,
+  executionArn: string,
+  requestId?: string,
+): TakeDecision {
   const kind: OperationKind = OPERATION_KINDS[operation];
   if (!record) return { action: 'refuse', reason: `${operation}: no tenant with this id is registered` };
-  if (record.operation) {
-    if (record.operation.executionArn === executionArn && record.operation.name === operation) {
-      return { action: 'held' };
+  const held = record.operation;
+  if (held && held.executionArn === executionArn && held.name === operation) return { action: 'held' };
+  if (requestId !== undefined) {
+    const same = (e: { operation: string; requestId?: string }) =>
+      e.operation === operation && e.requestId === requestId;
+    const earlier =
+      held && same({ operation: held.name, requestId: held.requestId }) ? held : record.lifecycleHistory?.find(same);
+    if (earlier) {
+      return {
+        action: 'duplicate',
+        reason: `request ${requestId} to ${operation} tenant ${record.tenantId} is already handled by execution ${earlier.executionArn}`,
+      };
     }
-    return { action: 'refuse', reason: describeHeld(record.tenantId, record.operation) };
   }
+  if (held) return { action: 'refuse', reason: describeHeld(record.tenantId, held) };
   if (!kind.from.includes(record.status)) {
     return {
       action: 'refuse',

@@ -47,7 +47,7 @@ describe('taking and releasing a tenant', () => {
 
     // Assess
     const stored = await getTenant(doc, TABLE, 'acme');
-    expect(taken).toEqual(stored);
+    expect(taken).toEqual({ outcome: 'TAKEN', record: stored });
     expect(stored).toMatchObject({
       status: 'SUSPENDING',
       instanceId: 'tenant-acme',
@@ -116,7 +116,11 @@ describe('taking and releasing a tenant', () => {
 
   it.each<['succeeded' | 'failed', TenantStatus, Record<string, unknown>]>([
     ['succeeded', 'SUSPENDED', {}],
-    ['failed', 'ACTIVE', { reason: 'StopDBInstance failed: InvalidDBInstanceState', failedStep: 'StopInstance' }],
+    [
+      'failed',
+      'SUSPEND_FAILED',
+      { reason: 'StopDBInstance failed: InvalidDBInstanceState', failedStep: 'StopInstance' },
+    ],
   ])('releases a %s suspension to %s with a history entry', async (outcome, status, failure) => {
     // Prepare
     await seed(record('ACTIVE'));
@@ -156,6 +160,26 @@ describe('taking and releasing a tenant', () => {
     await expect(stranger).rejects.toThrow(TenantConflictError);
   });
 
+  it('ends a redelivered request (same request id) as a duplicate that changes nothing', async () => {
+    // Prepare
+    await seed(record('ACTIVE'));
+    const first = { ...suspend, requestId: 'evt-1' };
+    await takeTenant(doc, TABLE, first);
+    await releaseTenant(doc, TABLE, { ...first, outcome: 'succeeded' });
+    const before = await getTenant(doc, TABLE, 'acme');
+
+    // Act
+    const again = await takeTenant(doc, TABLE, { ...first, executionArn: OFFBOARD });
+
+    // Assess
+    expect(again).toEqual({
+      outcome: 'DUPLICATE',
+      record: before,
+      reason: `request evt-1 to suspend tenant acme is already handled by execution ${SUSPEND}`,
+    });
+    expect(before?.lifecycleHistory?.[0]?.requestId).toBe('evt-1');
+  });
+
   it('frees the tenant for the next operation once released', async () => {
     // Prepare
     await seed(record('ACTIVE'));
@@ -166,8 +190,8 @@ describe('taking and releasing a tenant', () => {
     const resumed = await takeTenant(doc, TABLE, { ...suspend, operation: 'resume', executionArn: OFFBOARD });
 
     // Assess
-    expect(resumed).toMatchObject({ status: 'RESUMING', operation: { name: 'resume' } });
-    expect(resumed.lifecycleHistory).toHaveLength(1);
+    expect(resumed.record).toMatchObject({ status: 'RESUMING', operation: { name: 'resume' } });
+    expect(resumed.record.lifecycleHistory).toHaveLength(1);
   });
 
   it('asks for a retry when the record changes under the release', async () => {

@@ -37,7 +37,9 @@ describe('provisioning state machine', () => {
 
   it('holds the definition as one JSON string with an execution timeout and a function per task', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const definition = JSON.parse(machine?.Properties.DefinitionString) as { TimeoutSeconds: number; States: object };
     // Assess
     expect(definition.TimeoutSeconds).toBe(300 * 60);
@@ -71,6 +73,7 @@ describe('step functions', () => {
     expect(inVpc.map(([id]) => id).sort()).toEqual([
       expect.stringMatching(/^AppSecretRotationFunction/),
       expect.stringMatching(/^RunMigrationsFunction/),
+      expect.stringMatching(/^SuspensionSetAppLoginFunction/),
     ]);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Waits until'),
@@ -221,9 +224,9 @@ describe('observability', () => {
     }
   });
 
-  it('invokes each task function, and the rotation function, without version wildcards', () => {
+  it('invokes each task function of both workflows, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    expect(invoke).toHaveLength(2);
+    expect(invoke).toHaveLength(3);
     for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
@@ -231,13 +234,20 @@ describe('observability', () => {
 describe('review fixes', () => {
   it('names the state machine so its role can use the platform key for exactly this state machine', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const kms = statements().filter((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
     // Assess
     expect(machine?.Properties.StateMachineName).toBe('tenant-db-workflow-provisioning');
     expect(kms.length).toBeGreaterThan(0);
-    for (const statement of kms)
-      expect(JSON.stringify(statement.Condition)).toContain('tenant-db-workflow-provisioning');
+    // Each state machine's role may use the key for its own state machine only.
+    for (const statement of kms) {
+      expect(JSON.stringify(statement.Condition)).toMatch(/stateMachine:tenant-db-workflow-(provisioning|suspension)"/);
+    }
+    expect(
+      kms.filter((s) => JSON.stringify(s.Condition).includes('tenant-db-workflow-provisioning"')).length,
+    ).toBeGreaterThan(0);
   });
 
   it('lets the billing rule use the platform key when it starts an execution', () => {
@@ -290,7 +300,9 @@ describe('review fixes', () => {
 
   it('gives every task more time than its function, so a function timeout is retried', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const states = JSON.parse(machine?.Properties.DefinitionString).States as Record<
       string,
       { TimeoutSeconds?: number }
@@ -321,15 +333,30 @@ describe('invariant guards', () => {
     }
   });
 
-  it('lets RunMigrations read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
+  it('lets RunMigrations and SetAppLogin read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
     // Act
     const reads = statements().filter(
       (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
     );
     // Assess
-    expect(reads).toHaveLength(1);
-    expect(JSON.stringify(reads[0]?.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
-    expect(JSON.stringify(reads[0]?.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    expect(reads).toHaveLength(2);
+    for (const read of reads) {
+      expect(JSON.stringify(read.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
+      expect(JSON.stringify(read.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    }
+  });
+
+  it('lets the suspension stop and start only instances tagged as managed by the platform', () => {
+    // Act
+    const power = statements().filter((s) =>
+      actionsOf(s).some((a) => a === 'rds:StopDBInstance' || a === 'rds:StartDBInstance'),
+    );
+    // Assess
+    expect(power).toHaveLength(1);
+    expect(power[0]?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
+    });
+    expect(JSON.stringify(power[0]?.Resource)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
   });
 
   it('lets ConfigureAlarms check that the alert topic exists', () => {

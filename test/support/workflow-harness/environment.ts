@@ -32,7 +32,13 @@ function localPaths(caBundlePath: string | undefined): Record<string, string | u
 export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?: string): Record<string, string> {
   const merged: Record<string, string> = {};
   const owners: Record<string, string> = {};
-  for (const fn of [...Object.values(workflow.taskFunctions), workflow.readinessFunction, workflow.rotationFunction]) {
+  const functions = [
+    ...Object.values(workflow.taskFunctions),
+    ...Object.values(workflow.suspension.taskFunctions),
+    workflow.readinessFunction,
+    workflow.rotationFunction,
+  ];
+  for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.environment)) {
       if (RUNTIME_ONLY.has(name)) continue;
       if (merged[name] !== undefined && merged[name] !== value) {

@@ -80,6 +80,8 @@ export interface RunWorkflowOptions {
   crashAfterSuccess?: { state: string; times?: number };
   /** Another definition with the same Task Resources (default: the synthesized one). */
   definition?: StateMachineDefinition;
+  /** Which synthesized state machine to run. @default 'provisioning' */
+  machine?: 'provisioning' | 'suspension';
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -276,7 +278,8 @@ async function execute(
 ): Promise<WorkflowRun> {
   const { double } = options;
   const clock = workflowClockOf(double);
-  const workflow = synthesizedWorkflow();
+  const synthesized = synthesizedWorkflow();
+  const workflow = options.machine === 'suspension' ? synthesized.suspension : synthesized;
   const definition = options.definition ?? workflow.definition;
   const { executionName } = scope;
   const executionArn = `${workflow.stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`;
@@ -372,12 +375,13 @@ async function execute(
 
   const watch = watchInstances(double);
   const listener = readinessSignalHandler();
+  const { readinessFunction } = synthesized;
   const tenantId = (input as { tenantId?: unknown } | null)?.tenantId;
   const activeRun: ActiveRun = {
     instanceId: typeof tenantId === 'string' ? instanceIdentifier(tenantId) : '',
     rdsEvent: options.rdsEvent,
     listen: async (event) => {
-      await invoke(READINESS_LISTENER, workflow.readinessFunction, listener, event);
+      await invoke(READINESS_LISTENER, readinessFunction, listener, event);
     },
   };
   watch.runs.add(activeRun);

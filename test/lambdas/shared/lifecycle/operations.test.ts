@@ -48,9 +48,9 @@ describe('the operation table', () => {
 describe('decideTake', () => {
   // Every (status, operation) pair: what starts, what is refused and why.
   const allowed: Record<OperationName, readonly TenantStatus[]> = {
-    suspend: ['ACTIVE'],
-    resume: ['SUSPENDED'],
-    offboard: ['ACTIVE', 'SUSPENDED', 'OFFBOARD_FAILED'],
+    suspend: ['ACTIVE', 'SUSPEND_FAILED', 'RESUME_FAILED'],
+    resume: ['SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED'],
+    offboard: ['ACTIVE', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED', 'OFFBOARD_FAILED'],
   };
   const cases = OPERATION_NAMES.flatMap((operation) =>
     TENANT_STATUSES.filter((status) => !isBusyStatus(status)).map((status) => [operation, status] as const),
@@ -101,6 +101,34 @@ describe('decideTake', () => {
     expect(decision).toEqual(expected);
   });
 
+  it.each<
+    [
+      string,
+      Partial<HeldOperation> | undefined,
+      { operation: OperationName; requestId: string }[],
+      TakeDecision['action'],
+    ]
+  >([
+    ['the same request id ran before', undefined, [{ operation: 'suspend', requestId: 'evt-1' }], 'duplicate'],
+    ['the same request id runs in another execution', { requestId: 'evt-1' }, [], 'duplicate'],
+    ['the same request id ran for another operation', undefined, [{ operation: 'resume', requestId: 'evt-1' }], 'take'],
+    ['another request id ran before', undefined, [{ operation: 'suspend', requestId: 'evt-0' }], 'take'],
+  ])('decides %s', (_case, held, history, expected) => {
+    // Prepare
+    const record = {
+      tenantId: 'acme',
+      status: held ? ('SUSPENDING' as const) : ('ACTIVE' as const),
+      ...(held ? { operation: { ...heldBy('suspend', THEIRS), ...held } } : {}),
+      lifecycleHistory: history.map((h) => ({ ...h, executionArn: THEIRS })),
+    };
+
+    // Act
+    const decision = decideTake(record, 'suspend', OURS, 'evt-1');
+
+    // Assess
+    expect(decision.action).toBe(expected);
+  });
+
   it('refuses an unknown tenant', () => {
     // Act
     const decision = decideTake(undefined, 'resume', OURS);
@@ -113,9 +141,9 @@ describe('decideTake', () => {
 describe('releaseStatus', () => {
   it.each<[OperationName, 'succeeded' | 'failed', TenantStatus]>([
     ['suspend', 'succeeded', 'SUSPENDED'],
-    ['suspend', 'failed', 'ACTIVE'],
+    ['suspend', 'failed', 'SUSPEND_FAILED'],
     ['resume', 'succeeded', 'ACTIVE'],
-    ['resume', 'failed', 'SUSPENDED'],
+    ['resume', 'failed', 'RESUME_FAILED'],
     ['offboard', 'succeeded', 'OFFBOARDED'],
     ['offboard', 'failed', 'OFFBOARD_FAILED'],
   ])('%s %s releases the tenant to %s', (operation, outcome, expected) => {
