@@ -6,7 +6,7 @@
  * @module
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { TenantConflictError } from '../shared/errors';
+import { OutcomePendingError, TenantConflictError } from '../shared/errors';
 import type { OperationName } from '../shared/lifecycle/operations';
 import { lifecycleOutcomeKind } from '../shared/lifecycle/outcomes';
 import {
@@ -17,7 +17,6 @@ import {
 } from '../shared/lifecycle/suspension';
 import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
 import { getTenant, releaseTenant } from '../shared/registry';
-import { logger } from '../shared/runtime';
 
 /** The Task's payload: the whole state and the execution's ARN (from the context, for a take that never returned). */
 export interface ReleaseEvent {
@@ -68,8 +67,14 @@ export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): 
   try {
     await deliverPendingOutcome(deps, released);
   } catch (error) {
-    // The record keeps the event pending; the sweeper publishes it (and alerts while it cannot).
-    logger.warn('outcome event not published yet; the sweeper will', { reason: (error as Error).message });
+    // The release is written and the record keeps the event pending: the Task's retry publishes it (the release
+    // itself is then found done), and after the retries the sweeper does.
+    throw new OutcomePendingError(
+      `the ${kind} event of tenant ${tenantId} is not published yet: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (failure) {
     await deps.sns.send(

@@ -21,6 +21,7 @@ export const SUSPENSION_CHOICES = {
   rejected: 'Rejected',
   done: 'Done',
   failed: 'OperationFailed',
+  outcomePending: 'ReleasedOutcomePending',
 } as const;
 
 /** Which function each Task state runs. */
@@ -130,8 +131,16 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
     [S.release]: step(S.release, {
       Parameters: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.release',
+      Catch: [
+        { ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: SUSPENSION_CHOICES.outcomePending },
+      ],
       Next: SUSPENSION_CHOICES.isReleased,
     }),
+    [SUSPENSION_CHOICES.outcomePending]: {
+      Type: 'Succeed',
+      Comment:
+        'The tenant is released and its history written; the outcome event is still owed. The registry keeps it pending and the sweeper publishes it (and alerts while it cannot).',
+    },
     [SUSPENSION_CHOICES.isReleased]: {
       Type: 'Choice',
       Choices: [{ Variable: '$.release.outcome', StringEquals: 'failed', Next: SUSPENSION_CHOICES.failed }],
