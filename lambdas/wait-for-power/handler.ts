@@ -3,9 +3,9 @@ import { ConfigurationError } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
 import { rdsClientIn } from '../shared/lifecycle/power';
 import type { SuspensionState } from '../shared/lifecycle/suspension';
+import { waitForPower } from '../shared/lifecycle/wait';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { POWER_POLL_BUDGET_SECONDS } from './options';
-import { waitForPower } from './wait';
 
 /** The Task's payload: the workflow state and the status to wait for. */
 interface PowerWaitEvent {

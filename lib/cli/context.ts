@@ -49,6 +49,7 @@ export interface AwsOptions {
   readonly stateMachineArn?: string;
   readonly registryTable?: string;
   readonly rotationFunctionArn?: string;
+  readonly suspensionStateMachineArn?: string;
   readonly json?: boolean;
 }
 
@@ -80,11 +81,14 @@ export function targetsFor<K extends TargetName>(
   if (table) assertTableName(table[0], table[1]);
   const rotation = given('rotationFunctionArn', options.rotationFunctionArn);
   if (rotation) assertFunctionArn(rotation[0], rotation[1]);
+  const suspension = given('suspensionStateMachineArn', options.suspensionStateMachineArn);
+  if (suspension) assertStateMachineArn(suspension[0], options.region, suspension[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
       registryTable: options.registryTable,
       rotationFunctionArn: options.rotationFunctionArn,
+      suspensionStateMachineArn: options.suspensionStateMachineArn,
     },
     env: ctx.env,
     stackName: options.stack,

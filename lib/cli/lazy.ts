@@ -21,6 +21,7 @@ type Completion = typeof import('./completion');
 type Billing = typeof import('./commands/billing');
 type Reset = typeof import('./commands/reset');
 type Rotation = typeof import('./commands/rotation');
+type Suspension = typeof import('./commands/suspension');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -44,3 +45,5 @@ export const loadBilling = (): Promise<Billing> => import('./commands/billing');
 export const loadReset = (): Promise<Reset> => import('./commands/reset');
 // @ts-expect-error TS2835, see above
 export const loadRotation = (): Promise<Rotation> => import('./commands/rotation');
+// @ts-expect-error TS2835, see above
+export const loadSuspension = (): Promise<Suspension> => import('./commands/suspension');

@@ -34,6 +34,12 @@ export const TARGETS = {
     output: 'AppSecretRotationFunctionArn',
     what: 'the application secret rotation function',
   },
+  suspensionStateMachineArn: {
+    flag: '--suspension-state-machine-arn',
+    env: 'TENANTCTL_SUSPENSION_STATE_MACHINE_ARN',
+    output: 'SuspensionStateMachineArn',
+    what: 'the suspend and resume state machine',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

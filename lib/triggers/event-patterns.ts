@@ -4,6 +4,8 @@
  * - billing's "Tenant Database Requested" events: {@link billingEventPattern} starts the workflow, its complement
  *   {@link rejectedBillingEventPattern} routes the rest to an operator-visible queue;
  * - RDS's "DB instance created": {@link RDS_CREATED_EVENT_PATTERN}, the readiness-signal function;
+ * - RDS's start of a stopped instance after 7 days, and "DB instance started": {@link RDS_STARTED_EVENT_PATTERN}, the
+ *   listener that keeps suspended tenants stopped;
  * - a provisioning execution that ended without success: {@link executionEndedPattern}, the execution reaper.
  *
  * The event values come from `lambdas/shared` (contracts.ts, aws-events.ts), where the handlers read them too.
@@ -14,7 +16,9 @@
  * @module
  */
 import {
+  DB_INSTANCE_AUTO_STARTED_EVENT_ID,
   DB_INSTANCE_CREATED_EVENT_ID,
+  DB_INSTANCE_STARTED_EVENT_ID,
   EXECUTION_ENDED_DETAIL_STATUSES,
   EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
   RDS_EVENT_SOURCE,
@@ -127,3 +131,14 @@ export function executionEndedPattern(stateMachineArn: string): ExecutionEndedPa
     detail: { status: [...EXECUTION_ENDED_DETAIL_STATUSES], stateMachineArn: [stateMachineArn] },
   };
 }
+
+/**
+ * The rule pattern of the listener that keeps suspended tenants stopped: RDS's own start after 7 days stopped, and
+ * "DB instance started" (the instance can only be stopped again once it is up). Shaped like aws-cdk-lib's
+ * `events.EventPattern`.
+ */
+export const RDS_STARTED_EVENT_PATTERN: { source: string[]; detailType: string[]; detail: { EventID: string[] } } = {
+  source: [RDS_EVENT_SOURCE],
+  detailType: [RDS_INSTANCE_EVENT_DETAIL_TYPE],
+  detail: { EventID: [DB_INSTANCE_AUTO_STARTED_EVENT_ID, DB_INSTANCE_STARTED_EVENT_ID] },
+};

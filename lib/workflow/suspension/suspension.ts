@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { WorkflowResources } from '../handler-spec';
 import { addWorkflow } from '../state-machine';
 import { buildSuspensionDefinition } from './definition';
+import { addKeepSuspended } from './keep-suspended';
 import { SUSPENSION_FUNCTIONS } from './steps';
 
 /** Props of {@link TenantSuspension}. */
@@ -18,7 +19,8 @@ export interface TenantSuspensionProps {
 
 /**
  * Suspend and resume: one Standard state machine assembled from the step table and the typed Task graph, its
- * functions, and its execution logs (see `addWorkflow`).
+ * functions, and its execution logs (see `addWorkflow`); and the listener that keeps suspended instances stopped
+ * when RDS starts them after 7 days.
  */
 export class TenantSuspension extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -37,5 +39,6 @@ export class TenantSuspension extends Construct {
       platform: props.platform,
     });
     this.stateMachine = workflow.stateMachine;
+    addKeepSuspended(this, props.platform);
   }
 }

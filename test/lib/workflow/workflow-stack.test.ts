@@ -75,6 +75,9 @@ describe('step functions', () => {
       expect.stringMatching(/^RunMigrationsFunction/),
       expect.stringMatching(/^SuspensionSetAppLoginFunction/),
     ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.rds'], detail: { EventID: ['RDS-EVENT-0154', 'RDS-EVENT-0088'] } },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Waits until'),
       Timeout: 900,
@@ -352,11 +355,14 @@ describe('invariant guards', () => {
       actionsOf(s).some((a) => a === 'rds:StopDBInstance' || a === 'rds:StartDBInstance'),
     );
     // Assess
-    expect(power).toHaveLength(1);
-    expect(power[0]?.Condition).toEqual({
-      StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
-    });
-    expect(JSON.stringify(power[0]?.Resource)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    // The suspension's SetInstancePower and the listener that keeps suspended instances stopped.
+    expect(power).toHaveLength(2);
+    for (const statement of power) {
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
+      });
+      expect(JSON.stringify(statement.Resource)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    }
   });
 
   it('lets ConfigureAlarms check that the alert topic exists', () => {

@@ -1,16 +1,17 @@
 /**
- * WaitForStopped and WaitForStarted: a long poll of one instance's status until it reaches the target, so a stop or
- * start that takes ten minutes costs a couple of state transitions, not one per describe. Bounded in total: an
- * instance that has not got there after {@link MAX_POLLS} describes fails the step.
+ * A long poll of one instance's status until it reaches the target: WaitForStopped and WaitForStarted (a stop or
+ * start that takes ten minutes costs a couple of state transitions, not one per describe) and the listener that
+ * stops a suspended instance RDS started by itself. Bounded in total: an instance that has not got there after
+ * {@link MAX_POLLS} describes fails.
  *
  * @module
  */
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { clock } from '../shared/clock';
-import { InstanceFailedError } from '../shared/errors';
-import { isBrokenStatus } from '../shared/lifecycle/instance';
-import { instanceStatus } from '../shared/lifecycle/power';
-import type { PowerWaitResult } from '../shared/lifecycle/suspension';
+import { clock } from '../clock';
+import { InstanceFailedError } from '../errors';
+import { isBrokenStatus } from './instance';
+import { instanceStatus } from './power';
+import type { PowerWaitResult } from './suspension';
 
 /** Seconds between two describes: RDS takes minutes to stop or start, and its API budget is shared. */
 export const POLL_INTERVAL_SECONDS = 30;

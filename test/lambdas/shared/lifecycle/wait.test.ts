@@ -1,8 +1,8 @@
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { mockClient } from 'aws-sdk-client-mock';
-import { clock } from '../../../lambdas/shared/clock';
-import { InstanceFailedError } from '../../../lambdas/shared/errors';
-import { MAX_POLLS, POLL_INTERVAL_SECONDS, waitForPower } from '../../../lambdas/wait-for-power/wait';
+import { clock } from '../../../../lambdas/shared/clock';
+import { InstanceFailedError } from '../../../../lambdas/shared/errors';
+import { MAX_POLLS, POLL_INTERVAL_SECONDS, waitForPower } from '../../../../lambdas/shared/lifecycle/wait';
 
 const rdsMock = mockClient(RDSClient);
 const rds = new RDSClient({});
