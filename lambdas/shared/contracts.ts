@@ -405,3 +405,12 @@ export interface RejectedEventDetail extends OutcomeIdentity {
 /** Billing events that start provisioning (contract: schemas/billing-event.schema.json). */
 export const BILLING_EVENT_SOURCE = 'saas.billing';
 export const BILLING_DETAIL_TYPE = 'Tenant Database Requested';
+
+/**
+ * Billing events that suspend or resume a tenant (same source and bus as {@link BILLING_DETAIL_TYPE}; contract in
+ * docs/billing.md): `detail.eventId` is the idempotency key, `detail.tenantId` the tenant.
+ */
+export const BILLING_SUSPENSION_DETAIL_TYPES = {
+  suspend: 'Tenant Suspended',
+  resume: 'Tenant Resumed',
+} as const;

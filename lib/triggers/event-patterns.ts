@@ -25,7 +25,11 @@ import {
   RDS_INSTANCE_EVENT_DETAIL_TYPE,
   STEP_FUNCTIONS_EVENT_SOURCE,
 } from '../../lambdas/shared/aws-events';
-import { BILLING_DETAIL_TYPE, BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
+import {
+  BILLING_DETAIL_TYPE,
+  BILLING_EVENT_SOURCE,
+  BILLING_SUSPENSION_DETAIL_TYPES,
+} from '../../lambdas/shared/contracts';
 
 /** An EventBridge event pattern (JSON). */
 export type EventPattern = Readonly<Record<string, unknown>>;
@@ -141,4 +145,25 @@ export const RDS_STARTED_EVENT_PATTERN: { source: string[]; detailType: string[]
   source: [RDS_EVENT_SOURCE],
   detailType: [RDS_INSTANCE_EVENT_DETAIL_TYPE],
   detail: { EventID: [DB_INSTANCE_AUTO_STARTED_EVENT_ID, DB_INSTANCE_STARTED_EVENT_ID] },
+};
+
+/**
+ * Pattern of the rule that starts a suspend (`operation: 'suspend'`) or resume from billing's "Tenant Suspended" or
+ * "Tenant Resumed": `detail.eventId` and `detail.tenantId` present as strings (their syntax is TakeTenant's to check).
+ */
+export function billingSuspensionPattern(operation: keyof typeof BILLING_SUSPENSION_DETAIL_TYPES): EventPattern {
+  return {
+    source: [BILLING_EVENT_SOURCE],
+    'detail-type': [BILLING_SUSPENSION_DETAIL_TYPES[operation]],
+    detail: { eventId: [ANY_STRING], tenantId: [ANY_STRING] },
+  };
+}
+
+/** The complement of {@link billingSuspensionPattern} for both detail types: a field absent or not a string. */
+export const REJECTED_BILLING_SUSPENSION_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': Object.values(BILLING_SUSPENSION_DETAIL_TYPES),
+  detail: {
+    $or: [{ eventId: [ABSENT] }, { eventId: [NOT_A_STRING] }, { tenantId: [ABSENT] }, { tenantId: [NOT_A_STRING] }],
+  },
 };

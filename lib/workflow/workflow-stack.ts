@@ -19,6 +19,7 @@ import { addReconciliation } from './reconciliation';
 import { TenantRegistry } from './registry-table';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
+import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
 
 export interface WorkflowStackProps extends StackProps {
@@ -132,11 +133,18 @@ export class WorkflowStack extends Stack {
       defaultBus: this.eventBus,
     });
 
+    const suspensionBilling = new SuspensionBillingTrigger(this, 'SuspensionBilling', {
+      bus: billing.bus,
+      stateMachine: this.suspension.stateMachine,
+      encryptionKey: key,
+      deadLetterQueue: billing.deadLetterQueue,
+    });
+
     new PlatformObservability(this, 'Observability', {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
       alertTopic: foundation.alertTopic,
-      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue],
+      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue, suspensionBilling.rejectedQueue],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
     });

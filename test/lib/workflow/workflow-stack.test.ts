@@ -158,10 +158,10 @@ describe('triggers', () => {
     });
   });
 
-  it('every queue (billing dead letters, rejected billing events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
+  it('every queue (billing dead letters, rejected billing and billing suspension events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::Queue', 3);
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
+    template.resourceCountIs('AWS::SQS::Queue', 4);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 4);
   });
 
   it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
