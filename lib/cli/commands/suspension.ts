@@ -52,6 +52,7 @@ export async function suspensionCommand(
     clients,
   );
   const record = await getTenant(clients.registry, registryTable, tenantId);
+  if (!record) throw new ValidationError('tenant', `is not in the registry table ${registryTable}`, tenantId);
   const decision = decideTake(record, operation, '(tenantctl)');
   if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
   const name = suspensionExecutionName(tenantId, operation, ctx.now?.() ?? new Date());
@@ -73,7 +74,9 @@ export async function suspensionCommand(
     return EXIT.ok;
   }
   for (;;) {
-    const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const execution = await clients.sfn.send(
+      new DescribeExecutionCommand({ executionArn, includedData: 'METADATA_ONLY' }),
+    );
     ctx.restartDeadline?.();
     if (execution.status && ENDED.has(execution.status)) {
       const after = await getTenant(clients.registry, registryTable, tenantId);

@@ -88,6 +88,19 @@ describe('tenantctl suspend and resume', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
   });
 
+  it('refuses a tenant the registry does not know (exit 2), starting nothing', async () => {
+    // Prepare
+    dynamo.on(GetCommand).resolves({});
+
+    // Act
+    const result = await run('resume');
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('is not in the registry table registry');
+    expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+  });
+
   it('rejects a bad tenant id before any AWS call (exit 2)', async () => {
     // Act
     const result = await runTenantctl(['suspend', 'Acme!', '--registry-table', 'registry']);
