@@ -5,18 +5,16 @@
  *
  * @module
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { OutcomePendingError, TenantConflictError } from '../shared/errors';
+import { TenantConflictError } from '../shared/errors';
+import { type FinishDeps, finishOperation } from '../shared/lifecycle/finish';
 import type { OperationName } from '../shared/lifecycle/operations';
-import { lifecycleOutcomeKind } from '../shared/lifecycle/outcomes';
 import {
   type ReleaseResult,
   type SuspensionState,
   suspensionFailedStep,
   suspensionFailureReason,
 } from '../shared/lifecycle/suspension';
-import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
-import { getTenant, releaseTenant } from '../shared/registry';
+import { getTenant } from '../shared/registry';
 
 /** The Task's payload: the whole state and the execution's ARN (from the context, for a take that never returned). */
 export interface ReleaseEvent {
@@ -25,10 +23,7 @@ export interface ReleaseEvent {
 }
 
 /** What the step talks to. */
-export interface ReleaseDeps extends OutboxDeps {
-  sns: SNSClient;
-  alertTopicArn: string;
-}
+export type ReleaseDeps = FinishDeps;
 
 /** Releases the tenant held by this execution; a tenant it never took is left alone. */
 export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): Promise<ReleaseResult> {
@@ -47,43 +42,19 @@ export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): 
     return { status: 'ACTIVE', outcome: 'failed', ...failure };
   }
   const outcome = failed ? 'failed' : 'succeeded';
-  const kind = lifecycleOutcomeKind(operation, outcome);
-  let released: Awaited<ReturnType<typeof releaseTenant>>;
+  let released: Awaited<ReturnType<typeof finishOperation>>;
   try {
-    released = await releaseTenant(deps.registry, deps.table, {
+    released = await finishOperation(deps, {
       tenantId,
       operation,
       executionArn,
-      outcome,
-      ...(failure ? { reason: failure.reason, failedStep: failure.failedStep } : {}),
-      ...(kind ? { set: { outcomePending: kind } } : {}),
+      ...(failure ? { failure: { reason: failure.reason, failedStep: failure.failedStep } } : {}),
     });
   } catch (error) {
     // TakeTenant failed before it took the tenant: another operation (or none) holds it, and it is not ours to move.
     if (!(error instanceof TenantConflictError) || state.lock?.outcome === 'TAKEN') throw error;
     const record = await getTenant(deps.registry, deps.table, tenantId);
     return { status: record?.status ?? 'ACTIVE', outcome: 'failed', ...failure };
-  }
-  try {
-    await deliverPendingOutcome(deps, released);
-  } catch (error) {
-    // The release is written and the record keeps the event pending: the Task's retry publishes it (the release
-    // itself is then found done), and after the retries the sweeper does.
-    throw new OutcomePendingError(
-      `the ${kind} event of tenant ${tenantId} is not published yet: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (failure) {
-    await deps.sns.send(
-      new PublishCommand({
-        TopicArn: deps.alertTopicArn,
-        Subject: `Tenant ${tenantId}: ${operation} failed`.slice(0, 100),
-        Message: `The ${operation} of tenant ${tenantId} stopped at ${failure.failedStep}: ${failure.reason}\nThe tenant is ${released.status}; run the ${operation} again to continue (execution ${executionArn}).`,
-      }),
-    );
   }
   return { status: released.status, outcome, ...failure };
 }

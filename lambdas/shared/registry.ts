@@ -29,6 +29,7 @@ import { appendHistory } from './lifecycle/history';
 import {
   decideTake,
   type HeldOperation,
+  OPERATION_KINDS,
   type OperationName,
   type OperationOutcome,
   releaseStatus,
@@ -507,4 +508,28 @@ export async function releaseTenant(
   }
   const { operation: _released, ...rest } = record;
   return { ...rest, ...release.set, status, lifecycleHistory, updatedAt: now };
+}
+
+/**
+ * The tenants `executionArn` holds: a busy-status query of the status index per operation kind, filtered on the
+ * holder (busy tenants are few). For the reaper of lifecycle executions that ended without releasing their tenant.
+ */
+export async function tenantsHeldBy(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  executionArn: string,
+): Promise<TenantRecord[]> {
+  const records: TenantRecord[] = [];
+  for (const status of new Set(Object.values(OPERATION_KINDS).map((kind) => kind.busy))) {
+    const query = statusQuery(table, status);
+    records.push(
+      ...(await queryAll(doc, {
+        ...query,
+        FilterExpression: '#operation.executionArn = :holder',
+        ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#operation': 'operation' },
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':holder': executionArn },
+      })),
+    );
+  }
+  return records;
 }

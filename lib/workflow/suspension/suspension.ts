@@ -5,6 +5,7 @@ import type { WorkflowResources } from '../handler-spec';
 import { addWorkflow } from '../state-machine';
 import { buildSuspensionDefinition } from './definition';
 import { addKeepSuspended } from './keep-suspended';
+import { addLifecycleReaper } from './reaper';
 import { SUSPENSION_FUNCTIONS } from './steps';
 
 /** Props of {@link TenantSuspension}. */
@@ -19,8 +20,8 @@ export interface TenantSuspensionProps {
 
 /**
  * Suspend and resume: one Standard state machine assembled from the step table and the typed Task graph, its
- * functions, and its execution logs (see `addWorkflow`); and the listener that keeps suspended instances stopped
- * when RDS starts them after 7 days.
+ * functions, and its execution logs (see `addWorkflow`); the listener that keeps suspended instances stopped when
+ * RDS starts them after 7 days; and the reaper that releases a tenant an ended execution still holds.
  */
 export class TenantSuspension extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -40,5 +41,6 @@ export class TenantSuspension extends Construct {
     });
     this.stateMachine = workflow.stateMachine;
     addKeepSuspended(this, props.platform);
+    addLifecycleReaper(this, props.platform, this.stateMachine);
   }
 }

@@ -175,6 +175,15 @@ describe('triggers', () => {
     });
   });
 
+  it('suspension executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern?.source?.[0] === 'aws.states',
+    );
+    // One rule per workflow, each filtered on its own state machine.
+    expect(rules).toHaveLength(2);
+    expect(JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn))).toMatch(/Suspension/);
+  });
+
   it('RDS "DB instance created" events reach the readiness listener', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ source: ['aws.rds'] }),
