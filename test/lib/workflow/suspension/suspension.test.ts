@@ -1,5 +1,7 @@
+import { Client } from 'pg';
 import { OUTCOME_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
-import { APP_USERNAME } from '../../../../lambdas/shared/naming';
+import { APP_USERNAME, DATABASE_NAME } from '../../../../lambdas/shared/naming';
+import { connectionTo } from '../../../support/postgres';
 import { findLeaks, registryRecord } from '../../../support/workflow-harness';
 import { useWorkflow } from '../provisioning/fixtures';
 import { appPassword, instanceStatus, runSuspension } from './fixtures';
@@ -63,4 +65,28 @@ describe('suspending and resuming a tenant', () => {
       expect(findLeaks([suspended, resumed], [...workflow.database().passwords, password])).toEqual([]);
     },
   );
+
+  it('ends the application sessions open when the tenant is suspended', async () => {
+    // Prepare: the application holds a session on the tenant database
+    const tenantId = 'connected';
+    await workflow.provision(tenantId, 'starter');
+    const database = workflow.database();
+    const session = new Client(
+      connectionTo(database.server, DATABASE_NAME, { user: APP_USERNAME, password: appPassword(workflow, tenantId) }),
+    );
+    // pg reports the termination, then the closed connection: both are expected here.
+    const ended = new Promise<Error>((resolve) => session.on('error', resolve));
+    await session.connect();
+
+    // Act
+    const run = await runSuspension(workflow, tenantId, 'suspend');
+
+    // Assess: the step ended it, and the application saw its session terminated
+    expect(run.status).toBe('SUCCEEDED');
+    const login = run.stateData.find((d) => (d as { appLogin?: unknown })?.appLogin) as { appLogin: unknown };
+    expect(login.appLogin).toEqual({ login: false, sessionsEnded: 1 });
+    expect((await ended).message).toMatch(/terminat/);
+    await session.end().catch(() => undefined);
+    expect((await runSuspension(workflow, tenantId, 'resume')).status).toBe('SUCCEEDED');
+  });
 });
