@@ -6,19 +6,22 @@
  * @module
  */
 import { TenantConflictError } from '../shared/errors';
+import { outcomeEntry, publishEvent } from '../shared/events';
 import { type FinishDeps, finishOperation } from '../shared/lifecycle/finish';
 import type { OperationName } from '../shared/lifecycle/operations';
 import {
+  isRejection,
   type ReleaseResult,
   type SuspensionState,
   suspensionFailedStep,
   suspensionFailureReason,
+  suspensionRejectedDetail,
 } from '../shared/lifecycle/suspension';
 import { getTenant } from '../shared/registry';
 
 /** The Task's payload: the whole state and the execution's ARN (from the context, for a take that never returned). */
 export interface ReleaseEvent {
-  state: SuspensionState & { tenantId?: unknown; operation?: unknown };
+  state: SuspensionState & { tenantId?: unknown; operation?: unknown; requestId?: unknown };
   executionArn: string;
 }
 
@@ -38,9 +41,14 @@ export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): 
         failedStep: suspensionFailedStep(state),
       }
     : undefined;
-  if (!tenantId || !operation) {
-    return { status: 'ACTIVE', outcome: 'failed', ...failure };
+  if (isRejection(state)) {
+    // Refused before anything was touched: announce the refusal; the tenant's record is not this execution's to move.
+    const record = tenantId ? await getTenant(deps.registry, deps.table, tenantId) : undefined;
+    const detail = suspensionRejectedDetail(state, executionArn, record?.tier);
+    await publishEvent(deps.events, outcomeEntry(deps.busName, { kind: 'rejected', value: detail }));
+    return { outcome: 'rejected', error: detail.error, reason: detail.reason };
   }
+  if (!tenantId || !operation) return { outcome: 'failed', ...failure };
   const outcome = failed ? 'failed' : 'succeeded';
   let released: Awaited<ReturnType<typeof finishOperation>>;
   try {
@@ -54,7 +62,7 @@ export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): 
     // TakeTenant failed before it took the tenant: another operation (or none) holds it, and it is not ours to move.
     if (!(error instanceof TenantConflictError) || state.lock?.outcome === 'TAKEN') throw error;
     const record = await getTenant(deps.registry, deps.table, tenantId);
-    return { status: record?.status ?? 'ACTIVE', outcome: 'failed', ...failure };
+    return { ...(record ? { status: record.status } : {}), outcome: 'failed', ...failure };
   }
   return { status: released.status, outcome, ...failure };
 }

@@ -13,8 +13,11 @@
  *
  * @module
  */
-import type { CaughtError, TenantRecord } from '../contracts';
+import type { CaughtError, RejectedEventDetail, TenantRecord } from '../contracts';
+import { ERROR_NAMES } from '../error-names';
+import { outcomeIdOf } from '../events';
 import { caughtErrorMessage, truncateReason } from '../failure';
+import { escapeUnprintable } from '../untrusted';
 import type { OperationName } from './operations';
 
 /** Task state names of the suspension workflow (and the registry's `failedStep`). */
@@ -68,8 +71,10 @@ export interface PowerWaitResult {
 
 /** ReleaseTenant's result. */
 export interface ReleaseResult {
-  status: TenantRecord['status'];
-  outcome: 'succeeded' | 'failed';
+  /** The tenant's status after the operation (absent for a request refused before it took a known tenant). */
+  status?: TenantRecord['status'];
+  /** `rejected`: refused before the tenant was taken (bad input, busy, wrong status); the tenant is unchanged. */
+  outcome: 'succeeded' | 'failed' | 'rejected';
   /** The failed step and reason (with `failed`): the workflow's Fail state reports them. */
   error?: string;
   reason?: string;
@@ -109,4 +114,39 @@ export function suspensionFailureReason(state: SuspensionState): string {
   const step = suspensionFailedStep(state);
   const message = state.error ? caughtErrorMessage(state.error) : 'no error details in the workflow state';
   return truncateReason(message.startsWith(step) ? message : `${step}: ${message}`);
+}
+
+/** True when TakeTenant refused the request before taking the tenant: bad input, or a tenant busy or in another status. */
+export function isRejection(state: SuspensionState): boolean {
+  return (
+    state.lock === undefined &&
+    (state.error?.Error === ERROR_NAMES.tenantConflict || state.error?.Error === ERROR_NAMES.validation)
+  );
+}
+
+/** A field of the raw input as the rejected event may echo it: a short string, escaped; `(invalid)` otherwise. */
+function echoed(value: unknown): string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 64 ? escapeUnprintable(value) : '(invalid)';
+}
+
+/**
+ * The "rejected" outcome event of a refused suspend or resume, in the provisioning's rejected-event shape: the
+ * tenant's record is unchanged, so consumers must not read it as a change of the tenant's status.
+ */
+export function suspensionRejectedDetail(
+  state: SuspensionState & { tenantId?: unknown; requestId?: unknown },
+  executionArn: string,
+  tier: string | undefined,
+): RejectedEventDetail {
+  return {
+    outcomeId: outcomeIdOf('rejected', executionArn),
+    tenantId: echoed(state.tenantId),
+    tier: tier ?? '(unknown)',
+    executionArn,
+    requestId: state.requestId === undefined ? (executionArn.split(':').pop() ?? '') : echoed(state.requestId),
+    status: 'REJECTED',
+    rejectedStep: SUSPENSION_STATES.take,
+    error: state.error?.Error ?? 'Error',
+    reason: escapeUnprintable(state.error ? caughtErrorMessage(state.error) : 'refused'),
+  };
 }

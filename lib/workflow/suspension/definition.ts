@@ -55,15 +55,9 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
     [S.take]: step(S.take, {
       Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.lock',
-      Catch: [
-        // Refused before anything was touched: the tenant is someone else's (or the input is bad); nothing to release.
-        {
-          ErrorEquals: [ERROR_NAMES.tenantConflict, ERROR_NAMES.validation],
-          ResultPath: '$.error',
-          Next: SUSPENSION_CHOICES.rejected,
-        },
-        ...toRelease,
-      ],
+      Comment:
+        'A refusal (bad input, a busy tenant, another status) goes to ReleaseTenant too: it announces the rejection and releases nothing.',
+      Catch: toRelease,
       Next: SUSPENSION_CHOICES.route,
     }),
     [SUSPENSION_CHOICES.route]: {
@@ -78,7 +72,7 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
       Type: 'Succeed',
       Comment: 'The same request id already ran (or runs): nothing is done twice.',
     },
-    [SUSPENSION_CHOICES.rejected]: { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    [SUSPENSION_CHOICES.rejected]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
     [S.disableLogin]: step(S.disableLogin, {
       Comment: 'Before the stop: the application is cut off from a database that is about to go away.',
       Parameters: { 'state.$': '$', login: false },
@@ -143,7 +137,10 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
     },
     [SUSPENSION_CHOICES.isReleased]: {
       Type: 'Choice',
-      Choices: [{ Variable: '$.release.outcome', StringEquals: 'failed', Next: SUSPENSION_CHOICES.failed }],
+      Choices: [
+        { Variable: '$.release.outcome', StringEquals: 'failed', Next: SUSPENSION_CHOICES.failed },
+        { Variable: '$.release.outcome', StringEquals: 'rejected', Next: SUSPENSION_CHOICES.rejected },
+      ],
       Default: SUSPENSION_CHOICES.done,
     },
     [SUSPENSION_CHOICES.done]: { Type: 'Succeed' },

@@ -1,4 +1,3 @@
-import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { SUSPENSION_STATES } from '../../../../lambdas/shared/lifecycle/suspension';
 import { buildSuspensionDefinition, SUSPENSION_CHOICES } from '../../../../lib/workflow/suspension/definition';
 import { SUSPENSION_FUNCTIONS } from '../../../../lib/workflow/suspension/steps';
@@ -28,13 +27,15 @@ describe('suspension definition', () => {
     ]);
   });
 
-  it('ends a refused take without releasing a tenant it never held', () => {
-    expect(states[SUSPENSION_STATES.take]?.Catch?.[0]).toEqual(
-      expect.objectContaining({
-        ErrorEquals: [ERROR_NAMES.tenantConflict, ERROR_NAMES.validation],
-        Next: SUSPENSION_CHOICES.rejected,
-      }),
-    );
+  it('sends a refused take to ReleaseTenant too, which announces the rejection, and ends it as Rejected', () => {
+    expect(states[SUSPENSION_STATES.take]?.Catch).toEqual([
+      expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: SUSPENSION_STATES.release }),
+    ]);
+    expect(states[SUSPENSION_CHOICES.rejected]).toEqual({
+      Type: 'Fail',
+      ErrorPath: '$.release.error',
+      CausePath: '$.release.reason',
+    });
   });
 
   it('fails the execution when the release reports a failed operation', () => {

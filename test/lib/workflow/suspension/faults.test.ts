@@ -171,11 +171,22 @@ describe('one operation at a time', () => {
     expect(refused[0]?.error?.Cause).toMatch(
       /is busy: suspend by workflow-tests since [^ ]+ \(execution [^)]+\)|is ACTIVE; resume needs/,
     );
-    expect(
-      refused[0]?.publishedEvents.filter(
-        (e) => (e.detail as { executionArn?: string }).executionArn === refused[0]?.executionArn,
-      ),
-    ).toEqual([]);
+    // The refusal is its own outcome, never a failure of the tenant.
+    const own = refused[0]?.publishedEvents.filter(
+      (e) => (e.detail as { executionArn?: string }).executionArn === refused[0]?.executionArn,
+    );
+    expect(own?.map((e) => [e.detailType, e.detail])).toEqual([
+      [
+        OUTCOME_DETAIL_TYPES.rejected,
+        expect.objectContaining({
+          tenantId,
+          tier: 'starter',
+          status: 'REJECTED',
+          rejectedStep: 'TakeTenant',
+          error: 'TenantConflictError',
+        }),
+      ],
+    ]);
     expect(await registryRecord(workflow.double(), tenantId)).toMatchObject({ status: 'SUSPENDED' });
   });
 
