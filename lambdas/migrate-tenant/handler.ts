@@ -2,12 +2,12 @@ import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { nowIso } from '../shared/clock';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
+import { loginFromSecret } from '../shared/database/login';
 import { rdsTls } from '../shared/database/tls';
 import { ConfigurationError } from '../shared/errors';
 import { registryClient } from '../shared/registry-client';
 import { type MigrateTenantEvent, ROLLOUT_STEPS, type TenantMigrationResult } from '../shared/rollout/contracts';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { loginFromSecret } from '../shared/schema/login';
 import { runTenantMigrations } from '../shared/schema/runner';
 import { migrateTenant } from './migrate';
 

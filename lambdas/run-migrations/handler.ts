@@ -2,12 +2,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { nowIso } from '../shared/clock';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import { type MigrationsResult, STEPS, type WorkflowState } from '../shared/contracts';
+import { loginFromSecret } from '../shared/database/login';
 import { rdsTls } from '../shared/database/tls';
 import { DATABASE_NAME } from '../shared/naming';
 import { recordSchemaVersion } from '../shared/registry';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { loginFromSecret } from '../shared/schema/login';
 import { runTenantMigrations } from '../shared/schema/runner';
 import { appLoginFromSecret, migrationInputsOf } from './inputs';
 

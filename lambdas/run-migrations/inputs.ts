@@ -1,7 +1,7 @@
 import type { WorkflowState } from '../shared/contracts';
+import { type Login, loginFromSecret } from '../shared/database/login';
 import { ConfigurationError } from '../shared/errors';
 import { APP_USERNAME } from '../shared/naming';
-import { type Login, loginFromSecret } from '../shared/schema/login';
 
 /** What the migration step needs from the workflow state: where the database is and which secrets to read. */
 export interface MigrationInputs {

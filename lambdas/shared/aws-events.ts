@@ -32,3 +32,12 @@ export const EXECUTION_STATUS_CHANGE_DETAIL_TYPE = 'Step Functions Execution Sta
  */
 export const EXECUTION_ENDED_DETAIL_STATUSES = ['TIMED_OUT', 'ABORTED', 'FAILED'] as const;
 export type ExecutionEndedStatus = (typeof EXECUTION_ENDED_DETAIL_STATUSES)[number];
+
+/**
+ * RDS-EVENT-0154, "DB instance is being started due to it exceeding the maximum allowed time being stopped", and
+ * RDS-EVENT-0088, "DB instance started" (category `notification`, RDS User Guide, "Amazon RDS event categories and
+ * event messages"): RDS starts an instance stopped for 7 days by itself, and says so, then says when it is up. A
+ * suspended tenant's instance is stopped again.
+ */
+export const DB_INSTANCE_AUTO_STARTED_EVENT_ID = 'RDS-EVENT-0154';
+export const DB_INSTANCE_STARTED_EVENT_ID = 'RDS-EVENT-0088';

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import type { HistoryEntry } from './lifecycle/history';
+import type { HeldOperation } from './lifecycle/operations';
 import type { RotationAction } from './secret-rotation';
 import type { TierDefinition } from './tiers';
 
@@ -214,7 +216,71 @@ export const STEPS = {
 } as const;
 export type StepName = (typeof STEPS)[keyof typeof STEPS];
 
-export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED';
+// ---------------------------------------------------------------------------------------------------------------
+// Tenant lifecycle after provisioning (suspend, resume, offboard): statuses. The operations that move a tenant
+// between them are data in lifecycle/operations.ts.
+
+/**
+ * Statuses of a provisioned tenant's life: `SUSPENDING`, `RESUMING` and `OFFBOARDING` hold the tenant while their
+ * operation runs (no other operation may start); `SUSPENDED` is stopped with the application's login disabled;
+ * `SUSPEND_FAILED`, `RESUME_FAILED` and `OFFBOARD_FAILED` are operations stopped half-way with the step and the
+ * reason, which running the operation again continues; `OFFBOARDED` is deleted with a final snapshot kept until its
+ * purge date; `PURGED` has nothing of the tenant left.
+ */
+type LifecycleStatus =
+  | 'SUSPENDING'
+  | 'SUSPENDED'
+  | 'SUSPEND_FAILED'
+  | 'RESUMING'
+  | 'RESUME_FAILED'
+  | 'OFFBOARDING'
+  | 'OFFBOARDED'
+  | 'OFFBOARD_FAILED'
+  | 'PURGED';
+
+const LIFECYCLE_STATUS_KEYS: Record<LifecycleStatus, true> = {
+  SUSPENDING: true,
+  SUSPENDED: true,
+  SUSPEND_FAILED: true,
+  RESUMING: true,
+  RESUME_FAILED: true,
+  OFFBOARDING: true,
+  OFFBOARDED: true,
+  OFFBOARD_FAILED: true,
+  PURGED: true,
+};
+
+/** Outcome events of lifecycle operations, on the platform bus with the provisioning outcomes' source. */
+const LIFECYCLE_OUTCOME_DETAIL_TYPES = {
+  suspended: 'Tenant Database Suspended',
+  suspendFailed: 'Tenant Database Suspension Failed',
+  resumed: 'Tenant Database Resumed',
+  resumeFailed: 'Tenant Database Resume Failed',
+} as const;
+/** The kind of a lifecycle outcome event. */
+export type LifecycleOutcomeKind = keyof typeof LIFECYCLE_OUTCOME_DETAIL_TYPES;
+
+/** The detail of a lifecycle outcome event: the operation, who asked, how it ended and the status it left. */
+export interface LifecycleEventDetail extends OutcomeIdentity {
+  tenantId: string;
+  tier: string;
+  operation: string;
+  /** The lifecycle execution (not the provisioning one). */
+  executionArn: string;
+  requestedBy: string;
+  /** The caller's idempotency key (billing's event id), when it gave one. */
+  requestId?: string;
+  /** The tenant's status after the operation. */
+  status: LifecycleStatus | 'ACTIVE';
+  outcome: 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt: string;
+  /** With `failed`: the step that failed and why. */
+  failedStep?: string;
+  reason?: string;
+}
+
+export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;
 
 // Keyed by every status, so a status added to the type but not listed here fails to compile.
 const STATUS_KEYS: Record<TenantStatus, true> = {
@@ -222,6 +288,7 @@ const STATUS_KEYS: Record<TenantStatus, true> = {
   ACTIVE: true,
   FAILED: true,
   ROLLBACK_FAILED: true,
+  ...LIFECYCLE_STATUS_KEYS,
 };
 /** Every registry status. */
 export const TENANT_STATUSES = Object.keys(STATUS_KEYS) as TenantStatus[];
@@ -274,6 +341,10 @@ export interface TenantRecord {
   observedEndpointPort?: number;
   observedMasterSecretArn?: string;
   observedInstance?: InstanceSnapshot;
+  /** The lifecycle operation holding the tenant (the per-tenant lock); absent when no operation runs. */
+  operation?: HeldOperation;
+  /** Finished lifecycle operations, oldest first, bounded (see `appendHistory`). */
+  lifecycleHistory?: HistoryEntry[];
 
   // --- Schema version (written by the migration runner at onboarding and by every schema rollout) ---
 
@@ -311,6 +382,7 @@ export const OUTCOME_DETAIL_TYPES = {
   provisioned: 'Tenant Database Provisioned',
   failed: 'Tenant Database Provisioning Failed',
   rejected: 'Tenant Database Request Rejected',
+  ...LIFECYCLE_OUTCOME_DETAIL_TYPES,
 } as const;
 export type OutcomeKind = keyof typeof OUTCOME_DETAIL_TYPES;
 
@@ -364,3 +436,12 @@ export interface RejectedEventDetail extends OutcomeIdentity {
 /** Billing events that start provisioning (contract: schemas/billing-event.schema.json). */
 export const BILLING_EVENT_SOURCE = 'saas.billing';
 export const BILLING_DETAIL_TYPE = 'Tenant Database Requested';
+
+/**
+ * Billing events that suspend or resume a tenant (same source and bus as {@link BILLING_DETAIL_TYPE}; contract in
+ * docs/billing.md): `detail.eventId` is the idempotency key, `detail.tenantId` the tenant.
+ */
+export const BILLING_SUSPENSION_DETAIL_TYPES = {
+  suspend: 'Tenant Suspended',
+  resume: 'Tenant Resumed',
+} as const;

@@ -1,6 +1,8 @@
 import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import {
   type FailedEventDetail,
+  type LifecycleEventDetail,
+  type LifecycleOutcomeKind,
   OUTCOME_DETAIL_TYPES,
   OUTCOME_EVENT_SOURCE,
   type OutcomeKind,
@@ -13,7 +15,8 @@ import { RetryableError } from './errors';
 export type OutcomeDetail =
   | { kind: 'provisioned'; value: ProvisionedEventDetail }
   | { kind: 'failed'; value: FailedEventDetail }
-  | { kind: 'rejected'; value: RejectedEventDetail };
+  | { kind: 'rejected'; value: RejectedEventDetail }
+  | { kind: LifecycleOutcomeKind; value: LifecycleEventDetail };
 
 /**
  * The dedupe key of an outcome: one execution has exactly one outcome, so every delivery and every re-publication

@@ -11,6 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_ENV, readEnv } from './config';
 import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
+import { lifecycleOutcomeOf } from './lifecycle/outcomes';
 import { transitionOwnedRecord } from './registry';
 
 /** The `provisioned` detail of an ACTIVE record, or undefined when the record lacks where the database is. */
@@ -58,7 +59,7 @@ export function pendingOutcomeOf(record: TenantRecord): OutcomeDetail | undefine
       return value && { kind: 'failed', value };
     }
     default:
-      return undefined;
+      return lifecycleOutcomeOf(record);
   }
 }
 

@@ -26,6 +26,16 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
+import { appendHistory } from './lifecycle/history';
+import {
+  decideTake,
+  type HeldOperation,
+  OPERATION_KINDS,
+  type OperationName,
+  type OperationOutcome,
+  releaseStatus,
+} from './lifecycle/operations';
+import { LIFECYCLE_OUTCOME_STATUSES } from './lifecycle/outcomes';
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {
@@ -67,6 +77,12 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
       return {
         action: 'reject',
         reason: rollbackFailedReason(record),
+      };
+    default:
+      // A provisioned tenant in its later life (suspended, offboarded, busy with an operation) is not onboarded anew.
+      return {
+        action: 'reject',
+        reason: `tenant ${record.tenantId} is ${record.status} on tier ${record.tier}; onboarding needs a new or FAILED tenant`,
       };
   }
 }
@@ -201,7 +217,9 @@ export async function transitionOwnedRecord(
 }
 
 /** Statuses whose record carries an outcome the sweeper may still owe consumers. */
-const OUTCOME_STATUSES: readonly TenantStatus[] = ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED'];
+const OUTCOME_STATUSES: readonly TenantStatus[] = [
+  ...new Set<TenantStatus>(['ACTIVE', 'FAILED', 'ROLLBACK_FAILED', ...LIFECYCLE_OUTCOME_STATUSES]),
+];
 
 /**
  * Records whose outcome event is still pending and that were last written at or after `since` (ISO), found through
@@ -457,4 +475,176 @@ export async function rolloutFailuresOf(
     FilterExpression: 'rolloutFailure.rolloutId = :rolloutId AND rolloutFailure.wave = :wave',
     ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':rolloutId': rolloutId, ':wave': wave },
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle operations (suspend, resume, offboard, and any later kind in lifecycle/operations.ts): one at a time
+// per tenant. Taking the tenant is a conditional write on the status it leaves and on no operation holding it;
+// releasing it is conditional on the busy status and on the execution that took it.
+
+/** Who takes a tenant for which operation. */
+export interface OperationRequest {
+  readonly tenantId: string;
+  readonly operation: OperationName;
+  readonly executionArn: string;
+  readonly requestedBy: string;
+  /** The caller's idempotency key (billing's event id). @default none: every execution is a new request */
+  readonly requestId?: string;
+}
+
+/** What taking a tenant did: took it (or found it held by this execution), or found the request already handled. */
+export interface TakeResult {
+  readonly outcome: 'TAKEN' | 'DUPLICATE';
+  /** The record as taken, or as found for a duplicate. */
+  readonly record: TenantRecord;
+  /** Why the request is a duplicate. */
+  readonly reason?: string;
+}
+
+/**
+ * Takes the tenant for `request.operation`: moves it from the status it is in to the operation's busy status and
+ * records the operation, both in one write conditional on the status read and on no operation holding it. Returns
+ * the record as taken (day-2 steps read where the database lives from it). A retried take by the execution that
+ * already holds the tenant returns the record unchanged; a request whose idempotency key already ran (or runs) is a
+ * DUPLICATE and changes nothing.
+ *
+ * @throws TenantConflictError when the tenant is unknown, in a status the operation cannot start from, or busy
+ *   (the message names the operation in progress).
+ */
+export async function takeTenant(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  request: OperationRequest,
+): Promise<TakeResult> {
+  for (let race = 0; race < MAX_CLAIM_RACES; race += 1) {
+    const record = await getTenant(doc, table, request.tenantId);
+    const decision = decideTake(record, request.operation, request.executionArn, request.requestId);
+    if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
+    if (!record) continue;
+    if (decision.action === 'held') return { outcome: 'TAKEN', record };
+    if (decision.action === 'duplicate') return { outcome: 'DUPLICATE', record, reason: decision.reason };
+    const now = nowIso();
+    const operation: HeldOperation = {
+      name: request.operation,
+      executionArn: request.executionArn,
+      requestedBy: request.requestedBy,
+      startedAt: now,
+      ...(request.requestId === undefined ? {} : { requestId: request.requestId }),
+    };
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { tenantId: request.tenantId },
+          UpdateExpression: 'SET #status = :to, #operation = :operation, updatedAt = :now',
+          ConditionExpression: '#status = :from AND attribute_not_exists(#operation)',
+          ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
+          ExpressionAttributeValues: {
+            ':to': decision.to,
+            ':from': decision.from,
+            ':operation': operation,
+            ':now': now,
+          },
+        }),
+      );
+      return { outcome: 'TAKEN', record: { ...record, status: decision.to, operation, updatedAt: now } };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+  throw new RetryableError(`the registry record of ${request.tenantId} kept changing while taking it; retrying`);
+}
+
+/** How the operation holding a tenant ended, and what its last step records with the release. */
+export interface OperationRelease extends Omit<OperationRequest, 'requestedBy'> {
+  readonly outcome: OperationOutcome;
+  /** Why it failed (with `outcome: 'failed'`). */
+  readonly reason?: string;
+  /** The step that failed (with `outcome: 'failed'`). */
+  readonly failedStep?: string;
+  /** Further fields written with the release (an outbox entry, the offboarding's snapshot). @default none */
+  readonly set?: Partial<Omit<TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>>;
+}
+
+/**
+ * Releases the tenant held by `release.executionArn`: the operation's done or failed status, the history entry, and
+ * `release.set`, in one write conditional on the busy status and on this execution holding the tenant. Returns the
+ * record as released, or the current record unchanged when this execution already released it (a retried step).
+ *
+ * @throws TenantConflictError when the tenant is not held by this execution and its history has no entry of it.
+ */
+export async function releaseTenant(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  release: OperationRelease,
+): Promise<TenantRecord> {
+  const record = await getTenant(doc, table, release.tenantId);
+  const held = record?.operation;
+  if (!record || !held || held.executionArn !== release.executionArn || held.name !== release.operation) {
+    const done = record?.lifecycleHistory?.some(
+      (e) => e.executionArn === release.executionArn && e.operation === release.operation,
+    );
+    if (record && done) return record;
+    throw new TenantConflictError(
+      `tenant ${release.tenantId} is not held by ${release.operation} execution ${release.executionArn}; nothing released`,
+    );
+  }
+  const now = nowIso();
+  const status = releaseStatus(release.operation, release.outcome);
+  const lifecycleHistory = appendHistory(record.lifecycleHistory, {
+    operation: release.operation,
+    executionArn: release.executionArn,
+    requestedBy: held.requestedBy,
+    ...(held.requestId === undefined ? {} : { requestId: held.requestId }),
+    startedAt: held.startedAt,
+    finishedAt: now,
+    outcome: release.outcome,
+    ...(release.reason === undefined ? {} : { reason: release.reason }),
+    ...(release.failedStep === undefined ? {} : { failedStep: release.failedStep }),
+  });
+  const set = setClause({ ...release.set, status, lifecycleHistory, updatedAt: now });
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: release.tenantId },
+        UpdateExpression: `${set.expression} REMOVE #operation`,
+        ConditionExpression: '#status = :busy AND #operation.executionArn = :holder',
+        ExpressionAttributeNames: { ...set.names, '#status': 'status', '#operation': 'operation' },
+        ExpressionAttributeValues: { ...set.values, ':busy': record.status, ':holder': release.executionArn },
+      }),
+    );
+  } catch (error) {
+    // Only the holder writes a held record: a failed condition is a concurrent release of this very execution.
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new RetryableError(`the registry record of ${release.tenantId} changed while releasing it; retrying`);
+    }
+    throw error;
+  }
+  const { operation: _released, ...rest } = record;
+  return { ...rest, ...release.set, status, lifecycleHistory, updatedAt: now };
+}
+
+/**
+ * The tenants `executionArn` holds: a busy-status query of the status index per operation kind, filtered on the
+ * holder (busy tenants are few). For the reaper of lifecycle executions that ended without releasing their tenant.
+ */
+export async function tenantsHeldBy(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  executionArn: string,
+): Promise<TenantRecord[]> {
+  const records: TenantRecord[] = [];
+  for (const status of new Set(Object.values(OPERATION_KINDS).map((kind) => kind.busy))) {
+    const query = statusQuery(table, status);
+    records.push(
+      ...(await queryAll(doc, {
+        ...query,
+        FilterExpression: '#operation.executionArn = :holder',
+        ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#operation': 'operation' },
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':holder': executionArn },
+      })),
+    );
+  }
+  return records;
 }

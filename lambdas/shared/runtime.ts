@@ -4,7 +4,6 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Context } from 'aws-lambda';
 import type { StepName } from './contracts';
 import { awsErrorName, toPlatformError } from './errors';
-import type { RolloutStepName } from './rollout/contracts';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './telemetry';
 import { retryingThrottles } from './throttle-retry';
 
@@ -133,7 +132,7 @@ function lambdaHandler<E, R>(options: HandlerOptions<E>, work: LambdaHandler<E, 
  * export const handler = stepHandler(STEPS.configureAlarms, async (state: WorkflowState) => configureAlarms(state));
  * ```
  */
-export function stepHandler<E, R>(step: StepName | RolloutStepName, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
+export function stepHandler<E, R>(step: StepName | string, work: LambdaHandler<E, R>): LambdaHandler<E, R> {
   return lambdaHandler(
     {
       messages: { started: 'step started', finished: 'step finished', failed: 'step failed' },

@@ -51,6 +51,7 @@ export interface AwsOptions {
   readonly rotationFunctionArn?: string;
   readonly rolloutStateMachineArn?: string;
   readonly rolloutTable?: string;
+  readonly suspensionStateMachineArn?: string;
   readonly json?: boolean;
 }
 
@@ -86,6 +87,8 @@ export function targetsFor<K extends TargetName>(
   if (rollout) assertStateMachineArn(rollout[0], options.region, rollout[1]);
   const rolloutTable = given('rolloutTable', options.rolloutTable);
   if (rolloutTable) assertTableName(rolloutTable[0], rolloutTable[1]);
+  const suspension = given('suspensionStateMachineArn', options.suspensionStateMachineArn);
+  if (suspension) assertStateMachineArn(suspension[0], options.region, suspension[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
@@ -93,6 +96,7 @@ export function targetsFor<K extends TargetName>(
       rotationFunctionArn: options.rotationFunctionArn,
       rolloutStateMachineArn: options.rolloutStateMachineArn,
       rolloutTable: options.rolloutTable,
+      suspensionStateMachineArn: options.suspensionStateMachineArn,
     },
     env: ctx.env,
     stackName: options.stack,

@@ -22,6 +22,7 @@ type Billing = typeof import('./commands/billing');
 type Reset = typeof import('./commands/reset');
 type Rotation = typeof import('./commands/rotation');
 type Migrations = typeof import('./commands/migrations');
+type Suspension = typeof import('./commands/suspension');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -47,3 +48,5 @@ export const loadReset = (): Promise<Reset> => import('./commands/reset');
 export const loadRotation = (): Promise<Rotation> => import('./commands/rotation');
 // @ts-expect-error TS2835, see above
 export const loadMigrations = (): Promise<Migrations> => import('./commands/migrations');
+// @ts-expect-error TS2835, see above
+export const loadSuspension = (): Promise<Suspension> => import('./commands/suspension');

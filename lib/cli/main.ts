@@ -25,6 +25,7 @@ import {
   loadPlan,
   loadReset,
   loadRotation,
+  loadSuspension,
   loadTenants,
   loadTiers,
   loadWatch,
@@ -77,6 +78,36 @@ function cdkJsonOption(command: Command): Command {
 }
 
 const cdkJsonExplicit = (command: Command): boolean => command.getOptionValueSource('cdkJson') !== 'default';
+
+/** `suspend` and `resume`: the same options, the operation as data. */
+function addSuspensionCommands(program: Command, ctx: CliContext, result: { code: number }): void {
+  const what = {
+    suspend: 'stop a tenant database and disable its application login (billing paused, tenant inactive)',
+    resume: 'start a suspended tenant database again and re-enable its application login',
+  } as const;
+  for (const operation of ['suspend', 'resume'] as const) {
+    awsOptions(
+      program
+        .command(operation)
+        .description(what[operation])
+        .argument('<tenant>', 'tenant id')
+        .option('--wait', 'follow the execution until it ends')
+        .option('--requested-by <who>', 'who asked (default: your login)')
+        .option(
+          `${TARGETS.suspensionStateMachineArn.flag} <arn>`,
+          `suspend and resume state machine (env ${TARGETS.suspensionStateMachineArn.env})`,
+        ),
+    )
+      .addOption(
+        new Option('--poll-interval <seconds>', 'seconds between polls with --wait').default(DEFAULT_POLL_SECONDS),
+      )
+      .addHelpText('after', examples(`${operation} acme-corp`, `${operation} acme-corp --wait --json`))
+      .action(async (tenant: string, options) => {
+        const { suspensionCommand } = await loadSuspension();
+        result.code = await suspensionCommand(operation, tenant, options, ctx);
+      });
+  }
+}
 
 /** Builds the program; each action stores its exit code in `result`. */
 function buildProgram(ctx: CliContext, result: { code: number }, json: boolean): Command {
@@ -246,6 +277,8 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       const { resetCommand } = await loadReset();
       result.code = await resetCommand(tenant, options, ctx);
     });
+
+  addSuspensionCommands(program, ctx, result);
 
   const billing = program.command('billing').description('operate the billing integration');
   awsOptions(

@@ -71,7 +71,8 @@ export function canSkipTakenName(
  * - no record or FAILED: start the attempt after the recorded one ({@link firstAttemptAfter});
  * - PROVISIONING on the same tier: follow the running execution;
  * - PROVISIONING on another tier, ACTIVE, or ROLLBACK_FAILED (the claim step rejects it until an operator has removed
- *   the leftovers and set the record to FAILED): refuse.
+ *   the leftovers and set the record to FAILED): refuse;
+ * - any later lifecycle status (SUSPENDED, OFFBOARDED, busy with an operation): refuse.
  *
  * @throws TenantConflictError when the onboarding is refused.
  */
@@ -89,6 +90,12 @@ export function decideOnboarding(record: TenantRecord | undefined, tenantId: str
       );
     }
     return { kind: 'follow', executionArn: record.executionArn };
+  }
+  if (record && record.status !== 'FAILED') {
+    // Suspended, offboarded or busy with a lifecycle operation: the claim step would reject it too.
+    throw new TenantConflictError(
+      `tenant ${tenantId} is ${record.status} on tier ${record.tier}; onboarding needs a new or FAILED tenant`,
+    );
   }
   const attempt = firstAttemptAfter(record, tenantId, tier);
   return { kind: 'start', attempt, executionName: executionName(tenantId, tier, attempt) };

@@ -5,6 +5,8 @@
  * @module
  */
 import type { TenantRecord } from '../../lambdas/shared/contracts';
+import type { HistoryEntry } from '../../lambdas/shared/lifecycle/history';
+import { describeHeld } from '../../lambdas/shared/lifecycle/operations';
 
 const PUBLIC_RECORD_FIELDS = [
   'tenantId',
@@ -26,6 +28,8 @@ const PUBLIC_RECORD_FIELDS = [
   'secretArn',
   'leftovers',
   'metadata',
+  'operation',
+  'lifecycleHistory',
 ] as const satisfies readonly (keyof TenantRecord)[];
 
 export type PublicRecord = Partial<Pick<TenantRecord, (typeof PUBLIC_RECORD_FIELDS)[number]>>;
@@ -45,11 +49,21 @@ const show = (value: unknown): string =>
       ? JSON.stringify(value)
       : String(value);
 
-/** `tenantctl status`: one field per line. */
+/** One finished lifecycle operation on one line: when, what, who, how it ended. */
+function historyLine(entry: HistoryEntry): string {
+  const failure = entry.outcome === 'failed' ? `: ${[entry.failedStep, entry.reason].filter(Boolean).join(': ')}` : '';
+  return `  ${entry.finishedAt}  ${entry.operation} by ${entry.requestedBy}, started ${entry.startedAt}: ${entry.outcome}${failure}`;
+}
+
+/** `tenantctl status`: one field per line, the operation in progress in words, then the lifecycle history. */
 export function renderRecord(record: TenantRecord): string {
-  const fields = Object.entries(publicRecord(record));
+  const { lifecycleHistory, operation, ...rest } = publicRecord(record);
+  const fields: [string, unknown][] = Object.entries(rest);
+  if (operation) fields.push(['operation', describeHeld(record.tenantId, operation)]);
   const width = Math.max(...fields.map(([key]) => key.length));
-  return `${fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`).join('\n')}\n`;
+  const lines = fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`);
+  if (lifecycleHistory?.length) lines.push('history', ...lifecycleHistory.map(historyLine));
+  return `${lines.join('\n')}\n`;
 }
 
 /**

@@ -46,6 +46,12 @@ export const TARGETS = {
     output: 'RolloutTableName',
     what: 'the schema rollout table',
   },
+  suspensionStateMachineArn: {
+    flag: '--suspension-state-machine-arn',
+    env: 'TENANTCTL_SUSPENSION_STATE_MACHINE_ARN',
+    output: 'SuspensionStateMachineArn',
+    what: 'the suspend and resume state machine',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -4,6 +4,8 @@
  * - billing's "Tenant Database Requested" events: {@link billingEventPattern} starts the workflow, its complement
  *   {@link rejectedBillingEventPattern} routes the rest to an operator-visible queue;
  * - RDS's "DB instance created": {@link RDS_CREATED_EVENT_PATTERN}, the readiness-signal function;
+ * - RDS's start of a stopped instance after 7 days, and "DB instance started": {@link RDS_STARTED_EVENT_PATTERN}, the
+ *   listener that keeps suspended tenants stopped;
  * - a provisioning execution that ended without success: {@link executionEndedPattern}, the execution reaper.
  *
  * The event values come from `lambdas/shared` (contracts.ts, aws-events.ts), where the handlers read them too.
@@ -14,14 +16,20 @@
  * @module
  */
 import {
+  DB_INSTANCE_AUTO_STARTED_EVENT_ID,
   DB_INSTANCE_CREATED_EVENT_ID,
+  DB_INSTANCE_STARTED_EVENT_ID,
   EXECUTION_ENDED_DETAIL_STATUSES,
   EXECUTION_STATUS_CHANGE_DETAIL_TYPE,
   RDS_EVENT_SOURCE,
   RDS_INSTANCE_EVENT_DETAIL_TYPE,
   STEP_FUNCTIONS_EVENT_SOURCE,
 } from '../../lambdas/shared/aws-events';
-import { BILLING_DETAIL_TYPE, BILLING_EVENT_SOURCE } from '../../lambdas/shared/contracts';
+import {
+  BILLING_DETAIL_TYPE,
+  BILLING_EVENT_SOURCE,
+  BILLING_SUSPENSION_DETAIL_TYPES,
+} from '../../lambdas/shared/contracts';
 
 /** An EventBridge event pattern (JSON). */
 export type EventPattern = Readonly<Record<string, unknown>>;
@@ -127,3 +135,35 @@ export function executionEndedPattern(stateMachineArn: string): ExecutionEndedPa
     detail: { status: [...EXECUTION_ENDED_DETAIL_STATUSES], stateMachineArn: [stateMachineArn] },
   };
 }
+
+/**
+ * The rule pattern of the listener that keeps suspended tenants stopped: RDS's own start after 7 days stopped, and
+ * "DB instance started" (the instance can only be stopped again once it is up). Shaped like aws-cdk-lib's
+ * `events.EventPattern`.
+ */
+export const RDS_STARTED_EVENT_PATTERN: { source: string[]; detailType: string[]; detail: { EventID: string[] } } = {
+  source: [RDS_EVENT_SOURCE],
+  detailType: [RDS_INSTANCE_EVENT_DETAIL_TYPE],
+  detail: { EventID: [DB_INSTANCE_AUTO_STARTED_EVENT_ID, DB_INSTANCE_STARTED_EVENT_ID] },
+};
+
+/**
+ * Pattern of the rule that starts a suspend (`operation: 'suspend'`) or resume from billing's "Tenant Suspended" or
+ * "Tenant Resumed": `detail.eventId` and `detail.tenantId` present as strings (their syntax is TakeTenant's to check).
+ */
+export function billingSuspensionPattern(operation: keyof typeof BILLING_SUSPENSION_DETAIL_TYPES): EventPattern {
+  return {
+    source: [BILLING_EVENT_SOURCE],
+    'detail-type': [BILLING_SUSPENSION_DETAIL_TYPES[operation]],
+    detail: { eventId: [ANY_STRING], tenantId: [ANY_STRING] },
+  };
+}
+
+/** The complement of {@link billingSuspensionPattern} for both detail types: a field absent or not a string. */
+export const REJECTED_BILLING_SUSPENSION_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': Object.values(BILLING_SUSPENSION_DETAIL_TYPES),
+  detail: {
+    $or: [{ eventId: [ABSENT] }, { eventId: [NOT_A_STRING] }, { tenantId: [ABSENT] }, { tenantId: [NOT_A_STRING] }],
+  },
+};

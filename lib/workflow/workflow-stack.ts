@@ -21,6 +21,8 @@ import { TenantRegistry } from './registry-table';
 import { addSchemaRollout, type SchemaRollout } from './rollout/rollout';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
+import { SuspensionBillingTrigger } from './suspension/billing';
+import { TenantSuspension } from './suspension/suspension';
 
 export interface WorkflowStackProps extends StackProps {
   /** Network, key, database plumbing and alert topic. */
@@ -55,6 +57,8 @@ export class WorkflowStack extends Stack {
   public readonly functions: Readonly<Record<StepName, HandlerFunction>>;
   /** The schema rollout workflow (docs/schema-changes.md). */
   public readonly rollout: SchemaRollout;
+  /** Suspend and resume. */
+  public readonly suspension: TenantSuspension;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -114,6 +118,11 @@ export class WorkflowStack extends Stack {
       platform: stepPlatform,
     });
     this.stateMachine = provisioning.stateMachine;
+    const workflowPlatform = { ...platform, appSecretRotationFunctionArn: rotation.functionArn };
+    this.suspension = new TenantSuspension(this, 'Suspension', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-suspension`,
+    });
     this.functions = provisioning.functions;
     this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
@@ -132,11 +141,18 @@ export class WorkflowStack extends Stack {
       defaultBus: this.eventBus,
     });
 
+    const suspensionBilling = new SuspensionBillingTrigger(this, 'SuspensionBilling', {
+      bus: billing.bus,
+      stateMachine: this.suspension.stateMachine,
+      encryptionKey: key,
+      deadLetterQueue: billing.deadLetterQueue,
+    });
+
     new PlatformObservability(this, 'Observability', {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
       alertTopic: foundation.alertTopic,
-      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue],
+      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue, suspensionBilling.rejectedQueue],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
     });
@@ -144,6 +160,10 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', {
       value: this.stateMachine.stateMachineArn,
       description: 'Provisioning workflow',
+    });
+    new CfnOutput(this, 'SuspensionStateMachineArn', {
+      value: this.suspension.stateMachine.stateMachineArn,
+      description: 'Suspend and resume workflow (tenantctl suspend, resume)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

@@ -120,6 +120,8 @@ export async function createRdsLikeDatabase(server: TestPostgres, db: RdsLikeDat
     const verifier = admin.escapeLiteral(scramSha256Verifier(db.masterPassword));
     const { rowCount } = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [db.masterUser]);
     if (rowCount === 0) await admin.query(`CREATE ROLE ${role} LOGIN CREATEDB CREATEROLE PASSWORD ${verifier}`);
+    // As on RDS, where the master user's rds_superuser role holds pg_signal_backend: it may end other roles' sessions.
+    await admin.query(`GRANT pg_signal_backend TO ${role}`);
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(db.database)} OWNER ${role}`);
   } finally {
     await admin.end();

@@ -116,6 +116,8 @@ describe('decideClaim', () => {
       /leftovers .*\(db-instance:tenant-acme\)/,
     ],
     ['ROLLBACK_FAILED', ' (leftovers unknown)', {}, /leftovers .*\(see the registry\)/],
+    ['SUSPENDED', '', {}, /is SUSPENDED on tier pro; onboarding needs a new or FAILED tenant/],
+    ['OFFBOARDING', '', {}, /is OFFBOARDING on tier pro; onboarding needs a new or FAILED tenant/],
   ])('rejects another request while the tenant is %s%s', (status, _label, fields, reason) => {
     // Prepare
     const record = recordWith({ status, ...fields });
@@ -448,9 +450,11 @@ describe('status index reads', () => {
     });
   });
 
-  it('reads recent records with a pending outcome from the ACTIVE, FAILED and ROLLBACK_FAILED index partitions', async () => {
+  it('reads recent records with a pending outcome from the partitions of every status that owes an event', async () => {
     // Prepare
     ddb
+      .on(QueryCommand)
+      .resolves({ Items: [] })
       .on(QueryCommand, { ExpressionAttributeValues: { ':status': 'ACTIVE', ':since': '2026-11-12T10:00:00.000Z' } })
       .resolvesOnce({ Items: [recordWith({ tenantId: 'a', status: 'ACTIVE' })], LastEvaluatedKey: { tenantId: 'a' } })
       .resolvesOnce({ Items: [recordWith({ tenantId: 'b', status: 'ACTIVE' })] })
@@ -466,8 +470,8 @@ describe('status index reads', () => {
 
     // Assess
     expect(records.map((r) => r.tenantId)).toEqual(['a', 'b', 'c']);
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 4);
-    for (const status of ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED']) {
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 7);
+    for (const status of ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED']) {
       expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
         IndexName: 'byStatus',
         KeyConditionExpression: '#status = :status AND updatedAt >= :since',

@@ -65,6 +65,8 @@ describe('decideOnboarding', () => {
       record('PROVISIONING', 'starter', 1),
       /being provisioned on tier starter/,
     ],
+    ['a SUSPENDED tenant', record('SUSPENDED', 'pro', 1), /is SUSPENDED on tier pro; onboarding needs a new or FAILED/],
+    ['a tenant being offboarded', record('OFFBOARDING', 'pro', 1), /is OFFBOARDING on tier pro/],
   ])('refuses %s', (_name, existing, message) => {
     // Act / Assess
     expect(() => decideOnboarding(existing, 'acme', 'pro')).toThrow(TenantConflictError);

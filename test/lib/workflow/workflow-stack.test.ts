@@ -37,7 +37,9 @@ describe('provisioning state machine', () => {
 
   it('holds the definition as one JSON string with an execution timeout and a function per task', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const definition = JSON.parse(machine?.Properties.DefinitionString) as { TimeoutSeconds: number; States: object };
     // Assess
     expect(definition.TimeoutSeconds).toBe(300 * 60);
@@ -73,7 +75,11 @@ describe('step functions', () => {
       // The schema rollout's per-tenant migration.
       expect.stringMatching(/^MigrateTenantFunction/),
       expect.stringMatching(/^RunMigrationsFunction/),
+      expect.stringMatching(/^SuspensionSetAppLoginFunction/),
     ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.rds'], detail: { EventID: ['RDS-EVENT-0154', 'RDS-EVENT-0088'] } },
+    });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Waits until'),
       Timeout: 900,
@@ -154,10 +160,10 @@ describe('triggers', () => {
     });
   });
 
-  it('every queue (billing dead letters, rejected billing events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
+  it('every queue (billing dead letters, rejected billing and billing suspension events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::Queue', 3);
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
+    template.resourceCountIs('AWS::SQS::Queue', 4);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 4);
   });
 
   it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
@@ -169,6 +175,15 @@ describe('triggers', () => {
       }),
       Targets: [Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
     });
+  });
+
+  it('suspension executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.EventPattern?.source?.[0] === 'aws.states',
+    );
+    // One rule per workflow, each filtered on its own state machine.
+    expect(rules).toHaveLength(2);
+    expect(JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn))).toMatch(/Suspension/);
   });
 
   it('RDS "DB instance created" events reach the readiness listener', () => {
@@ -223,10 +238,10 @@ describe('observability', () => {
     }
   });
 
-  it('invokes each task function, and the rotation function, without version wildcards', () => {
+  it('invokes each task function of both workflows, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's tasks.
-    expect(invoke).toHaveLength(3);
+    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's tasks, the suspension's tasks.
+    expect(invoke).toHaveLength(4);
     for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
@@ -234,16 +249,22 @@ describe('observability', () => {
 describe('review fixes', () => {
   it('names the state machine so its role can use the platform key for exactly this state machine', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const kms = statements().filter((s) => JSON.stringify(s.Condition ?? {}).includes('aws:states:stateMachineArn'));
     // Assess: each state machine's role may use the key for that state machine only
     expect(machine?.Properties.StateMachineName).toBe('tenant-db-workflow-provisioning');
     expect(kms.length).toBeGreaterThan(0);
-    for (const statement of kms)
-      expect(JSON.stringify(statement.Condition)).toMatch(/tenant-db-workflow-(provisioning|schema-rollout)"/);
+    // Each state machine's role may use the key for its own state machine only.
+    for (const statement of kms) {
+      expect(JSON.stringify(statement.Condition)).toMatch(
+        /stateMachine:tenant-db-workflow-(provisioning|schema-rollout|suspension)"/,
+      );
+    }
     expect(
-      kms.some((statement) => JSON.stringify(statement.Condition).includes('tenant-db-workflow-provisioning"')),
-    ).toBe(true);
+      kms.filter((s) => JSON.stringify(s.Condition).includes('tenant-db-workflow-provisioning"')).length,
+    ).toBeGreaterThan(0);
   });
 
   it('lets the billing rule use the platform key when it starts an execution', () => {
@@ -296,7 +317,9 @@ describe('review fixes', () => {
 
   it('gives every task more time than its function, so a function timeout is retried', () => {
     // Act
-    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      (m) => m.Properties.StateMachineName === 'tenant-db-workflow-provisioning',
+    );
     const states = JSON.parse(machine?.Properties.DefinitionString).States as Record<
       string,
       { TimeoutSeconds?: number }
@@ -327,7 +350,7 @@ describe('invariant guards', () => {
     }
   });
 
-  it('lets RunMigrations read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
+  it('lets RunMigrations and SetAppLogin read RDS-managed master secrets only of tenant instances, by the tag RDS sets', () => {
     // Act
     const reads = statements().filter(
       (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
@@ -337,6 +360,22 @@ describe('invariant guards', () => {
     for (const read of reads) {
       expect(JSON.stringify(read.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
       expect(JSON.stringify(read.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
+    }
+  });
+
+  it('lets the suspension stop and start only instances tagged as managed by the platform', () => {
+    // Act
+    const power = statements().filter((s) =>
+      actionsOf(s).some((a) => a === 'rds:StopDBInstance' || a === 'rds:StartDBInstance'),
+    );
+    // Assess
+    // The suspension's SetInstancePower and the listener that keeps suspended instances stopped.
+    expect(power).toHaveLength(2);
+    for (const statement of power) {
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
+      });
+      expect(JSON.stringify(statement.Resource)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
     }
   });
 

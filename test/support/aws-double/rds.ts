@@ -5,6 +5,8 @@
  * CreateDBInstance ─► creating ──creationMs──► backing-up ──backingUpMs──► available ─► onAvailable hook
  *                                  └─(finalStatus ≠ available)─► failed / incompatible-* / storage-full
  * DeleteDBInstance ─► deleting ──deletionMs──► gone (master secret removed, replicated backups retained)
+ * StopDBInstance   ─► stopping ──stoppingMs──► stopped ──7 days──► starting (RDS-EVENT-0154) ──startingMs──► available
+ * StartDBInstance  ─► starting ──startingMs──► available (RDS-EVENT-0088)
  * ```
  *
  * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
@@ -43,8 +45,12 @@ import {
   RemoveTagsFromResourceCommand,
   StartDBInstanceAutomatedBackupsReplicationCommand,
   type StartDBInstanceAutomatedBackupsReplicationCommandOutput,
+  StartDBInstanceCommand,
+  type StartDBInstanceCommandOutput,
   StopDBInstanceAutomatedBackupsReplicationCommand,
   type StopDBInstanceAutomatedBackupsReplicationCommandOutput,
+  StopDBInstanceCommand,
+  type StopDBInstanceCommandOutput,
   type Tag,
 } from '@aws-sdk/client-rds';
 import type { TimerHandle } from '../virtual-clock';
@@ -83,6 +89,10 @@ export interface RdsTimings {
   replicationPendingMs: number;
   /** Time in `storage-optimization` after a storage change (default 30 min; see rds-modification.ts). */
   storageOptimizationMs: number;
+  /** Time in `stopping` after StopDBInstance (default 5 min). */
+  stoppingMs: number;
+  /** Time in `starting` after StartDBInstance or RDS's own start after 7 days stopped (default 8 min). */
+  startingMs: number;
 }
 
 export const DEFAULT_RDS_TIMINGS: Readonly<RdsTimings> = {
@@ -93,6 +103,8 @@ export const DEFAULT_RDS_TIMINGS: Readonly<RdsTimings> = {
   refuseDeletionWhileCreatingMs: Number.POSITIVE_INFINITY,
   replicationPendingMs: 5 * MINUTE,
   storageOptimizationMs: 30 * MINUTE,
+  stoppingMs: 5 * MINUTE,
+  startingMs: 8 * MINUTE,
 };
 
 /** Where a new instance ends: `available`, or a state only an operator can leave. */
@@ -264,6 +276,8 @@ function sourceInstance(arn: string | undefined): { region: string; identifier: 
 
 export class RdsDouble {
   readonly timings: RdsTimings = { ...DEFAULT_RDS_TIMINGS };
+  /** Called with the stop/start events RDS sends (RDS-EVENT-0087, -0088, -0154): deliver them to a listener, or not. */
+  onPowerEvent?: (event: RdsEventBridgeEvent) => unknown;
   /** Called when an instance becomes available (deliver the RDS event to the readiness Lambda, or not). */
   onAvailable?: (instance: DBInstance) => unknown;
   /** Decides where each new instance ends; read at CreateDBInstance. */
@@ -289,6 +303,8 @@ export class RdsDouble {
     route(ListTagsForResourceCommand, (input) => this.listTags(input)),
     route(AddTagsToResourceCommand, (input) => this.addTags(input)),
     route(RemoveTagsFromResourceCommand, (input) => this.removeTags(input)),
+    route(StopDBInstanceCommand, (input, ctx) => this.stopDBInstance(input, ctx)),
+    route(StartDBInstanceCommand, (input, ctx) => this.startDBInstance(input, ctx)),
   ];
 
   /** Class, Multi-AZ, storage and monitoring changes: pending values, maintenance windows, storage cool-downs. */
@@ -853,4 +869,105 @@ export class RdsDouble {
         .map((b) => ({ DBInstanceAutomatedBackupsArn: b.arn })),
     } satisfies DBInstance);
   }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Stopping and starting (RDS API reference StopDBInstance / StartDBInstance; RDS User Guide "Stopping an Amazon RDS
+  // DB instance temporarily"): only an available instance stops, only a stopped one starts, and RDS starts an
+  // instance stopped for 7 days by itself.
+
+  stopDBInstance(input: StopDBInstanceCommand['input'], ctx: CallContext): Out<StopDBInstanceCommandOutput> {
+    const id = requireString(input.DBInstanceIdentifier, 'DBInstanceIdentifier', missingParameter);
+    if (input.DBSnapshotIdentifier !== undefined) throw new NotModeledError('StopDBInstance DBSnapshotIdentifier');
+    const instance = this.resolve(ctx.region, id);
+    if (!instance) throw notFound(id);
+    if (instance.status !== 'available') {
+      throw invalidState(`Instance ${instance.identifier} is not in available state (it is ${instance.status}).`);
+    }
+    instance.status = 'stopping';
+    const { clock } = this.env;
+    instance.timers.push(
+      clock.schedule(this.timings.stoppingMs, () => {
+        if (instance.status !== 'stopping') return undefined;
+        instance.status = 'stopped';
+        instance.timers.push(clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance)));
+        return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0087', 'DB instance stopped', clock.now()));
+      }),
+    );
+    return { DBInstance: this.describe(instance) };
+  }
+
+  startDBInstance(input: StartDBInstanceCommand['input'], ctx: CallContext): Out<StartDBInstanceCommandOutput> {
+    const id = requireString(input.DBInstanceIdentifier, 'DBInstanceIdentifier', missingParameter);
+    const instance = this.resolve(ctx.region, id);
+    if (!instance) throw notFound(id);
+    if (instance.status !== 'stopped') {
+      throw invalidState(`Instance ${instance.identifier} is not stopped (it is ${instance.status}).`);
+    }
+    this.beginStart(instance);
+    return { DBInstance: this.describe(instance) };
+  }
+
+  /**
+   * RDS's own start of an instance stopped for 7 days, now rather than when the virtual clock gets there. Returns
+   * false when the instance is not stopped.
+   */
+  autoStartNow(identifier: string, region = this.env.region): boolean {
+    const instance = this.instance(region, identifier);
+    if (instance?.status !== 'stopped') return false;
+    this.autoStart(instance);
+    return true;
+  }
+
+  private autoStart(instance: InstanceState): unknown {
+    if (instance.status !== 'stopped') return undefined;
+    this.beginStart(instance);
+    return this.onPowerEvent?.(
+      powerEvent(
+        instance,
+        'RDS-EVENT-0154',
+        'DB instance is being started due to it exceeding the maximum allowed time being stopped.',
+        this.env.clock.now(),
+      ),
+    );
+  }
+
+  private beginStart(instance: InstanceState): void {
+    for (const timer of instance.timers.splice(0)) timer.cancel();
+    instance.status = 'starting';
+    const { clock } = this.env;
+    instance.timers.push(
+      clock.schedule(this.timings.startingMs, () => {
+        if (instance.status !== 'starting') return undefined;
+        instance.status = 'available';
+        return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0088', 'DB instance started', clock.now()));
+      }),
+    );
+  }
+}
+
+/** RDS starts an instance that has been stopped for 7 days. */
+const STOPPED_LIMIT_MS = 7 * DAY_MS;
+
+/** A stop/start event of `instance` as RDS puts it on the default bus (category `notification`). */
+function powerEvent(instance: InstanceState, eventId: string, message: string, at: number): RdsEventBridgeEvent {
+  const date = new Date(at).toISOString();
+  return {
+    version: '0',
+    id: `${instance.resourceId}-${eventId}-${at}`,
+    'detail-type': 'RDS DB Instance Event',
+    source: 'aws.rds',
+    account: instance.arn.split(':')[4] ?? '',
+    time: date.replace(/\.\d{3}Z$/, 'Z'),
+    region: instance.region,
+    resources: [instance.arn],
+    detail: {
+      EventCategories: ['notification'],
+      SourceType: 'DB_INSTANCE',
+      SourceArn: instance.arn,
+      Date: date,
+      Message: message,
+      SourceIdentifier: instance.identifier,
+      EventID: eventId,
+    },
+  };
 }

@@ -38,6 +38,7 @@ export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?:
     workflow.readinessFunction,
     workflow.rotationFunction,
     ...Object.values(workflow.rollout.taskFunctions),
+    ...Object.values(workflow.suspension.taskFunctions),
   ];
   for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.environment)) {

@@ -8,6 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+import { SUSPENSION_STATES } from '../../../lambdas/shared/lifecycle/suspension';
 
 /** A Lambda handler as the harness calls it: the event and the invocation's context in, the result (or a thrown error) out. */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -39,12 +40,24 @@ const ROLLOUT_HANDLERS: Record<string, Loader> = {
   CompleteRollout: () => require('../../../lambdas/record-rollout/handler'),
 };
 
+/** Task state name → the handler module of the suspension workflow's function behind it. */
+const SUSPENSION_HANDLERS: Record<string, Loader> = {
+  [SUSPENSION_STATES.take]: () => require('../../../lambdas/take-tenant/handler'),
+  [SUSPENSION_STATES.disableLogin]: () => require('../../../lambdas/set-app-login/handler'),
+  [SUSPENSION_STATES.enableLogin]: () => require('../../../lambdas/set-app-login/handler'),
+  [SUSPENSION_STATES.stopInstance]: () => require('../../../lambdas/set-instance-power/handler'),
+  [SUSPENSION_STATES.startInstance]: () => require('../../../lambdas/set-instance-power/handler'),
+  [SUSPENSION_STATES.waitStopped]: () => require('../../../lambdas/wait-for-power/handler'),
+  [SUSPENSION_STATES.waitStarted]: () => require('../../../lambdas/wait-for-power/handler'),
+  [SUSPENSION_STATES.release]: () => require('../../../lambdas/release-tenant/handler'),
+};
+
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
 const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
 /** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
 export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
-  const loader = STEP_HANDLERS[stateName as StepName] ?? ROLLOUT_HANDLERS[stateName];
+  const loader = STEP_HANDLERS[stateName as StepName] ?? ROLLOUT_HANDLERS[stateName] ?? SUSPENSION_HANDLERS[stateName];
   return loader?.().handler as LambdaHandler | undefined;
 }
 

@@ -83,6 +83,8 @@ export interface RunWorkflowOptions {
   definition?: StateMachineDefinition;
   /** The state machine `definition` belongs to: executions are named under it (default: the provisioning one). */
   stateMachineArn?: string;
+  /** Which synthesized state machine to run. @default 'provisioning' */
+  machine?: 'provisioning' | 'suspension';
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -299,7 +301,8 @@ async function execute(
 ): Promise<WorkflowRun> {
   const { double } = options;
   const clock = workflowClockOf(double);
-  const workflow = synthesizedWorkflow();
+  const synthesized = synthesizedWorkflow();
+  const workflow = options.machine === 'suspension' ? synthesized.suspension : synthesized;
   const definition = options.definition ?? workflow.definition;
   const { executionName } = scope;
   const machineArn = options.stateMachineArn ?? workflow.stateMachineArn;
@@ -376,7 +379,7 @@ async function execute(
     const extra = options.extraTasks?.[name];
     const fn = extra
       ? { logicalId: name, memoryMb: extra.memoryMb }
-      : (workflow.taskFunctions[name] ?? workflow.rollout.taskFunctions[name]);
+      : (workflow.taskFunctions[name] ?? synthesized.rollout.taskFunctions[name]);
     const handler = extra?.handler ?? stepHandlerFor(name);
     if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
     taskHandlers[name] = async (event) => {
@@ -409,12 +412,13 @@ async function execute(
 
   const watch = watchInstances(double);
   const listener = readinessSignalHandler();
+  const { readinessFunction } = synthesized;
   const tenantId = (input as { tenantId?: unknown } | null)?.tenantId;
   const activeRun: ActiveRun = {
     instanceId: typeof tenantId === 'string' ? instanceIdentifier(tenantId) : '',
     rdsEvent: options.rdsEvent,
     listen: async (event) => {
-      await invoke(READINESS_LISTENER, workflow.readinessFunction, listener, event);
+      await invoke(READINESS_LISTENER, readinessFunction, listener, event);
     },
   };
   watch.runs.add(activeRun);

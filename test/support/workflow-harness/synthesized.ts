@@ -7,6 +7,7 @@
  */
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Construct } from 'constructs';
 import { BILLING_EVENT_SOURCE } from '../../../lambdas/shared/contracts';
 import type { TierCatalog } from '../../../lambdas/shared/tiers';
 import { buildApp, cdkJsonContext } from '../../../lib/app-builder';
@@ -30,12 +31,18 @@ interface SynthesizedFunction {
   environment: Record<string, string>;
 }
 
-export interface SynthesizedWorkflow {
+/** One state machine of the stack: its definition, its ARN and the function behind each Task state. */
+interface SynthesizedMachine {
   definition: StateMachineDefinition;
   /** The state machine's ARN (stand-in); executions are named under it. */
   stateMachineArn: string;
   /** The function behind each Task state, found through its Resource placeholder and `DefinitionSubstitutions`. */
   taskFunctions: Record<string, SynthesizedFunction>;
+}
+
+export interface SynthesizedWorkflow extends SynthesizedMachine {
+  /** The suspend/resume state machine. */
+  suspension: SynthesizedMachine;
   /** The function the RDS "DB instance created" rule invokes. */
   readinessFunction: SynthesizedFunction;
   /**
@@ -119,21 +126,24 @@ function synthesize(): SynthesizedWorkflow {
     };
   };
 
-  const machineId = Stack.of(platform.workflow.stateMachine).getLogicalId(
-    platform.workflow.stateMachine.node.defaultChild as CfnElement,
-  );
-  const machine = resources[machineId]?.Properties ?? {};
-  const definition = JSON.parse(machine.DefinitionString as string) as StateMachineDefinition;
-  const substitutions = (machine.DefinitionSubstitutions ?? {}) as Json;
-  const taskFunctions: Record<string, SynthesizedFunction> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    const variable = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
-    if (!variable || substitutions[variable] === undefined) {
-      throw new Error(`workflow harness: Task ${name} has no substituted Resource (${state.Resource})`);
+  const machineOf = (stateMachine: Construct): SynthesizedMachine & { logicalId: string } => {
+    const logicalId = Stack.of(stateMachine).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+    const machine = resources[logicalId]?.Properties ?? {};
+    const definition = JSON.parse(machine.DefinitionString as string) as StateMachineDefinition;
+    const substitutions = (machine.DefinitionSubstitutions ?? {}) as Json;
+    const taskFunctions: Record<string, SynthesizedFunction> = {};
+    for (const [name, state] of Object.entries(definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const variable = /^\$\{(\w+)\}$/.exec(state.Resource)?.[1];
+      if (!variable || substitutions[variable] === undefined) {
+        throw new Error(`workflow harness: Task ${name} has no substituted Resource (${state.Resource})`);
+      }
+      taskFunctions[name] = lambdaFunction(getAttTarget(substitutions[variable], `the Resource of ${name}`));
     }
-    taskFunctions[name] = lambdaFunction(getAttTarget(substitutions[variable], `the Resource of ${name}`));
-  }
+    return { logicalId, definition, stateMachineArn: resolve({ Ref: logicalId }), taskFunctions };
+  };
+  const { logicalId: machineId, definition, taskFunctions } = machineOf(platform.workflow.stateMachine);
+  const { logicalId: _suspensionId, ...suspension } = machineOf(platform.workflow.suspension.stateMachine);
 
   const readinessRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(
     ([, rule]) =>
@@ -201,6 +211,7 @@ function synthesize(): SynthesizedWorkflow {
     definition,
     stateMachineArn: resolve({ Ref: machineId }),
     taskFunctions,
+    suspension,
     readinessFunction,
     rotationFunction,
     catalog: platform.config.tierCatalog,

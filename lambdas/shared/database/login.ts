@@ -1,6 +1,12 @@
+/**
+ * The login a Secrets Manager secret holds, for the functions that connect to a tenant database as the master user
+ * or as the application role. The secret's value never leaves the function that read it.
+ *
+ * @module
+ */
 import { ConfigurationError } from '../errors';
 
-/** A database login as a secret holds it. */
+/** A database login read from a secret. */
 export interface Login {
   username: string;
   password: string;
