@@ -355,8 +355,8 @@ describe('invariant guards', () => {
     const reads = statements().filter(
       (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
     );
-    // Assess: RunMigrations and the schema rollout's MigrateTenant, both under the tag condition
-    expect(reads).toHaveLength(2);
+    // Assess: RunMigrations, the schema rollout's MigrateTenant and the suspension's SetAppLogin, all under the tag condition
+    expect(reads).toHaveLength(3);
     for (const read of reads) {
       expect(JSON.stringify(read.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
       expect(JSON.stringify(read.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
