@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tenantsInStatus } from '../shared/registry';
+import { claimRollout, endRollout } from '../shared/registry-rollout';
 import type { PlannedWave, RolloutOptions, RolloutPlan } from '../shared/rollout/contracts';
 import { waveKey, writeWaveManifest } from '../shared/rollout/manifests';
-import { claimRollout, endRollout } from '../shared/rollout/record';
 import { mapThresholds } from '../shared/rollout/tolerance';
 import { behindTarget, planWaves } from '../shared/rollout/waves';
 

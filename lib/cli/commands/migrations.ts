@@ -9,7 +9,7 @@ import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
 import { tenantsInStatus } from '../../../lambdas/shared/registry';
 import { rolloutOptions } from '../../../lambdas/shared/rollout/options';
-import { getRollout } from '../../../lambdas/shared/rollout/record';
+import { getRollout } from '../../../lambdas/shared/registry-rollout';
 import { ROLLOUT_DEFAULTS } from '../../../lambdas/shared/rollout/settings';
 import { parseTolerance } from '../../../lambdas/shared/rollout/tolerance';
 import { shippedMigrations } from '../../../lambdas/shared/schema/runner';

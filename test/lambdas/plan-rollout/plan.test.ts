@@ -2,8 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { type PlanDeps, planRollout } from '../../../lambdas/plan-rollout/plan';
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { registryClient } from '../../../lambdas/shared/registry-client';
+import { getRollout } from '../../../lambdas/shared/registry-rollout';
 import type { RolloutOptions } from '../../../lambdas/shared/rollout/contracts';
-import { getRollout } from '../../../lambdas/shared/rollout/record';
 import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
 
 const REGISTRY = 'registry';

@@ -7,9 +7,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { nowIso } from '../clock';
-import { RolloutConflictError } from '../errors';
-import type { RolloutRecord, RolloutStatus, WaveSummary } from './contracts';
+import { nowIso } from './clock';
+import { RolloutConflictError } from './errors';
+import type { RolloutRecord, RolloutStatus, WaveSummary } from './rollout/contracts';
 
 /** The key of the platform's rollout item: schema rollouts are serialized platform-wide. */
 export const ROLLOUT_LOCK_ID = 'schema';
@@ -88,7 +88,10 @@ export async function claimRollout(doc: DynamoDBDocumentClient, table: string, c
   }
 }
 
-/** Records a wave's summary, only while `rolloutId` holds the item. Returns false when it no longer does. */
+/**
+ * Records a wave's summary, only while `rolloutId` holds the item and runs. Returns false when it no longer does (a
+ * late or retried step after the rollout ended).
+ */
 export async function recordWaveSummary(
   doc: DynamoDBDocumentClient,
   table: string,
@@ -115,12 +118,9 @@ export async function endRollout(
   const now = nowIso();
   return conditionalUpdate(doc, table, rolloutId, {
     UpdateExpression: `SET #status = :status, updatedAt = :now${end.status === 'HALTED' ? ', haltedAt = :now, haltReason = :reason' : ''}`,
-    ConditionExpression: 'rolloutId = :rolloutId AND #status = :running',
-    ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':status': end.status,
       ':now': now,
-      ':running': 'RUNNING',
       ...(end.status === 'HALTED' ? { ':reason': end.reason ?? 'halted' } : {}),
     },
   });
@@ -132,7 +132,6 @@ async function conditionalUpdate(
   rolloutId: string,
   update: {
     UpdateExpression: string;
-    ConditionExpression?: string;
     ExpressionAttributeNames?: Record<string, string>;
     ExpressionAttributeValues: Record<string, unknown>;
   },
@@ -142,9 +141,15 @@ async function conditionalUpdate(
       new UpdateCommand({
         TableName: table,
         Key: { lockId: ROLLOUT_LOCK_ID },
-        ConditionExpression: 'rolloutId = :rolloutId',
-        ...update,
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':rolloutId': rolloutId },
+        // Every write leaves a RUNNING rollout that this rollout holds.
+        ConditionExpression: 'rolloutId = :rolloutId AND #status = :running',
+        UpdateExpression: update.UpdateExpression,
+        ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
+        ExpressionAttributeValues: {
+          ...update.ExpressionAttributeValues,
+          ':rolloutId': rolloutId,
+          ':running': 'RUNNING',
+        },
       }),
     );
     return true;

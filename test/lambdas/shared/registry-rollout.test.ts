@@ -1,6 +1,5 @@
-import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
-import { registryClient } from '../../../../lambdas/shared/registry-client';
-import type { RolloutRecord } from '../../../../lambdas/shared/rollout/contracts';
+import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
+import { registryClient } from '../../../lambdas/shared/registry-client';
 import {
   claimRollout,
   decideRolloutClaim,
@@ -8,8 +7,9 @@ import {
   getRollout,
   type RolloutClaim,
   recordWaveSummary,
-} from '../../../../lambdas/shared/rollout/record';
-import { AwsDouble, installAwsDouble } from '../../../support/aws-double';
+} from '../../../lambdas/shared/registry-rollout';
+import type { RolloutRecord } from '../../../lambdas/shared/rollout/contracts';
+import { AwsDouble, installAwsDouble } from '../../support/aws-double';
 
 const TABLE = 'rollouts';
 const ME = 'arn:aws:states:us-east-1:123456789012:execution:rollout:r2';
@@ -85,6 +85,7 @@ describe('the rollout table', () => {
     expect(await recordWaveSummary(doc, TABLE, 'someone-else', summary)).toBe(false);
     expect(await endRollout(doc, TABLE, 'r2', { status: 'HALTED', reason: 'wave 1 failed' })).toBe(true);
     expect(await endRollout(doc, TABLE, 'r2', { status: 'COMPLETED' })).toBe(false);
+    expect(await recordWaveSummary(doc, TABLE, 'r2', { ...summary, index: 1 })).toBe(false);
     expect(await getRollout(doc, TABLE)).toMatchObject({
       status: 'HALTED',
       haltReason: 'wave 1 failed',
