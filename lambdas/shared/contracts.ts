@@ -362,6 +362,52 @@ export interface TenantRecord {
   masterSecretArn?: string;
   /** Why the last schema rollout could not migrate this tenant; cleared when a rollout brings it to the target. */
   rolloutFailure?: RolloutFailure;
+
+  // --- Offboarding, retention and undelete ---
+
+  /**
+   * The final snapshots offboarding kept (written with `OFFBOARDED`): the one in the tenant's Region first, then its
+   * copy in the backup Region for tiers that replicate backups. The purge job deletes them after {@link purgeAfter};
+   * onboarding the tenant again restores the first one.
+   */
+  finalSnapshots?: FinalSnapshot[];
+  /** When the tenant became `OFFBOARDED` (ISO). */
+  offboardedAt?: string;
+  /** When the tier's retention of the final snapshots ends (ISO): the purge job deletes them after it. */
+  purgeAfter?: string;
+  /**
+   * ARN of the automated backups RDS retained when the instance was deleted (`DBInstanceAutomatedBackupsArn`), for
+   * tiers whose policy keeps them; the purge job deletes them with the final snapshots.
+   */
+  retainedBackupsArn?: string;
+  /** When the purge job deleted what offboarding kept (ISO), with `PURGED`. */
+  purgedAt?: string;
+  /** An offboarding scheduled for later (EventBridge Scheduler one-time schedule); absent when none is pending. */
+  scheduledOffboarding?: ScheduledOffboarding;
+}
+
+/** A final snapshot of an offboarded tenant's database, in one Region. */
+export interface FinalSnapshot {
+  /** ARN of the manual DB snapshot. */
+  arn: string;
+  /** The snapshot identifier (`DBSnapshotIdentifier`). */
+  snapshotId: string;
+  region: string;
+  /** When RDS reported it `available` (ISO). */
+  takenAt: string;
+}
+
+/** An offboarding that will start at a set time unless cancelled. */
+export interface ScheduledOffboarding {
+  /** When it starts (ISO). */
+  at: string;
+  /** Name of the one-time EventBridge Scheduler schedule (derived from the tenant id). */
+  scheduleName: string;
+  requestedBy: string;
+  /** The caller's idempotency key (billing's event id). */
+  requestId?: string;
+  /** When it was scheduled (ISO). */
+  scheduledAt: string;
 }
 
 /** A tenant's failure in a schema rollout, as recorded on its registry record. */
