@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Builds tenantctl as a package of its own in dist/tenantctl: one ES module bundle per entry (esbuild) and the
-// chunks it loads on demand, a package.json without dependencies, and the README. `npm pack
+// chunks it loads on demand, a package.json without dependencies, and the README with docs/ (see docs.mjs). `npm pack
 // dist/tenantctl` then yields a tarball that `npm install -g` installs without fetching anything.
 //
 // Why a package of its own: the repository's package carries the CDK app and the application client with their
 // dependencies (aws-cdk-lib alone is hundreds of MB); tenantctl needs none of them at run time once bundled.
 // Why code splitting: the AWS SDK is loaded with import() by the commands that call AWS, so `--help` and `plan`
 // never load it.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { copyDocumentation } from './docs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The package folder: dist/tenantctl, or the folder after `--outdir` (tests build into a temporary one). */
@@ -59,13 +60,13 @@ export async function buildTenantctl(out = DEFAULT_OUT) {
         type: 'module',
         bin: { tenantctl: 'tenantctl.mjs' },
         engines: ENGINES,
-        files: ['tenantctl.mjs', 'chunks/', '*.LEGAL.txt', 'README.md'],
+        files: ['tenantctl.mjs', 'chunks/', '*.LEGAL.txt', 'README.md', 'docs/'],
       },
       null,
       2,
     )}\n`,
   );
-  copyFileSync(join(root, 'README.md'), join(out, 'README.md'));
+  copyDocumentation(root, out);
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import {
@@ -216,6 +216,26 @@ describe('tenantctl installed from its package', () => {
     // Assess
     expect(planChunk).toBeDefined();
     expect(loaded.filter((file) => readFileSync(join(root, file), 'utf8').includes('x-amz-user-agent'))).toEqual([]);
+  });
+
+  it('ships the README and docs, every relative link resolving inside the installed package', () => {
+    // Prepare
+    const root = dirname(realpathSync(tenantctl));
+    const documents = ['README.md', ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`)];
+
+    // Act: the relative link targets (anchors dropped) that name no file of the package.
+    const dangling = documents.flatMap((document) =>
+      [...readFileSync(join(root, document), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
+        .map(([, target]) => (target as string).split('#')[0] as string)
+        .filter((path) => path !== '' && !/^[a-z][a-z0-9+.-]*:/i.test(path))
+        .filter((path) => !existsSync(join(root, dirname(document), path)))
+        .map((path) => `${document} -> ${path}`),
+    );
+
+    // Assess
+    expect(documents).toEqual(expect.arrayContaining(['README.md', 'docs/lifecycle.md', 'docs/tenantctl.md']));
+    expect(dangling).toEqual([]);
+    expect(readFileSync(join(root, 'docs', 'tiers.md'), 'utf8')).toContain("in the platform's repository");
   });
 
   it('plan prints what onboarding creates and its monthly estimate, without credentials', () => {
