@@ -22,6 +22,21 @@ export interface PlatformObservabilityProps {
   readonly backgroundFunctions?: readonly lambda.IFunction[];
   /** The platform's resources: the registry is counted by status for the dashboard. */
   readonly platform: PlatformResources;
+  /**
+   * The day-2 workflows (suspension, schema rollout, ...), each with a short name for its alarms' ids and
+   * descriptions: an execution that failed, timed out or was stopped by hand alerts as a provisioning one does.
+   * @default []
+   */
+  readonly operationWorkflows?: readonly OperationWorkflow[];
+}
+
+/** A day-2 workflow the platform alarms on. */
+interface OperationWorkflow {
+  /** PascalCase name for the alarms' construct ids (`Suspension` → `SuspensionExecutionsFailed`). */
+  readonly id: string;
+  /** What its executions do, for the alarm descriptions (`a suspend or resume`). */
+  readonly description: string;
+  readonly stateMachine: sfn.IStateMachine;
 }
 
 /** The platform watching itself: execution alarms, rollback and dead-letter alarms, and one dashboard. */
@@ -94,6 +109,25 @@ export class PlatformObservability extends Construct {
         fn.metricErrors({ period, statistic: 'Sum' }),
       );
     });
+
+    for (const workflow of props.operationWorkflows ?? []) {
+      const day2 = workflow.stateMachine;
+      alarmOn(
+        `${workflow.id}ExecutionsFailed`,
+        `${workflow.description} failed: see the tenant's registry record (tenantctl status) and the execution history`,
+        day2.metricFailed({ period, statistic: 'Sum' }),
+      );
+      alarmOn(
+        `${workflow.id}ExecutionsTimedOut`,
+        `${workflow.description} hit the execution timeout`,
+        day2.metricTimedOut({ period, statistic: 'Sum' }),
+      );
+      alarmOn(
+        `${workflow.id}ExecutionsAborted`,
+        `${workflow.description} was stopped by hand`,
+        day2.metricAborted({ period, statistic: 'Sum' }),
+      );
+    }
 
     const stats = new TenantRegistryStats(this, 'RegistryStats', { platform: props.platform });
 

@@ -155,6 +155,10 @@ export class WorkflowStack extends Stack {
       deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue, suspensionBilling.rejectedQueue],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
+      operationWorkflows: [
+        { id: 'Suspension', description: 'A suspend or resume', stateMachine: this.suspension.stateMachine },
+        { id: 'SchemaRollout', description: 'A schema rollout', stateMachine: this.rollout.stateMachine },
+      ],
     });
 
     new CfnOutput(this, 'StateMachineArn', {

@@ -418,6 +418,29 @@ describe('invariant guards', () => {
     expect(JSON.stringify(describes[0]?.Resource)).toContain(':execution:tenant-db-workflow-provisioning:*');
   });
 
+  it.each([
+    ['suspension', 'tenant-db-workflow-suspension'],
+    ['schema rollout', 'tenant-db-workflow-schema-rollout'],
+  ])('alarms when a %s execution fails, times out or is aborted', (_name, stateMachineName) => {
+    // Prepare: the state machine's logical id, which its alarms' dimension references.
+    const [logicalId] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).find(
+      ([, sm]) => sm.Properties.StateMachineName === stateMachineName,
+    ) ?? [undefined];
+
+    // Act
+    const metrics = Object.values(template.findResources('AWS::CloudWatch::Alarm'))
+      .filter((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes(`"Ref":"${logicalId}"`))
+      .map((a) => [a.Properties.MetricName, a.Properties.AlarmActions?.length]);
+
+    // Assess
+    expect(logicalId).toBeDefined();
+    expect(metrics.sort()).toEqual([
+      ['ExecutionsAborted', 1],
+      ['ExecutionsFailed', 1],
+      ['ExecutionsTimedOut', 1],
+    ]);
+  });
+
   it('alarms on errors of the reaper and the sweeper', () => {
     // Act
     const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
