@@ -25,7 +25,7 @@ import {
   type TenantStatus,
   type ValidatedRequest,
 } from './contracts';
-import { RetryableError, TenantConflictError } from './errors';
+import { OutcomePendingError, RetryableError, TenantConflictError } from './errors';
 import { appendHistory } from './lifecycle/history';
 import {
   decideTake,
@@ -510,6 +510,8 @@ export interface TakeResult {
  *
  * @throws TenantConflictError when the tenant is unknown, in a status the operation cannot start from, or busy
  *   (the message names the operation in progress).
+ * @throws OutcomePendingError while the record still owes the outcome event of its last transition (the outbox
+ *   holds one event): publish it first (see `deliverPendingOutcome`), then take.
  */
 export async function takeTenant(
   doc: DynamoDBDocumentClient,
@@ -523,6 +525,12 @@ export async function takeTenant(
     if (!record) continue;
     if (decision.action === 'held') return { outcome: 'TAKEN', record };
     if (decision.action === 'duplicate') return { outcome: 'DUPLICATE', record, reason: decision.reason };
+    if (record.outcomePending !== undefined) {
+      // The operation's release writes its own outcome into the outbox: an earlier event still in it would be lost.
+      throw new OutcomePendingError(
+        `tenant ${request.tenantId} still owes its ${record.outcomePending} event; it is published before the tenant is taken`,
+      );
+    }
     const now = nowIso();
     const operation: HeldOperation = {
       name: request.operation,
@@ -537,7 +545,8 @@ export async function takeTenant(
           TableName: table,
           Key: { tenantId: request.tenantId },
           UpdateExpression: 'SET #status = :to, #operation = :operation, updatedAt = :now',
-          ConditionExpression: '#status = :from AND attribute_not_exists(#operation)',
+          ConditionExpression:
+            '#status = :from AND attribute_not_exists(#operation) AND attribute_not_exists(outcomePending)',
           ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
           ExpressionAttributeValues: {
             ':to': decision.to,

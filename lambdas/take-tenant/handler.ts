@@ -1,12 +1,14 @@
-import { RUNTIME_ENV, readEnv } from '../shared/config';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SUSPENSION_STATES } from '../shared/lifecycle/suspension';
+import { outboxFromEnvironment } from '../shared/outcomes';
 import { registryClient } from '../shared/registry-client';
-import { stepHandler } from '../shared/runtime';
+import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { type TakeEvent, takeForOperation } from './take';
 
 const doc = registryClient();
+const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 
 /** TakeTenant: the lifecycle operation takes the tenant, or is refused naming the operation in progress. */
 export const handler = stepHandler(SUSPENSION_STATES.take, async (event: TakeEvent) =>
-  takeForOperation(doc, readEnv(RUNTIME_ENV.registryTable), event),
+  takeForOperation(outboxFromEnvironment({ doc, events }), event),
 );

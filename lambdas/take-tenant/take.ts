@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { lifecycleRequestOf } from '../shared/lifecycle/request';
 import { type LockResult, SUSPENSION_OPERATIONS } from '../shared/lifecycle/suspension';
-import { takeTenant } from '../shared/registry';
+import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
+import { getTenant, takeTenant } from '../shared/registry';
 
 /** The Task's payload: the raw execution input and the execution's ARN. */
 export interface TakeEvent {
@@ -15,14 +15,16 @@ export interface TakeEvent {
   executionArn: string;
 }
 
-/** Validates `event.input` and takes the tenant; the result says where its database lives. */
-export async function takeForOperation(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  event: TakeEvent,
-): Promise<LockResult> {
+/**
+ * Validates `event.input` and takes the tenant; the result says where its database lives. An outcome event the
+ * record still owes (its last operation's release could not publish it) is published first: the outbox holds one
+ * event, and this operation's release will write its own.
+ */
+export async function takeForOperation(deps: OutboxDeps, event: TakeEvent): Promise<LockResult> {
   const request = lifecycleRequestOf(event.input, SUSPENSION_OPERATIONS);
-  const taken = await takeTenant(doc, table, { ...request, executionArn: event.executionArn });
+  const current = await getTenant(deps.registry, deps.table, request.tenantId);
+  if (current?.outcomePending !== undefined) await deliverPendingOutcome(deps, current);
+  const taken = await takeTenant(deps.registry, deps.table, { ...request, executionArn: event.executionArn });
   const { record } = taken;
   return {
     outcome: taken.outcome,

@@ -13,9 +13,16 @@ export const SUSPENSION_FUNCTIONS = {
     folder: 'take-tenant',
     description: 'Takes the tenant for a suspend or resume (one operation at a time)',
     timeoutSeconds: 60,
-    environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      // An outcome event the record still owes is published before the tenant is taken.
+      setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+    ],
     access: (p) => ({
-      statements: [onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem'])],
+      statements: [
+        onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+        allow(['events:PutEvents'], [p.eventBus.eventBusArn]),
+      ],
       keyActions: registryKeyActions('write'),
     }),
   },

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
-import { RetryableError, TenantConflictError } from '../../../lambdas/shared/errors';
+import { OutcomePendingError, RetryableError, TenantConflictError } from '../../../lambdas/shared/errors';
 import { getTenant, releaseTenant, takeTenant } from '../../../lambdas/shared/registry';
 import { registryTable } from '../../support/aws-double';
 import { useAwsDouble } from '../../support/aws-double/fixtures';
@@ -53,6 +53,19 @@ describe('taking and releasing a tenant', () => {
       instanceId: 'tenant-acme',
       operation: { name: 'suspend', executionArn: SUSPEND, requestedBy: 'billing' },
     });
+  });
+
+  it('refuses to take a tenant that still owes an outcome event, changing nothing', async () => {
+    // Prepare
+    await seed(record('SUSPENDED', { outcomePending: 'suspended' }));
+
+    // Act
+    const taking = takeTenant(doc, TABLE, { ...suspend, operation: 'resume' });
+
+    // Assess
+    await expect(taking).rejects.toThrow(OutcomePendingError);
+    await expect(taking).rejects.toThrow('tenant acme still owes its suspended event');
+    expect(await getTenant(doc, TABLE, 'acme')).toMatchObject({ status: 'SUSPENDED', outcomePending: 'suspended' });
   });
 
   it('lets the holding execution take the tenant again (a retried step) without writing', async () => {

@@ -64,6 +64,32 @@ describe('a transient fault', () => {
   });
 });
 
+describe('an outcome event still owed when the next operation starts', () => {
+  it('is published by the next TakeTenant before that operation writes its own', async () => {
+    // Prepare: the suspension's event cannot reach EventBridge through every retry of its release.
+    const tenantId = 'owes-event';
+    await provisioned(tenantId);
+    const double = workflow.double();
+    double.faults.add({ service: 'eventbridge', command: 'PutEvents', kind: 'throttle', times: 1000 });
+    const suspended = await runSuspension(workflow, tenantId, 'suspend');
+    expect(suspended.status).toBe('SUCCEEDED');
+    expect(suspended.publishedEvents).toEqual([]);
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'SUSPENDED', outcomePending: 'suspended' });
+    double.faults.clear();
+
+    // Act
+    const resumed = await runSuspension(workflow, tenantId, 'resume');
+
+    // Assess: both events, in order, and nothing left owed.
+    expect(resumed.status).toBe('SUCCEEDED');
+    expect(resumed.publishedEvents.map((e) => [e.detailType, e.detail.operation])).toEqual([
+      [OUTCOME_DETAIL_TYPES.suspended, 'suspend'],
+      [OUTCOME_DETAIL_TYPES.resumed, 'resume'],
+    ]);
+    expect((await registryRecord(double, tenantId))?.outcomePending).toBeUndefined();
+  });
+});
+
 describe('a permanent fault', () => {
   const denied = {
     rds: (action: string) =>
