@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertWritableBy, type PostgresBinaries, PostgresSetupError } from './binaries';
 
@@ -123,13 +123,148 @@ export function startCluster(binaries: PostgresBinaries, options: StartOptions):
 }
 
 /** Spawns a PostgreSQL program as the binaries' user, in a folder that user can enter, with English messages. */
-function launch(binaries: PostgresBinaries, program: string, args: string[], cwd: string): ChildProcess {
+function launch(
+  binaries: PostgresBinaries,
+  program: string,
+  args: string[],
+  cwd: string,
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+  detached = false,
+): ChildProcess {
   return spawn(program, args, {
     cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio,
+    detached,
     env: { ...process.env, LC_MESSAGES: 'C' },
     ...(binaries.runAs ? { uid: binaries.runAs.uid, gid: binaries.runAs.gid } : {}),
   });
+}
+
+/** What the server's `postmaster.pid` says about it (the lines PostgreSQL documents in `pidfile.h`). */
+export interface PostmasterStatus {
+  pid: number;
+  port: number;
+  /** `starting`, `stopping`, `ready` or `standby`. */
+  status: string;
+}
+
+/** Parses `postmaster.pid`; undefined when it is incomplete (the server is still writing it) or not one. */
+export function parsePostmasterPid(text: string): PostmasterStatus | undefined {
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const status = lines[7]?.trim();
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !status) return undefined;
+  return { pid, port, status };
+}
+
+/** The data folder's `postmaster.pid`, parsed; undefined when there is none (the server is not running). */
+export function readPostmasterPid(dataDir: string): PostmasterStatus | undefined {
+  try {
+    return parsePostmasterPid(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this id exists (EPERM: it does, and belongs to another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+
+export interface DetachedStartOptions {
+  dataDir: string;
+  port: number;
+  /** Receives the server's output (appended): the server outlives this process, so no pipe can carry it. */
+  logFile: string;
+  /** Server settings, passed as `-c name=value`. */
+  settings?: Record<string, string | number | boolean>;
+  /** How long to wait for the server to accept connections. @default 60_000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the server in its own session, so that it keeps running when this process ends (a later process finds it
+ * again through `postmaster.pid`). Resolves with the postmaster's id once `postmaster.pid` says `ready`; rejects with
+ * the end of the log when the server exits first.
+ */
+export async function startDetachedCluster(
+  binaries: PostgresBinaries,
+  options: DetachedStartOptions,
+): Promise<PostmasterStatus> {
+  const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const args = ['-D', options.dataDir, '-p', String(options.port), ...settings];
+  const logStart = logLength(options.logFile);
+  const fd = openSync(options.logFile, 'a', 0o600);
+  let child: ChildProcess;
+  try {
+    child = launch(binaries, binaries.postgres, args, options.dataDir, ['ignore', fd, fd], true);
+  } finally {
+    closeSync(fd);
+  }
+  let exitCode: number | null | undefined;
+  let launchError: Error | undefined;
+  exitOf(child, binaries.postgres).then(
+    (code) => {
+      exitCode = code;
+    },
+    (error: Error) => {
+      launchError = error;
+    },
+  );
+  child.unref();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const fail = (reason: string) =>
+    new PostgresSetupError(
+      `PostgreSQL (${options.dataDir}) ${reason}; the end of its log:\n${logSince(options.logFile, logStart).slice(-4000)}`,
+    );
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (launchError) throw launchError;
+    if (exitCode !== undefined) throw fail(`exited with code ${exitCode} before accepting connections`);
+    const status = readPostmasterPid(options.dataDir);
+    if (status && status.pid === child.pid && status.status === 'ready') return status;
+    await sleep(POLL_MS);
+  }
+  child.kill('SIGKILL');
+  throw fail(`did not accept connections within ${timeoutMs} ms`);
+}
+
+/**
+ * Fast shutdown (SIGINT: sessions are ended, a shutdown checkpoint is written, so the data folder needs no recovery)
+ * of the server `postmaster.pid` names; resolves once that process is gone. Nothing to do when none runs.
+ */
+export async function stopDetachedCluster(dataDir: string, timeoutMs = 60_000): Promise<void> {
+  const status = readPostmasterPid(dataDir);
+  if (!status || !processExists(status.pid)) return;
+  process.kill(status.pid, 'SIGINT');
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(POLL_MS)) {
+    if (!processExists(status.pid)) return;
+  }
+  throw new PostgresSetupError(`PostgreSQL (${dataDir}, process ${status.pid}) did not stop within ${timeoutMs} ms.`);
+}
+
+function logLength(file: string): number {
+  try {
+    return readFileSync(file).length;
+  } catch {
+    return 0;
+  }
+}
+
+function logSince(file: string, start: number): string {
+  try {
+    return readFileSync(file).subarray(start).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** The exit code (null when killed by a signal); rejects naming `program` when it cannot be started at all. */
