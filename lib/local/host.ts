@@ -26,20 +26,19 @@ import {
   lstatSync,
   mkdirSync,
   readdirSync,
-  readFileSync,
   renameSync,
   rmSync,
   type Stats,
   writeFileSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Client } from 'pg';
 import { scramSha256Verifier } from '../../lambdas/shared/database/scram';
 import { type PostgresBinaries, PostgresSetupError, postgresBinaries } from '../postgres/binaries';
 import {
   initialiseCluster,
   type PostmasterStatus,
   readPostmasterPid,
+  runSingleUser,
   startDetachedCluster,
   stopDetachedCluster,
 } from '../postgres/cluster';
@@ -63,7 +62,6 @@ import {
   LOOPBACK,
   MAX_INSTANCE_ID,
   MAX_SNAPSHOT_ID,
-  type MasterCredentials,
   reattachedStatus,
   SETTINGS_FILE,
   type StateLayout,
@@ -168,18 +166,15 @@ export class LocalInstanceHost {
         });
       });
       await this.provision(id, async (dataDir) => {
-        // Known to this call only: initdb needs a password for SCRAM, and the bootstrap removes it again.
-        const bootstrapPassword = randomBytes(24).toString('base64url');
-        await initialiseCluster(this.binaries, {
-          dataDir,
-          superuser: BOOTSTRAP_SUPERUSER,
-          password: bootstrapPassword,
-          initdbFlags: ['--no-sync'],
-        });
+        this.cloneDataDir(await this.template(), dataDir);
         this.configure(dataDir);
-        const server = await this.launch(id, port);
-        await this.bootstrap(server.port, bootstrapPassword, credentials);
-        return server;
+        await runSingleUser(
+          this.binaries,
+          dataDir,
+          'postgres',
+          bootstrapStatements(credentials, scramSha256Verifier(credentials.masterPassword)),
+        );
+        return this.launch(id, port);
       });
       return this.describe(id);
     });
@@ -286,9 +281,7 @@ export class LocalInstanceHost {
         return found;
       });
       await this.provision(id, async (dataDir) => {
-        cpSync(this.layout.snapshotDataDir(snapshot.snapshotId), dataDir, { recursive: true });
-        this.ownedByServer(dataDir);
-        chmodSync(dataDir, 0o700);
+        this.cloneDataDir(this.layout.snapshotDataDir(snapshot.snapshotId), dataDir);
         installServerCertificate(this.ca, dataDir, this.binaries.runAs);
         return this.launch(id, port);
       });
@@ -437,24 +430,40 @@ export class LocalInstanceHost {
     installServerCertificate(this.ca, dataDir, this.binaries.runAs);
   }
 
-  /** Creates the master user and the first database as the bootstrap superuser, whose password it then removes. */
-  private async bootstrap(port: number, bootstrapPassword: string, credentials: MasterCredentials): Promise<void> {
-    const client = new Client({
-      host: LOOPBACK,
-      port,
-      user: BOOTSTRAP_SUPERUSER,
-      password: bootstrapPassword,
-      database: 'postgres',
-      ssl: { rejectUnauthorized: true, ca: readFileSync(this.caFile, 'utf8') },
-    });
-    await client.connect();
-    try {
-      for (const statement of bootstrapStatements(credentials, scramSha256Verifier(credentials.masterPassword))) {
-        await client.query(statement);
+  /**
+   * A freshly initialised cluster every instance starts as a copy of: initdb runs once per binaries version and
+   * state directory (about a second), a copy takes a fraction of that. Its bootstrap superuser's password is random
+   * and forgotten: nobody logs in as it (the instance's pg_hba.conf and bootstrap see to that).
+   */
+  private template(): Promise<string> {
+    const templateDir = join(this.layout.templatesDir, this.binaries.packageVersion);
+    const dataDir = join(templateDir, 'data');
+    return this.exclusive(`template ${templateDir}`, async () => {
+      if (existsSync(join(dataDir, 'PG_VERSION'))) return dataDir;
+      mkdirSync(this.layout.templatesDir, { recursive: true, mode: 0o755 });
+      const staging = `${templateDir}.staging-${randomBytes(4).toString('hex')}`;
+      try {
+        mkdirSync(staging, { mode: 0o755 });
+        await initialiseCluster(this.binaries, {
+          dataDir: join(staging, 'data'),
+          superuser: BOOTSTRAP_SUPERUSER,
+          password: randomBytes(24).toString('base64url'),
+          initdbFlags: ['--no-sync'],
+        });
+        rmSync(templateDir, { recursive: true, force: true });
+        renameSync(staging, templateDir);
+      } finally {
+        rmSync(staging, { recursive: true, force: true });
       }
-    } finally {
-      await client.end();
-    }
+      return dataDir;
+    });
+  }
+
+  /** A copy of a stopped cluster's folder as the instance's data folder, owned by the server's user, mode 0700. */
+  private cloneDataDir(source: string, dataDir: string): void {
+    cpSync(source, dataDir, { recursive: true });
+    this.ownedByServer(dataDir);
+    chmodSync(dataDir, 0o700);
   }
 
   /**

@@ -27,8 +27,8 @@ export type InstanceOperation = 'stop' | 'start' | 'delete' | 'snapshot';
 export const LOOPBACK = '127.0.0.1';
 
 /**
- * The bootstrap superuser initdb creates. Like AWS's `rdsadmin` on RDS, nobody can log in as it: its one-time
- * password exists in memory while the instance is created and is removed before the instance is available.
+ * The bootstrap superuser initdb creates. Like AWS's `rdsadmin` on RDS, nobody can log in as it: it has no password,
+ * and the host acts as it only in single-user mode, with no server running.
  */
 export const BOOTSTRAP_SUPERUSER = 'rdsadmin';
 
@@ -43,6 +43,8 @@ export interface StateLayout {
   caDir: string;
   instancesDir: string;
   snapshotsDir: string;
+  /** Freshly initialised clusters, one per binaries version, that new instances are copies of. */
+  templatesDir: string;
   instanceDir(instanceId: string): string;
   dataDir(instanceId: string): string;
   logFile(instanceId: string): string;
@@ -59,6 +61,7 @@ export function stateLayout(stateDir: string): StateLayout {
     caDir: join(stateDir, 'ca'),
     instancesDir,
     snapshotsDir,
+    templatesDir: join(stateDir, 'templates'),
     instanceDir: (id) => join(instancesDir, id),
     dataDir: (id) => join(instancesDir, id, 'data'),
     logFile: (id) => join(instancesDir, id, 'postgres.log'),

@@ -122,6 +122,42 @@ export function startCluster(binaries: PostgresBinaries, options: StartOptions):
   });
 }
 
+/**
+ * Runs `statements` (one per line, none spanning lines) in single-user mode on the stopped cluster in `dataDir`, as the
+ * bootstrap superuser: no server, no port, no password, so nothing else can connect meanwhile. Rejects with the
+ * server's ERROR and FATAL lines only: the failing statement, which may hold a password verifier, is not repeated.
+ */
+export async function runSingleUser(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  database: string,
+  statements: readonly string[],
+): Promise<void> {
+  if (statements.some((statement) => statement.includes('\n'))) {
+    throw new PostgresSetupError('Single-user mode runs one statement per line: a statement spans lines.');
+  }
+  const child = launch(binaries, binaries.postgres, ['--single', '-D', dataDir, database], dataDir, [
+    'pipe',
+    'pipe',
+    'pipe',
+  ]);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = exitOf(child, binaries.postgres);
+  child.stdin?.end(`${statements.join('\n')}\n`);
+  const code = await exited;
+  const problems = output.split('\n').filter((line) => /^\s*(ERROR|FATAL|PANIC):/.test(line));
+  if (code !== 0 || problems.length > 0) {
+    throw new PostgresSetupError(
+      `PostgreSQL in single-user mode (${dataDir}) failed (exit code ${code}):\n${problems.join('\n')}`,
+    );
+  }
+}
+
 /** Spawns a PostgreSQL program as the binaries' user, in a folder that user can enter, with English messages. */
 function launch(
   binaries: PostgresBinaries,
