@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { ValidationError } from '../../../lambdas/shared/errors';
 import {
+  LocalHostError,
   LocalInstanceExistsError,
   LocalInstanceNotFoundError,
   LocalInstanceStateError,
@@ -22,6 +23,9 @@ import { processExists, readPostmasterPid } from '../../../lib/postgres/cluster'
  * makes the instances it needs under its own names. As root the servers run as the OS user `postgres`, so the state
  * directory sits in a folder every user can traverse.
  */
+
+// Each creation starts a server (about a second on an idle 2-core machine, several under load).
+jest.setTimeout(180_000);
 
 const PASSWORD = 'Local-master-pw-7f3a9c';
 const input: CreateInstanceInput = { masterUsername: 'tenant_admin', masterPassword: PASSWORD, dbName: 'app' };
@@ -206,14 +210,16 @@ describe('stop and start', () => {
     }
   });
 
-  it('one operation at a time: of two stops at once, the second finds the instance stopped', async () => {
-    // Prepare
-    await host.create('race', input);
-    // Act
-    const outcomes = await Promise.allSettled([host.stop('race'), host.stop('race')]);
+  it('one operation at a time: of two creations or two stops at once, the second is refused', async () => {
+    // Act (a prototype name is an ordinary identifier here)
+    const creations = await Promise.allSettled([host.create('constructor', input), host.create('constructor', input)]);
+    const stops = await Promise.allSettled([host.stop('constructor'), host.stop('constructor')]);
     // Assess
-    expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { status: 'stopped' } });
-    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { name: 'LocalInstanceWrongState' } });
+    expect(creations[0]).toMatchObject({ status: 'fulfilled', value: { instanceId: 'constructor' } });
+    expect(creations[1]).toMatchObject({ status: 'rejected', reason: { name: 'LocalInstanceExists' } });
+    expect(stops[0]).toMatchObject({ status: 'fulfilled', value: { status: 'stopped' } });
+    expect(stops[1]).toMatchObject({ status: 'rejected', reason: { name: 'LocalInstanceWrongState' } });
+    expect(host.list().filter((i) => i.instanceId === 'constructor')).toHaveLength(1);
   });
 });
 
@@ -303,6 +309,8 @@ describe('a new host on the same state directory', () => {
       if (halfDeleted) halfDeleted.status = 'deleting';
       if (halfCopied) halfCopied.status = 'creating';
     });
+    const abandonedCopy = join(stateDir, 'snapshots', '.staging-lost-1234');
+    mkdirSync(join(abandonedCopy, 'data'), { recursive: true });
     // Act
     const next = new LocalInstanceHost({ stateDir });
     extraHosts.push(next);
@@ -317,6 +325,7 @@ describe('a new host on the same state directory', () => {
     expect(existsSync(join(stateDir, 'instances', 'half-deleted'))).toBe(false);
     expect(readIndex(join(stateDir, 'index.json')).snapshots.has('half-copied')).toBe(false);
     expect(existsSync(join(stateDir, 'snapshots', 'half-copied'))).toBe(false);
+    expect(existsSync(abandonedCopy)).toBe(false);
     expect(await query(running.port, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
     // The crashed server recovers on its next start; the failed one can only be deleted.
     const restarted = await next.start('crashed');
@@ -328,36 +337,64 @@ describe('a new host on the same state directory', () => {
 });
 
 describe('refusals', () => {
-  it.each<[string, () => Promise<unknown>, new (...args: never[]) => Error, string]>([
-    ['create an existing instance', () => host.create('alpha', input), LocalInstanceExistsError, 'LocalInstanceExists'],
-    ['stop an unknown instance', () => host.stop('nobody'), LocalInstanceNotFoundError, 'LocalInstanceNotFound'],
-    ['delete an unknown instance', () => host.delete('nobody'), LocalInstanceNotFoundError, 'LocalInstanceNotFound'],
-    ['start an available instance', () => host.start('alpha'), LocalInstanceStateError, 'LocalInstanceWrongState'],
+  it.each<[string, () => Promise<unknown>, new (...args: never[]) => Error, string, string]>([
+    [
+      'create an existing instance',
+      () => host.create('alpha', input),
+      LocalInstanceExistsError,
+      'LocalInstanceExists',
+      'DBInstanceAlreadyExists',
+    ],
+    [
+      'stop an unknown instance',
+      () => host.stop('nobody'),
+      LocalInstanceNotFoundError,
+      'LocalInstanceNotFound',
+      'DBInstanceNotFound',
+    ],
+    [
+      'delete an unknown instance',
+      () => host.delete('nobody'),
+      LocalInstanceNotFoundError,
+      'LocalInstanceNotFound',
+      'DBInstanceNotFound',
+    ],
+    [
+      'start an available instance',
+      () => host.start('alpha'),
+      LocalInstanceStateError,
+      'LocalInstanceWrongState',
+      'InvalidDBInstanceState',
+    ],
     [
       'take a snapshot under a used id',
       () => host.snapshot('alpha', 'alpha-1'),
       LocalSnapshotExistsError,
       'LocalSnapshotExists',
+      'DBSnapshotAlreadyExists',
     ],
     [
       'restore an unknown snapshot',
       () => host.restore('nothing', 'from-nothing'),
       LocalSnapshotNotFoundError,
       'LocalSnapshotNotFound',
+      'DBSnapshotNotFound',
     ],
     [
       'restore over an existing instance',
       () => host.restore('alpha-1', 'alpha'),
       LocalInstanceExistsError,
       'LocalInstanceExists',
+      'DBInstanceAlreadyExists',
     ],
     [
       'delete an unknown snapshot',
       () => host.deleteSnapshot('nothing'),
       LocalSnapshotNotFoundError,
       'LocalSnapshotNotFound',
+      'DBSnapshotNotFound',
     ],
-  ])('%s', async (_case, act, errorClass, name) => {
+  ])('%s', async (_case, act, errorClass, name, rdsErrorCode) => {
     // Act
     const error = await act().then(
       () => undefined,
@@ -365,7 +402,8 @@ describe('refusals', () => {
     );
     // Assess
     expect(error).toBeInstanceOf(errorClass);
-    expect((error as Error).name).toBe(name);
+    expect(error).toBeInstanceOf(LocalHostError);
+    expect(error).toMatchObject({ name, rdsErrorCode });
   });
 
   it('describing an unknown instance or snapshot names it', () => {
