@@ -299,8 +299,9 @@ export class LocalInstanceHost {
   }
 
   describe(instanceId: string): InstanceDescription {
-    const record = this.findInstance(instanceId);
-    if (!record) throw new LocalInstanceNotFoundError(String(instanceId));
+    const id = validIdentifier('instanceId', instanceId, MAX_INSTANCE_ID);
+    const record = this.findInstance(id);
+    if (!record) throw new LocalInstanceNotFoundError(id);
     return this.description(record);
   }
 
@@ -309,8 +310,9 @@ export class LocalInstanceHost {
   }
 
   describeSnapshot(snapshotId: string): SnapshotDescription {
-    const record = readIndex(this.layout.indexFile).snapshots.get(String(snapshotId).toLowerCase());
-    if (record?.status !== 'available') throw new LocalSnapshotNotFoundError(String(snapshotId));
+    const snapId = validIdentifier('snapshotId', snapshotId, MAX_SNAPSHOT_ID);
+    const record = readIndex(this.layout.indexFile).snapshots.get(snapId);
+    if (record?.status !== 'available') throw new LocalSnapshotNotFoundError(snapId);
     const dir = this.layout.snapshotDir(record.snapshotId);
     return { ...record, dir, sizeBytes: sizeOnDisk(dir) };
   }
@@ -552,8 +554,8 @@ export class LocalInstanceHost {
     }
   }
 
-  private findInstance(instanceId: string): InstanceRecord | undefined {
-    return readIndex(this.layout.indexFile).instances.get(String(instanceId).toLowerCase());
+  private findInstance(id: string): InstanceRecord | undefined {
+    return readIndex(this.layout.indexFile).instances.get(id);
   }
 
   private setInstance(id: string, change: Partial<Pick<InstanceRecord, 'status' | 'port'>>): void {

@@ -150,7 +150,12 @@ export async function runSingleUser(
   const exited = exitOf(child, binaries.postgres);
   child.stdin?.end(`${statements.join('\n')}\n`);
   const code = await exited;
-  const problems = output.split('\n').filter((line) => /^\s*(ERROR|FATAL|PANIC):/.test(line));
+  // Log lines carry the log_line_prefix (time, process) before the severity; a verifier is masked even where an
+  // error message quotes part of a statement.
+  const problems = output
+    .split('\n')
+    .filter((line) => /\b(ERROR|FATAL|PANIC): /.test(line))
+    .map((line) => line.replace(/^(backend> )+/, '').replace(/SCRAM-SHA-256\$\S*/g, 'SCRAM-SHA-256$…'));
   if (code !== 0 || problems.length > 0) {
     throw new PostgresSetupError(
       `PostgreSQL in single-user mode (${dataDir}) failed (exit code ${code}):\n${problems.join('\n')}`,

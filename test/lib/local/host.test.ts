@@ -16,7 +16,8 @@ import { type CreateInstanceInput, type InstanceDescription, LocalInstanceHost }
 import { readIndex, updateIndex } from '../../../lib/local/index-file';
 import { unusedPort } from '../../../lib/local/network';
 import { createCertificateAuthority } from '../../../lib/local/tls';
-import { processExists, readPostmasterPid } from '../../../lib/postgres/cluster';
+import { postgresBinaries } from '../../../lib/postgres/binaries';
+import { initialiseCluster, processExists, readPostmasterPid, runSingleUser } from '../../../lib/postgres/cluster';
 
 /**
  * The local instance host against real PostgreSQL servers. One state directory and host for the suite; each test
@@ -406,7 +407,9 @@ describe('refusals', () => {
     expect(error).toMatchObject({ name, rdsErrorCode });
   });
 
-  it('describing an unknown instance or snapshot names it', () => {
+  it('describing an unknown instance or snapshot names it; a malformed name is refused as input', () => {
+    expect(() => host.describe('__proto__')).toThrow(ValidationError);
+    expect(() => host.describeSnapshot('a'.repeat(300))).toThrow(/^snapshotId: .*\(302 characters\)\)$/);
     expect(() => host.describe('nobody')).toThrow('Local DB instance nobody not found.');
     expect(() => host.describeSnapshot('nothing')).toThrow('Local DB snapshot nothing not found.');
   });
@@ -432,6 +435,36 @@ describe('refusals', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error?.message).toMatch(expected);
     expect(readdirSync(join(stateDir, 'instances')).sort()).toEqual(before);
+  });
+});
+
+describe('single-user mode, as the bootstrap uses it', () => {
+  it('reports a failing statement by its error only, never by its text (it may hold a password verifier)', async () => {
+    // Prepare
+    const dataDir = join(stateDir, 'single-user', 'data');
+    mkdirSync(join(stateDir, 'single-user'), { mode: 0o755 });
+    chmodSync(join(stateDir, 'single-user'), 0o755);
+    const binaries = postgresBinaries();
+    await initialiseCluster(binaries, {
+      dataDir,
+      superuser: 'rdsadmin',
+      password: 'unused-pw-1',
+      initdbFlags: ['--no-sync'],
+    });
+    const statement = "CREATE ROLE someone PASSWORD 'SCRAM-SHA-256$4096:verifier-marker'";
+    // Act
+    const error = await runSingleUser(binaries, dataDir, 'postgres', [statement, statement]).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    const spanning = await runSingleUser(binaries, dataDir, 'postgres', ['SELECT\n1']).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    // Assess
+    expect(error?.message).toMatch(/ERROR: {2}role "someone" already exists/);
+    expect(error?.message).not.toContain('verifier-marker');
+    expect(spanning?.message).toMatch(/one statement per line/);
   });
 });
 
