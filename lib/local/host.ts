@@ -156,14 +156,7 @@ export class LocalInstanceHost {
     return this.exclusive(id, async () => {
       updateIndex(this.layout.indexFile, (index) => {
         if (index.instances.has(id)) throw new LocalInstanceExistsError(id);
-        index.instances.set(id, {
-          instanceId: id,
-          status: 'creating',
-          port: port ?? 0,
-          masterUsername: credentials.masterUsername,
-          dbName: credentials.dbName,
-          createdAt: this.clock().toISOString(),
-        });
+        index.instances.set(id, this.creatingRecord(id, port, credentials));
       });
       await this.provision(id, async (dataDir) => {
         this.cloneDataDir(await this.template(), dataDir);
@@ -269,15 +262,7 @@ export class LocalInstanceHost {
         const found = index.snapshots.get(snapId);
         if (found?.status !== 'available') throw new LocalSnapshotNotFoundError(snapId);
         if (index.instances.has(id)) throw new LocalInstanceExistsError(id);
-        index.instances.set(id, {
-          instanceId: id,
-          status: 'creating',
-          port: port ?? 0,
-          masterUsername: found.masterUsername,
-          dbName: found.dbName,
-          createdAt: this.clock().toISOString(),
-          restoredFrom: snapId,
-        });
+        index.instances.set(id, { ...this.creatingRecord(id, port, found), restoredFrom: snapId });
         return found;
       });
       await this.provision(id, async (dataDir) => {
@@ -372,6 +357,22 @@ export class LocalInstanceHost {
   async stopAll(): Promise<void> {
     const available = this.list().filter((instance) => instance.status === 'available');
     await Promise.all(available.map((instance) => this.stop(instance.instanceId)));
+  }
+
+  /** The record of an instance being made; port 0 until its server listens, unless the caller chose one. */
+  private creatingRecord(
+    id: string,
+    port: number | undefined,
+    names: { masterUsername: string; dbName: string },
+  ): InstanceRecord {
+    return {
+      instanceId: id,
+      status: 'creating',
+      port: port ?? 0,
+      masterUsername: names.masterUsername,
+      dbName: names.dbName,
+      createdAt: this.clock().toISOString(),
+    };
   }
 
   /** Runs `work` after every earlier operation on `key` has settled: one operation at a time per instance. */
