@@ -7,6 +7,7 @@ import { benchCliStartup } from './cli-startup';
 import { benchClient, clientSection } from './client';
 import { type MachineInfo, renderHeader } from './format';
 import { benchLoad } from './load';
+import { benchLocalHost, localHostSection } from './local-host';
 import { benchInitMigrations } from './migrations';
 import { benchProvisioning } from './provisioning';
 import { measureTenantMigrations, rolloutSection, simulateRollout } from './rollout';
@@ -130,6 +131,13 @@ const groups: Group[] = [
     run: async () => {
       const client = await benchClient(progress);
       return { result: client, section: clientSection(client) };
+    },
+  },
+  {
+    name: 'localHost',
+    run: async () => {
+      const bench = await benchLocalHost(progress);
+      return { result: bench, section: localHostSection(bench) };
     },
   },
 ];

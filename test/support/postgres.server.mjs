@@ -7,15 +7,18 @@
 // (and its temporary folder is removed) when stdin ends, which also happens when the parent process dies. If postgres
 // does not start, the process exits with code 1 and the reason (with the end of the server log) on stderr; the parent
 // retries once on another port in case the port was taken.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
 const { postgresBinaries } = await tsImport('../../lib/postgres/binaries.ts', import.meta.url);
 const { initialiseCluster, startCluster } = await tsImport('../../lib/postgres/cluster.ts', import.meta.url);
+const { createCertificateAuthority, installServerCertificate } = await tsImport(
+  '../../lib/local/tls.ts',
+  import.meta.url,
+);
 
 const HOST = '127.0.0.1';
 /** Enough for a load run of many concurrent onboardings (each RunMigrations holds a few connections). */
@@ -29,44 +32,18 @@ const logFile = join(dir, 'postgres.log');
 writeFileSync(logFile, '');
 const log = (message) => appendFileSync(logFile, message);
 
-/** Runs openssl in the temporary folder; `command` is split on spaces (no argument contains one). */
-function openssl(command) {
-  execFileSync('openssl', command.split(' '), { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** A self-signed CA (written to `<name>.pem`, key `<name>.key`) standing in for the RDS certificate authority. */
-function certificateAuthority(name) {
-  openssl(
-    `req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ${name}.key -out ${name}.pem -days 2 ` +
-      `-subj /CN=${name} -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign`,
-  );
-  return join(dir, `${name}.pem`);
-}
-
 /**
  * Gives the server a certificate for 127.0.0.1 signed by a test CA, so clients verify it exactly as they verify RDS
  * (`rejectUnauthorized: true` plus the CA), and makes it refuse unencrypted connections like RDS with
  * `rds.force_ssl=1`. A second, unrelated CA lets tests provoke a verification failure.
  */
 function enableTls(dataDir, runAs) {
-  const caFile = certificateAuthority('test-ca');
-  const untrustedCaFile = certificateAuthority('untrusted-ca');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(
-    'req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1',
-  );
-  openssl(
-    'x509 -req -in server.csr -CA test-ca.pem -CAkey test-ca.key -CAcreateserial -out server.crt -days 2 -extfile server.ext',
-  );
-  // Postgres refuses a key file that others can read or that another user owns.
-  for (const file of ['server.crt', 'server.key']) {
-    const target = join(dataDir, file);
-    writeFileSync(target, readFileSync(join(dir, file)), { mode: 0o600 });
-    if (runAs) chownSync(target, runAs.uid, runAs.gid);
-  }
+  const ca = createCertificateAuthority(join(dir, 'test-ca'), 'test-ca', 2);
+  const untrusted = createCertificateAuthority(join(dir, 'untrusted-ca'), 'untrusted-ca', 2);
+  installServerCertificate(ca, dataDir, runAs);
   const hba = join(dataDir, 'pg_hba.conf');
   writeFileSync(hba, readFileSync(hba, 'utf8').replace(/^host(\s)/gm, 'hostssl$1'));
-  return { caFile, untrustedCaFile };
+  return { caFile: ca.certFile, untrustedCaFile: untrusted.certFile };
 }
 
 async function main() {

@@ -1,9 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, type ClientConfig } from 'pg';
 import { scramSha256Verifier } from '../../lambdas/shared/database/scram';
+import { unusedPort } from '../../lib/local/network';
+
+/** A local port nothing listens on (it was free a moment ago): connecting to it is refused. */
+export { unusedPort };
 
 /**
  * A throwaway PostgreSQL server for one test suite or benchmark, run by `postgres.server.mjs` in a child process
@@ -136,16 +139,4 @@ export function connectionTo(
 ): ClientConfig {
   const ssl = server.caFile ? { rejectUnauthorized: true, ca: readFileSync(server.caFile, 'utf8') } : false;
   return { host: server.host, port: server.port, database, ...credentials, ssl };
-}
-
-/** A local port nothing listens on (it was free a moment ago): connecting to it is refused. */
-export function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
