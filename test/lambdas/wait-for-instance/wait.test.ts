@@ -21,6 +21,10 @@ const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
 const ADDRESS = 'tenant-acme.abc123.us-east-1.rds.amazonaws.com';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf';
 const pro = DEFAULT_TIERS.pro as TierDefinition;
+const PLATFORM = () => ({
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee',
+  monitoringRoleArn: 'arn:aws:iam::123456789012:role/tenant-db-monitoring',
+});
 
 function stateFor(extra: Partial<WorkflowState> = {}): WorkflowState {
   return {
@@ -90,7 +94,7 @@ describe('waitForInstance', () => {
 
     // Act
     const result = await waitForInstance(
-      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE },
+      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE, platform: PLATFORM },
       stateFor(),
     );
 
@@ -117,7 +121,7 @@ describe('waitForInstance', () => {
 
     // Act
     const result = await waitForInstance(
-      { rds, registry, table: 'tenant-registry', budgetMs: MINUTE },
+      { rds, registry, table: 'tenant-registry', budgetMs: MINUTE, platform: PLATFORM },
       stateFor({ readiness: { status: 'PENDING', polls: 26 } }),
     );
 
