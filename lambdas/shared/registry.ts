@@ -61,7 +61,7 @@ export type ClaimDecision =
  * The record a claim replaces, as read: the claim's write is conditional on it being unchanged (same status, same
  * `updatedAt`, no operation holding it), so a purge or another onboarding that wrote in between wins cleanly.
  */
-export interface PreviousRecord {
+interface PreviousRecord {
   status: TenantStatus;
   updatedAt: string;
 }
