@@ -1,13 +1,24 @@
+import { CloudWatchClient, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSServiceException } from '@aws-sdk/client-rds';
+import { DeleteDBInstanceCommand, ModifyDBInstanceCommand, RDSClient, RDSServiceException } from '@aws-sdk/client-rds';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Client } from 'pg';
 import { RUNTIME_ENV } from '../../../../lambdas/shared/config';
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
-import { APP_USERNAME, alarmNames, appSecretName, instanceIdentifier } from '../../../../lambdas/shared/naming';
+import {
+  APP_USERNAME,
+  alarmNames,
+  appSecretName,
+  DATABASE_NAME,
+  instanceIdentifier,
+  MASTER_USERNAME,
+} from '../../../../lambdas/shared/naming';
 import { DEFAULT_TIERS } from '../../../../lambdas/shared/tiers';
-import type { AwsDouble } from '../../../support/aws-double';
+import { type AwsDouble, DEFAULT_RDS_TIMINGS } from '../../../support/aws-double';
 import { serviceError } from '../../../support/aws-double/errors';
+import { connectionTo } from '../../../support/postgres';
 import { findLeaks, registryRecord, synthesizedWorkflow } from '../../../support/workflow-harness';
 import { handlerEnvironment } from '../../../support/workflow-harness/environment';
 import { useWorkflow } from './fixtures';
@@ -321,5 +332,80 @@ describe('the purge job and an undelete racing for one tenant', () => {
     expect(run.status).toBe('SUCCEEDED');
     await expect(purge).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
     expect(double.rds.restores.listSnapshots()).toHaveLength(1);
+  });
+});
+
+describe('the data of an undeleted tenant (real PostgreSQL)', () => {
+  const NOTE = 'written before offboarding';
+  const SNAPSHOT_DATABASE = 'undelete_final_snapshot';
+
+  /** Runs `sql` as the RDS-like master user in the tenant database. */
+  async function asMaster<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const { server, backingServer } = workflow.database();
+    const client = new Client(
+      connectionTo(server, DATABASE_NAME, { user: MASTER_USERNAME, password: backingServer.masterPassword }),
+    );
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Runs `sql` as the server's superuser on its maintenance database (creating and dropping databases). */
+  async function asSuperuser(sql: string): Promise<void> {
+    const admin = await workflow.database().server.superuser('postgres');
+    try {
+      await admin.query(sql);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  afterAll(() => asSuperuser(`DROP DATABASE IF EXISTS ${SNAPSHOT_DATABASE} WITH (FORCE)`));
+
+  it('a row written before offboarding is read after onboarding the tenant again', async () => {
+    // Prepare: a live tenant writes a row
+    const double = workflow.double();
+    const tenantId = 'data-comes-back';
+    expect((await workflow.provision(tenantId, 'starter')).status).toBe('SUCCEEDED');
+    await asMaster('CREATE TABLE undelete_probe (note text NOT NULL)');
+    await asMaster('INSERT INTO undelete_probe (note) VALUES ($1)', [NOTE]);
+
+    // Prepare: offboarding, by hand as the offboarding workflow would do it: the final snapshot (a copy of the
+    // database), the instance, its secret (with a recovery window) and alarms deleted, the data gone
+    await asSuperuser(`CREATE DATABASE ${SNAPSHOT_DATABASE} TEMPLATE ${DATABASE_NAME}`);
+    const rds = new RDSClient({});
+    await rds.send(
+      new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceIdentifier(tenantId), DeletionProtection: false }),
+    );
+    await rds.send(
+      new DeleteDBInstanceCommand({ DBInstanceIdentifier: instanceIdentifier(tenantId), SkipFinalSnapshot: true }),
+    );
+    double.clock.advance(DEFAULT_RDS_TIMINGS.deletionMs);
+    await new CloudWatchClient({}).send(new DeleteAlarmsCommand({ AlarmNames: alarmNames(tenantId) }));
+    const live = await registryRecord(double, tenantId);
+    await new SecretsManagerClient({}).send(
+      new DeleteSecretCommand({ SecretId: live?.secretArn, RecoveryWindowInDays: 7 }),
+    );
+    await asSuperuser(`DROP DATABASE ${DATABASE_NAME} WITH (FORCE)`);
+    const offboarded = await seedOffboardedTenant(double, tenantId, {
+      tier: 'starter',
+      secret: 'gone',
+      data: SNAPSHOT_DATABASE,
+    });
+    double.rds.restores.onRestore = (data) =>
+      asSuperuser(`CREATE DATABASE ${DATABASE_NAME} TEMPLATE ${data} OWNER ${MASTER_USERNAME}`);
+
+    // Act
+    const run = await workflow.provision(tenantId, 'starter');
+
+    // Assess: restored, and the row is there for the master and reachable with the application's new password
+    expect(run.status).toBe('SUCCEEDED');
+    expect((await registryRecord(double, tenantId))?.restoredFrom?.snapshotArn).toBe(offboarded.snapshot.arn);
+    await expect(asMaster<{ note: string }>('SELECT note FROM undelete_probe')).resolves.toEqual([{ note: NOTE }]);
+    await expectApplicationLogin(double, tenantId);
+    expect(okCalls(double, 'secretsmanager', 'RestoreSecret')).toHaveLength(1);
   });
 });
