@@ -28,6 +28,7 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
+import { restorableSnapshotOf } from './final-snapshots';
 import { appendHistory } from './lifecycle/history';
 import {
   decideTake,
@@ -64,18 +65,6 @@ export type ClaimDecision =
 interface PreviousRecord {
   status: TenantStatus;
   updatedAt: string;
-}
-
-/**
- * The final snapshot an undelete restores: the one in the tenant's own Region (offboarding lists it first; the
- * backup-Region copy is for a Region-wide disaster, not for onboarding). Undefined when the record keeps none there.
- */
-export function restorableSnapshotOf(
-  record: Pick<TenantRecord, 'finalSnapshots' | 'region'>,
-): FinalSnapshot | undefined {
-  const snapshots = record.finalSnapshots ?? [];
-  const region = record.region ?? snapshots[0]?.region;
-  return snapshots.find((snapshot) => snapshot.region === region);
 }
 
 /** The claim of an OFFBOARDED tenant: restore its final snapshot, unless a purge holds it or nothing is kept. */

@@ -5,7 +5,8 @@ import 'aws-sdk-client-mock-jest';
 import { clock } from '../../../lambdas/shared/clock';
 import type { FinalSnapshot, TenantRecord, ValidatedRequest } from '../../../lambdas/shared/contracts';
 import { TenantConflictError } from '../../../lambdas/shared/errors';
-import { type ClaimDecision, claimTenant, decideClaim, restorableSnapshotOf } from '../../../lambdas/shared/registry';
+import { restorableSnapshotOf } from '../../../lambdas/shared/final-snapshots';
+import { type ClaimDecision, claimTenant, decideClaim } from '../../../lambdas/shared/registry';
 import { DEFAULT_TIERS } from '../../../lambdas/shared/tiers';
 
 const TABLE = 'tenant-registry';
