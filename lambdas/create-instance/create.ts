@@ -10,6 +10,8 @@ import {
   type DBInstance,
   DescribeDBInstancesCommand,
   type RDSClient,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../shared/clock';
@@ -27,6 +29,7 @@ import { logger } from '../shared/runtime';
 import type { TierDefinition } from '../shared/tiers';
 import { buildLogGroupRequests } from './log-groups';
 import { buildCreateDbInstanceRequest, type PlatformSettings } from './request';
+import { buildRestoreDbInstanceRequest, describeFinalSnapshot } from './restore';
 
 export interface CreateInstanceDeps {
   rds: RDSClient;
@@ -108,15 +111,28 @@ async function adoptOwnInstance(
   return { instanceArn, createdAtMs };
 }
 
+/** The request that makes the tenant's instance: a new one, or a restore of its final snapshot. */
+type InstanceRequest =
+  | { action: 'CreateDBInstance'; input: CreateDBInstanceCommandInput }
+  | { action: 'RestoreDBInstanceFromDBSnapshot'; input: RestoreDBInstanceFromDBSnapshotCommandInput };
+
+async function sendInstanceRequest(rds: RDSClient, request: InstanceRequest): Promise<DBInstance | undefined> {
+  if (request.action === 'CreateDBInstance') {
+    return (await rds.send(new CreateDBInstanceCommand(request.input))).DBInstance;
+  }
+  return (await rds.send(new RestoreDBInstanceFromDBSnapshotCommand(request.input))).DBInstance;
+}
+
 async function createOrAdopt(
   rds: RDSClient,
-  input: CreateDBInstanceCommandInput,
+  instanceRequest: InstanceRequest,
   request: ValidatedRequest,
 ): Promise<CreatedInstance> {
+  const { action, input } = instanceRequest;
   const instanceId = input.DBInstanceIdentifier as string;
   try {
-    const { DBInstance } = await rds.send(new CreateDBInstanceCommand(input));
-    return { instanceArn: arnOf(DBInstance, 'CreateDBInstance'), createdAtMs: clock.now() };
+    const created = await sendInstanceRequest(rds, instanceRequest);
+    return { instanceArn: arnOf(created, action), createdAtMs: clock.now() };
   } catch (error) {
     switch (awsErrorName(error)) {
       case 'DBInstanceAlreadyExistsFault':
@@ -124,7 +140,7 @@ async function createOrAdopt(
       case 'InsufficientDBInstanceCapacityFault':
         // Capacity rarely returns within the workflow's retry window; fail fast and say what to do.
         throw new AwsRequestError(
-          `CreateDBInstance: RDS has no capacity for ${input.DBInstanceClass} in the Availability Zones of DB subnet group ${input.DBSubnetGroupName} right now (InsufficientDBInstanceCapacity); retry the onboarding later or use a tier with another instance class`,
+          `${action}: RDS has no capacity for ${input.DBInstanceClass} in the Availability Zones of DB subnet group ${input.DBSubnetGroupName} right now (InsufficientDBInstanceCapacity); retry the onboarding later or use a tier with another instance class`,
         );
       default:
         // stepHandler maps the rest: throttling to RetryableError, invalid parameters and quotas to AwsRequestError.
@@ -170,13 +186,29 @@ async function adoptLogGroups(logs: CloudWatchLogsClient, names: readonly string
 }
 
 /**
+ * A new instance, or — when the claim found the tenant offboarded with a final snapshot — a restore of that snapshot,
+ * checked to exist and be available before anything is created.
+ */
+async function instanceRequestOf(deps: CreateInstanceDeps, state: WorkflowState): Promise<InstanceRequest> {
+  const snapshot = state.claim?.restoreFrom;
+  if (!snapshot)
+    return { action: 'CreateDBInstance', input: buildCreateDbInstanceRequest(state.request, deps.platform) };
+  const facts = await describeFinalSnapshot(deps.rds, snapshot);
+  return {
+    action: 'RestoreDBInstanceFromDBSnapshot',
+    input: buildRestoreDbInstanceRequest(state.request, deps.platform, facts),
+  };
+}
+
+/**
  * CreateInstance: creates the log groups of the instance's exported logs, then the tenant's DB instance (or finds
  * the one an earlier attempt of this execution created), records its id in the registry so operators see it while
  * it is still creating, and returns the waiting deadline.
  */
 export async function createInstance(deps: CreateInstanceDeps, state: WorkflowState): Promise<InstanceResult> {
   const { request } = state;
-  const input = buildCreateDbInstanceRequest(request, deps.platform);
+  const instanceRequest = await instanceRequestOf(deps, state);
+  const input = instanceRequest.input;
   const instanceId = input.DBInstanceIdentifier as string;
   // Before the instance: RDS creates any missing group itself, unencrypted by the platform key and kept forever.
   const existingGroups = await createLogGroups(
@@ -184,8 +216,12 @@ export async function createInstance(deps: CreateInstanceDeps, state: WorkflowSt
     buildLogGroupRequests(request, deps.platform.kmsKeyArn),
     deps.logRetentionDays,
   );
-  logger.info('creating DB instance', { instanceId, instanceClass: input.DBInstanceClass });
-  const { instanceArn, createdAtMs } = await createOrAdopt(deps.rds, input, request);
+  logger.info('creating DB instance', {
+    instanceId,
+    instanceClass: input.DBInstanceClass,
+    action: instanceRequest.action,
+  });
+  const { instanceArn, createdAtMs } = await createOrAdopt(deps.rds, instanceRequest, request);
   await adoptLogGroups(deps.logs, existingGroups, deps.logRetentionDays);
   const recorded = await transitionOwnedRecord(deps.registry, deps.table, request, {
     from: ['PROVISIONING'],

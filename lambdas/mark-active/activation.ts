@@ -1,4 +1,4 @@
-import type { TenantRecord, WorkflowState } from '../shared/contracts';
+import type { OutcomeKind, RestoredFrom, TenantRecord, WorkflowState } from '../shared/contracts';
 import { ConfigurationError } from '../shared/errors';
 
 /** What the earlier steps established and the registry and the outcome event publish: identifiers and ARNs only. */
@@ -33,4 +33,17 @@ export function provisionedAtOf(record: Pick<TenantRecord, 'status' | 'provision
 /** Seconds from the claim of this attempt (the record's `createdAt`) to activation. */
 export function provisioningSeconds(createdAt: string, provisionedAt: string): number {
   return Math.round((Date.parse(provisionedAt) - Date.parse(createdAt)) / 1000);
+}
+
+/**
+ * The outcome an activation owes, and for an undelete which snapshot the data came from (the record keeps its final
+ * snapshots and purge date: the purge job deletes the old snapshots after it). Pure.
+ */
+export function restoreOutcome(state: Pick<WorkflowState, 'claim'>): {
+  outcomePending: OutcomeKind;
+  restoredFrom?: RestoredFrom;
+} {
+  const snapshot = state.claim?.restoreFrom;
+  if (!snapshot) return { outcomePending: 'provisioned' };
+  return { outcomePending: 'restored', restoredFrom: { snapshotArn: snapshot.arn, takenAt: snapshot.takenAt } };
 }

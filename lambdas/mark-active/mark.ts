@@ -5,7 +5,7 @@ import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
 import { getTenant, transitionOwnedRecord } from '../shared/registry';
 import { logger, MetricUnit, metrics } from '../shared/runtime';
 import { METRIC_NAMES } from '../shared/telemetry';
-import { activationFacts, provisionedAtOf, provisioningSeconds } from './activation';
+import { activationFacts, provisionedAtOf, provisioningSeconds, restoreOutcome } from './activation';
 import { registryLocation } from './location';
 
 /** The registry and the bus MarkActive writes its outcome through. */
@@ -36,9 +36,9 @@ export async function markActive(deps: MarkActiveDeps, state: WorkflowState): Pr
     const set = {
       status: 'ACTIVE' as const,
       provisionedAt,
-      outcomePending: 'provisioned' as const,
       ...facts,
       ...registryLocation(state),
+      ...restoreOutcome(state),
     };
     if (!(await transitionOwnedRecord(deps.registry, deps.table, request, { from: ['PROVISIONING'], set }))) {
       // Someone wrote the record between the read and the write: read again and decide again.

@@ -52,6 +52,11 @@ export interface ClaimResult {
   outcome: ClaimOutcome;
   /** 1 for the first onboarding of the tenant, +1 for every retry after a failure. */
   attempt: number;
+  /**
+   * Set when the tenant was offboarded and its final snapshot is kept: CreateInstance restores this snapshot (the
+   * one in the tenant's Region) instead of creating an empty database.
+   */
+  restoreFrom?: FinalSnapshot;
 }
 
 export interface InstanceResult {
@@ -78,6 +83,8 @@ export interface InstanceSnapshot {
   PreferredBackupWindow?: string;
   DeletionProtection?: boolean;
   DBInstanceAutomatedBackupsReplications?: { DBInstanceAutomatedBackupsArn?: string }[];
+  /** GiB allocated (a restored instance has at least its snapshot's). */
+  AllocatedStorage?: number;
 }
 
 export interface ReadinessResult {
@@ -384,6 +391,19 @@ export interface TenantRecord {
   purgedAt?: string;
   /** An offboarding scheduled for later (EventBridge Scheduler one-time schedule); absent when none is pending. */
   scheduledOffboarding?: ScheduledOffboarding;
+  /**
+   * The final snapshot the tenant's database was restored from when it was onboarded again after offboarding (set
+   * with `ACTIVE`). The record keeps {@link finalSnapshots} and {@link purgeAfter} until the purge job deletes them.
+   */
+  restoredFrom?: RestoredFrom;
+}
+
+/** Which final snapshot an undeleted tenant's database came from: its data is as of {@link RestoredFrom.takenAt}. */
+export interface RestoredFrom {
+  /** ARN of the final snapshot. */
+  snapshotArn: string;
+  /** When the snapshot was taken (ISO): the restored data is as of then. */
+  takenAt: string;
 }
 
 /** A final snapshot of an offboarded tenant's database, in one Region. */
@@ -429,6 +449,7 @@ export const OUTCOME_DETAIL_TYPES = {
   failed: 'Tenant Database Provisioning Failed',
   rejected: 'Tenant Database Request Rejected',
   ...LIFECYCLE_OUTCOME_DETAIL_TYPES,
+  restored: 'Tenant Database Restored',
 } as const;
 export type OutcomeKind = keyof typeof OUTCOME_DETAIL_TYPES;
 
@@ -447,6 +468,15 @@ export interface ProvisionedEventDetail extends OutcomeIdentity {
   secretArn: string;
   executionArn: string;
   requestId: string;
+}
+
+/**
+ * An offboarded tenant onboarded again: its database was restored from its final snapshot (data as of
+ * `restoredFrom.takenAt`), not created empty. Its own detail-type, so consumers that provision an empty tenant on
+ * `provisioned` can tell the two apart.
+ */
+export interface RestoredEventDetail extends ProvisionedEventDetail {
+  restoredFrom: RestoredFrom;
 }
 
 export interface FailedEventDetail extends OutcomeIdentity {

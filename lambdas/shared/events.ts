@@ -8,6 +8,7 @@ import {
   type OutcomeKind,
   type ProvisionedEventDetail,
   type RejectedEventDetail,
+  type RestoredEventDetail,
 } from './contracts';
 import { RetryableError } from './errors';
 
@@ -16,6 +17,7 @@ export type OutcomeDetail =
   | { kind: 'provisioned'; value: ProvisionedEventDetail }
   | { kind: 'failed'; value: FailedEventDetail }
   | { kind: 'rejected'; value: RejectedEventDetail }
+  | { kind: 'restored'; value: RestoredEventDetail }
   | { kind: LifecycleOutcomeKind; value: LifecycleEventDetail };
 
 /**

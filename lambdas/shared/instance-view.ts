@@ -32,6 +32,7 @@ function snapshotOf(instance: DBInstance): InstanceSnapshot {
     DBInstanceAutomatedBackupsReplications: (instance.DBInstanceAutomatedBackupsReplications ?? []).map((r) => ({
       DBInstanceAutomatedBackupsArn: r.DBInstanceAutomatedBackupsArn,
     })),
+    ...(instance.AllocatedStorage === undefined ? {} : { AllocatedStorage: instance.AllocatedStorage }),
   };
 }
 

@@ -9,7 +9,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RUNTIME_ENV, readEnv } from './config';
-import type { FailedEventDetail, ProvisionedEventDetail, TenantRecord } from './contracts';
+import type { FailedEventDetail, ProvisionedEventDetail, RestoredEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
 import { lifecycleOutcomeOf } from './lifecycle/outcomes';
 import { transitionOwnedRecord } from './registry';
@@ -28,6 +28,17 @@ export function provisionedDetailOf(record: TenantRecord): ProvisionedEventDetai
     secretArn,
     executionArn: record.executionArn,
     requestId: record.requestId,
+  };
+}
+
+/** The `restored` detail of an undeleted ACTIVE record: the provisioned detail plus the snapshot it came from. */
+export function restoredDetailOf(record: TenantRecord): RestoredEventDetail | undefined {
+  const provisioned = provisionedDetailOf(record);
+  if (!provisioned || !record.restoredFrom) return undefined;
+  return {
+    ...provisioned,
+    outcomeId: outcomeIdOf('restored', record.executionArn),
+    restoredFrom: { snapshotArn: record.restoredFrom.snapshotArn, takenAt: record.restoredFrom.takenAt },
   };
 }
 
@@ -53,6 +64,10 @@ export function pendingOutcomeOf(record: TenantRecord): OutcomeDetail | undefine
     case 'provisioned': {
       const value = record.status === 'ACTIVE' ? provisionedDetailOf(record) : undefined;
       return value && { kind: 'provisioned', value };
+    }
+    case 'restored': {
+      const value = record.status === 'ACTIVE' ? restoredDetailOf(record) : undefined;
+      return value && { kind: 'restored', value };
     }
     case 'failed': {
       const value = failedDetailOf(record);

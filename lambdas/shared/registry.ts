@@ -11,6 +11,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   paginateQuery,
   type QueryCommandInput,
   UpdateCommand,
@@ -18,6 +19,7 @@ import {
 import { nowIso } from './clock';
 import {
   type ClaimResult,
+  type FinalSnapshot,
   type InstanceSnapshot,
   REGISTRY_STATUS_INDEX,
   type RolloutFailure,
@@ -26,6 +28,7 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { OutcomePendingError, RetryableError, TenantConflictError } from './errors';
+import { restorableSnapshotOf } from './final-snapshots';
 import { appendHistory } from './lifecycle/history';
 import {
   decideTake,
@@ -49,7 +52,43 @@ export type ClaimDecision =
   | { action: 'replace'; attempt: number; previousExecutionArn: string }
   | { action: 'resume'; attempt: number }
   | { action: 'duplicate'; attempt: number }
-  | { action: 'reject'; reason: string };
+  | { action: 'reject'; reason: string }
+  /** An offboarded tenant (or one whose restore failed): restore `snapshot` instead of creating an empty database. */
+  | { action: 'restore'; attempt: number; snapshot: FinalSnapshot; previous: PreviousRecord }
+  /** A purged tenant: nothing of it is left, so it is onboarded afresh with an empty database. */
+  | { action: 'renew'; attempt: number; previous: PreviousRecord };
+
+/**
+ * The record a claim replaces, as read: the claim's write is conditional on it being unchanged (same status, same
+ * `updatedAt`, no operation holding it), so a purge or another onboarding that wrote in between wins cleanly.
+ */
+interface PreviousRecord {
+  status: TenantStatus;
+  updatedAt: string;
+}
+
+/** The claim of an OFFBOARDED tenant: restore its final snapshot, unless a purge holds it or nothing is kept. */
+function decideUndelete(record: TenantRecord): ClaimDecision {
+  if (record.operation) {
+    return {
+      action: 'reject',
+      reason: `tenant ${record.tenantId} is OFFBOARDED and busy with ${record.operation.name} execution ${record.operation.executionArn}; onboard it once that operation has ended`,
+    };
+  }
+  const snapshot = restorableSnapshotOf(record);
+  if (!snapshot) {
+    return {
+      action: 'reject',
+      reason: `tenant ${record.tenantId} is OFFBOARDED but its record lists no final snapshot in Region ${record.region ?? '(unknown)'}; nothing to restore`,
+    };
+  }
+  return {
+    action: 'restore',
+    attempt: record.attempt + 1,
+    snapshot,
+    previous: { status: record.status, updatedAt: record.updatedAt },
+  };
+}
 
 export function decideClaim(record: TenantRecord | undefined, request: ValidatedRequest): ClaimDecision {
   if (!record) return { action: 'create', attempt: 1 };
@@ -64,8 +103,28 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
   }
   if (record.requestId === request.requestId) return { action: 'duplicate', attempt: record.attempt };
   switch (record.status) {
-    case 'FAILED':
+    case 'FAILED': {
+      // A failed restore keeps the final snapshots: the next onboarding restores again.
+      const snapshot = restorableSnapshotOf(record);
+      if (snapshot) {
+        return {
+          action: 'restore',
+          attempt: record.attempt + 1,
+          snapshot,
+          previous: { status: record.status, updatedAt: record.updatedAt },
+        };
+      }
       return { action: 'replace', attempt: record.attempt + 1, previousExecutionArn: record.executionArn };
+    }
+    case 'OFFBOARDED':
+      return decideUndelete(record);
+    case 'PURGED':
+      if (record.operation) return decideUndelete(record);
+      return {
+        action: 'renew',
+        attempt: record.attempt + 1,
+        previous: { status: record.status, updatedAt: record.updatedAt },
+      };
     case 'ACTIVE':
       return { action: 'reject', reason: `tenant ${record.tenantId} is already ACTIVE on tier ${record.tier}` };
     case 'PROVISIONING':
@@ -109,6 +168,45 @@ function newRecord(request: ValidatedRequest, attempt: number, now: string): Ten
   };
 }
 
+/**
+ * What a claim keeps of the record it replaces: a restore keeps the final snapshots (a failed restore stays
+ * restorable, and the purge job deletes them after `purgeAfter` once the tenant is ACTIVE again); every claim keeps
+ * the lifecycle history.
+ */
+function carriedOver(record: TenantRecord | undefined, decision: ClaimDecision): Partial<TenantRecord> {
+  if (!record) return {};
+  const history = record.lifecycleHistory ? { lifecycleHistory: record.lifecycleHistory } : {};
+  if (decision.action !== 'restore') return history;
+  const { finalSnapshots, offboardedAt, purgeAfter, retainedBackupsArn, region } = record;
+  return Object.fromEntries(
+    Object.entries({ ...history, finalSnapshots, offboardedAt, purgeAfter, retainedBackupsArn, region }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+}
+
+/** The condition of a claim's write: the record is absent, or still exactly as the decision read it. */
+function claimCondition(
+  decision: ClaimDecision & { action: 'create' | 'replace' | 'restore' | 'renew' },
+): Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> {
+  switch (decision.action) {
+    case 'create':
+      return { ConditionExpression: 'attribute_not_exists(tenantId)' };
+    case 'replace':
+      return {
+        ConditionExpression: '#status = :failed AND executionArn = :previous',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':failed': 'FAILED', ':previous': decision.previousExecutionArn },
+      };
+    default:
+      return {
+        ConditionExpression: '#status = :status AND updatedAt = :updatedAt AND attribute_not_exists(#operation)',
+        ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
+        ExpressionAttributeValues: { ':status': decision.previous.status, ':updatedAt': decision.previous.updatedAt },
+      };
+  }
+}
+
 const MAX_CLAIM_RACES = 3;
 
 /**
@@ -122,34 +220,39 @@ export async function claimTenant(
   request: ValidatedRequest,
 ): Promise<ClaimResult> {
   for (let race = 0; race < MAX_CLAIM_RACES; race += 1) {
-    const decision = decideClaim(await getTenant(doc, table, request.tenantId), request);
+    const record = await getTenant(doc, table, request.tenantId);
+    const decision = decideClaim(record, request);
     switch (decision.action) {
       case 'reject':
         throw new TenantConflictError(decision.reason);
       case 'duplicate':
         return { outcome: 'DUPLICATE', attempt: decision.attempt };
       case 'resume':
-        return { outcome: 'CLAIMED', attempt: decision.attempt };
+        return resumedClaim(record, decision.attempt);
     }
     const now = nowIso();
-    const condition =
-      decision.action === 'create'
-        ? { ConditionExpression: 'attribute_not_exists(tenantId)' }
-        : {
-            ConditionExpression: '#status = :failed AND executionArn = :previous',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':failed': 'FAILED', ':previous': decision.previousExecutionArn },
-          };
+    const item = { ...newRecord(request, decision.attempt, now), ...carriedOver(record, decision) };
     try {
-      await doc.send(
-        new PutCommand({ TableName: table, Item: newRecord(request, decision.attempt, now), ...condition }),
-      );
-      return { outcome: 'CLAIMED', attempt: decision.attempt };
+      await doc.send(new PutCommand({ TableName: table, Item: item, ...claimCondition(decision) }));
+      return {
+        outcome: 'CLAIMED',
+        attempt: decision.attempt,
+        ...(decision.action === 'restore' ? { restoreFrom: decision.snapshot } : {}),
+      };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
   throw new RetryableError(`ClaimTenant: the registry record of ${request.tenantId} kept changing; retrying`);
+}
+
+/**
+ * A retried claim of the execution that holds the tenant: it restores again when the record it wrote kept the final
+ * snapshots, so a crash after the claim's write does not turn an undelete into an empty database.
+ */
+function resumedClaim(record: TenantRecord | undefined, attempt: number): ClaimResult {
+  const snapshot = record && restorableSnapshotOf(record);
+  return { outcome: 'CLAIMED', attempt, ...(snapshot ? { restoreFrom: snapshot } : {}) };
 }
 
 /**

@@ -35,7 +35,7 @@ export interface Endpoint {
  * The secret value: the JSON structure Secrets Manager's PostgreSQL rotation functions expect, so rotation can be
  * turned on later without rewriting the secret.
  */
-function secretValue(endpoint: Endpoint, password: string): string {
+export function secretValue(endpoint: Endpoint, password: string): string {
   return JSON.stringify({
     engine: 'postgres',
     host: endpoint.host,

@@ -10,7 +10,10 @@ import {
   DescribeSecretCommand,
   type DescribeSecretResponse,
   GetRandomPasswordCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
   type SecretsManagerClient,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { CredentialsResult, WorkflowState } from '../shared/contracts';
@@ -21,11 +24,11 @@ import {
   RetryableError,
   ValidationError,
 } from '../shared/errors';
-import { type OwnerContext, POSTGRES_PORT, secretNameOf } from '../shared/naming';
+import { type OwnerContext, ownershipTags, POSTGRES_PORT, secretNameOf } from '../shared/naming';
 import { PASSWORD_REQUEST } from '../shared/password';
 import { logger } from '../shared/runtime';
-import { decideExistingSecret } from './existing-secret';
-import { createSecretRequest, type Endpoint } from './requests';
+import { decideExistingSecret, type ExistingSecretDecision } from './existing-secret';
+import { clientRequestToken, createSecretRequest, type Endpoint, secretValue } from './requests';
 
 /** True when CreateSecret refused because the name is taken (or still held by a secret scheduled for deletion). */
 function isNameTaken(error: unknown): boolean {
@@ -51,9 +54,56 @@ async function describeSecret(client: SecretsManagerClient, name: string): Promi
   }
 }
 
-async function existingSecretArn(client: SecretsManagerClient, name: string, owner: OwnerContext): Promise<string> {
-  const decision = decideExistingSecret(await describeSecret(client, name), owner);
+/** What an existing secret needs to become this execution's: the new password, where to connect, its version id. */
+interface Adoption {
+  endpoint: Endpoint;
+  password: string;
+  versionId: string;
+}
+
+/**
+ * Takes back an offboarded tenant's secret for its undelete: cancels its scheduled deletion, tags it as this
+ * execution's (from then on rollback owns it), then writes the new password as the version named by this
+ * execution's token. A retry after a crash does whichever of the three is still missing (the version's presence
+ * says whether the password was written); RunMigrations then sets the stored password on the restored role.
+ */
+async function adoptSecret(
+  client: SecretsManagerClient,
+  decision: Extract<ExistingSecretDecision, { action: 'adopt' }>,
+  owner: OwnerContext,
+  adoption: Adoption,
+): Promise<void> {
+  if (decision.scheduledForDeletion) await client.send(new RestoreSecretCommand({ SecretId: decision.arn }));
+  if (decision.retag) {
+    await client.send(new TagResourceCommand({ SecretId: decision.arn, Tags: ownershipTags(owner) }));
+  }
+  if (decision.writeValue) {
+    await client.send(
+      new PutSecretValueCommand({
+        SecretId: decision.arn,
+        SecretString: secretValue(adoption.endpoint, adoption.password),
+        ClientRequestToken: adoption.versionId,
+      }),
+    );
+  }
+}
+
+async function existingSecretArn(
+  client: SecretsManagerClient,
+  name: string,
+  owner: OwnerContext,
+  adoption: Adoption | undefined,
+): Promise<string> {
+  const decision = decideExistingSecret(await describeSecret(client, name), owner, adoption);
   if (decision.action === 'conflict') throw new OwnershipConflictError(decision.reason);
+  if (decision.action === 'adopt' && adoption) {
+    await adoptSecret(client, decision, owner, adoption);
+    logger.info('application secret of the offboarded tenant taken back with a new password', {
+      secretName: name,
+      wasScheduledForDeletion: decision.scheduledForDeletion,
+    });
+    return decision.arn;
+  }
   logger.info('application secret already created by this execution; reusing it', { secretName: name });
   return decision.arn;
 }
@@ -77,6 +127,9 @@ export async function storeCredentials(client: SecretsManagerClient, state: Work
     return { secretArn: created.ARN, secretName };
   } catch (error) {
     if (!isNameTaken(error)) throw error;
-    return { secretArn: await existingSecretArn(client, secretName, owner), secretName };
+    const adoption = state.claim?.restoreFrom
+      ? { endpoint, password, versionId: clientRequestToken(executionArn, tenantId) }
+      : undefined;
+    return { secretArn: await existingSecretArn(client, secretName, owner, adoption), secretName };
   }
 }

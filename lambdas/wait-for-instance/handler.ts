@@ -19,6 +19,10 @@ export const handler = stepHandler(
         registry,
         table: readEnv(RUNTIME_ENV.registryTable),
         budgetMs: readEnv(POLL_BUDGET_SECONDS) * 1000,
+        platform: () => ({
+          kmsKeyArn: readEnv(RUNTIME_ENV.kmsKeyArn),
+          monitoringRoleArn: readEnv(RUNTIME_ENV.monitoringRoleArn),
+        }),
       },
       state,
     ),

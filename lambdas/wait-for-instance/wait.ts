@@ -1,8 +1,16 @@
-import type { RDSClient } from '@aws-sdk/client-rds';
+import { ModifyDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../shared/clock';
 import type { ReadinessResult, TenantRecord, WorkflowState } from '../shared/contracts';
+import { awsErrorName } from '../shared/errors';
+import {
+  buildPostRestoreModification,
+  needsPostRestoreModification,
+  type PlatformSettings,
+} from '../shared/instance-settings';
+import type { InstanceView } from '../shared/instance-view';
 import { getTenant } from '../shared/registry';
+import { logger } from '../shared/runtime';
 import { describeInstance } from './describe';
 import { pollOptionsFor } from './options';
 import { type SharedView, waitForAvailability } from './poll';
@@ -13,6 +21,35 @@ export interface WaitDeps {
   registry: DynamoDBDocumentClient;
   table: string;
   budgetMs: number;
+  /** What the post-restore ModifyDBInstance of an undeleted tenant needs; only read when restoring. */
+  platform: () => Pick<PlatformSettings, 'kmsKeyArn' | 'monitoringRoleArn'>;
+}
+
+/**
+ * An undeleted tenant's restored instance is `available` before it has what the restore could not set (the master
+ * secret above all): this sends the post-restore ModifyDBInstance and reports the instance as modifying, so the wait
+ * goes on until RDS reports the new master secret. A modification RDS refuses because the instance is busy is sent
+ * again at the next describe.
+ */
+async function completeRestore(deps: WaitDeps, state: WorkflowState, view: InstanceView): Promise<InstanceView> {
+  const input = buildPostRestoreModification(
+    state.request.tenantId,
+    state.request.tierDefinition,
+    deps.platform(),
+    view.snapshot?.AllocatedStorage,
+  );
+  try {
+    await deps.rds.send(new ModifyDBInstanceCommand(input));
+    logger.info('restored DB instance available; applying the tier settings a restore cannot set', {
+      instanceId: input.DBInstanceIdentifier,
+    });
+  } catch (error) {
+    if (awsErrorName(error) !== 'InvalidDBInstanceStateFault') throw error;
+    logger.info('restored DB instance busy; applying its tier settings at the next look', {
+      instanceId: input.DBInstanceIdentifier,
+    });
+  }
+  return { ...view, status: 'modifying' };
 }
 
 /**
@@ -48,16 +85,21 @@ export function sharedViewOf(record: TenantRecord | undefined): SharedView | und
  */
 export async function waitForInstance(deps: WaitDeps, state: WorkflowState): Promise<ReadinessResult> {
   const opts = pollOptionsFor(state, deps.budgetMs);
+  const restoring = state.claim?.restoreFrom !== undefined;
   let shared: SharedView | undefined;
   const result = await waitForAvailability(
     {
-      describe: () => describeInstance(deps.rds, opts.instanceId),
+      describe: async () => {
+        const view = await describeInstance(deps.rds, opts.instanceId);
+        return restoring && needsPostRestoreModification(view) ? completeRestore(deps, state, view) : view;
+      },
       readSignal: async () => {
         const record = await getTenant(deps.registry, deps.table, state.request.tenantId);
         shared = sharedViewOf(record);
         return signalOf(record);
       },
-      sharedStatus: () => shared,
+      // The shared poller's "available" of a restore still missing its settings must not stand in for a describe.
+      sharedStatus: () => (restoring && shared && needsPostRestoreModification(shared) ? undefined : shared),
       now: () => clock.now(),
       sleep: (ms) => clock.sleep(ms),
     },

@@ -143,7 +143,12 @@ function buildProgram(ctx: CliContext, result: { code: number }, json: boolean):
       .option('--from <tier>', 'the tier the tenant is on: plan a tier change instead of an onboarding')
       .option('--when <when>', 'with --from: apply the change now or at the maintenance-window (default: now)')
       .option('--region <region>', 'Region to price (default: AWS_REGION, else us-east-1)')
-      .option('--json', 'print JSON instead of text'),
+      .option('--json', 'print JSON instead of text')
+      // With credentials configured, plan reads the tenant's registry record: an offboarded tenant is restored.
+      .option('--profile <name>', 'AWS profile to read the registry with (default: AWS_PROFILE)')
+      .option('--stack <name>', 'workflow stack whose outputs locate the registry', DEFAULT_STACK_NAME)
+      .option(`${TARGETS.registryTable.flag} <name>`, `tenant registry table (env ${TARGETS.registryTable.env})`)
+      .option('--offline', 'never read the registry, even with credentials configured'),
   )
     .addHelpText(
       'after',

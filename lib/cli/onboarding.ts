@@ -15,13 +15,23 @@ import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/con
 import { TenantConflictError } from '../../lambdas/shared/errors';
 import { executionName } from '../../lambdas/shared/naming';
 import { rollbackFailedReason } from '../../lambdas/shared/registry';
+import { type RestoreSource, restoreSourceOf } from './restore-source';
 
 /** How many attempt numbers after the first the command tries when their names are taken by ended executions. */
 export const MAX_EXTRA_ATTEMPTS = 5;
 
 export type OnboardDecision =
-  | { readonly kind: 'start'; readonly attempt: number; readonly executionName: string }
+  | {
+      readonly kind: 'start';
+      readonly attempt: number;
+      readonly executionName: string;
+      /** Set when the tenant was offboarded: the workflow restores this snapshot instead of an empty database. */
+      readonly restore?: RestoreSource;
+    }
   | { readonly kind: 'follow'; readonly executionArn: string };
+
+/** Statuses after offboarding that onboarding takes (as the claim step does), unless an operation holds the tenant. */
+const ONBOARDABLE_AGAIN = new Set(['OFFBOARDED', 'PURGED']);
 
 /**
  * The attempt number of `executionArn` when it is a tenantctl execution name of `tenantId` on `tier`.
@@ -72,7 +82,9 @@ export function canSkipTakenName(
  * - PROVISIONING on the same tier: follow the running execution;
  * - PROVISIONING on another tier, ACTIVE, or ROLLBACK_FAILED (the claim step rejects it until an operator has removed
  *   the leftovers and set the record to FAILED): refuse;
- * - any later lifecycle status (SUSPENDED, OFFBOARDED, busy with an operation): refuse.
+ * - OFFBOARDED or PURGED with no operation holding it: start, restoring the final snapshot of an OFFBOARDED tenant
+ *   (an undelete) or creating an empty database for a PURGED one;
+ * - any other lifecycle status (SUSPENDED, busy with an operation): refuse.
  *
  * @throws TenantConflictError when the onboarding is refused.
  */
@@ -91,14 +103,21 @@ export function decideOnboarding(record: TenantRecord | undefined, tenantId: str
     }
     return { kind: 'follow', executionArn: record.executionArn };
   }
-  if (record && record.status !== 'FAILED') {
+  const again = record !== undefined && ONBOARDABLE_AGAIN.has(record.status) && record.operation === undefined;
+  if (record && record.status !== 'FAILED' && !again) {
     // Suspended, offboarded or busy with a lifecycle operation: the claim step would reject it too.
     throw new TenantConflictError(
       `tenant ${tenantId} is ${record.status} on tier ${record.tier}; onboarding needs a new or FAILED tenant`,
     );
   }
   const attempt = firstAttemptAfter(record, tenantId, tier);
-  return { kind: 'start', attempt, executionName: executionName(tenantId, tier, attempt) };
+  const restore = restoreSourceOf(record);
+  return {
+    kind: 'start',
+    attempt,
+    executionName: executionName(tenantId, tier, attempt),
+    ...(restore ? { restore } : {}),
+  };
 }
 
 /** The workflow input of an onboarding started by tenantctl: the request id is the execution name. */

@@ -15,6 +15,7 @@ import { assertTenantId } from '../../lambdas/shared/tenant-id';
 import { storagePerformance, type TierDefinition, tierFromCatalog } from '../../lambdas/shared/tiers';
 import { type CostEstimate, estimateMonthlyCost } from '../pricing/estimate';
 import type { DeploymentSettings } from './deployment';
+import { describeRestore, type RestoreSource } from './restore-source';
 
 interface AlarmPlan {
   readonly name: string;
@@ -59,6 +60,8 @@ export interface OnboardingPlan {
   readonly secretRotationDays: number;
   readonly provisioningBudgetMinutes: number;
   readonly estimate: CostEstimate;
+  /** Set when the registry says the tenant was offboarded: onboarding restores this snapshot (an undelete). */
+  readonly restore?: RestoreSource;
 }
 
 function alarmPlans(tenantId: string, tier: TierDefinition): AlarmPlan[] {
@@ -111,6 +114,7 @@ export function buildPlan(
   region: string,
   settings: DeploymentSettings,
   now: Date = new Date(),
+  restore?: RestoreSource,
 ): OnboardingPlan {
   const id = assertTenantId(tenantId);
   const tier = tierFromCatalog(settings.catalog, tierName);
@@ -151,6 +155,7 @@ export function buildPlan(
     secretRotationDays: tier.appSecretRotationDays,
     provisioningBudgetMinutes: tier.provisioningBudgetMinutes,
     estimate: estimateMonthlyCost(tier, region, now),
+    ...(restore ? { restore } : {}),
   };
 }
 
@@ -183,6 +188,7 @@ export function renderPlan(plan: OnboardingPlan): string {
   const lines = [
     `Plan: onboard tenant "${plan.tenantId}" on tier "${plan.tier}" (${plan.tierDescription})`,
     `Tier catalog: ${plan.catalogSource}`,
+    ...(plan.restore ? [`Source: ${describeRestore(plan.restore)}`] : []),
     '',
     'DB instance',
     `  identifier           ${instance.identifier}`,

@@ -82,6 +82,14 @@ export class TenantResourceArns {
     });
   }
 
+  /**
+   * Manual DB snapshots: the final snapshots an undelete restores. Their identifiers are chosen by offboarding, so the
+   * grant is scoped by the platform's `managed-by` tag on the snapshot rather than by name.
+   */
+  get dbSnapshots(): string {
+    return this.rds('snapshot', '*');
+  }
+
   /** RDS-managed master user secrets. */
   get rdsManagedSecrets(): string {
     return this.stack.formatArn({

@@ -9,6 +9,7 @@ import { EXIT, type ExitCode } from '../exit-codes';
 import { followToEnd } from '../following';
 import { decideOnboarding, isLiveExecution, onboardingRequest } from '../onboarding';
 import { renderResult } from '../outcome';
+import { describeRestore, type RestoreSource } from '../restore-source';
 import { startOrJoin } from '../start';
 
 export interface OnboardOptions extends AwsOptions {
@@ -39,6 +40,8 @@ interface Report {
   readonly status?: ExecutionStatus;
   readonly attempt?: number;
   readonly skipped: readonly string[];
+  /** The final snapshot a started onboarding restores (an undelete). */
+  readonly restore?: RestoreSource;
 }
 
 const nameOf = (executionArn: string): string => executionArn.slice(executionArn.lastIndexOf(':') + 1);
@@ -50,6 +53,7 @@ function announce(report: Report, tenantId: string, tier: string): string {
     : [];
   if (report.action === 'started') {
     lines.push(`Started onboarding of ${tenantId} on tier ${tier}: execution ${name} (attempt ${report.attempt})`);
+    if (report.restore) lines.push(`Source: ${describeRestore(report.restore)}`);
   } else if (report.action === 'already-started' && isLiveExecution(report.status)) {
     lines.push(
       `Execution ${name} already exists (${report.status}): an earlier run started it, so no second one was started.`,
@@ -100,15 +104,18 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
   const report: Report =
     decision.kind === 'follow'
       ? { action: 'in-progress', executionArn: decision.executionArn, skipped: [] }
-      : await startOrJoin({
-          sfn: clients.sfn,
-          stateMachineArn,
-          tenantId: request.tenantId,
-          tier: request.tier,
-          requestedBy: request.requestedBy,
-          firstAttempt: decision.attempt,
-          ownerExecutionArn: record?.executionArn,
-        });
+      : {
+          ...(decision.restore ? { restore: decision.restore } : {}),
+          ...(await startOrJoin({
+            sfn: clients.sfn,
+            stateMachineArn,
+            tenantId: request.tenantId,
+            tier: request.tier,
+            requestedBy: request.requestedBy,
+            firstAttempt: decision.attempt,
+            ownerExecutionArn: record?.executionArn,
+          })),
+        };
   const { action, executionArn, status } = report;
 
   if (!options.wait) {
@@ -121,6 +128,7 @@ export async function onboardCommand(tenantId: string, options: OnboardOptions, 
         executionStatus: status,
         attempt: report.attempt,
         skippedExecutions: report.skipped,
+        ...(report.restore ? { restoreFrom: report.restore } : {}),
       });
     } else {
       ctx.out(announce(report, request.tenantId, request.tier));

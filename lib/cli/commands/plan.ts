@@ -1,13 +1,17 @@
 import { ValidationError } from '../../../lambdas/shared/errors';
-import type { CliContext } from '../context';
+import type { AwsOptions, CliContext } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { assertRegion } from '../options';
 import { writeJson } from '../output';
 import { buildPlan, renderPlan } from '../plan';
+import type { RestoreSource } from '../restore-source';
+import { DEFAULT_STACK_NAME } from '../targets';
 import { buildTierChangePlan, renderTierChangePlan } from '../tier-change-plan';
 
-export interface PlanOptions {
+export interface PlanOptions extends Partial<Omit<AwsOptions, 'region' | 'json'>> {
+  /** Never read the registry, even with credentials configured. */
+  readonly offline?: boolean;
   readonly tier?: string;
   /** The tier the tenant is on: plans a tier change instead of an onboarding. */
   readonly from?: string;
@@ -30,9 +34,52 @@ export function pricingRegion(flag: string | undefined, env: CliContext['env']):
   return 'us-east-1';
 }
 
+/** Where the AWS SDK finds credentials without a network call; only then does `plan` read the registry. */
+const CREDENTIAL_VARIABLES = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_PROFILE',
+  'AWS_WEB_IDENTITY_TOKEN_FILE',
+  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
+];
+
+/** True when credentials are configured (a `--profile`, or one of {@link CREDENTIAL_VARIABLES}). Pure. */
+export function credentialsConfigured(options: Pick<PlanOptions, 'profile' | 'offline'>, env: CliContext['env']) {
+  if (options.offline) return false;
+  return options.profile !== undefined || CREDENTIAL_VARIABLES.some((name) => Boolean(env[name]));
+}
+
+/**
+ * The final snapshot onboarding would restore, read from the registry when credentials are configured (the SDK is
+ * loaded only then). Any failure to read is reported on stderr and the plan is that of a new tenant, as offline.
+ */
+async function restoreFromRegistry(
+  tenantId: string,
+  options: PlanOptions,
+  ctx: CliContext,
+): Promise<RestoreSource | undefined> {
+  if (!credentialsConfigured(options, ctx.env)) return undefined;
+  try {
+    // A chunk of its own in the bundle, loaded only here: the offline plan never parses the AWS SDK (see lazy.ts
+    // for why TypeScript flags a dynamic import in this module format).
+    // @ts-expect-error TS2835
+    const { readRestoreSource }: typeof import('../plan-registry') = await import('../plan-registry');
+    return await readRestoreSource(
+      tenantId,
+      { ...options, stack: options.stack ?? DEFAULT_STACK_NAME, region: options.region },
+      ctx,
+    );
+  } catch (error) {
+    ctx.err(`Registry not read (${(error as Error).message}); planned as a new tenant.\n`);
+    return undefined;
+  }
+}
+
 /**
  * `tenantctl plan <tenant> --tier <tier> [--from <tier> [--when <when>]]`: offline. Without `--from`, validates and
- * shows what onboarding creates and costs; with it, what moving the tenant from one tier to the other changes.
+ * shows what onboarding creates and costs; with it, what moving the tenant from one tier to the other changes. With
+ * credentials configured it also reads the tenant's registry record: an offboarded tenant's plan says which snapshot
+ * onboarding restores.
  */
 export async function planCommand(tenantId: string, options: PlanOptions, ctx: CliContext): Promise<ExitCode> {
   if (options.when !== undefined && options.from === undefined) {
@@ -47,7 +94,9 @@ export async function planCommand(tenantId: string, options: PlanOptions, ctx: C
     else ctx.out(renderTierChangePlan(change));
     return EXIT.ok;
   }
-  const plan = buildPlan(tenantId, options.tier, region, settings, now);
+  const offlinePlan = buildPlan(tenantId, options.tier, region, settings, now);
+  const restore = await restoreFromRegistry(offlinePlan.tenantId, options, ctx);
+  const plan = restore ? { ...offlinePlan, restore } : offlinePlan;
   if (options.json) writeJson(ctx, plan);
   else ctx.out(renderPlan(plan));
   return EXIT.ok;

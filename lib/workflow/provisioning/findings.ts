@@ -14,5 +14,6 @@ export const tenantFindings = {
     wildcardFinding('secretsmanager', `secret:${p.secretNamePattern.replaceAll('{tenantId}', '*')}`),
   appSecrets: (p: PlatformResources) =>
     wildcardFinding('secretsmanager', `secret:${p.secretNamePattern.replaceAll('{tenantId}', '*')}-??????`),
+  dbSnapshots: wildcardFinding('rds', 'snapshot:*'),
   replicatedBackups: (p: PlatformResources) => wildcardFinding('rds', 'auto-backup:*', p.backupRegion),
 };

@@ -61,9 +61,16 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     access: (p) => ({
       statements: [
         onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
-        allow(['rds:CreateDBInstance', 'rds:AddTagsToResource'], [p.arns.instances], MANAGED_REQUEST_CONDITION),
-        allow(['rds:CreateDBInstance'], p.arns.instanceDependencies),
+        allow(
+          ['rds:CreateDBInstance', 'rds:RestoreDBInstanceFromDBSnapshot', 'rds:AddTagsToResource'],
+          [p.arns.instances],
+          MANAGED_REQUEST_CONDITION,
+        ),
+        allow(['rds:CreateDBInstance', 'rds:RestoreDBInstanceFromDBSnapshot'], p.arns.instanceDependencies),
         allow(['rds:DescribeDBInstances'], [p.arns.instances]),
+        // An undelete restores the tenant's final snapshot: only snapshots the platform tagged as its own.
+        allow(['rds:RestoreDBInstanceFromDBSnapshot'], [p.arns.dbSnapshots], MANAGED_RESOURCE_CONDITION),
+        allow(['rds:DescribeDBSnapshots'], [p.arns.dbSnapshots]),
         allow(['iam:PassRole'], [p.foundation.monitoringRole.roleArn]),
         // The instance's log groups are created ahead of RDS, encrypted with the platform key and with a retention.
         allow(
@@ -77,7 +84,7 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
       ],
       keyActions: registryKeyActions('write'),
       accepted: {
-        reason: `${instancesReason} CreateDBInstance also authorizes the subnet, parameter and option groups it names (platform-owned, read-only use), and RDS creates the master user secret (rds!db-<id>) with the caller's permission.`,
+        reason: `${instancesReason} CreateDBInstance also authorizes the subnet, parameter and option groups it names (platform-owned, read-only use), and RDS creates the master user secret (rds!db-<id>) with the caller's permission. An undelete restores a final snapshot: snapshot identifiers are offboarding's, so the restore is limited to snapshots carrying the platform's managed-by tag (describing them reads metadata only).`,
         findings: [
           tenantFindings.instances,
           wildcardFinding('rds', 'subgrp:*'),
@@ -85,6 +92,7 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
           wildcardFinding('rds', 'og:*'),
           tenantFindings.rdsSecrets,
           wildcardFinding('logs', `log-group:/aws/rds/instance/${INSTANCE_ID_PREFIX}*`),
+          tenantFindings.dbSnapshots,
         ],
       },
     }),
@@ -97,11 +105,26 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     environment: (p) => [
       setting(RUNTIME_ENV.registryTable, p.table.tableName),
       setting(POLL_BUDGET_SECONDS, pollBudgetSecondsWithin(WAIT_FUNCTION_TIMEOUT_SECONDS)),
+      // An undeleted tenant's restored instance gets its master secret and monitoring from this step.
+      setting(RUNTIME_ENV.kmsKeyArn, p.key.keyArn),
+      setting(RUNTIME_ENV.monitoringRoleArn, p.foundation.monitoringRole.roleArn),
     ],
     access: (p) => ({
-      statements: [onRegistry(p, ['dynamodb:GetItem']), allow(['rds:DescribeDBInstances'], [p.arns.instances])],
+      statements: [
+        onRegistry(p, ['dynamodb:GetItem']),
+        allow(['rds:DescribeDBInstances'], [p.arns.instances]),
+        // The post-restore ModifyDBInstance of an undelete (master secret, monitoring, Performance Insights).
+        allow(['rds:ModifyDBInstance'], [p.arns.instances], MANAGED_RESOURCE_CONDITION),
+        allow(['iam:PassRole'], [p.foundation.monitoringRole.roleArn]),
+        // RDS creates the new master user secret and the Performance Insights grant with the caller's permissions.
+        allow(['secretsmanager:CreateSecret', 'secretsmanager:TagResource'], [p.arns.rdsManagedSecrets]),
+        allow(['kms:CreateGrant'], [p.key.keyArn], GRANT_FOR_AWS_RESOURCE),
+      ],
       keyActions: registryKeyActions('read'),
-      accepted: { reason: instancesReason, findings: [tenantFindings.instances] },
+      accepted: {
+        reason: `${instancesReason} An undeleted tenant's restored instance gets its RDS-managed master user secret (rds!db-<id>) here, which RDS creates with the caller's permission.`,
+        findings: [tenantFindings.instances, tenantFindings.rdsSecrets],
+      },
     }),
   },
   [STEPS.storeCredentials]: {
@@ -122,6 +145,12 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
           MANAGED_REQUEST_CONDITION,
         ),
         allow(['secretsmanager:DescribeSecret'], [p.arns.appSecrets, p.arns.appSecretsByName]),
+        // An undelete takes back the offboarded tenant's secret (scheduled for deletion) with a new password.
+        allow(
+          ['secretsmanager:RestoreSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:TagResource'],
+          [p.arns.appSecrets],
+          MANAGED_RESOURCE_CONDITION,
+        ),
       ],
       keyActions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
       accepted: {

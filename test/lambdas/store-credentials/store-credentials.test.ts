@@ -194,6 +194,52 @@ describe('decideExistingSecret', () => {
   });
 });
 
+describe('decideExistingSecret for an undelete', () => {
+  const owner = ownerOf(stateFor('pro'));
+  const earlierLife = { ...owner, executionArn: executionArn('acme-pro-0') };
+  const restoring = { versionId: clientRequestToken(owner.executionArn, owner.tenantId) };
+  const deleted = new Date('2026-11-20T09:00:00Z');
+  const written = { [restoring.versionId]: ['AWSCURRENT'] };
+
+  it.each([
+    [
+      "the offboarded tenant's secret, scheduled for deletion",
+      { Tags: ownershipTags(earlierLife), DeletedDate: deleted },
+      { action: 'adopt', arn: SECRET_ARN, scheduledForDeletion: true, retag: true, writeValue: true },
+    ],
+    [
+      'restored and tagged by a crashed attempt, its password not written yet',
+      { Tags: ownershipTags(owner) },
+      { action: 'adopt', arn: SECRET_ARN, scheduledForDeletion: false, retag: false, writeValue: true },
+    ],
+    [
+      'with this execution’s password version already written',
+      { Tags: ownershipTags(owner), VersionIdsToStages: written },
+      { action: 'reuse', arn: SECRET_ARN },
+    ],
+    [
+      'of another tenant',
+      { Tags: ownershipTags({ ...earlierLife, tenantId: 'globex' }), DeletedDate: deleted },
+      { action: 'conflict', reason: expect.stringContaining('scheduled for deletion') },
+    ],
+    [
+      'not managed by the platform',
+      { Tags: [{ Key: TAG_KEYS.tenantId, Value: 'acme' }] },
+      { action: 'conflict', reason: expect.stringContaining('was not created by the tenant database platform') },
+    ],
+  ])('decides for %s', (_case, secret, expected) => {
+    // Act
+    const decision = decideExistingSecret(
+      { Name: 'saas/tenant/acme/app', ARN: SECRET_ARN, ...secret },
+      owner,
+      restoring,
+    );
+
+    // Assess
+    expect(decision).toEqual(expected);
+  });
+});
+
 describe('handler', () => {
   it.each(TIERS)('creates the application secret and returns only its name and ARN (%s)', async (tier) => {
     // Prepare

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { DescribeDBInstancesCommand, ModifyDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { clock } from '../../../lambdas/shared/clock';
@@ -21,6 +21,10 @@ const CREATED = Date.parse('2026-11-26T10:00:00.000Z');
 const ADDRESS = 'tenant-acme.abc123.us-east-1.rds.amazonaws.com';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234-AbCdEf';
 const pro = DEFAULT_TIERS.pro as TierDefinition;
+const PLATFORM = () => ({
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/1111aaaa-22bb-33cc-44dd-555555eeeeee',
+  monitoringRoleArn: 'arn:aws:iam::123456789012:role/tenant-db-monitoring',
+});
 
 function stateFor(extra: Partial<WorkflowState> = {}): WorkflowState {
   return {
@@ -90,7 +94,7 @@ describe('waitForInstance', () => {
 
     // Act
     const result = await waitForInstance(
-      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE },
+      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE, platform: PLATFORM },
       stateFor(),
     );
 
@@ -117,7 +121,7 @@ describe('waitForInstance', () => {
 
     // Act
     const result = await waitForInstance(
-      { rds, registry, table: 'tenant-registry', budgetMs: MINUTE },
+      { rds, registry, table: 'tenant-registry', budgetMs: MINUTE, platform: PLATFORM },
       stateFor({ readiness: { status: 'PENDING', polls: 26 } }),
     );
 
@@ -127,6 +131,74 @@ describe('waitForInstance', () => {
       { DBInstanceIdentifier: 'tenant-acme' },
       { DBInstanceIdentifier: 'tenant-acme' },
     ]);
+  });
+
+  it('gives a restored instance the settings a restore cannot set, then waits for its new master secret', async () => {
+    // Prepare: available without a master secret (a restore), then modifying, then available with it
+    registryMock.on(GetCommand).resolves({ Item: record({}) });
+    const endpoint = { Address: ADDRESS, Port: 5432 };
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: endpoint, AllocatedStorage: 137 }] })
+      .resolvesOnce({ DBInstances: [{ DBInstanceStatus: 'modifying', Endpoint: endpoint }] })
+      .resolves({
+        DBInstances: [
+          { DBInstanceStatus: 'available', Endpoint: endpoint, MasterUserSecret: { SecretArn: SECRET_ARN } },
+        ],
+      });
+    rdsMock.on(ModifyDBInstanceCommand).resolves({});
+    const restoreFrom = {
+      arn: 'arn:aws:rds:us-east-1:123456789012:snapshot:tenant-acme-final',
+      snapshotId: 'tenant-acme-final',
+      region: 'us-east-1',
+      takenAt: '2026-11-20T08:55:00.000Z',
+    };
+
+    // Act
+    const result = await waitForInstance(
+      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE, platform: PLATFORM },
+      stateFor({ claim: { outcome: 'CLAIMED', attempt: 2, restoreFrom }, readiness: { status: 'PENDING', polls: 1 } }),
+    );
+
+    // Assess: one modification, with the master secret and a ceiling above the snapshot's storage
+    expect(result).toMatchObject({ status: 'AVAILABLE', masterSecretArn: SECRET_ARN });
+    const modifications = rdsMock.commandCalls(ModifyDBInstanceCommand).map((c) => c.args[0].input);
+    expect(modifications).toEqual([
+      expect.objectContaining({
+        DBInstanceIdentifier: 'tenant-acme',
+        ManageMasterUserPassword: true,
+        MasterUserSecretKmsKeyId: PLATFORM().kmsKeyArn,
+        MaxAllocatedStorage: 1000,
+        ApplyImmediately: true,
+      }),
+    ]);
+  });
+
+  it('never modifies an instance that was not restored', async () => {
+    // Prepare: an available instance whose master secret RDS has not reported yet
+    registryMock.on(GetCommand).resolves({ Item: record({}) });
+    rdsMock
+      .on(DescribeDBInstancesCommand)
+      .resolvesOnce({ DBInstances: [{ DBInstanceStatus: 'available', Endpoint: { Address: ADDRESS, Port: 5432 } }] })
+      .resolves({
+        DBInstances: [
+          {
+            DBInstanceStatus: 'available',
+            Endpoint: { Address: ADDRESS, Port: 5432 },
+            MasterUserSecret: { SecretArn: SECRET_ARN },
+          },
+        ],
+      });
+
+    // Act
+    const result = await waitForInstance(
+      { rds, registry, table: 'tenant-registry', budgetMs: 13 * MINUTE, platform: PLATFORM },
+      stateFor({ readiness: { status: 'PENDING', polls: 1 } }),
+    );
+
+    // Assess
+    expect(result.status).toBe('AVAILABLE');
+    expect(rdsMock.commandCalls(ModifyDBInstanceCommand)).toEqual([]);
   });
 });
 

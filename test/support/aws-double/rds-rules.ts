@@ -16,7 +16,7 @@ export const invalidCombination = (message: string) =>
 export const missingParameter = (message: string) => serviceError(RDSServiceException, 'MissingParameter', message);
 
 /** Why `id` is not a valid DB instance identifier, or undefined. */
-function identifierProblem(id: string): string | undefined {
+export function identifierProblem(id: string): string | undefined {
   const valid =
     id.length >= 1 && id.length <= 63 && /^[A-Za-z][A-Za-z0-9-]*$/.test(id) && !id.endsWith('-') && !id.includes('--');
   return valid
@@ -39,7 +39,7 @@ const MONITORING_INTERVALS = new Set([0, 1, 5, 10, 15, 30, 60]);
 const RESERVED_USERNAMES = /^(rdsadmin|rdsrepladmin|rds_.*|pg_.*|public|none)$/i;
 const FORBIDDEN_PASSWORD_CHARS = /[/'"@ ]/;
 
-function validateStorage(input: CreateDBInstanceCommandInput): void {
+export function validateStorage(input: CreateDBInstanceCommandInput): void {
   const type = input.StorageType ?? (input.Iops !== undefined ? 'io1' : 'gp2');
   const range = STORAGE_RANGES[type];
   if (!range) throw invalidValue(`Invalid storage type: ${type}`);

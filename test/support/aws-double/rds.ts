@@ -43,6 +43,7 @@ import {
   ModifyDBInstanceCommand,
   type ModifyDBInstanceCommandOutput,
   RemoveTagsFromResourceCommand,
+  type RestoreDBInstanceFromDBSnapshotCommandOutput,
   StartDBInstanceAutomatedBackupsReplicationCommand,
   type StartDBInstanceAutomatedBackupsReplicationCommandOutput,
   StartDBInstanceCommand,
@@ -58,6 +59,7 @@ import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, t
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
 import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
+import { RdsSnapshots } from './rds-restore';
 import {
   invalidCombination,
   invalidValue,
@@ -151,6 +153,12 @@ interface AutomatedBackupState {
   timers: TimerHandle[];
 }
 
+/** What RestoreDBInstanceFromDBSnapshot creates: the spec merged from the snapshot and the request, and the tags. */
+export interface RestoredInstance {
+  spec: Omit<CreateDBInstanceCommandInput, 'MasterUserPassword'>;
+  tags: Tag[];
+}
+
 /** An instance as the inventory lists it. */
 export interface InstanceSummary {
   identifier: string;
@@ -188,6 +196,8 @@ const backupNotFound = (message: string) =>
 
 const MODIFIABLE = new Set([
   'DBInstanceIdentifier',
+  'ManageMasterUserPassword',
+  'MasterUserSecretKmsKeyId',
   'ApplyImmediately',
   'DeletionProtection',
   'BackupRetentionPeriod',
@@ -291,6 +301,9 @@ export class RdsDouble {
   private readonly backups: AutomatedBackupState[] = [];
   private readonly snapshots: { identifier: string; region: string; instanceIdentifier: string }[] = [];
 
+  /** Manual snapshots and restores from them (rds-restore.ts). */
+  readonly restores: RdsSnapshots;
+
   readonly routes: readonly Route[] = [
     route(CreateDBInstanceCommand, (input, ctx) => this.createDBInstance(input, ctx)),
     route(DescribeDBInstancesCommand, (input, ctx) => this.describeDBInstances(input, ctx)),
@@ -315,6 +328,8 @@ export class RdsDouble {
     private readonly secretsManager: SecretsManagerDouble,
   ) {
     this.modifications = new InstanceModifications(env, this.timings);
+    this.restores = new RdsSnapshots(env, { restoreInstance: (restored, ctx) => this.restoreInstance(restored, ctx) });
+    this.routes = [...this.routes, ...this.restores.routes];
   }
 
   createDBInstance(input: CreateDBInstanceCommandInput, ctx: CallContext): Out<CreateDBInstanceCommandOutput> {
@@ -325,6 +340,20 @@ export class RdsDouble {
         `CreateDBInstance ${input.DBInstanceIdentifier}: tenant databases must not be PubliclyAccessible`,
       );
     }
+    const { MasterUserPassword: _password, ...spec } = input;
+    const instance = this.launch({ spec, tags: input.Tags ?? [] }, ctx);
+    if (input.ManageMasterUserPassword === true) instance.masterSecret = this.createMasterSecret(instance);
+    return { DBInstance: this.describe(instance) };
+  }
+
+  /** A restored instance: no master secret (RestoreDBInstanceFromDBSnapshot manages none for PostgreSQL). */
+  restoreInstance(restored: RestoredInstance, ctx: CallContext): Out<RestoreDBInstanceFromDBSnapshotCommandOutput> {
+    return { DBInstance: this.describe(this.launch(restored, ctx)) };
+  }
+
+  /** Adds a new instance in `creating` and starts its lifecycle, unless the identifier is taken or the quota is full. */
+  private launch({ spec, tags }: RestoredInstance, ctx: CallContext): InstanceState {
+    const input = spec;
     const identifier = (input.DBInstanceIdentifier as string).toLowerCase();
     if (this.instance(ctx.region, identifier)) {
       throw new DBInstanceAlreadyExistsFault({ message: 'DB instance already exists', $metadata: errorMetadata(400) });
@@ -335,7 +364,6 @@ export class RdsDouble {
         $metadata: errorMetadata(400),
       });
     }
-    const { MasterUserPassword: _password, ...spec } = input;
     const arn = `arn:aws:rds:${ctx.region}:${this.env.account}:db:${identifier}`;
     const instance: InstanceState = {
       identifier,
@@ -345,7 +373,7 @@ export class RdsDouble {
       status: 'creating',
       createdAt: this.env.clock.now(),
       spec: structuredClone(spec),
-      tags: structuredClone(input.Tags ?? []),
+      tags: structuredClone(tags),
       deletionProtection: input.DeletionProtection ?? false,
       backupRetentionPeriod: input.BackupRetentionPeriod ?? 1,
       backupWindow: input.PreferredBackupWindow ?? '07:00-07:30',
@@ -354,10 +382,9 @@ export class RdsDouble {
       backingServer: this.backingServer && { ...this.backingServer },
       timers: [],
     };
-    if (input.ManageMasterUserPassword === true) instance.masterSecret = this.createMasterSecret(instance);
     this.instances.push(instance);
     this.startLifecycle(instance);
-    return { DBInstance: this.describe(instance) };
+    return instance;
   }
 
   describeDBInstances(
@@ -422,6 +449,12 @@ export class RdsDouble {
     if (input.BackupRetentionPeriod !== undefined) instance.backupRetentionPeriod = input.BackupRetentionPeriod;
     if (input.PreferredBackupWindow !== undefined) instance.backupWindow = input.PreferredBackupWindow;
     if (input.PreferredMaintenanceWindow !== undefined) instance.maintenanceWindow = input.PreferredMaintenanceWindow;
+    if (input.ManageMasterUserPassword === true && !instance.masterSecret) {
+      instance.spec.ManageMasterUserPassword = true;
+      if (input.MasterUserSecretKmsKeyId) instance.spec.MasterUserSecretKmsKeyId = input.MasterUserSecretKmsKeyId;
+      const secret = this.createMasterSecret(instance);
+      if (secret) instance.masterSecret = { ...secret, status: 'active' };
+    }
     if (!onlyProtection && this.timings.modifyingMs > 0 && instance.status === 'available') {
       instance.status = 'modifying';
       instance.timers.push(
