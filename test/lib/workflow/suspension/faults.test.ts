@@ -82,7 +82,7 @@ describe('an outcome event still owed when the next operation starts', () => {
 
     // Assess: both events, in order, and nothing left owed.
     expect(resumed.status).toBe('SUCCEEDED');
-    expect(resumed.publishedEvents.map((e) => [e.detailType, e.detail.operation])).toEqual([
+    expect(resumed.publishedEvents.map((e) => [e.detailType, (e.detail as { operation: string }).operation])).toEqual([
       [OUTCOME_DETAIL_TYPES.suspended, 'suspend'],
       [OUTCOME_DETAIL_TYPES.resumed, 'resume'],
     ]);
