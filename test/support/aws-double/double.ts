@@ -38,6 +38,7 @@ import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
+import { RdsSnapshotDeletionDouble } from './rds-snapshot-deletion';
 import { redact } from './redact';
 import { S3Double } from './s3';
 import { SchedulerDouble } from './scheduler';
@@ -119,6 +120,8 @@ export class AwsDouble {
   readonly logs: LogsDouble;
   readonly s3: S3Double;
   readonly scheduler: SchedulerDouble;
+  /** Manual snapshots seeded for the retention purge (DescribeDBSnapshots, DeleteDBSnapshot). */
+  readonly rdsSnapshots: RdsSnapshotDeletionDouble;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -155,8 +158,9 @@ export class AwsDouble {
     this.logs = new LogsDouble(this.env);
     this.s3 = new S3Double(this.env);
     this.scheduler = new SchedulerDouble(this.env);
+    this.rdsSnapshots = new RdsSnapshotDeletionDouble(this.env);
     this.routes = {
-      rds: this.rds.routes,
+      rds: [...this.rds.routes, ...this.rdsSnapshots.routes],
       secretsmanager: this.secretsManager.routes,
       cloudwatch: this.cloudWatch.routes,
       dynamodb: this.dynamodb.routes,
