@@ -81,7 +81,7 @@ export interface SchedulingResult {
 }
 
 const DIRECT_FIELDS = ['action', 'tenantId', 'at', 'requestedBy', 'requestId'];
-const BILLING_FIELDS = ['eventId', 'tenantId', 'effectiveAt', 'requestedBy', 'metadata'];
+const BILLING_FIELDS = ['eventId', 'tenantId', 'effectiveAt', 'reason', 'requestedBy', 'metadata'];
 const BILLING_REQUESTED_BY = 'billing';
 // The idempotency key becomes the offboarding's request id: the same alphabet and length (lifecycle/request.ts).
 const EVENT_ID = /^[A-Za-z0-9_-]{1,80}$/;
