@@ -40,7 +40,7 @@ import { assertTenantId } from '../shared/tenant-id';
 import { findPrototypeKey } from '../shared/untrusted';
 
 /** Where schedules go and what they start (set by the stack). */
-export interface ScheduleTarget {
+interface ScheduleTarget {
   /** The schedule group of offboarding schedules. */
   readonly groupName: string;
   /** The offboarding state machine: a templated target, so Scheduler calls StartExecution. */
@@ -172,7 +172,7 @@ export function offboardingCommandOf(event: unknown, now: Date): OffboardingComm
 }
 
 /** Scheduler's request for the schedule that offboards `tenantId` at `pending.at`. */
-export function scheduleRequest(
+function scheduleRequest(
   tenantId: string,
   pending: ScheduledOffboarding,
   target: ScheduleTarget,
