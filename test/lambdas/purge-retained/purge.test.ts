@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RDSClient } from '@aws-sdk/client-rds';
+import {
+  CreateDBInstanceCommand,
+  DeleteDBInstanceCommand,
+  DescribeDBInstanceAutomatedBackupsCommand,
+  RDSClient,
+} from '@aws-sdk/client-rds';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ownedByPlatformFor,
@@ -13,6 +18,7 @@ import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contrac
 import { getTenant } from '../../../lambdas/shared/registry';
 import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
 import type { ServiceName } from '../../support/aws-double/environment';
+import { createRequest } from '../../support/aws-double/fixtures';
 import { VirtualClock } from '../../support/virtual-clock';
 
 const TABLE = 'tenant-registry';
@@ -309,5 +315,37 @@ describe('the retention purge', () => {
     expect(stored).not.toHaveProperty('finalSnapshots');
     expect(stored).not.toHaveProperty('purgedAt');
     expect(double.rdsSnapshots.list()).toEqual([]);
+  });
+
+  it('deletes the automated backups RDS retained when the instance was deleted, with the snapshots', async () => {
+    // Prepare: an instance deleted with its automated backups kept, as offboarding does for tiers that keep them
+    const rds = new RDSClient({ region: 'us-east-1' });
+    await rds.send(new CreateDBInstanceCommand(createRequest('tenant-acme')));
+    double.clock.runAll();
+    await rds.send(
+      new DeleteDBInstanceCommand({
+        DBInstanceIdentifier: 'tenant-acme',
+        SkipFinalSnapshot: true,
+        DeleteAutomatedBackups: false,
+      }),
+    );
+    double.clock.runAll();
+    const { DBInstanceAutomatedBackups } = await rds.send(
+      new DescribeDBInstanceAutomatedBackupsCommand({ DBInstanceIdentifier: 'tenant-acme' }),
+    );
+    const retainedBackupsArn = DBInstanceAutomatedBackups?.[0]?.DBInstanceAutomatedBackupsArn as string;
+    await seed(record('OFFBOARDED', { retainedBackupsArn }));
+    seedSnapshots();
+    const before = double.inventory().replications.length;
+
+    // Act
+    const run = await runPurge(deps);
+
+    // Assess
+    expect(before).toBe(1);
+    expect(DBInstanceAutomatedBackups?.[0]?.Status).toBe('retained');
+    expect(run.outcomes).toEqual([{ tenantId: 'acme', outcome: 'purged' }]);
+    expect(double.inventory().replications).toEqual([]);
+    expect(double.callsTo('rds', 'DeleteDBInstanceAutomatedBackup')).toHaveLength(1);
   });
 });
