@@ -12,6 +12,7 @@ import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
 import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
+import { RetentionPurge } from './offboarding-schedule/retention-purge';
 import { TenantResourceArns } from './permissions';
 import { buildProvisioningDefinition } from './provisioning/definition';
 import { PROVISIONING_STEPS } from './provisioning/steps';
@@ -156,6 +157,9 @@ export class WorkflowStack extends Stack {
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
     });
+
+    // Retention: deletes what offboarding kept once each tenant's purge date passed (daily).
+    new RetentionPurge(this, 'RetentionPurge', { platform });
 
     new CfnOutput(this, 'StateMachineArn', {
       value: this.stateMachine.stateMachineArn,

@@ -418,13 +418,13 @@ describe('invariant guards', () => {
     expect(JSON.stringify(describes[0]?.Resource)).toContain(':execution:tenant-db-workflow-provisioning:*');
   });
 
-  it('alarms on errors of the reaper and the sweeper', () => {
+  it('alarms on errors of the reaper, the sweeper and the retention purge', () => {
     // Act
     const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda',
     );
     // Assess
-    expect(errorAlarms).toHaveLength(2);
+    expect(errorAlarms).toHaveLength(3);
   });
 });
 
