@@ -246,7 +246,8 @@ async function schedule(
     if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
     if (decision.action === 'handled') return { tenantId, outcome: 'already-started', reason: decision.reason };
     if (decision.action === 'duplicate') {
-      await putSchedule(deps, tenantId, decision.pending);
+      // A time already passed means the schedule fired (Scheduler deleted it): never create it again.
+      if (Date.parse(decision.pending.at) > deps.now().getTime()) await putSchedule(deps, tenantId, decision.pending);
       const pending = await followRecord(deps, tenantId, decision.pending);
       return {
         tenantId,

@@ -138,9 +138,8 @@ const OFFBOARD_FROM: readonly string[] = OPERATION_KINDS.offboard.from;
 export function decideSchedule(record: ScheduleView | undefined, request: ScheduleRequest): ScheduleDecision {
   if (!record) return { action: 'refuse', reason: `tenant ${request.tenantId} is not registered` };
   const pending = record.scheduledOffboarding;
-  // One request id is one request: a redelivered billing event (whose "as soon as possible" is a new time on each
-  // delivery) or a retried invocation changes nothing.
-  if (pending && pending.requestId === request.requestId) return { action: 'duplicate', pending };
+  // Checked first: once its schedule fired, a request's entry stays until the offboarding ends, and a redelivery
+  // then must not create the schedule again.
   const started = [
     ...(record.operation ? [record.operation] : []),
     ...(record.lifecycleHistory ?? []).map((e) => ({ ...e, name: e.operation })),
@@ -151,6 +150,9 @@ export function decideSchedule(record: ScheduleView | undefined, request: Schedu
       reason: `request ${request.requestId} already started the offboarding of tenant ${record.tenantId} (execution ${started.executionArn})`,
     };
   }
+  // One request id is one request: a redelivered billing event (whose "as soon as possible" is a new time on each
+  // delivery) or a retried invocation changes nothing.
+  if (pending && pending.requestId === request.requestId) return { action: 'duplicate', pending };
   if (record.operation) return { action: 'refuse', reason: describeHeld(record.tenantId, record.operation) };
   if (!OFFBOARD_FROM.includes(record.status)) {
     return {

@@ -252,6 +252,32 @@ describe('scheduling and cancelling an offboarding', () => {
     expect(aws().callsTo('dynamodb', 'UpdateItem')).toHaveLength(1);
   });
 
+  it('never creates the schedule again for a redelivered request whose schedule already fired', async () => {
+    // Prepare: the schedule fired; the offboarding it started failed and left the tenant OFFBOARD_FAILED
+    await seed(record('ACTIVE'));
+    await runOffboardingCommand(deps, schedule('2026-12-31T18:00:00Z'));
+    await fire('2026-12-31T18:00:00Z');
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: { ...(await getTenant(doc, TABLE, 'acme')), status: 'OFFBOARD_FAILED' },
+      }),
+    );
+
+    // Act
+    const again = await runOffboardingCommand(
+      { ...deps, now: () => new Date('2027-01-02T00:00:00Z') },
+      offboardingCommandOf(
+        { action: 'schedule', tenantId: 'acme', at: '2027-01-15T00:00:00Z', requestedBy: 'jane', requestId: 'cli-1' },
+        new Date('2027-01-02T00:00:00Z'),
+      ),
+    );
+
+    // Assess
+    expect(again.outcome).toBe('unchanged');
+    expect(aws().scheduler.list(GROUP)).toEqual([]);
+  });
+
   it.each<[string, TenantRecord, RegExp]>([
     ['an unknown tenant', record('ACTIVE', { tenantId: 'other' }), /tenant acme is not registered/],
     [
