@@ -91,6 +91,7 @@ function throttle(double: AwsDouble, rate: number): void {
     kms: double.kms,
     logs: double.logs,
     s3: double.s3,
+    scheduler: double.scheduler,
   };
   for (const [service, { routes }] of Object.entries(services) as [ServiceName, { routes: { name: string }[] }][]) {
     for (const { name } of new Set(routes)) {

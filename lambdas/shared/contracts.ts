@@ -521,3 +521,13 @@ export const BILLING_SUSPENSION_DETAIL_TYPES = {
   suspend: 'Tenant Suspended',
   resume: 'Tenant Resumed',
 } as const;
+
+/**
+ * Billing events that schedule or cancel a tenant's offboarding (same source and bus as {@link BILLING_DETAIL_TYPE};
+ * contract in schemas/billing-offboarding-event.schema.json and docs/billing.md): `detail.eventId` is the idempotency
+ * key, `detail.tenantId` the tenant, and the request's optional `detail.effectiveAt` when it takes effect.
+ */
+export const BILLING_OFFBOARDING_DETAIL_TYPES = {
+  request: 'Tenant Offboarding Requested',
+  cancel: 'Tenant Offboarding Cancelled',
+} as const;

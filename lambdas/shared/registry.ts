@@ -428,7 +428,7 @@ export async function recordObservedStatus(
 }
 
 /** The index query for one status, most recently updated first (`status` is a DynamoDB reserved word). */
-function statusQuery(table: string, status: TenantStatus): QueryCommandInput {
+export function statusQuery(table: string, status: TenantStatus): QueryCommandInput {
   return {
     TableName: table,
     IndexName: REGISTRY_STATUS_INDEX,
@@ -449,7 +449,7 @@ export async function tenantsInStatus(
 }
 
 /** Every record a query returns, page by page. */
-async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<TenantRecord[]> {
+export async function queryAll(doc: DynamoDBDocumentClient, input: QueryCommandInput): Promise<TenantRecord[]> {
   const records: TenantRecord[] = [];
   for await (const page of paginateQuery({ client: doc }, input)) {
     records.push(...((page.Items ?? []) as TenantRecord[]));

@@ -30,6 +30,10 @@ const PUBLIC_RECORD_FIELDS = [
   'metadata',
   'operation',
   'lifecycleHistory',
+  'scheduledOffboarding',
+  'offboardedAt',
+  'purgeAfter',
+  'purgedAt',
 ] as const satisfies readonly (keyof TenantRecord)[];
 
 export type PublicRecord = Partial<Pick<TenantRecord, (typeof PUBLIC_RECORD_FIELDS)[number]>>;
@@ -57,9 +61,16 @@ function historyLine(entry: HistoryEntry): string {
 
 /** `tenantctl status`: one field per line, the operation in progress in words, then the lifecycle history. */
 export function renderRecord(record: TenantRecord): string {
-  const { lifecycleHistory, operation, ...rest } = publicRecord(record);
+  const { lifecycleHistory, operation, scheduledOffboarding, ...rest } = publicRecord(record);
   const fields: [string, unknown][] = Object.entries(rest);
   if (operation) fields.push(['operation', describeHeld(record.tenantId, operation)]);
+  if (scheduledOffboarding) {
+    const s = scheduledOffboarding;
+    fields.push([
+      'offboarding',
+      `scheduled for ${s.at} by ${s.requestedBy} on ${s.scheduledAt} (cancel: tenantctl offboard ${record.tenantId} --cancel)`,
+    ]);
+  }
   const width = Math.max(...fields.map(([key]) => key.length));
   const lines = fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`);
   if (lifecycleHistory?.length) lines.push('history', ...lifecycleHistory.map(historyLine));

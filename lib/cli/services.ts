@@ -19,6 +19,7 @@ export const SERVICES = {
   cloudwatch: { label: 'CloudWatch', iamPrefix: 'cloudwatch', endpointEnv: 'AWS_ENDPOINT_URL_CLOUDWATCH' },
   sqs: { label: 'SQS', iamPrefix: 'sqs', endpointEnv: 'AWS_ENDPOINT_URL_SQS' },
   eventbridge: { label: 'EventBridge', iamPrefix: 'events', endpointEnv: 'AWS_ENDPOINT_URL_EVENTBRIDGE' },
+  lambda: { label: 'Lambda', iamPrefix: 'lambda', endpointEnv: 'AWS_ENDPOINT_URL_LAMBDA' },
 } as const;
 
 export type ServiceName = keyof typeof SERVICES;

@@ -52,6 +52,12 @@ export const TARGETS = {
     output: 'SuspensionStateMachineArn',
     what: 'the suspend and resume state machine',
   },
+  offboardingScheduleFunction: {
+    flag: '--offboarding-schedule-function',
+    env: 'TENANTCTL_OFFBOARDING_SCHEDULE_FUNCTION',
+    output: 'OffboardingScheduleFunctionName',
+    what: 'the offboarding scheduling function',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

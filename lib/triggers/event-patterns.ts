@@ -28,6 +28,7 @@ import {
 import {
   BILLING_DETAIL_TYPE,
   BILLING_EVENT_SOURCE,
+  BILLING_OFFBOARDING_DETAIL_TYPES,
   BILLING_SUSPENSION_DETAIL_TYPES,
 } from '../../lambdas/shared/contracts';
 
@@ -165,5 +166,31 @@ export const REJECTED_BILLING_SUSPENSION_PATTERN: EventPattern = {
   'detail-type': Object.values(BILLING_SUSPENSION_DETAIL_TYPES),
   detail: {
     $or: [{ eventId: [ABSENT] }, { eventId: [NOT_A_STRING] }, { tenantId: [ABSENT] }, { tenantId: [NOT_A_STRING] }],
+  },
+};
+
+/**
+ * Pattern of the rule that hands billing's "Tenant Offboarding Requested" and "Tenant Offboarding Cancelled" to the
+ * scheduling function: `detail.eventId` and `detail.tenantId` present as strings, and `detail.effectiveAt` absent or
+ * a string (its syntax and the scheduling window are the function's to check).
+ */
+export const BILLING_OFFBOARDING_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': Object.values(BILLING_OFFBOARDING_DETAIL_TYPES),
+  detail: { eventId: [ANY_STRING], tenantId: [ANY_STRING], effectiveAt: [ABSENT, ANY_STRING] },
+};
+
+/** The complement of {@link BILLING_OFFBOARDING_PATTERN}: a required field absent or not a string, or `effectiveAt` not a string. */
+export const REJECTED_BILLING_OFFBOARDING_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': Object.values(BILLING_OFFBOARDING_DETAIL_TYPES),
+  detail: {
+    $or: [
+      { eventId: [ABSENT] },
+      { eventId: [NOT_A_STRING] },
+      { tenantId: [ABSENT] },
+      { tenantId: [NOT_A_STRING] },
+      { effectiveAt: [NOT_A_STRING] },
+    ],
   },
 };

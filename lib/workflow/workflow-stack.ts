@@ -12,6 +12,7 @@ import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
 import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
+import { RetentionPurge } from './offboarding-schedule/retention-purge';
 import { TenantResourceArns } from './permissions';
 import { buildProvisioningDefinition } from './provisioning/definition';
 import { PROVISIONING_STEPS } from './provisioning/steps';
@@ -160,6 +161,9 @@ export class WorkflowStack extends Stack {
         { id: 'SchemaRollout', description: 'A schema rollout', stateMachine: this.rollout.stateMachine },
       ],
     });
+
+    // Retention: deletes what offboarding kept once each tenant's purge date passed (daily).
+    new RetentionPurge(this, 'RetentionPurge', { platform });
 
     new CfnOutput(this, 'StateMachineArn', {
       value: this.stateMachine.stateMachineArn,

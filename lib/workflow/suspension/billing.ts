@@ -1,14 +1,15 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BILLING_SUSPENSION_DETAIL_TYPES } from '../../../lambdas/shared/contracts';
 import { billingSuspensionPattern, REJECTED_BILLING_SUSPENSION_PATTERN } from '../../triggers/event-patterns';
 import { ManagedPolicyRole } from '../managed-policy-role';
+import { addRejectedEventsQueue } from '../rejected-events-queue';
 
 /** Props of {@link SuspensionBillingTrigger}. */
 export interface SuspensionBillingTriggerProps {
@@ -62,32 +63,13 @@ export class SuspensionBillingTrigger extends Construct {
         ],
       });
     }
-    this.rejectedQueue = new sqs.Queue(this, 'RejectedEventsQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.rejectedQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'Terminal queue of billing suspension events the workflow cannot accept: alarmed and inspected by operators, never consumed automatically.',
-    });
-    const rejectedRule = new events.Rule(this, 'RejectedRule', {
+    this.rejectedQueue = addRejectedEventsQueue(this, {
+      bus: props.bus,
+      pattern: REJECTED_BILLING_SUSPENSION_PATTERN,
+      encryptionKey: props.encryptionKey,
+      deadLetterQueue: props.deadLetterQueue,
       description: 'Billing suspension events missing a field: keep them for an operator',
-      eventBus: props.bus,
-      eventPattern: REJECTED_BILLING_SUSPENSION_PATTERN,
-      targets: [new targets.SqsQueue(this.rejectedQueue, { deadLetterQueue: props.deadLetterQueue })],
+      kind: 'billing suspension events',
     });
-    // CDK cannot scope EventBridge's send permission to the rule on a KMS-encrypted queue; deny every other rule.
-    this.rejectedQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.rejectedQueue.queueArn],
-        conditions: { ArnNotEquals: { 'aws:SourceArn': rejectedRule.ruleArn } },
-      }),
-    );
   }
 }

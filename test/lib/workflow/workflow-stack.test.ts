@@ -441,13 +441,13 @@ describe('invariant guards', () => {
     ]);
   });
 
-  it('alarms on errors of the reaper and the sweeper', () => {
+  it('alarms on errors of the reaper, the sweeper and the retention purge', () => {
     // Act
     const errorAlarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
       (a) => a.Properties.MetricName === 'Errors' && a.Properties.Namespace === 'AWS/Lambda',
     );
     // Assess
-    expect(errorAlarms).toHaveLength(2);
+    expect(errorAlarms).toHaveLength(3);
   });
 });
 

@@ -24,6 +24,7 @@ import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
 import { KMSServiceException } from '@aws-sdk/client-kms';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { S3ServiceException } from '@aws-sdk/client-s3';
+import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { VirtualClock } from '../virtual-clock';
@@ -37,8 +38,10 @@ import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
+import { RdsSnapshotDeletionDouble } from './rds-snapshot-deletion';
 import { redact } from './redact';
 import { S3Double } from './s3';
+import { SchedulerDouble } from './scheduler';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
 import { SnsDouble } from './sns';
 
@@ -94,6 +97,7 @@ const SERVICE_EXCEPTIONS: Record<ServiceName, ServiceExceptionClass> = {
   kms: KMSServiceException,
   logs: CloudWatchLogsServiceException,
   s3: S3ServiceException,
+  scheduler: SchedulerServiceException,
 };
 
 async function regionOf(config: Readonly<Record<string, unknown>>, fallback: string): Promise<string> {
@@ -115,6 +119,9 @@ export class AwsDouble {
   readonly kms: KmsDouble;
   readonly logs: LogsDouble;
   readonly s3: S3Double;
+  readonly scheduler: SchedulerDouble;
+  /** Manual snapshots seeded for the retention purge (DescribeDBSnapshots, DeleteDBSnapshot). */
+  readonly rdsSnapshots: RdsSnapshotDeletionDouble;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -150,8 +157,10 @@ export class AwsDouble {
     this.kms = new KmsDouble(this.env);
     this.logs = new LogsDouble(this.env);
     this.s3 = new S3Double(this.env);
+    this.scheduler = new SchedulerDouble(this.env);
+    this.rdsSnapshots = new RdsSnapshotDeletionDouble(this.env);
     this.routes = {
-      rds: this.rds.routes,
+      rds: [...this.rds.routes, ...this.rdsSnapshots.routes],
       secretsmanager: this.secretsManager.routes,
       cloudwatch: this.cloudWatch.routes,
       dynamodb: this.dynamodb.routes,
@@ -160,6 +169,7 @@ export class AwsDouble {
       kms: this.kms.routes,
       logs: this.logs.routes,
       s3: this.s3.routes,
+      scheduler: this.scheduler.routes,
     };
   }
 

@@ -12,7 +12,8 @@ export type ServiceName =
   | 'sns'
   | 'kms'
   | 'logs'
-  | 's3';
+  | 's3'
+  | 'scheduler';
 
 /** Where a call was made: the Region comes from the calling client's configuration. */
 export interface CallContext {

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -27,6 +28,7 @@ const CLIENTS: readonly (readonly [ServiceName, unknown])[] = [
   ['kms', KMSClient],
   ['logs', CloudWatchLogsClient],
   ['s3', S3Client],
+  ['scheduler', SchedulerClient],
 ];
 
 interface ConfiguredClient {
