@@ -26,7 +26,7 @@ import {
   type ValidatedRequest,
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
-import { appendHistory } from './lifecycle/history';
+import { appendHistory, type HistoryEntry } from './lifecycle/history';
 import {
   decideTake,
   type HeldOperation,
@@ -562,6 +562,8 @@ export interface OperationRelease extends Omit<OperationRequest, 'requestedBy'> 
   readonly reason?: string;
   /** The step that failed (with `outcome: 'failed'`). */
   readonly failedStep?: string;
+  /** What a tier change did, kept on its history entry. @default none */
+  readonly tierChange?: HistoryEntry['tierChange'];
   /** Further fields written with the release (an outbox entry, the offboarding's snapshot). @default none */
   readonly set?: Partial<Omit<TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>>;
 }
@@ -601,6 +603,7 @@ export async function releaseTenant(
     outcome: release.outcome,
     ...(release.reason === undefined ? {} : { reason: release.reason }),
     ...(release.failedStep === undefined ? {} : { failedStep: release.failedStep }),
+    ...(release.tierChange === undefined ? {} : { tierChange: release.tierChange }),
   });
   const set = setClause({ ...release.set, status, lifecycleHistory, updatedAt: now });
   try {

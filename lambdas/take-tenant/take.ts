@@ -5,9 +5,9 @@
  * @module
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { lifecycleRequestOf } from '../shared/lifecycle/request';
+import { type LifecycleRequest, lifecycleRequestOf } from '../shared/lifecycle/request';
 import { type LockResult, SUSPENSION_OPERATIONS } from '../shared/lifecycle/suspension';
-import { takeTenant } from '../shared/registry';
+import { type TakeResult, takeTenant } from '../shared/registry';
 
 /** The Task's payload: the raw execution input and the execution's ARN. */
 export interface TakeEvent {
@@ -22,13 +22,21 @@ export async function takeForOperation(
   event: TakeEvent,
 ): Promise<LockResult> {
   const request = lifecycleRequestOf(event.input, SUSPENSION_OPERATIONS);
-  const taken = await takeTenant(doc, table, { ...request, executionArn: event.executionArn });
+  return lockOf(
+    request,
+    event.executionArn,
+    await takeTenant(doc, table, { ...request, executionArn: event.executionArn }),
+  );
+}
+
+/** The lock result of a take: the outcome, and where the tenant's database lives as the registry has it. */
+export function lockOf(request: LifecycleRequest, executionArn: string, taken: TakeResult): LockResult {
   const { record } = taken;
   return {
     outcome: taken.outcome,
     tenantId: request.tenantId,
     operation: request.operation,
-    executionArn: event.executionArn,
+    executionArn,
     ...(taken.reason === undefined ? {} : { reason: taken.reason }),
     ...(record.instanceId === undefined ? {} : { instanceId: record.instanceId }),
     ...(record.region === undefined ? {} : { region: record.region }),

@@ -23,6 +23,7 @@ import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
 import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
+import { TenantTierChange } from './tier-change/tier-change';
 
 export interface WorkflowStackProps extends StackProps {
   /** Network, key, database plumbing and alert topic. */
@@ -59,6 +60,8 @@ export class WorkflowStack extends Stack {
   public readonly rollout: SchemaRollout;
   /** Suspend and resume. */
   public readonly suspension: TenantSuspension;
+  /** Tier changes of live tenants. */
+  public readonly tierChange: TenantTierChange;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -123,6 +126,10 @@ export class WorkflowStack extends Stack {
       platform: workflowPlatform,
       stateMachineName: `${id}-suspension`,
     });
+    this.tierChange = new TenantTierChange(this, 'TierChange', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-tier-change`,
+    });
     this.functions = provisioning.functions;
     this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
@@ -164,6 +171,10 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'SuspensionStateMachineArn', {
       value: this.suspension.stateMachine.stateMachineArn,
       description: 'Suspend and resume workflow (tenantctl suspend, resume)',
+    });
+    new CfnOutput(this, 'TierChangeStateMachineArn', {
+      value: this.tierChange.stateMachine.stateMachineArn,
+      description: 'Tier change workflow (tenantctl change-tier)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

@@ -437,4 +437,10 @@ export const TIER_RULES: readonly TierRule[] = [
     rule: `must be a whole number of days from ${ROTATION_DAYS_RANGE.min} to ${ROTATION_DAYS_RANGE.max} (Secrets Manager's AutomaticallyAfterDays)`,
     check: (t) => isRotationDays(t.appSecretRotationDays),
   },
+  {
+    id: 'tier-change-timing',
+    field: 'tierChangeTiming',
+    rule: 'must be now or maintenance-window',
+    check: (t) => t.tierChangeTiming === 'now' || t.tierChangeTiming === 'maintenance-window',
+  },
 ];

@@ -89,6 +89,12 @@ export interface TierDefinition {
    * to existing tenants.
    */
   readonly appSecretRotationDays: number;
+  /**
+   * When a change *to* this tier applies unless `tenantctl change-tier --when` says otherwise: `now`
+   * (ApplyImmediately: class, storage and Multi-AZ change within minutes, with the outage the plan shows) or
+   * `maintenance-window` (RDS keeps them pending until the tier's weekly window; the tenant stays MODIFYING meanwhile).
+   */
+  readonly tierChangeTiming: 'now' | 'maintenance-window';
 }
 
 /** Tier name → definition. */
