@@ -52,6 +52,12 @@ export const TARGETS = {
     output: 'SuspensionStateMachineArn',
     what: 'the suspend and resume state machine',
   },
+  tierChangeStateMachineArn: {
+    flag: '--tier-change-state-machine-arn',
+    env: 'TENANTCTL_TIER_CHANGE_STATE_MACHINE_ARN',
+    output: 'TierChangeStateMachineArn',
+    what: 'the tier change state machine',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;
