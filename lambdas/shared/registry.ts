@@ -27,6 +27,7 @@ import {
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
 import { appendHistory, type HistoryEntry } from './lifecycle/history';
+import { activeTenantReason } from './lifecycle/tier-change';
 import {
   decideTake,
   type HeldOperation,
@@ -67,7 +68,7 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
     case 'FAILED':
       return { action: 'replace', attempt: record.attempt + 1, previousExecutionArn: record.executionArn };
     case 'ACTIVE':
-      return { action: 'reject', reason: `tenant ${record.tenantId} is already ACTIVE on tier ${record.tier}` };
+      return { action: 'reject', reason: activeTenantReason(record.tenantId, record.tier, request.tier) };
     case 'PROVISIONING':
       return {
         action: 'reject',

@@ -175,3 +175,13 @@ export function tierChangeSummary(state: TierChangeState): TierChangeSummary | u
 export function sameTierProblem(tenantId: string, tier: string, to: string): string | undefined {
   return tier === to ? `tenant ${tenantId} is already on tier ${quoteRejected(to)}; nothing to change` : undefined;
 }
+
+/**
+ * Why onboarding an ACTIVE tenant does nothing: on the same tier there is nothing to do; on another tier the change is
+ * a tier change, and the reason names the command that makes it.
+ */
+export function activeTenantReason(tenantId: string, currentTier: string, requestedTier: string, since = ''): string {
+  const active = `tenant ${tenantId} is already ACTIVE on tier ${currentTier}${since}`;
+  if (currentTier === requestedTier) return `${active}; nothing to do`;
+  return `${active}; onboarding does not change tiers: run tenantctl change-tier ${tenantId} --to ${requestedTier}`;
+}
