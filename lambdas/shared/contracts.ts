@@ -500,3 +500,9 @@ export const BILLING_SUSPENSION_DETAIL_TYPES = {
   suspend: 'Tenant Suspended',
   resume: 'Tenant Resumed',
 } as const;
+
+/**
+ * The billing event that moves a live tenant to another tier ("plan changed"; contract in docs/billing.md):
+ * `detail.eventId` is the idempotency key, `detail.tenantId` the tenant, `detail.tier` the new tier.
+ */
+export const BILLING_TIER_CHANGE_DETAIL_TYPE = 'Tenant Tier Changed';

@@ -27,7 +27,6 @@ import {
 } from './contracts';
 import { RetryableError, TenantConflictError } from './errors';
 import { appendHistory, type HistoryEntry } from './lifecycle/history';
-import { activeTenantReason } from './lifecycle/tier-change';
 import {
   decideTake,
   type HeldOperation,
@@ -37,6 +36,7 @@ import {
   releaseStatus,
 } from './lifecycle/operations';
 import { LIFECYCLE_OUTCOME_STATUSES } from './lifecycle/outcomes';
+import { activeTenantReason } from './lifecycle/tier-change';
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {

@@ -23,6 +23,7 @@ import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
 import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
+import { TierChangeBillingTrigger } from './tier-change/billing';
 import { TenantTierChange } from './tier-change/tier-change';
 
 export interface WorkflowStackProps extends StackProps {
@@ -155,11 +156,23 @@ export class WorkflowStack extends Stack {
       deadLetterQueue: billing.deadLetterQueue,
     });
 
+    const tierChangeBilling = new TierChangeBillingTrigger(this, 'TierChangeBilling', {
+      bus: billing.bus,
+      stateMachine: this.tierChange.stateMachine,
+      encryptionKey: key,
+      deadLetterQueue: billing.deadLetterQueue,
+    });
+
     new PlatformObservability(this, 'Observability', {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
       alertTopic: foundation.alertTopic,
-      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue, suspensionBilling.rejectedQueue],
+      deadLetterQueues: [
+        ...billing.queues,
+        reconciliation.deadLetterQueue,
+        suspensionBilling.rejectedQueue,
+        tierChangeBilling.rejectedQueue,
+      ],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
     });

@@ -25,9 +25,13 @@ export function lifecycleOutcomeKind(
 }
 
 /** Statuses a record may be in while it owes a lifecycle outcome event (the sweeper reads these). */
-export const LIFECYCLE_OUTCOME_STATUSES: readonly TenantStatus[] = (Object.keys(OPERATION_OUTCOMES) as OperationName[])
-  .map((name) => OPERATION_KINDS[name])
-  .flatMap((kind: OperationKind) => [kind.done, kind.failed, ...(kind.refused ? [kind.refused] : [])]);
+export const LIFECYCLE_OUTCOME_STATUSES: readonly TenantStatus[] = [
+  ...new Set(
+    (Object.keys(OPERATION_OUTCOMES) as OperationName[])
+      .map((name): OperationKind => OPERATION_KINDS[name])
+      .flatMap((kind) => [kind.done, kind.failed, ...(kind.refused ? [kind.refused] : [])]),
+  ),
+];
 
 const LIFECYCLE_KINDS = new Set<OutcomeKind>(
   Object.values(OPERATION_OUTCOMES).flatMap((outcomes) => Object.values(outcomes ?? {})),

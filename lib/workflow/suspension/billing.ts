@@ -62,32 +62,57 @@ export class SuspensionBillingTrigger extends Construct {
         ],
       });
     }
-    this.rejectedQueue = new sqs.Queue(this, 'RejectedEventsQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.rejectedQueue = addRejectedEventsQueue(this, {
+      bus: props.bus,
+      encryptionKey: props.encryptionKey,
+      deadLetterQueue: props.deadLetterQueue,
+      pattern: REJECTED_BILLING_SUSPENSION_PATTERN,
+      what: 'billing suspension events',
     });
-    Validations.of(this.rejectedQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'Terminal queue of billing suspension events the workflow cannot accept: alarmed and inspected by operators, never consumed automatically.',
-    });
-    const rejectedRule = new events.Rule(this, 'RejectedRule', {
-      description: 'Billing suspension events missing a field: keep them for an operator',
-      eventBus: props.bus,
-      eventPattern: REJECTED_BILLING_SUSPENSION_PATTERN,
-      targets: [new targets.SqsQueue(this.rejectedQueue, { deadLetterQueue: props.deadLetterQueue })],
-    });
-    // CDK cannot scope EventBridge's send permission to the rule on a KMS-encrypted queue; deny every other rule.
-    this.rejectedQueue.addToResourcePolicy(
-      new iam.PolicyStatement({
-        effect: iam.Effect.DENY,
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sqs:SendMessage'],
-        resources: [this.rejectedQueue.queueArn],
-        conditions: { ArnNotEquals: { 'aws:SourceArn': rejectedRule.ruleArn } },
-      }),
-    );
   }
+}
+
+/** Where billing events a workflow cannot accept are kept, and the rule that sends them there. */
+export interface RejectedEventsQueueProps {
+  readonly bus: events.IEventBus;
+  readonly encryptionKey: kms.IKey;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The events the workflow cannot accept (a field absent or of the wrong type). */
+  readonly pattern: events.EventPattern;
+  /** What the events are, for descriptions and the nag acknowledgement. */
+  readonly what: string;
+}
+
+/**
+ * An encrypted terminal queue of the billing events matching `props.pattern`, fed by one rule (EventBridge's send
+ * permission denied to every other rule), which the stack alarms like the other billing queues.
+ */
+export function addRejectedEventsQueue(scope: Construct, props: RejectedEventsQueueProps): sqs.Queue {
+  const queue = new sqs.Queue(scope, 'RejectedEventsQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: props.encryptionKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(queue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `Terminal queue of ${props.what} the workflow cannot accept: alarmed and inspected by operators, never consumed automatically.`,
+  });
+  const rule = new events.Rule(scope, 'RejectedRule', {
+    description: `${props.what.charAt(0).toUpperCase()}${props.what.slice(1)} missing a field: keep them for an operator`,
+    eventBus: props.bus,
+    eventPattern: props.pattern,
+    targets: [new targets.SqsQueue(queue, { deadLetterQueue: props.deadLetterQueue })],
+  });
+  // CDK cannot scope EventBridge's send permission to the rule on a KMS-encrypted queue; deny every other rule.
+  queue.addToResourcePolicy(
+    new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['sqs:SendMessage'],
+      resources: [queue.queueArn],
+      conditions: { ArnNotEquals: { 'aws:SourceArn': rule.ruleArn } },
+    }),
+  );
+  return queue;
 }

@@ -73,6 +73,12 @@ describe('lifecycle outcome events', () => {
   });
 
   it('lets the sweeper find every status a lifecycle event may be owed in', () => {
-    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual(['ACTIVE', 'RESUME_FAILED', 'SUSPENDED', 'SUSPEND_FAILED']);
+    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual([
+      'ACTIVE',
+      'MODIFY_FAILED',
+      'RESUME_FAILED',
+      'SUSPENDED',
+      'SUSPEND_FAILED',
+    ]);
   });
 });
