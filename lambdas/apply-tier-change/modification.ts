@@ -49,6 +49,7 @@ function alreadyHas(instance: DBInstance, key: keyof ModifyDBInstanceMessage, va
 }
 
 const CONTROL: readonly string[] = ['DBInstanceIdentifier', 'ApplyImmediately'];
+const DEPENDENT: readonly string[] = ['MonitoringRoleArn', 'PerformanceInsightsKMSKeyId'];
 
 /**
  * The part of `request` that `instance` neither has nor has pending, with each group of parameters RDS wants together
@@ -61,13 +62,12 @@ export function remainingModification(
   const keys = (Object.keys(request) as (keyof ModifyDBInstanceMessage)[]).filter(
     (key) => request[key] !== undefined && !CONTROL.includes(key),
   );
-  const needed = new Set(keys.filter((key) => !alreadyHas(instance, key, request[key])));
+  // The role and the key only go with what they serve: on their own they are no reason to send a request.
+  const needed = new Set(keys.filter((key) => !DEPENDENT.includes(key) && !alreadyHas(instance, key, request[key])));
+  if (needed.size === 0) return undefined;
   for (const group of GROUPS) {
     if (group.some((key) => needed.has(key))) for (const key of group) if (keys.includes(key)) needed.add(key);
   }
-  // A key RDS reports nothing for on its own (the role, the key) is not a reason to send a request.
-  const dependent = new Set<string>(['MonitoringRoleArn', 'PerformanceInsightsKMSKeyId']);
-  if ([...needed].every((key) => dependent.has(key))) return undefined;
   const kept = Object.fromEntries(keys.filter((key) => needed.has(key)).map((key) => [key, request[key]]));
   return { DBInstanceIdentifier: request.DBInstanceIdentifier, ...kept, ApplyImmediately: request.ApplyImmediately };
 }
