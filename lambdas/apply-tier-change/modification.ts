@@ -98,7 +98,7 @@ export function isRefusal(errorName: string | undefined): boolean {
 }
 
 /** RDS refuses a storage change for 6 hours after the last one (RDS User Guide, "Working with storage"). */
-export const STORAGE_COOLDOWN_HOURS = 6;
+const STORAGE_COOLDOWN_HOURS = 6;
 
 /**
  * Why a change that modifies storage cannot be made now, or undefined: the last storage change ended less than

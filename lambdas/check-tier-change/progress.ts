@@ -25,7 +25,7 @@ export const INSIDE_WINDOW_CHECK_SECONDS = 300;
 export const MAX_CHECKS = 400;
 
 /** The parameters RDS still reports as pending. */
-export function pendingParameters(instance: DBInstance): string[] {
+function pendingParameters(instance: DBInstance): string[] {
   return Object.entries(instance.PendingModifiedValues ?? {})
     .filter(([, value]) => value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0))
     .map(([key]) => key)

@@ -19,7 +19,7 @@ import { lockOf, type TakeEvent } from '../take-tenant/take';
 export const STORAGE_PARAMETERS: readonly string[] = ['AllocatedStorage', 'StorageType', 'Iops', 'StorageThroughput'];
 
 /** When the newest tier change that sent a storage parameter ended (ISO), if any is in the history. */
-export function lastStorageChangeOf(record: Pick<TenantRecord, 'lifecycleHistory'>): string | undefined {
+function lastStorageChangeOf(record: Pick<TenantRecord, 'lifecycleHistory'>): string | undefined {
   return record.lifecycleHistory
     ?.filter((e) => e.operation === 'change-tier' && e.tierChange?.applied.some((p) => STORAGE_PARAMETERS.includes(p)))
     .at(-1)?.finishedAt;

@@ -34,7 +34,7 @@ export const TIER_CHANGE_STATES = {
 } as const;
 
 /** The operations the tier change workflow runs. */
-export const TIER_CHANGE_OPERATIONS = ['change-tier'] as const satisfies readonly OperationName[];
+const TIER_CHANGE_OPERATIONS = ['change-tier'] as const satisfies readonly OperationName[];
 
 /** A tier change request: the lifecycle request plus the new tier and when it applies. */
 export interface TierChangeRequest extends LifecycleRequest {
