@@ -1,7 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { RDSClient } from '@aws-sdk/client-rds';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { backupClientsFromEnvironment } from '../configure-backups/backup-clients';
 import { loadTierCatalog, RUNTIME_ENV, readEnv } from '../shared/config';
 import { instanceOf } from '../shared/lifecycle/instance';
 import { rdsClientIn } from '../shared/lifecycle/power';
@@ -12,15 +11,7 @@ import { applyFollowUps } from './follow-ups';
 
 const cloudwatch = traced(new CloudWatchClient(CLIENT_CONFIG));
 const secrets = traced(new SecretsManagerClient(CLIENT_CONFIG));
-// Replication is started and stopped from the destination Region.
-const backupRegion = readEnv(RUNTIME_ENV.backupRegion);
-const backup = backupRegion
-  ? {
-      region: backupRegion,
-      client: traced(new RDSClient({ ...CLIENT_CONFIG, region: backupRegion })),
-      kms: traced(new KMSClient({ ...CLIENT_CONFIG, region: backupRegion })),
-    }
-  : undefined;
+const backup = backupClientsFromEnvironment();
 
 /** ApplyFollowUps: alarms, tags, backup replication and the rotation schedule of the new tier. */
 export const handler = stepHandler(TIER_CHANGE_STATES.followUps, async (event: { state: TierChangeState }) => {

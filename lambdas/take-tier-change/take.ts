@@ -50,7 +50,7 @@ export async function takeForTierChange(
     change: {
       from: record.tier,
       to: request.to,
-      when: request.when ?? (catalog[request.to] as (typeof catalog)[string]).tierChangeTiming,
+      when: request.when ?? catalog[request.to]?.tierChangeTiming ?? 'now',
       resumed: record.status === 'MODIFY_FAILED',
       ...(storageChangedAt === undefined ? {} : { storageChangedAt }),
       ...(record.secretArn === undefined ? {} : { secretArn: record.secretArn }),

@@ -440,7 +440,8 @@ export const TIER_RULES: readonly TierRule[] = [
   {
     id: 'tier-change-timing',
     field: 'tierChangeTiming',
-    rule: 'must be now or maintenance-window',
-    check: (t) => t.tierChangeTiming === 'now' || t.tierChangeTiming === 'maintenance-window',
+    rule: 'must be now or maintenance-window (or left out: now)',
+    check: (t) =>
+      t.tierChangeTiming === undefined || t.tierChangeTiming === 'now' || t.tierChangeTiming === 'maintenance-window',
   },
 ];

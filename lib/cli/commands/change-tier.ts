@@ -70,7 +70,7 @@ export async function changeTierCommand(
   const decision = decideTake(record, 'change-tier', '(tenantctl)');
   if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
   if (record.tier === to) throw new ValidationError('--to', `tenant ${tenantId} is already on tier ${to}`, to);
-  const when = options.when ?? settings.catalog[to]?.tierChangeTiming;
+  const when = options.when ?? settings.catalog[to]?.tierChangeTiming ?? 'now';
   const now = ctx.now?.() ?? new Date();
   const plan = buildTierChangePlan(
     tenantId,

@@ -88,7 +88,6 @@ describe('validateTier of a tier with no fields at all', () => {
       ['alarm-evaluation-window', 'alarms.evaluationPeriods'],
       ['provisioning-budget', 'provisioningBudgetMinutes'],
       ['app-secret-rotation', 'appSecretRotationDays'],
-      ['tier-change-timing', 'tierChangeTiming'],
     ]);
     expect(violations.every((v) => v.tier === 'empty' && v.received === undefined)).toBe(true);
   });
