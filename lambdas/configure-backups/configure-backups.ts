@@ -18,6 +18,7 @@ import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { BackupsResult, WorkflowState } from '../shared/contracts';
 import { AwsRequestError, awsErrorName, ConfigurationError, RetryableError, ValidationError } from '../shared/errors';
 import { logger } from '../shared/runtime';
+import type { TierDefinition } from '../shared/tiers';
 import { backupAndDeletionProtectionModification, enablesAutomatedBackups } from './modification';
 import { activeReplicationArn, assertOtherRegion, replicationRequest, reportedReplicationArn } from './replication';
 import { replicationKeyArn } from './replication-key';
@@ -93,11 +94,12 @@ function confirmedReplication(arn: string | undefined, sourceArn: string, backup
   );
 }
 
-async function replicate(
+/** Starts the replication of `instance`'s automated backups into the backup Region, or finds the one running. */
+export async function replicate(
   backup: NonNullable<BackupClients['backup']>,
   instance: DBInstance,
   sourceArn: string,
-  state: WorkflowState,
+  tier: TierDefinition,
 ): Promise<string> {
   const existing =
     reportedReplicationArn(instance, backup.region) ?? (await replicationInBackupRegion(backup.client, instance));
@@ -109,7 +111,7 @@ async function replicate(
   const request = replicationRequest({
     sourceArn,
     encrypted,
-    tier: state.request.tierDefinition,
+    tier,
     kmsKeyArn: encrypted ? await replicationKeyArn(backup.kms, readEnv(RUNTIME_ENV.backupKmsKeyArn)) : undefined,
   });
   let replicationArn: string | undefined;
@@ -149,6 +151,6 @@ export async function configureBackups(clients: BackupClients, state: WorkflowSt
   }
   const sourceArn = instance.DBInstanceArn ?? state.instance.instanceArn;
   assertOtherRegion(sourceArn, backup.region);
-  const replicationArn = await replicate(backup, instance, sourceArn, state);
+  const replicationArn = await replicate(backup, instance, sourceArn, tier);
   return { ...result, replicationRegion: backup.region, replicationArn };
 }

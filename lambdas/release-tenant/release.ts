@@ -18,6 +18,7 @@ import {
   suspensionRejectedDetail,
 } from '../shared/lifecycle/suspension';
 import { getTenant } from '../shared/registry';
+import { releaseTierChange } from './tier-change';
 
 /** The Task's payload: the whole state and the execution's ARN (from the context, for a take that never returned). */
 export interface ReleaseEvent {
@@ -30,6 +31,8 @@ export type ReleaseDeps = FinishDeps;
 
 /** Releases the tenant held by this execution; a tenant it never took is left alone. */
 export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): Promise<ReleaseResult> {
+  // Only the tier change workflow's TakeTenant accepts change-tier.
+  if ((event.state.lock?.operation ?? event.state.operation) === 'change-tier') return releaseTierChange(deps, event);
   const { state, executionArn } = event;
   const tenantId = state.lock?.tenantId ?? (typeof state.tenantId === 'string' ? state.tenantId : undefined);
   const operation = (state.lock?.operation ?? state.operation) as OperationName | undefined;

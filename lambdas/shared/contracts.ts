@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { HistoryEntry } from './lifecycle/history';
+import type { HistoryEntry, TierChangeSummary } from './lifecycle/history';
 import type { HeldOperation } from './lifecycle/operations';
 import type { RotationAction } from './secret-rotation';
 import type { TierDefinition } from './tiers';
@@ -243,7 +243,9 @@ type LifecycleStatus =
   | 'OFFBOARDING'
   | 'OFFBOARDED'
   | 'OFFBOARD_FAILED'
-  | 'PURGED';
+  | 'PURGED'
+  | 'MODIFYING'
+  | 'MODIFY_FAILED';
 
 const LIFECYCLE_STATUS_KEYS: Record<LifecycleStatus, true> = {
   SUSPENDING: true,
@@ -255,6 +257,8 @@ const LIFECYCLE_STATUS_KEYS: Record<LifecycleStatus, true> = {
   OFFBOARDED: true,
   OFFBOARD_FAILED: true,
   PURGED: true,
+  MODIFYING: true,
+  MODIFY_FAILED: true,
 };
 
 /** Outcome events of lifecycle operations, on the platform bus with the provisioning outcomes' source. */
@@ -263,6 +267,8 @@ const LIFECYCLE_OUTCOME_DETAIL_TYPES = {
   suspendFailed: 'Tenant Database Suspension Failed',
   resumed: 'Tenant Database Resumed',
   resumeFailed: 'Tenant Database Resume Failed',
+  tierChanged: 'Tenant Database Tier Changed',
+  tierChangeFailed: 'Tenant Database Tier Change Failed',
 } as const;
 /** The kind of a lifecycle outcome event. */
 export type LifecycleOutcomeKind = keyof typeof LIFECYCLE_OUTCOME_DETAIL_TYPES;
@@ -279,12 +285,15 @@ export interface LifecycleEventDetail extends OutcomeIdentity {
   requestId?: string;
   /** The tenant's status after the operation. */
   status: LifecycleStatus | 'ACTIVE';
-  outcome: 'succeeded' | 'failed';
+  /** `refused`: RDS (or the platform, before any AWS call) refused the change; the tenant is unchanged. */
+  outcome: 'succeeded' | 'failed' | 'refused';
   startedAt: string;
   finishedAt: string;
   /** With `failed`: the step that failed and why. */
   failedStep?: string;
   reason?: string;
+  /** With a tier change: the tiers and the ModifyDBInstance parameters and follow-ups applied. */
+  tierChange?: TierChangeSummary;
 }
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;
@@ -531,3 +540,9 @@ export const BILLING_OFFBOARDING_DETAIL_TYPES = {
   request: 'Tenant Offboarding Requested',
   cancel: 'Tenant Offboarding Cancelled',
 } as const;
+
+/**
+ * The billing event that moves a live tenant to another tier ("plan changed"; contract in docs/billing.md):
+ * `detail.eventId` is the idempotency key, `detail.tenantId` the tenant, `detail.tier` the new tier.
+ */
+export const BILLING_TIER_CHANGE_DETAIL_TYPE = 'Tenant Tier Changed';

@@ -62,6 +62,15 @@ export class OwnershipConflictError extends PlatformError {
   public readonly retryable = false;
 }
 
+/**
+ * A tier change that cannot be made: a change RDS cannot apply in place, the storage cool-down, or a ModifyDBInstance
+ * RDS refused. Never retried; the tenant stays on its tier with the reason recorded.
+ */
+export class TierChangeRefusedError extends PlatformError {
+  public override readonly name = ERROR_NAMES.tierChangeRefused;
+  public readonly retryable = false;
+}
+
 /** AWS throttled us or answered with a transient fault; the step is retried with backoff and jitter. */
 export class RetryableError extends PlatformError {
   public override readonly name = ERROR_NAMES.retryable;

@@ -29,7 +29,7 @@ import {
 } from './contracts';
 import { OutcomePendingError, RetryableError, TenantConflictError } from './errors';
 import { restorableSnapshotOf } from './final-snapshots';
-import { appendHistory } from './lifecycle/history';
+import { appendHistory, type HistoryEntry } from './lifecycle/history';
 import {
   decideTake,
   type HeldOperation,
@@ -39,6 +39,7 @@ import {
   releaseStatus,
 } from './lifecycle/operations';
 import { LIFECYCLE_OUTCOME_STATUSES } from './lifecycle/outcomes';
+import { activeTenantReason } from './lifecycle/tier-change';
 
 /** Why a ROLLBACK_FAILED tenant cannot be onboarded again yet, with its leftovers: the claim and tenantctl say it. */
 export function rollbackFailedReason(record: Pick<TenantRecord, 'tenantId' | 'leftovers'>): string {
@@ -126,7 +127,7 @@ export function decideClaim(record: TenantRecord | undefined, request: Validated
         previous: { status: record.status, updatedAt: record.updatedAt },
       };
     case 'ACTIVE':
-      return { action: 'reject', reason: `tenant ${record.tenantId} is already ACTIVE on tier ${record.tier}` };
+      return { action: 'reject', reason: activeTenantReason(record.tenantId, record.tier, request.tier) };
     case 'PROVISIONING':
       return {
         action: 'reject',
@@ -674,6 +675,8 @@ export interface OperationRelease extends Omit<OperationRequest, 'requestedBy'> 
   readonly reason?: string;
   /** The step that failed (with `outcome: 'failed'`). */
   readonly failedStep?: string;
+  /** What a tier change did, kept on its history entry. @default none */
+  readonly tierChange?: HistoryEntry['tierChange'];
   /** Further fields written with the release (an outbox entry, the offboarding's snapshot). @default none */
   readonly set?: Partial<Omit<TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>>;
 }
@@ -713,6 +716,7 @@ export async function releaseTenant(
     outcome: release.outcome,
     ...(release.reason === undefined ? {} : { reason: release.reason }),
     ...(release.failedStep === undefined ? {} : { failedStep: release.failedStep }),
+    ...(release.tierChange === undefined ? {} : { tierChange: release.tierChange }),
   });
   const set = setClause({ ...release.set, status, lifecycleHistory, updatedAt: now });
   try {

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { lifecycleRequestOf } from '../shared/lifecycle/request';
+import { type LifecycleRequest, lifecycleRequestOf } from '../shared/lifecycle/request';
 import { type LockResult, SUSPENSION_OPERATIONS } from '../shared/lifecycle/suspension';
 import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
-import { getTenant, takeTenant } from '../shared/registry';
+import { getTenant, type OperationRequest, type TakeResult, takeTenant } from '../shared/registry';
 
 /** The Task's payload: the raw execution input and the execution's ARN. */
 export interface TakeEvent {
@@ -15,22 +15,34 @@ export interface TakeEvent {
   executionArn: string;
 }
 
-/**
- * Validates `event.input` and takes the tenant; the result says where its database lives. An outcome event the
- * record still owes (its last operation's release could not publish it) is published first: the outbox holds one
- * event, and this operation's release will write its own.
- */
+/** Validates `event.input` and takes the tenant (see {@link takeAfterOutbox}); the result says where its database lives. */
 export async function takeForOperation(deps: OutboxDeps, event: TakeEvent): Promise<LockResult> {
   const request = lifecycleRequestOf(event.input, SUSPENSION_OPERATIONS);
+  return lockOf(
+    request,
+    event.executionArn,
+    await takeAfterOutbox(deps, { ...request, executionArn: event.executionArn }),
+  );
+}
+
+/**
+ * Takes the tenant for `request`, first publishing an outcome event the record still owes (its last operation's
+ * release could not publish it): the outbox holds one event, and this operation's release will write its own.
+ */
+export async function takeAfterOutbox(deps: OutboxDeps, request: OperationRequest): Promise<TakeResult> {
   const current = await getTenant(deps.registry, deps.table, request.tenantId);
   if (current?.outcomePending !== undefined) await deliverPendingOutcome(deps, current);
-  const taken = await takeTenant(deps.registry, deps.table, { ...request, executionArn: event.executionArn });
+  return takeTenant(deps.registry, deps.table, request);
+}
+
+/** The lock result of a take: the outcome, and where the tenant's database lives as the registry has it. */
+export function lockOf(request: LifecycleRequest, executionArn: string, taken: TakeResult): LockResult {
   const { record } = taken;
   return {
     outcome: taken.outcome,
     tenantId: request.tenantId,
     operation: request.operation,
-    executionArn: event.executionArn,
+    executionArn,
     ...(taken.reason === undefined ? {} : { reason: taken.reason }),
     ...(record.instanceId === undefined ? {} : { instanceId: record.instanceId }),
     ...(record.region === undefined ? {} : { region: record.region }),

@@ -39,6 +39,8 @@ export interface CliContext {
   readonly interrupt?: { note?: string; cleanup?: () => void };
   /** `--no-color` (default true). */
   readonly color?: boolean;
+  /** Asks the operator a yes/no question on the terminal; absent when standard input is not a terminal. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Options shared by the commands that call AWS. */
@@ -52,6 +54,7 @@ export interface AwsOptions {
   readonly rolloutStateMachineArn?: string;
   readonly rolloutTable?: string;
   readonly suspensionStateMachineArn?: string;
+  readonly tierChangeStateMachineArn?: string;
   readonly json?: boolean;
 }
 
@@ -89,6 +92,8 @@ export function targetsFor<K extends TargetName>(
   if (rolloutTable) assertTableName(rolloutTable[0], rolloutTable[1]);
   const suspension = given('suspensionStateMachineArn', options.suspensionStateMachineArn);
   if (suspension) assertStateMachineArn(suspension[0], options.region, suspension[1]);
+  const tierChange = given('tierChangeStateMachineArn', options.tierChangeStateMachineArn);
+  if (tierChange) assertStateMachineArn(tierChange[0], options.region, tierChange[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
@@ -97,6 +102,7 @@ export function targetsFor<K extends TargetName>(
       rolloutStateMachineArn: options.rolloutStateMachineArn,
       rolloutTable: options.rolloutTable,
       suspensionStateMachineArn: options.suspensionStateMachineArn,
+      tierChangeStateMachineArn: options.tierChangeStateMachineArn,
     },
     env: ctx.env,
     stackName: options.stack,

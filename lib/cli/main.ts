@@ -18,6 +18,7 @@ import { type ErrorFacts, explainError } from './explain';
 import {
   loadAws,
   loadBilling,
+  loadChangeTier,
   loadCompletion,
   loadCredentials,
   loadMigrations,
@@ -107,6 +108,54 @@ function addSuspensionCommands(program: Command, ctx: CliContext, result: { code
         result.code = await suspensionCommand(operation, tenant, options, ctx);
       });
   }
+}
+
+/** A yes/no question on the terminal; anything but y or yes is no. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes)$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** `change-tier`: plan, confirm, start the tier change workflow. */
+function addChangeTierCommand(program: Command, ctx: CliContext, result: { code: number }): void {
+  cdkJsonOption(
+    awsOptions(
+      program
+        .command('change-tier')
+        .description(
+          'move a live tenant to another tier: shows the plan (disruption, cost), asks before an outage, starts the change',
+        )
+        .argument('<tenant>', 'tenant id')
+        .requiredOption('--to <tier>', 'tier name from the catalog')
+        .option('--when <when>', "now or maintenance-window (default: the new tier's tierChangeTiming)")
+        .option('--wait', 'follow the execution until it ends')
+        .option('--yes', 'do not ask for confirmation (required without a terminal)')
+        .option('--requested-by <who>', 'who asked (default: your login)')
+        .option(
+          `${TARGETS.tierChangeStateMachineArn.flag} <arn>`,
+          `tier change state machine (env ${TARGETS.tierChangeStateMachineArn.env})`,
+        ),
+    ),
+  )
+    .addOption(
+      new Option('--poll-interval <seconds>', 'seconds between polls with --wait').default(DEFAULT_POLL_SECONDS),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'change-tier acme-corp --to pro',
+        'change-tier acme-corp --to enterprise --when now --yes --wait --json',
+      ),
+    )
+    .action(async (tenant: string, options, command: Command) => {
+      const { changeTierCommand } = await loadChangeTier();
+      result.code = await changeTierCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
 }
 
 /** Builds the program; each action stores its exit code in `result`. */
@@ -284,6 +333,7 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
     });
 
   addSuspensionCommands(program, ctx, result);
+  addChangeTierCommand(program, ctx, result);
 
   const billing = program.command('billing').description('operate the billing integration');
   awsOptions(
@@ -536,5 +586,6 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     now: () => new Date(),
     isTTY: process.stdout.isTTY === true,
     interrupt,
+    ...(process.stdin.isTTY === true ? { confirm: askOnTerminal } : {}),
   });
 }

@@ -13,6 +13,7 @@
 import type { ExecutionStatus } from '@aws-sdk/client-sfn';
 import type { ProvisioningRequest, TenantRecord } from '../../lambdas/shared/contracts';
 import { TenantConflictError } from '../../lambdas/shared/errors';
+import { activeTenantReason } from '../../lambdas/shared/lifecycle/tier-change';
 import { executionName } from '../../lambdas/shared/naming';
 import { rollbackFailedReason } from '../../lambdas/shared/registry';
 import { type RestoreSource, restoreSourceOf } from './restore-source';
@@ -90,9 +91,8 @@ export function canSkipTakenName(
  */
 export function decideOnboarding(record: TenantRecord | undefined, tenantId: string, tier: string): OnboardDecision {
   if (record?.status === 'ACTIVE') {
-    throw new TenantConflictError(
-      `tenant ${tenantId} is already ACTIVE on tier ${record.tier} (since ${record.provisionedAt ?? record.updatedAt}); nothing to do`,
-    );
+    const since = ` (since ${record.provisionedAt ?? record.updatedAt})`;
+    throw new TenantConflictError(activeTenantReason(tenantId, record.tier, tier, since));
   }
   if (record?.status === 'ROLLBACK_FAILED') throw new TenantConflictError(rollbackFailedReason(record));
   if (record?.status === 'PROVISIONING') {

@@ -58,6 +58,12 @@ export const TARGETS = {
     output: 'OffboardingScheduleFunctionName',
     what: 'the offboarding scheduling function',
   },
+  tierChangeStateMachineArn: {
+    flag: '--tier-change-state-machine-arn',
+    env: 'TENANTCTL_TIER_CHANGE_STATE_MACHINE_ARN',
+    output: 'TierChangeStateMachineArn',
+    what: 'the tier change state machine',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

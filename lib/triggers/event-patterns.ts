@@ -30,6 +30,7 @@ import {
   BILLING_EVENT_SOURCE,
   BILLING_OFFBOARDING_DETAIL_TYPES,
   BILLING_SUSPENSION_DETAIL_TYPES,
+  BILLING_TIER_CHANGE_DETAIL_TYPE,
 } from '../../lambdas/shared/contracts';
 
 /** An EventBridge event pattern (JSON). */
@@ -191,6 +192,32 @@ export const REJECTED_BILLING_OFFBOARDING_PATTERN: EventPattern = {
       { tenantId: [ABSENT] },
       { tenantId: [NOT_A_STRING] },
       { effectiveAt: [NOT_A_STRING] },
+    ],
+  },
+};
+
+/**
+ * Pattern of the rule that starts a tier change from billing's "Tenant Tier Changed": `detail.eventId`,
+ * `detail.tenantId` and `detail.tier` present as strings (their syntax and the catalog are TakeTenant's to check).
+ */
+export const BILLING_TIER_CHANGE_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': [BILLING_TIER_CHANGE_DETAIL_TYPE],
+  detail: { eventId: [ANY_STRING], tenantId: [ANY_STRING], tier: [ANY_STRING] },
+};
+
+/** The complement of {@link BILLING_TIER_CHANGE_PATTERN}: a field absent or not a string. */
+export const REJECTED_BILLING_TIER_CHANGE_PATTERN: EventPattern = {
+  source: [BILLING_EVENT_SOURCE],
+  'detail-type': [BILLING_TIER_CHANGE_DETAIL_TYPE],
+  detail: {
+    $or: [
+      { eventId: [ABSENT] },
+      { eventId: [NOT_A_STRING] },
+      { tenantId: [ABSENT] },
+      { tenantId: [NOT_A_STRING] },
+      { tier: [ABSENT] },
+      { tier: [NOT_A_STRING] },
     ],
   },
 };

@@ -72,8 +72,7 @@ interface ChoiceState extends StateBase {
 type WaitState = StateBase &
   Transition & {
     readonly Type: 'Wait';
-    readonly Seconds: number;
-  };
+  } & ({ readonly Seconds: number } | { readonly SecondsPath: string });
 
 interface SucceedState extends StateBase {
   readonly Type: 'Succeed';

@@ -10,6 +10,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { RUNTIME_ENV, setting } from '../../lambdas/shared/config';
 import type { TierCatalog } from '../../lambdas/shared/tiers';
 import { HandlerFunction, type Invocation } from './handler-function';
 import { allow, type TenantResourceArns } from './permissions';
@@ -158,3 +159,21 @@ export function onRegistry(platform: PlatformResources, actions: string[], index
   const table = platform.table.tableArn;
   return allow(actions, [index ? `${table}/index/${index}` : table]);
 }
+
+/**
+ * Environment and access of a lifecycle workflow's TakeTenant: it writes the registry, and first publishes an
+ * outcome event the record still owes (see `takeAfterOutbox`).
+ */
+export const TAKE_TENANT_SPEC = {
+  environment: (p: PlatformResources) => [
+    setting(RUNTIME_ENV.registryTable, p.table.tableName),
+    setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+  ],
+  access: (p: PlatformResources) => ({
+    statements: [
+      onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+      allow(['events:PutEvents'], [p.eventBus.eventBusArn]),
+    ],
+    keyActions: registryKeyActions('write'),
+  }),
+} as const;

@@ -24,6 +24,8 @@ import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
 import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
+import { TierChangeBillingTrigger } from './tier-change/billing';
+import { TenantTierChange } from './tier-change/tier-change';
 
 export interface WorkflowStackProps extends StackProps {
   /** Network, key, database plumbing and alert topic. */
@@ -60,6 +62,8 @@ export class WorkflowStack extends Stack {
   public readonly rollout: SchemaRollout;
   /** Suspend and resume. */
   public readonly suspension: TenantSuspension;
+  /** Tier changes of live tenants. */
+  public readonly tierChange: TenantTierChange;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -124,6 +128,10 @@ export class WorkflowStack extends Stack {
       platform: workflowPlatform,
       stateMachineName: `${id}-suspension`,
     });
+    this.tierChange = new TenantTierChange(this, 'TierChange', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-tier-change`,
+    });
     this.functions = provisioning.functions;
     this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
@@ -149,11 +157,23 @@ export class WorkflowStack extends Stack {
       deadLetterQueue: billing.deadLetterQueue,
     });
 
+    const tierChangeBilling = new TierChangeBillingTrigger(this, 'TierChangeBilling', {
+      bus: billing.bus,
+      stateMachine: this.tierChange.stateMachine,
+      encryptionKey: key,
+      deadLetterQueue: billing.deadLetterQueue,
+    });
+
     new PlatformObservability(this, 'Observability', {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
       alertTopic: foundation.alertTopic,
-      deadLetterQueues: [...billing.queues, reconciliation.deadLetterQueue, suspensionBilling.rejectedQueue],
+      deadLetterQueues: [
+        ...billing.queues,
+        reconciliation.deadLetterQueue,
+        suspensionBilling.rejectedQueue,
+        tierChangeBilling.rejectedQueue,
+      ],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
       operationWorkflows: [
@@ -172,6 +192,10 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'SuspensionStateMachineArn', {
       value: this.suspension.stateMachine.stateMachineArn,
       description: 'Suspend and resume workflow (tenantctl suspend, resume)',
+    });
+    new CfnOutput(this, 'TierChangeStateMachineArn', {
+      value: this.tierChange.stateMachine.stateMachineArn,
+      description: 'Tier change workflow (tenantctl change-tier)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

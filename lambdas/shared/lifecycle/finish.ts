@@ -10,7 +10,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { TenantRecord } from '../contracts';
 import { OutcomePendingError } from '../errors';
 import { deliverPendingOutcome, type OutboxDeps } from '../outcomes';
-import { releaseTenant } from '../registry';
+import { type OperationRelease, releaseTenant } from '../registry';
 import type { OperationName } from './operations';
 import { lifecycleOutcomeKind } from './outcomes';
 
@@ -26,6 +26,12 @@ export interface Finish {
   operation: OperationName;
   executionArn: string;
   failure?: { reason: string; failedStep: string };
+  /** With `failure`: AWS refused the operation before it changed anything (the tenant goes back, not `*_FAILED`). */
+  refused?: boolean;
+  /** What a tier change did, for its history entry and outcome event. */
+  tierChange?: OperationRelease['tierChange'];
+  /** Further fields written with the release (a tier change's new tier). */
+  set?: OperationRelease['set'];
 }
 
 /**
@@ -38,7 +44,7 @@ export interface Finish {
  */
 export async function finishOperation(deps: FinishDeps, finish: Finish): Promise<TenantRecord> {
   const { tenantId, operation, executionArn, failure } = finish;
-  const outcome = failure ? 'failed' : 'succeeded';
+  const outcome = failure ? (finish.refused ? 'refused' : 'failed') : 'succeeded';
   const kind = lifecycleOutcomeKind(operation, outcome);
   const released = await releaseTenant(deps.registry, deps.table, {
     tenantId,
@@ -46,7 +52,8 @@ export async function finishOperation(deps: FinishDeps, finish: Finish): Promise
     executionArn,
     outcome,
     ...(failure ?? {}),
-    ...(kind ? { set: { outcomePending: kind } } : {}),
+    ...(finish.tierChange ? { tierChange: finish.tierChange } : {}),
+    ...(kind || finish.set ? { set: { ...finish.set, ...(kind ? { outcomePending: kind } : {}) } } : {}),
   });
   try {
     await deliverPendingOutcome(deps, released);

@@ -7,6 +7,17 @@
  */
 import type { OperationName, OperationOutcome } from './operations';
 
+/** What a tier change did, kept on its history entry (the outcome event repeats it). */
+export interface TierChangeSummary {
+  /** The tier the tenant was on. */
+  readonly from: string;
+  /** The tier it was asked to move to. */
+  readonly to: string;
+  readonly when: 'now' | 'maintenance-window';
+  /** The ModifyDBInstance parameters sent, and the follow-ups done (`alarms`, `tags`, `backupReplication`...). */
+  readonly applied: readonly string[];
+}
+
 /** One finished operation. */
 export interface HistoryEntry {
   readonly operation: OperationName;
@@ -21,6 +32,8 @@ export interface HistoryEntry {
   readonly reason?: string;
   /** The step that failed (set when `outcome` is `failed`). */
   readonly failedStep?: string;
+  /** Set by a tier change. */
+  readonly tierChange?: TierChangeSummary;
 }
 
 /** Entries kept on the record: a tenant suspended and resumed monthly keeps well over a year of history. */

@@ -21,6 +21,11 @@ export interface OperationKind {
    * stops where it is, says so, and running the operation again (or its reverse) continues from there.
    */
   readonly failed: TenantStatus;
+  /**
+   * Where an operation AWS refused before it changed anything leaves the tenant: back where it was, with the reason
+   * in its history. @default the `failed` status
+   */
+  readonly refused?: TenantStatus;
 }
 
 /** Every lifecycle operation, keyed by the name the registry, the history and tenantctl use. */
@@ -43,9 +48,16 @@ export const OPERATION_KINDS = {
     done: 'OFFBOARDED',
     failed: 'OFFBOARD_FAILED',
   },
+  'change-tier': {
+    from: ['ACTIVE', 'MODIFY_FAILED'],
+    busy: 'MODIFYING',
+    done: 'ACTIVE',
+    failed: 'MODIFY_FAILED',
+    refused: 'ACTIVE',
+  },
 } as const satisfies Record<string, OperationKind>;
 
-/** The name of a lifecycle operation (`suspend`, `resume`, `offboard`). */
+/** The name of a lifecycle operation (`suspend`, `resume`, `offboard`, `change-tier`). */
 export type OperationName = keyof typeof OPERATION_KINDS;
 
 /** Names of every lifecycle operation. */
@@ -127,11 +139,12 @@ export function decideTake(
   return { action: 'take', from: record.status, to: kind.busy };
 }
 
-/** How an operation ended. */
-export type OperationOutcome = 'succeeded' | 'failed';
+/** How an operation ended; `refused`: AWS (or a rule checked before any AWS call) refused it, nothing changed. */
+export type OperationOutcome = 'succeeded' | 'failed' | 'refused';
 
 /** The status an operation releases the tenant to. */
 export function releaseStatus(operation: OperationName, outcome: OperationOutcome): TenantStatus {
   const kind: OperationKind = OPERATION_KINDS[operation];
+  if (outcome === 'refused') return kind.refused ?? kind.failed;
   return outcome === 'succeeded' ? kind.done : kind.failed;
 }

@@ -7,12 +7,13 @@
  */
 import type { LifecycleEventDetail, LifecycleOutcomeKind, OutcomeKind, TenantRecord, TenantStatus } from '../contracts';
 import { outcomeIdOf } from '../events';
-import { OPERATION_KINDS, type OperationName, type OperationOutcome } from './operations';
+import { OPERATION_KINDS, type OperationKind, type OperationName, type OperationOutcome } from './operations';
 
 /** The event each operation's end publishes. Operations without a row publish none yet. */
-const OPERATION_OUTCOMES: Partial<Record<OperationName, Record<OperationOutcome, LifecycleOutcomeKind>>> = {
+const OPERATION_OUTCOMES: Partial<Record<OperationName, Partial<Record<OperationOutcome, LifecycleOutcomeKind>>>> = {
   suspend: { succeeded: 'suspended', failed: 'suspendFailed' },
   resume: { succeeded: 'resumed', failed: 'resumeFailed' },
+  'change-tier': { succeeded: 'tierChanged', failed: 'tierChangeFailed', refused: 'tierChangeFailed' },
 };
 
 /** The outcome event `operation` owes when it ends with `outcome`, if it publishes one. */
@@ -24,9 +25,13 @@ export function lifecycleOutcomeKind(
 }
 
 /** Statuses a record may be in while it owes a lifecycle outcome event (the sweeper reads these). */
-export const LIFECYCLE_OUTCOME_STATUSES: readonly TenantStatus[] = (Object.keys(OPERATION_OUTCOMES) as OperationName[])
-  .map((name) => OPERATION_KINDS[name])
-  .flatMap((kind) => [kind.done, kind.failed]);
+export const LIFECYCLE_OUTCOME_STATUSES: readonly TenantStatus[] = [
+  ...new Set(
+    (Object.keys(OPERATION_OUTCOMES) as OperationName[])
+      .map((name): OperationKind => OPERATION_KINDS[name])
+      .flatMap((kind) => [kind.done, kind.failed, ...(kind.refused ? [kind.refused] : [])]),
+  ),
+];
 
 const LIFECYCLE_KINDS = new Set<OutcomeKind>(
   Object.values(OPERATION_OUTCOMES).flatMap((outcomes) => Object.values(outcomes ?? {})),
@@ -59,6 +64,7 @@ export function lifecycleOutcomeOf(
       finishedAt: entry.finishedAt,
       ...(entry.failedStep === undefined ? {} : { failedStep: entry.failedStep }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      ...(entry.tierChange === undefined ? {} : { tierChange: entry.tierChange }),
     },
   };
 }

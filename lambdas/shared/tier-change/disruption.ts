@@ -175,6 +175,11 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
     timing: 'never',
     effect: none('no effect on a live tenant: it only bounds how long onboarding waits'),
   },
+  tierChangeTiming: {
+    appliedBy: 'onboarding only',
+    timing: 'never',
+    effect: none('no effect on the instance: it only chooses when a later change to this tier applies'),
+  },
 };
 
 /** When a change of a field with `timing` takes effect, given the requested timing of the change. */

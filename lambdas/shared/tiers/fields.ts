@@ -53,6 +53,7 @@ const TIER_FIELDS = {
   alarms: true,
   provisioningBudgetMinutes: true,
   appSecretRotationDays: true,
+  tierChangeTiming: true,
 } as const satisfies AllKeys<TierDefinition>;
 
 /** Field names of a tier, and of each of its nested objects. */

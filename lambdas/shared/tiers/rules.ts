@@ -437,4 +437,11 @@ export const TIER_RULES: readonly TierRule[] = [
     rule: `must be a whole number of days from ${ROTATION_DAYS_RANGE.min} to ${ROTATION_DAYS_RANGE.max} (Secrets Manager's AutomaticallyAfterDays)`,
     check: (t) => isRotationDays(t.appSecretRotationDays),
   },
+  {
+    id: 'tier-change-timing',
+    field: 'tierChangeTiming',
+    rule: 'must be now or maintenance-window (or left out: now)',
+    check: (t) =>
+      t.tierChangeTiming === undefined || t.tierChangeTiming === 'now' || t.tierChangeTiming === 'maintenance-window',
+  },
 ];

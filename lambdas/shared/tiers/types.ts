@@ -89,6 +89,14 @@ export interface TierDefinition {
    * to existing tenants.
    */
   readonly appSecretRotationDays: number;
+  /**
+   * When a change *to* this tier applies unless `tenantctl change-tier --when` says otherwise: `now`
+   * (ApplyImmediately: class, storage and Multi-AZ change within minutes, with the outage the plan shows) or
+   * `maintenance-window` (RDS keeps them pending until the tier's weekly window; the tenant stays MODIFYING meanwhile).
+   * Optional so tiers defined before tier changes existed stay valid.
+   * @default 'now'
+   */
+  readonly tierChangeTiming?: 'now' | 'maintenance-window';
 }
 
 /** Tier name → definition. */

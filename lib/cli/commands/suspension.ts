@@ -22,7 +22,7 @@ export interface SuspensionOptions extends AwsOptions {
 }
 
 /** The execution name: the tenant, the operation and the time to the second (unique per tenant and operation). */
-export function suspensionExecutionName(tenantId: string, operation: 'suspend' | 'resume', at: Date): string {
+export function suspensionExecutionName(tenantId: string, operation: string, at: Date): string {
   return `${tenantId}-${operation}-${at
     .toISOString()
     .replace(/[-:]/g, '')
@@ -56,16 +56,55 @@ export async function suspensionCommand(
   const decision = decideTake(record, operation, '(tenantctl)');
   if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
   const name = suspensionExecutionName(tenantId, operation, ctx.now?.() ?? new Date());
+  return startLifecycleExecution(
+    clients,
+    {
+      stateMachineArn: suspensionStateMachineArn,
+      registryTable,
+      name,
+      tenantId,
+      operation,
+      input: { tenantId, operation, requestedBy },
+      wait: options.wait === true,
+      json: options.json === true,
+      pollMs,
+    },
+    ctx,
+  );
+}
+
+/** A lifecycle execution to start (and follow with `wait`). */
+export interface LifecycleStart {
+  readonly stateMachineArn: string;
+  readonly registryTable: string;
+  readonly name: string;
+  readonly tenantId: string;
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+  readonly wait: boolean;
+  readonly json: boolean;
+  readonly pollMs: number;
+  /** Further fields of the JSON output (a tier change's plan). @default none */
+  readonly report?: Record<string, unknown>;
+}
+
+/** Starts a lifecycle execution and, with `start.wait`, follows it to its end and reports the tenant's status. */
+export async function startLifecycleExecution(
+  clients: Awaited<ReturnType<typeof awsClients>>,
+  start: LifecycleStart,
+  ctx: CliContext,
+): Promise<ExitCode> {
+  const { tenantId, operation, registryTable } = start;
   const started = await clients.sfn.send(
     new StartExecutionCommand({
-      stateMachineArn: suspensionStateMachineArn,
-      name,
-      input: JSON.stringify({ tenantId, operation, requestedBy }),
+      stateMachineArn: start.stateMachineArn,
+      name: start.name,
+      input: JSON.stringify(start.input),
     }),
   );
   const executionArn = started.executionArn ?? '';
-  if (!options.wait) {
-    if (options.json) writeJson(ctx, { tenantId, operation, action: 'started', executionArn });
+  if (!start.wait) {
+    if (start.json) writeJson(ctx, { tenantId, operation, action: 'started', executionArn, ...start.report });
     else {
       ctx.out(
         `Started the ${operation} of ${tenantId} (execution ${executionArn}).\nFollow it with: tenantctl status ${tenantId}\n`,
@@ -81,13 +120,15 @@ export async function suspensionCommand(
     if (execution.status && ENDED.has(execution.status)) {
       const after = await getTenant(clients.registry, registryTable, tenantId);
       const succeeded = execution.status === 'SUCCEEDED';
-      if (options.json) {
+      if (start.json) {
         writeJson(ctx, {
           tenantId,
           operation,
           executionArn,
           executionStatus: execution.status,
           tenantStatus: after?.status,
+          tier: after?.tier,
+          ...start.report,
           ...(succeeded ? {} : { error: execution.error, cause: execution.cause }),
         });
       } else if (succeeded) {
@@ -100,6 +141,6 @@ export async function suspensionCommand(
       if (succeeded) return EXIT.ok;
       return execution.error === 'TenantConflictError' ? EXIT.refused : EXIT.provisioningFailed;
     }
-    await ctx.sleep(pollMs);
+    await ctx.sleep(start.pollMs);
   }
 }

@@ -1,6 +1,6 @@
 import { RUNTIME_ENV, setting } from '../../../lambdas/shared/config';
 import { POWER_POLL_BUDGET_SECONDS, POWER_WAIT_TIMEOUT_SECONDS } from '../../../lambdas/wait-for-power/options';
-import { onRegistry, registryKeyActions, type StepSpec } from '../handler-spec';
+import { onRegistry, registryKeyActions, type StepSpec, TAKE_TENANT_SPEC } from '../handler-spec';
 import { allow, MANAGED_RESOURCE_CONDITION, RDS_SECRET_INSTANCE_TAG } from '../permissions';
 import { tenantFindings } from '../provisioning/findings';
 
@@ -13,18 +13,7 @@ export const SUSPENSION_FUNCTIONS = {
     folder: 'take-tenant',
     description: 'Takes the tenant for a suspend or resume (one operation at a time)',
     timeoutSeconds: 60,
-    environment: (p) => [
-      setting(RUNTIME_ENV.registryTable, p.table.tableName),
-      // An outcome event the record still owes is published before the tenant is taken.
-      setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
-    ],
-    access: (p) => ({
-      statements: [
-        onRegistry(p, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
-        allow(['events:PutEvents'], [p.eventBus.eventBusArn]),
-      ],
-      keyActions: registryKeyActions('write'),
-    }),
+    ...TAKE_TENANT_SPEC,
   },
   SetAppLogin: {
     folder: 'set-app-login',

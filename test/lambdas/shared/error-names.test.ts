@@ -11,6 +11,7 @@ import {
   RetryableError,
   RolloutConflictError,
   TenantConflictError,
+  TierChangeRefusedError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
 import {
@@ -62,6 +63,8 @@ const CLASSES: [string, () => PlatformError, readonly string[], readonly string[
   // conflicting rollout ends in the rollout's RolloutRejected).
   ['SchemaDriftError', () => new SchemaDriftError('x'), [], []],
   ['RolloutConflictError', () => new RolloutConflictError('x'), [], []],
+  // Tier changes: never retried; the tier change workflow's catch-all hands it to ReleaseTenant, which reads it.
+  ['TierChangeRefusedError', () => new TierChangeRefusedError('x'), [], []],
 ];
 
 describe('error names Step Functions matches on', () => {

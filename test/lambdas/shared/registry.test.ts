@@ -470,8 +470,16 @@ describe('status index reads', () => {
 
     // Assess
     expect(records.map((r) => r.tenantId)).toEqual(['a', 'b', 'c']);
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 7);
-    for (const status of ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED']) {
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 8);
+    for (const status of [
+      'ACTIVE',
+      'FAILED',
+      'ROLLBACK_FAILED',
+      'SUSPENDED',
+      'SUSPEND_FAILED',
+      'RESUME_FAILED',
+      'MODIFY_FAILED',
+    ]) {
       expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
         IndexName: 'byStatus',
         KeyConditionExpression: '#status = :status AND updatedAt >= :since',

@@ -203,7 +203,7 @@ describe('registry reads', () => {
     // Act / Assess
     expect(() => assertTenantStatus('done')).toThrow(ValidationError);
     expect(() => assertTenantStatus('done')).toThrow(
-      '--status: must be one of PROVISIONING, ACTIVE, FAILED, ROLLBACK_FAILED, SUSPENDING, SUSPENDED, SUSPEND_FAILED, RESUMING, RESUME_FAILED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED, PURGED (any case)',
+      '--status: must be one of PROVISIONING, ACTIVE, FAILED, ROLLBACK_FAILED, SUSPENDING, SUSPENDED, SUSPEND_FAILED, RESUMING, RESUME_FAILED, OFFBOARDING, OFFBOARDED, OFFBOARD_FAILED, PURGED, MODIFYING, MODIFY_FAILED (any case)',
     );
   });
 });

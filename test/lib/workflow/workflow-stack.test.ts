@@ -162,8 +162,8 @@ describe('triggers', () => {
 
   it('every queue (billing dead letters, rejected billing and billing suspension events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::Queue', 4);
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 4);
+    template.resourceCountIs('AWS::SQS::Queue', 5);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 5);
   });
 
   it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
@@ -177,13 +177,15 @@ describe('triggers', () => {
     });
   });
 
-  it('suspension executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
+  it('suspension and tier change executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.EventPattern?.source?.[0] === 'aws.states',
     );
     // One rule per workflow, each filtered on its own state machine.
-    expect(rules).toHaveLength(2);
-    expect(JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn))).toMatch(/Suspension/);
+    expect(rules).toHaveLength(3);
+    const machines = JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn));
+    expect(machines).toMatch(/Suspension/);
+    expect(machines).toMatch(/TierChange/);
   });
 
   it('RDS "DB instance created" events reach the readiness listener', () => {
@@ -240,8 +242,9 @@ describe('observability', () => {
 
   it('invokes each task function of both workflows, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's tasks, the suspension's tasks.
-    expect(invoke).toHaveLength(4);
+    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's, the suspension's and the tier
+    // change's tasks, and ApplyFollowUps's rotation function (RotateSecret invokes it).
+    expect(invoke).toHaveLength(6);
     for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
@@ -259,7 +262,7 @@ describe('review fixes', () => {
     // Each state machine's role may use the key for its own state machine only.
     for (const statement of kms) {
       expect(JSON.stringify(statement.Condition)).toMatch(
-        /stateMachine:tenant-db-workflow-(provisioning|schema-rollout|suspension)"/,
+        /stateMachine:tenant-db-workflow-(provisioning|schema-rollout|suspension|tier-change)"/,
       );
     }
     expect(
@@ -377,6 +380,22 @@ describe('invariant guards', () => {
       });
       expect(JSON.stringify(statement.Resource)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
     }
+  });
+
+  it('gives the tier change its own state machine, and modifies only instances tagged as managed by the platform', () => {
+    // Act
+    const modify = statements().filter((s) => actionsOf(s).includes('rds:ModifyDBInstance'));
+    // Assess: ConfigureBackups and Rollback of provisioning, and ApplyTierChange, all under the managed-by tag
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'tenant-db-workflow-tier-change',
+    });
+    expect(modify).toHaveLength(3);
+    for (const statement of modify) {
+      expect(statement.Condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
+      });
+    }
+    template.hasOutput('TierChangeStateMachineArn', {});
   });
 
   it('lets ConfigureAlarms check that the alert topic exists', () => {

@@ -21,14 +21,12 @@ import type {
   ModifyDBInstanceCommandInput,
   PendingModifiedValues,
 } from '@aws-sdk/client-rds';
-import { parseWeeklyWindow } from '../../../lambdas/shared/tiers';
+import { windowPosition } from '../../../lambdas/shared/tier-change/window';
 import type { TimerHandle } from '../virtual-clock';
 import type { DoubleEnvironment } from './environment';
 import { invalidCombination, invalidValue } from './rds-rules';
 
 const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
 
 /** How long RDS refuses another storage change after one (at least; longer while optimization runs). */
 export const STORAGE_COOLDOWN_MS = 6 * HOUR;
@@ -185,12 +183,9 @@ function withImmediate(spec: Spec, input: ModifyDBInstanceCommandInput): Spec {
 
 /** Milliseconds from `now` to the next start of the weekly UTC window `window` (`ddd:hh24:mi-ddd:hh24:mi`). */
 export function untilNextWindow(window: string, now: number): number {
-  const parsed = parseWeeklyWindow(window);
-  if (!parsed) throw invalidValue(`Invalid PreferredMaintenanceWindow: ${window}`);
-  // Minutes of the week count from Monday 00:00 UTC; getUTCDay counts from Sunday.
-  const msOfWeek = ((new Date(now).getUTCDay() + 6) % 7) * DAY + (now % DAY);
-  const delay = (parsed[0] * 60_000 - msOfWeek + WEEK) % WEEK;
-  return delay === 0 ? WEEK : delay;
+  const position = windowPosition(window, now);
+  if (!position) throw invalidValue(`Invalid PreferredMaintenanceWindow: ${window}`);
+  return position.untilNextMs;
 }
 
 /** Pending modified values and storage cool-downs of the RDS double's instances. */

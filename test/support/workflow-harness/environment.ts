@@ -39,6 +39,7 @@ export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?:
     workflow.rotationFunction,
     ...Object.values(workflow.rollout.taskFunctions),
     ...Object.values(workflow.suspension.taskFunctions),
+    ...Object.values(workflow.tierChange.taskFunctions),
   ];
   for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.environment)) {

@@ -9,6 +9,7 @@
 import type { Context } from 'aws-lambda';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
 import { SUSPENSION_STATES } from '../../../lambdas/shared/lifecycle/suspension';
+import { TIER_CHANGE_STATES } from '../../../lambdas/shared/lifecycle/tier-change';
 
 /** A Lambda handler as the harness calls it: the event and the invocation's context in, the result (or a thrown error) out. */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -52,12 +53,28 @@ const SUSPENSION_HANDLERS: Record<string, Loader> = {
   [SUSPENSION_STATES.release]: () => require('../../../lambdas/release-tenant/handler'),
 };
 
+/** Task state name → the handler module of the tier change workflow's function behind it. */
+const TIER_CHANGE_HANDLERS: Record<string, Loader> = {
+  [TIER_CHANGE_STATES.take]: () => require('../../../lambdas/take-tier-change/handler'),
+  [TIER_CHANGE_STATES.apply]: () => require('../../../lambdas/apply-tier-change/handler'),
+  [TIER_CHANGE_STATES.check]: () => require('../../../lambdas/check-tier-change/handler'),
+  [TIER_CHANGE_STATES.followUps]: () => require('../../../lambdas/apply-follow-ups/handler'),
+  [TIER_CHANGE_STATES.release]: () => require('../../../lambdas/release-tenant/handler'),
+};
+
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
 const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
-/** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
-export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
-  const loader = STEP_HANDLERS[stateName as StepName] ?? ROLLOUT_HANDLERS[stateName] ?? SUSPENSION_HANDLERS[stateName];
+/**
+ * The handler of the step whose Task state is `stateName` (in the tier change workflow with `machine`), or undefined
+ * when no step has that name.
+ */
+export function stepHandlerFor(stateName: string, machine?: string): LambdaHandler | undefined {
+  const loader =
+    (machine === 'tier-change' ? TIER_CHANGE_HANDLERS[stateName] : undefined) ??
+    STEP_HANDLERS[stateName as StepName] ??
+    ROLLOUT_HANDLERS[stateName] ??
+    SUSPENSION_HANDLERS[stateName];
   return loader?.().handler as LambdaHandler | undefined;
 }
 

@@ -84,7 +84,7 @@ export interface RunWorkflowOptions {
   /** The state machine `definition` belongs to: executions are named under it (default: the provisioning one). */
   stateMachineArn?: string;
   /** Which synthesized state machine to run. @default 'provisioning' */
-  machine?: 'provisioning' | 'suspension';
+  machine?: 'provisioning' | 'suspension' | 'tier-change';
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -302,7 +302,12 @@ async function execute(
   const { double } = options;
   const clock = workflowClockOf(double);
   const synthesized = synthesizedWorkflow();
-  const workflow = options.machine === 'suspension' ? synthesized.suspension : synthesized;
+  const machines = {
+    provisioning: synthesized,
+    suspension: synthesized.suspension,
+    'tier-change': synthesized.tierChange,
+  };
+  const workflow = machines[options.machine ?? 'provisioning'];
   const definition = options.definition ?? workflow.definition;
   const { executionName } = scope;
   const machineArn = options.stateMachineArn ?? workflow.stateMachineArn;
@@ -380,7 +385,7 @@ async function execute(
     const fn = extra
       ? { logicalId: name, memoryMb: extra.memoryMb }
       : (workflow.taskFunctions[name] ?? synthesized.rollout.taskFunctions[name]);
-    const handler = extra?.handler ?? stepHandlerFor(name);
+    const handler = extra?.handler ?? stepHandlerFor(name, options.machine);
     if (!fn || !handler) throw new Error(`workflow harness: no handler for Task state ${name}`);
     taskHandlers[name] = async (event) => {
       await waitAsStepFunctions();
@@ -451,7 +456,7 @@ async function execute(
           transitions += 1;
           endState = event.state.name;
           stateData.push(event.state.input);
-          if (event.state.type === 'Wait') waitMs += waitStateMs(definition, event.state.name);
+          if (event.state.type === 'Wait') waitMs += waitStateMs(definition, event.state.name, event.state.input);
         } else if (event.type === 'StateExited') {
           stateData.push(event.state.output);
         } else if (event.type === 'StateRetried') {

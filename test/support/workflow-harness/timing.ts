@@ -41,14 +41,27 @@ export function retryDelayMs(retrier: Retrier, attempt: number, random: () => nu
 }
 
 /**
- * Milliseconds a Wait state waits. Only `Seconds` is supported: the provisioning definition uses nothing else, and
- * a path-based wait would need the state's input, which a harness change should add deliberately.
+ * Milliseconds a Wait state waits: its `Seconds`, or the number its `SecondsPath` (a plain `$.a.b` path) selects
+ * from the state's `input`. Timestamps are not supported: no definition uses them.
  */
-export function waitStateMs(definition: StateMachineDefinition, stateName: string): number {
+export function waitStateMs(definition: StateMachineDefinition, stateName: string, input?: unknown): number {
   const state = definition.States[stateName];
   if (state?.Type !== 'Wait') throw new Error(`workflow harness: ${stateName} is not a Wait state`);
-  if (state.Seconds === undefined) throw new Error(`workflow harness: Wait state ${stateName} has no Seconds`);
-  return state.Seconds * 1000;
+  if (state.Seconds !== undefined) return state.Seconds * 1000;
+  const path = (state as { SecondsPath?: string }).SecondsPath;
+  if (path === undefined || !/^\$(\.[A-Za-z0-9_]+)+$/.test(path)) {
+    throw new Error(`workflow harness: Wait state ${stateName} has neither Seconds nor a plain SecondsPath`);
+  }
+  const seconds = path
+    .split('.')
+    .slice(1)
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], input);
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0) {
+    throw new Error(
+      `workflow harness: ${path} of Wait state ${stateName} is not a whole number of seconds (${String(seconds)})`,
+    );
+  }
+  return seconds * 1000;
 }
 
 /** A deterministic generator of numbers in [0, 1) (mulberry32), so jittered retries repeat from run to run. */

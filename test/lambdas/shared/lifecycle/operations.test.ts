@@ -51,6 +51,7 @@ describe('decideTake', () => {
     suspend: ['ACTIVE', 'SUSPEND_FAILED', 'RESUME_FAILED'],
     resume: ['SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED'],
     offboard: ['ACTIVE', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED', 'OFFBOARD_FAILED'],
+    'change-tier': ['ACTIVE', 'MODIFY_FAILED'],
   };
   const cases = OPERATION_NAMES.flatMap((operation) =>
     TENANT_STATUSES.filter((status) => !isBusyStatus(status)).map((status) => [operation, status] as const),

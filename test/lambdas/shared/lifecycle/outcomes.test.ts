@@ -30,6 +30,7 @@ function released(event: ReturnType<typeof fixture>): TenantRecord {
     finishedAt: d.finishedAt as string,
     outcome: d.outcome as HistoryEntry['outcome'],
     ...(d.failedStep ? { failedStep: d.failedStep, reason: d.reason } : {}),
+    ...(event.detail.tierChange ? { tierChange: event.detail.tierChange as HistoryEntry['tierChange'] } : {}),
   };
   return {
     tenantId: d.tenantId as string,
@@ -47,22 +48,24 @@ function released(event: ReturnType<typeof fixture>): TenantRecord {
 }
 
 describe('lifecycle outcome events', () => {
-  it.each(['tenant-database-suspended.json', 'tenant-database-resume-failed.json'])(
-    'are built from the released record exactly as %s documents',
-    (name) => {
-      // Prepare
-      const expected = fixture(name);
+  it.each([
+    'tenant-database-suspended.json',
+    'tenant-database-resume-failed.json',
+    'tenant-database-tier-changed.json',
+    'tenant-database-tier-change-failed.json',
+  ])('are built from the released record exactly as %s documents', (name) => {
+    // Prepare
+    const expected = fixture(name);
 
-      // Act
-      const outcome = pendingOutcomeOf(released(expected));
-      const entry = outcome && outcomeEntry('bus', outcome);
+    // Act
+    const outcome = pendingOutcomeOf(released(expected));
+    const entry = outcome && outcomeEntry('bus', outcome);
 
-      // Assess
-      expect(entry?.Source).toBe(expected.source);
-      expect(entry?.DetailType).toBe(expected['detail-type']);
-      expect(JSON.parse(entry?.Detail ?? '{}')).toEqual(expected.detail);
-    },
-  );
+    // Assess
+    expect(entry?.Source).toBe(expected.source);
+    expect(entry?.DetailType).toBe(expected['detail-type']);
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual(expected.detail);
+  });
 
   it('owes no event when the newest history entry is another operation than the pending kind', () => {
     // Prepare
@@ -73,6 +76,12 @@ describe('lifecycle outcome events', () => {
   });
 
   it('lets the sweeper find every status a lifecycle event may be owed in', () => {
-    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual(['ACTIVE', 'RESUME_FAILED', 'SUSPENDED', 'SUSPEND_FAILED']);
+    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual([
+      'ACTIVE',
+      'MODIFY_FAILED',
+      'RESUME_FAILED',
+      'SUSPENDED',
+      'SUSPEND_FAILED',
+    ]);
   });
 });

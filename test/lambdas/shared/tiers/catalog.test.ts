@@ -318,6 +318,12 @@ const CASES: ReadonlyArray<{ rule: string; base: Base; pass: LooseOverride; fail
       { appSecretRotationDays: '30' },
     ],
   },
+  {
+    rule: 'tier-change-timing',
+    base: 'pro',
+    pass: { tierChangeTiming: 'now' },
+    fail: [{ tierChangeTiming: 'tonight' }, { tierChangeTiming: true }, { tierChangeTiming: '__proto__' }],
+  },
 ];
 
 const PASSING = CASES.map(({ rule, base, pass }) => ({ rule, base, override: pass, label: JSON.stringify(pass) }));

@@ -20,7 +20,7 @@ import { unknownTierFields } from '../../../../lambdas/shared/tiers/fields';
 
 const pro = DEFAULT_TIERS.pro as TierDefinition;
 const TIER_FIELDS =
-  'description, instanceClass, engineVersion, storage, multiAz, backup, preferredMaintenanceWindow, deletionProtection, monitoring, alarms, provisioningBudgetMinutes, appSecretRotationDays';
+  'description, instanceClass, engineVersion, storage, multiAz, backup, preferredMaintenanceWindow, deletionProtection, monitoring, alarms, provisioningBudgetMinutes, appSecretRotationDays, tierChangeTiming';
 
 function violationsOf(act: () => unknown): readonly TierViolation[] {
   try {

@@ -179,6 +179,7 @@ describe('TIER_RULES', () => {
         'appSecretRotationDays',
         "must be a whole number of days from 1 to 1000 (Secrets Manager's AutomaticallyAfterDays)",
       ],
+      ['tier-change-timing', 'tierChangeTiming', 'must be now or maintenance-window (or left out: now)'],
     ]);
   });
 });

@@ -1,33 +1,15 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { BILLING_SUSPENSION_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
-import { buildApp, cdkJsonContext } from '../../../../lib/app-builder';
 import { billingSuspensionPattern, REJECTED_BILLING_SUSPENSION_PATTERN } from '../../../../lib/triggers/event-patterns';
 import { matchesEventPattern } from '../../../support/event-pattern';
-import { type InputTransformer, renderInput } from '../../../support/input-transformer';
-import { REPOSITORY_ROOT } from '../../../support/paths';
+import { renderInput } from '../../../support/input-transformer';
 import { registryRecord, runWorkflow } from '../../../support/workflow-harness';
 import { useWorkflow } from '../provisioning/fixtures';
+import { billingFixtures, transformerFor } from './fixtures';
 
 /** Billing's "Tenant Suspended" and "Tenant Resumed": routing, the input the rule renders, and idempotency. */
 
-const FIXTURES = join(REPOSITORY_ROOT, 'test', 'fixtures', 'billing-suspension-events');
-const fixtures = (kind: 'valid' | 'invalid') =>
-  readdirSync(join(FIXTURES, kind)).map(
-    (file) => [file, JSON.parse(readFileSync(join(FIXTURES, kind, file), 'utf8'))] as const,
-  );
+const fixtures = (kind: 'valid' | 'invalid') => billingFixtures('billing-suspension-events', kind);
 const starts = (['suspend', 'resume'] as const).map((operation) => billingSuspensionPattern(operation));
-
-/** The input transformer of the synthesized rule for `detailType`. */
-function transformerFor(detailType: string): InputTransformer {
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
-  const { workflow } = buildApp(app);
-  const rules = Template.fromStack(workflow).findResources('AWS::Events::Rule');
-  const rule = Object.values(rules).find((r) => r.Properties.EventPattern?.['detail-type']?.[0] === detailType);
-  return rule?.Properties.Targets[0].InputTransformer as InputTransformer;
-}
 
 describe('billing suspension events', () => {
   it.each(fixtures('valid'))('%s starts exactly one rule and is not rejected', (_file, event) => {
