@@ -12,7 +12,7 @@ import { RUNTIME_ENV, readEnv } from './config';
 import type { FailedEventDetail, ProvisionedEventDetail, RestoredEventDetail, TenantRecord } from './contracts';
 import { type OutcomeDetail, outcomeEntry, outcomeIdOf, publishEvent } from './events';
 import { lifecycleOutcomeOf } from './lifecycle/outcomes';
-import { transitionOwnedRecord } from './registry';
+import { getTenant, transitionOwnedRecord } from './registry';
 
 /** The `provisioned` detail of an ACTIVE record, or undefined when the record lacks where the database is. */
 export function provisionedDetailOf(record: TenantRecord): ProvisionedEventDetail | undefined {
@@ -110,4 +110,13 @@ export async function deliverPendingOutcome(deps: OutboxDeps, record: TenantReco
     remove: ['outcomePending'],
   });
   return true;
+}
+
+/**
+ * Publishes the outcome event the tenant's record still owes, if any, before a new operation or onboarding writes its
+ * own into the record's one-event outbox (which would otherwise overwrite it).
+ */
+export async function settleOutbox(deps: OutboxDeps, tenantId: string): Promise<void> {
+  const record = await getTenant(deps.registry, deps.table, tenantId);
+  if (record?.outcomePending !== undefined) await deliverPendingOutcome(deps, record);
 }

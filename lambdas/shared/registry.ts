@@ -195,13 +195,14 @@ function claimCondition(
       return { ConditionExpression: 'attribute_not_exists(tenantId)' };
     case 'replace':
       return {
-        ConditionExpression: '#status = :failed AND executionArn = :previous',
+        ConditionExpression: '#status = :failed AND executionArn = :previous AND attribute_not_exists(outcomePending)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':failed': 'FAILED', ':previous': decision.previousExecutionArn },
       };
     default:
       return {
-        ConditionExpression: '#status = :status AND updatedAt = :updatedAt AND attribute_not_exists(#operation)',
+        ConditionExpression:
+          '#status = :status AND updatedAt = :updatedAt AND attribute_not_exists(#operation) AND attribute_not_exists(outcomePending)',
         ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
         ExpressionAttributeValues: { ':status': decision.previous.status, ':updatedAt': decision.previous.updatedAt },
       };
@@ -230,6 +231,12 @@ export async function claimTenant(
         return { outcome: 'DUPLICATE', attempt: decision.attempt };
       case 'resume':
         return resumedClaim(record, decision.attempt);
+    }
+    if (record?.outcomePending !== undefined) {
+      // The new record would drop the event the old one still owes (see `settleOutbox`).
+      throw new OutcomePendingError(
+        `tenant ${request.tenantId} still owes its ${record.outcomePending} event; it is published before the tenant is claimed`,
+      );
     }
     const now = nowIso();
     const item = { ...newRecord(request, decision.attempt, now), ...carriedOver(record, decision) };

@@ -6,8 +6,8 @@
  */
 import { type LifecycleRequest, lifecycleRequestOf } from '../shared/lifecycle/request';
 import { type LockResult, SUSPENSION_OPERATIONS } from '../shared/lifecycle/suspension';
-import { deliverPendingOutcome, type OutboxDeps } from '../shared/outcomes';
-import { getTenant, type OperationRequest, type TakeResult, takeTenant } from '../shared/registry';
+import { type OutboxDeps, settleOutbox } from '../shared/outcomes';
+import { type OperationRequest, type TakeResult, takeTenant } from '../shared/registry';
 
 /** The Task's payload: the raw execution input and the execution's ARN. */
 export interface TakeEvent {
@@ -30,8 +30,7 @@ export async function takeForOperation(deps: OutboxDeps, event: TakeEvent): Prom
  * release could not publish it): the outbox holds one event, and this operation's release will write its own.
  */
 export async function takeAfterOutbox(deps: OutboxDeps, request: OperationRequest): Promise<TakeResult> {
-  const current = await getTenant(deps.registry, deps.table, request.tenantId);
-  if (current?.outcomePending !== undefined) await deliverPendingOutcome(deps, current);
+  await settleOutbox(deps, request.tenantId);
   return takeTenant(deps.registry, deps.table, request);
 }
 

@@ -39,9 +39,16 @@ export const PROVISIONING_STEPS: Readonly<Record<StepName, StepSpec>> = {
     folder: 'claim-tenant',
     description: 'Claims the tenant in the registry for this execution',
     timeoutSeconds: 60,
-    environment: (p) => [setting(RUNTIME_ENV.registryTable, p.table.tableName)],
+    environment: (p) => [
+      setting(RUNTIME_ENV.registryTable, p.table.tableName),
+      // An outcome event the record still owes is published (and its flag cleared) before the claim replaces it.
+      setting(RUNTIME_ENV.eventBusName, p.eventBus.eventBusName),
+    ],
     access: (p) => ({
-      statements: [onRegistry(p, ['dynamodb:GetItem', 'dynamodb:PutItem'])],
+      statements: [
+        onRegistry(p, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+        allow(['events:PutEvents'], [p.eventBus.eventBusArn]),
+      ],
       keyActions: registryKeyActions('write'),
     }),
   },

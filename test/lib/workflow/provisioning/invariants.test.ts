@@ -147,6 +147,38 @@ describe('ACTIVE is the point of no return', () => {
   });
 });
 
+describe('an outcome event still owed when the tenant is onboarded again', () => {
+  it('is published by ClaimTenant before the new onboarding replaces the record', async () => {
+    // Prepare: an onboarding fails for good and its failed event cannot be published.
+    const double = workflow.double();
+    const tenantId = 'owes-failed';
+    const denied = serviceError(
+      EventBridgeServiceException,
+      'AccessDeniedException',
+      'not authorized: events:PutEvents',
+    );
+    const createRow = FAULT_MATRIX.find((row) => row.step === STEPS.createInstance) as StepFaults;
+    const { error } = createRow.permanent as { error: Error };
+    double.faults.add({ service: 'rds', command: 'CreateDBInstance', kind: 'error', error });
+    double.faults.add({ service: 'eventbridge', command: 'PutEvents', kind: 'error', error: denied, times: 1_000 });
+    const failed = await workflow.provision(tenantId, 'starter');
+    expect(await registryRecord(double, tenantId)).toMatchObject({ status: 'FAILED', outcomePending: 'failed' });
+    expect(failed.publishedEvents).toEqual([]);
+    double.faults.clear();
+
+    // Act
+    const again = await workflow.provision(tenantId, 'starter');
+
+    // Assess: the earlier failure is announced first, then the new outcome; nothing is owed.
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.publishedEvents.map((e) => e.detailType)).toEqual([
+      OUTCOME_DETAIL_TYPES.failed,
+      OUTCOME_DETAIL_TYPES.provisioned,
+    ]);
+    expect((await registryRecord(double, tenantId))?.outcomePending).toBeUndefined();
+  });
+});
+
 describe('a function that dies right after it published', () => {
   it.each([
     ['MarkActive', 'provisioned', {}],
