@@ -256,6 +256,8 @@ const LIFECYCLE_OUTCOME_DETAIL_TYPES = {
   suspendFailed: 'Tenant Database Suspension Failed',
   resumed: 'Tenant Database Resumed',
   resumeFailed: 'Tenant Database Resume Failed',
+  offboarded: 'Tenant Database Offboarded',
+  offboardFailed: 'Tenant Database Offboarding Failed',
 } as const;
 /** The kind of a lifecycle outcome event. */
 export type LifecycleOutcomeKind = keyof typeof LIFECYCLE_OUTCOME_DETAIL_TYPES;
@@ -278,6 +280,10 @@ export interface LifecycleEventDetail extends OutcomeIdentity {
   /** With `failed`: the step that failed and why. */
   failedStep?: string;
   reason?: string;
+  /** With `offboarded`: ARNs of the final snapshots kept (the tenant's Region first, then the backup Region's copy). */
+  finalSnapshotArns?: string[];
+  /** With `offboarded`: when the purge job deletes the final snapshots (ISO). */
+  purgeAfter?: string;
 }
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;

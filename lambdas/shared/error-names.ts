@@ -26,6 +26,7 @@ export const ERROR_NAMES = {
   migrationLockTimeout: 'MigrationLockTimeoutError',
   schemaDrift: 'SchemaDriftError',
   rolloutConflict: 'RolloutConflictError',
+  snapshotQuota: 'SnapshotQuotaExceededError',
 } as const;
 
 /**

@@ -21,6 +21,7 @@ import { TenantRegistry } from './registry-table';
 import { addSchemaRollout, type SchemaRollout } from './rollout/rollout';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
+import { TenantOffboarding } from './offboarding/offboarding';
 import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
 
@@ -59,6 +60,8 @@ export class WorkflowStack extends Stack {
   public readonly rollout: SchemaRollout;
   /** Suspend and resume. */
   public readonly suspension: TenantSuspension;
+  /** Offboarding (final snapshot, then delete). */
+  public readonly offboarding: TenantOffboarding;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -123,6 +126,10 @@ export class WorkflowStack extends Stack {
       platform: workflowPlatform,
       stateMachineName: `${id}-suspension`,
     });
+    this.offboarding = new TenantOffboarding(this, 'Offboarding', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-offboarding`,
+    });
     this.functions = provisioning.functions;
     this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
@@ -164,6 +171,10 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'SuspensionStateMachineArn', {
       value: this.suspension.stateMachine.stateMachineArn,
       description: 'Suspend and resume workflow (tenantctl suspend, resume)',
+    });
+    new CfnOutput(this, 'OffboardingStateMachineArn', {
+      value: this.offboarding.stateMachine.stateMachineArn,
+      description: 'Offboarding workflow (tenantctl offboard)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

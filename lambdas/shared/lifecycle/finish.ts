@@ -10,7 +10,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { TenantRecord } from '../contracts';
 import { OutcomePendingError } from '../errors';
 import { deliverPendingOutcome, type OutboxDeps } from '../outcomes';
-import { releaseTenant } from '../registry';
+import { type OperationRelease, releaseTenant } from '../registry';
 import type { OperationName } from './operations';
 import { lifecycleOutcomeKind } from './outcomes';
 
@@ -26,6 +26,8 @@ export interface Finish {
   operation: OperationName;
   executionArn: string;
   failure?: { reason: string; failedStep: string };
+  /** Fields the release writes and removes besides the status (the offboarding's snapshots). @default none */
+  record?: Pick<OperationRelease, 'set' | 'remove'>;
 }
 
 /**
@@ -46,7 +48,8 @@ export async function finishOperation(deps: FinishDeps, finish: Finish): Promise
     executionArn,
     outcome,
     ...(failure ?? {}),
-    ...(kind ? { set: { outcomePending: kind } } : {}),
+    set: { ...finish.record?.set, ...(kind ? { outcomePending: kind } : {}) },
+    ...(finish.record?.remove ? { remove: finish.record.remove } : {}),
   });
   try {
     await deliverPendingOutcome(deps, released);

@@ -13,6 +13,7 @@ import { OPERATION_KINDS, type OperationName, type OperationOutcome } from './op
 const OPERATION_OUTCOMES: Partial<Record<OperationName, Record<OperationOutcome, LifecycleOutcomeKind>>> = {
   suspend: { succeeded: 'suspended', failed: 'suspendFailed' },
   resume: { succeeded: 'resumed', failed: 'resumeFailed' },
+  offboard: { succeeded: 'offboarded', failed: 'offboardFailed' },
 };
 
 /** The outcome event `operation` owes when it ends with `outcome`, if it publishes one. */
@@ -59,6 +60,11 @@ export function lifecycleOutcomeOf(
       finishedAt: entry.finishedAt,
       ...(entry.failedStep === undefined ? {} : { failedStep: entry.failedStep }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      // What consumers (billing, the customer's export) need of an offboarding: what is kept, and until when.
+      ...(kind === 'offboarded' && record.finalSnapshots
+        ? { finalSnapshotArns: record.finalSnapshots.map((s) => s.arn) }
+        : {}),
+      ...(kind === 'offboarded' && record.purgeAfter !== undefined ? { purgeAfter: record.purgeAfter } : {}),
     },
   };
 }

@@ -35,6 +35,7 @@ export const DEFAULT_TIERS: TierCatalog = {
     },
     provisioningBudgetMinutes: 45,
     appSecretRotationDays: 90,
+    offboarding: { finalSnapshotRetentionDays: 30, keepAutomatedBackups: false },
   },
   pro: {
     description: 'Multi-AZ general-purpose database for production workloads',
@@ -64,6 +65,7 @@ export const DEFAULT_TIERS: TierCatalog = {
     },
     provisioningBudgetMinutes: 60,
     appSecretRotationDays: 60,
+    offboarding: { finalSnapshotRetentionDays: 90, keepAutomatedBackups: false },
   },
   enterprise: {
     description: 'Multi-AZ memory-optimised database with provisioned gp3 performance and cross-Region backups',
@@ -98,5 +100,6 @@ export const DEFAULT_TIERS: TierCatalog = {
     },
     provisioningBudgetMinutes: 90,
     appSecretRotationDays: 30,
+    offboarding: { finalSnapshotRetentionDays: 365, keepAutomatedBackups: true },
   },
 };

@@ -37,6 +37,7 @@ import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
+import { RdsSnapshotsDouble, type SnapshotSummary } from './rds-snapshots';
 import { redact } from './redact';
 import { S3Double } from './s3';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
@@ -80,6 +81,8 @@ export interface Inventory {
   /** Replicated (and retained) automated backups. */
   replications: BackupSummary[];
   snapshots: { identifier: string; region: string; instanceIdentifier: string }[];
+  /** Manual snapshots (final snapshots of offboarded tenants and their copies). */
+  manualSnapshots: SnapshotSummary[];
   /** Log groups of exported instance logs: kept on purpose after a rollback, so never leftovers. */
   logGroups: LogGroupSummary[];
 }
@@ -107,6 +110,8 @@ export class AwsDouble {
   readonly account: string;
   readonly region: string;
   readonly rds: RdsDouble;
+  /** Manual DB snapshots (CreateDBSnapshot, CopyDBSnapshot) and the manual-snapshot quota. */
+  readonly rdsSnapshots: RdsSnapshotsDouble;
   readonly secretsManager: SecretsManagerDouble;
   readonly cloudWatch: CloudWatchDouble;
   readonly dynamodb: DynamoDbDouble;
@@ -143,6 +148,7 @@ export class AwsDouble {
     this.violations = this.env.violations;
     this.secretsManager = new SecretsManagerDouble(this.env);
     this.rds = new RdsDouble(this.env, this.secretsManager);
+    this.rdsSnapshots = new RdsSnapshotsDouble(this.env, this.rds);
     this.cloudWatch = new CloudWatchDouble(this.env);
     this.dynamodb = new DynamoDbDouble(this.env);
     this.eventBridge = new EventBridgeDouble(this.env);
@@ -151,7 +157,7 @@ export class AwsDouble {
     this.logs = new LogsDouble(this.env);
     this.s3 = new S3Double(this.env);
     this.routes = {
-      rds: this.rds.routes,
+      rds: [...this.rds.routes, ...this.rdsSnapshots.routes],
       secretsmanager: this.secretsManager.routes,
       cloudwatch: this.cloudWatch.routes,
       dynamodb: this.dynamodb.routes,
@@ -239,6 +245,7 @@ export class AwsDouble {
       alarms: this.cloudWatch.list(),
       replications: this.rds.listBackups(),
       snapshots: this.rds.listSnapshots(),
+      manualSnapshots: this.rdsSnapshots.list(),
       logGroups: this.logs.list(),
     };
   }

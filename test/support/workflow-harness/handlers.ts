@@ -8,6 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+import { OFFBOARDING_STATES } from '../../../lambdas/shared/lifecycle/offboarding';
 import { SUSPENSION_STATES } from '../../../lambdas/shared/lifecycle/suspension';
 
 /** A Lambda handler as the harness calls it: the event and the invocation's context in, the result (or a thrown error) out. */
@@ -52,12 +53,28 @@ const SUSPENSION_HANDLERS: Record<string, Loader> = {
   [SUSPENSION_STATES.release]: () => require('../../../lambdas/release-tenant/handler'),
 };
 
+/** The offboarding workflow's own Task states (the others share the suspension workflow's names and handlers). */
+const OFFBOARDING_HANDLERS: Record<string, Loader> = {
+  [OFFBOARDING_STATES.checkQuota]: () => require('../../../lambdas/check-snapshot-quota/handler'),
+  [OFFBOARDING_STATES.createSnapshot]: () => require('../../../lambdas/final-snapshot/handler'),
+  [OFFBOARDING_STATES.copySnapshot]: () => require('../../../lambdas/final-snapshot/handler'),
+  [OFFBOARDING_STATES.waitSnapshot]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.waitCopy]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.waitDeleted]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.deleteInstance]: () => require('../../../lambdas/delete-instance/handler'),
+  [OFFBOARDING_STATES.deleteResources]: () => require('../../../lambdas/delete-tenant-resources/handler'),
+};
+
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
 const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
 /** The handler of the step whose Task state is `stateName`, or undefined when no step has that name. */
 export function stepHandlerFor(stateName: string): LambdaHandler | undefined {
-  const loader = STEP_HANDLERS[stateName as StepName] ?? ROLLOUT_HANDLERS[stateName] ?? SUSPENSION_HANDLERS[stateName];
+  const loader =
+    STEP_HANDLERS[stateName as StepName] ??
+    ROLLOUT_HANDLERS[stateName] ??
+    SUSPENSION_HANDLERS[stateName] ??
+    OFFBOARDING_HANDLERS[stateName];
   return loader?.().handler as LambdaHandler | undefined;
 }
 

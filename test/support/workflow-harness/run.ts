@@ -84,7 +84,7 @@ export interface RunWorkflowOptions {
   /** The state machine `definition` belongs to: executions are named under it (default: the provisioning one). */
   stateMachineArn?: string;
   /** Which synthesized state machine to run. @default 'provisioning' */
-  machine?: 'provisioning' | 'suspension';
+  machine?: 'provisioning' | 'suspension' | 'offboarding';
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -302,7 +302,12 @@ async function execute(
   const { double } = options;
   const clock = workflowClockOf(double);
   const synthesized = synthesizedWorkflow();
-  const workflow = options.machine === 'suspension' ? synthesized.suspension : synthesized;
+  const workflow =
+    options.machine === 'suspension'
+      ? synthesized.suspension
+      : options.machine === 'offboarding'
+        ? synthesized.offboarding
+        : synthesized;
   const definition = options.definition ?? workflow.definition;
   const { executionName } = scope;
   const machineArn = options.stateMachineArn ?? workflow.stateMachineArn;

@@ -43,6 +43,8 @@ interface SynthesizedMachine {
 export interface SynthesizedWorkflow extends SynthesizedMachine {
   /** The suspend/resume state machine. */
   suspension: SynthesizedMachine;
+  /** The offboarding state machine. */
+  offboarding: SynthesizedMachine;
   /** The function the RDS "DB instance created" rule invokes. */
   readinessFunction: SynthesizedFunction;
   /**
@@ -144,6 +146,7 @@ function synthesize(): SynthesizedWorkflow {
   };
   const { logicalId: machineId, definition, taskFunctions } = machineOf(platform.workflow.stateMachine);
   const { logicalId: _suspensionId, ...suspension } = machineOf(platform.workflow.suspension.stateMachine);
+  const { logicalId: _offboardingId, ...offboarding } = machineOf(platform.workflow.offboarding.stateMachine);
 
   const readinessRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(
     ([, rule]) =>
@@ -212,6 +215,7 @@ function synthesize(): SynthesizedWorkflow {
     stateMachineArn: resolve({ Ref: machineId }),
     taskFunctions,
     suspension,
+    offboarding,
     readinessFunction,
     rotationFunction,
     catalog: platform.config.tierCatalog,
