@@ -9,7 +9,12 @@
 import { DescribeAccountAttributesCommand, DescribeDBInstancesCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { awsErrorName, ConfigurationError, InstanceFailedError, SnapshotQuotaExceededError } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
-import { type OffboardingPlan, type OffboardingState, type QuotaUse, quotaShortfall } from '../shared/lifecycle/offboarding';
+import {
+  type OffboardingPlan,
+  type OffboardingState,
+  type QuotaUse,
+  quotaShortfall,
+} from '../shared/lifecycle/offboarding';
 import type { TierCatalog } from '../shared/tiers';
 
 /** RDS's name of the manual-snapshot quota in DescribeAccountAttributes. */

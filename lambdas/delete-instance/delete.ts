@@ -89,7 +89,11 @@ export async function deleteInstance(deps: DeleteDeps, state: OffboardingState):
   try {
     if (instance.DeletionProtection) {
       await rds.send(
-        new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceId, DeletionProtection: false, ApplyImmediately: true }),
+        new ModifyDBInstanceCommand({
+          DBInstanceIdentifier: instanceId,
+          DeletionProtection: false,
+          ApplyImmediately: true,
+        }),
       );
     }
     const { DBInstance: deleting } = await rds.send(

@@ -41,7 +41,11 @@ export async function deleteTenantResources(deps: CleanupDeps, state: Offboardin
     const { DeletionDate } = await deps.secrets.send(
       new DeleteSecretCommand({ SecretId: secretArn, RecoveryWindowInDays: SECRET_RECOVERY_WINDOW_DAYS }),
     );
-    return { alarmsDeleted: alarms, secretArn, ...(DeletionDate ? { secretDeletionDate: DeletionDate.toISOString() } : {}) };
+    return {
+      alarmsDeleted: alarms,
+      secretArn,
+      ...(DeletionDate ? { secretDeletionDate: DeletionDate.toISOString() } : {}),
+    };
   } catch (error) {
     if (awsErrorName(error) === 'ResourceNotFoundException') return { alarmsDeleted: alarms, secretArn };
     // Scheduled already (a retried step): Secrets Manager refuses a second DeleteSecret with InvalidRequestException.

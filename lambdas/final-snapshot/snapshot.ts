@@ -22,11 +22,7 @@ import {
   SnapshotQuotaExceededError,
 } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
-import {
-  type OffboardingState,
-  type SnapshotRequestResult,
-  snapshotIdFor,
-} from '../shared/lifecycle/offboarding';
+import { type OffboardingState, type SnapshotRequestResult, snapshotIdFor } from '../shared/lifecycle/offboarding';
 import { MANAGED_BY, ownershipTags, TAG_KEYS, type Tag, tagValue } from '../shared/naming';
 
 /** Tag key and value that mark a manual snapshot as a tenant's final snapshot (the purge job deletes only these). */
@@ -132,7 +128,9 @@ export async function copyFinalSnapshot(deps: SnapshotDeps, state: OffboardingSt
   const source = state.snapshotWait?.snapshot;
   const target = state.plan?.copyRegion;
   if (!lock?.tier || !source || !target) {
-    throw new ConfigurationError('CopyFinalSnapshot needs the taken tenant, its available final snapshot and a backup Region');
+    throw new ConfigurationError(
+      'CopyFinalSnapshot needs the taken tenant, its available final snapshot and a backup Region',
+    );
   }
   const rds = deps.rdsIn(target);
   const snapshotId = snapshotIdFor(lock, target, executionDigest(lock.executionArn));

@@ -5,9 +5,10 @@
  *
  * @module
  */
+
+import { clock } from '../shared/clock';
 import { TenantConflictError } from '../shared/errors';
 import { outcomeEntry, publishEvent } from '../shared/events';
-import { clock } from '../shared/clock';
 import { type FinishDeps, finishOperation } from '../shared/lifecycle/finish';
 import {
   type OffboardingState,

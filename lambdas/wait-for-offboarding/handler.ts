@@ -26,7 +26,9 @@ export const handler = stepHandler('WaitForOffboarding', async (event: Offboardi
     });
   }
   if (target !== 'snapshot' && target !== 'copy') {
-    throw new ConfigurationError(`WaitForOffboarding: target must be snapshot, copy or deleted (got ${String(target)})`);
+    throw new ConfigurationError(
+      `WaitForOffboarding: target must be snapshot, copy or deleted (got ${String(target)})`,
+    );
   }
   const requested = requestOf(state, target);
   const earlier = target === 'snapshot' ? state.snapshotWait : state.copyWait;

@@ -57,7 +57,9 @@ async function pollUntil<T>(
     polls += 1;
     if (seen.reached !== undefined) return { status: 'REACHED', observed: seen.status, polls, reached: seen.reached };
     if (polls >= MAX_POLLS) {
-      throw new InstanceFailedError(`${what} is still ${seen.status} after ${polls} describes ${POLL_INTERVAL_SECONDS} s apart`);
+      throw new InstanceFailedError(
+        `${what} is still ${seen.status} after ${polls} describes ${POLL_INTERVAL_SECONDS} s apart`,
+      );
     }
     if (clock.now() - startedAt + POLL_INTERVAL_SECONDS * 1000 > options.budgetMs) {
       return { status: 'PENDING', observed: seen.status, polls };
@@ -74,7 +76,9 @@ export async function waitForSnapshot(
 ): Promise<SnapshotWaitResult> {
   const what = `snapshot ${requested.snapshotId} in ${requested.region}`;
   const result = await pollUntil<FinalSnapshot>(what, options, async () => {
-    const { DBSnapshots } = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: requested.snapshotId }));
+    const { DBSnapshots } = await rds.send(
+      new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: requested.snapshotId }),
+    );
     const status = DBSnapshots?.[0]?.Status ?? 'unknown';
     if (SNAPSHOT_BROKEN.test(status)) throw new InstanceFailedError(`${what} is ${status}; it will never be available`);
     if (status !== 'available') return { status };

@@ -12,6 +12,7 @@ import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
 import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
+import { TenantOffboarding } from './offboarding/offboarding';
 import { TenantResourceArns } from './permissions';
 import { buildProvisioningDefinition } from './provisioning/definition';
 import { PROVISIONING_STEPS } from './provisioning/steps';
@@ -21,7 +22,6 @@ import { TenantRegistry } from './registry-table';
 import { addSchemaRollout, type SchemaRollout } from './rollout/rollout';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
-import { TenantOffboarding } from './offboarding/offboarding';
 import { SuspensionBillingTrigger } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
 

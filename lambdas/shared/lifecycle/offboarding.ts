@@ -199,11 +199,7 @@ export function offboardedRecord(
   };
 }
 
-type Step = readonly [
-  name: string,
-  applies: (s: OffboardingState) => boolean,
-  done: (s: OffboardingState) => boolean,
-];
+type Step = readonly [name: string, applies: (s: OffboardingState) => boolean, done: (s: OffboardingState) => boolean];
 
 const running = (s: OffboardingState) => !isInstanceGone(s.plan);
 const copies = (s: OffboardingState) => running(s) && s.plan?.copyRegion !== undefined;

@@ -57,7 +57,11 @@ const C = OFFBOARDING_CHOICES;
 
 /** A long-poll loop: `wait` runs until its result at `path` says REACHED, then `next`. */
 function reached(path: string, wait: string, next: string): State {
-  return { Type: 'Choice', Choices: [{ Variable: `${path}.status`, StringEquals: 'REACHED', Next: next }], Default: wait };
+  return {
+    Type: 'Choice',
+    Choices: [{ Variable: `${path}.status`, StringEquals: 'REACHED', Next: next }],
+    Default: wait,
+  };
 }
 
 /** Builds the definition. */
@@ -70,7 +74,8 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
     [S.take]: step(S.take, {
       Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id', operations: [...OFFBOARDING_OPERATIONS] },
       ResultPath: '$.lock',
-      Comment: 'A refusal (bad input, a busy tenant, another status) goes to ReleaseTenant: it announces the rejection.',
+      Comment:
+        'A refusal (bad input, a busy tenant, another status) goes to ReleaseTenant: it announces the rejection.',
       Next: C.duplicateOrGo,
     }),
     [C.duplicateOrGo]: {
@@ -88,7 +93,8 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
     }),
     [C.route]: {
       Type: 'Choice',
-      Comment: 'RDS snapshots only a running instance: a suspended one is started first. A gone one needs only clean-up.',
+      Comment:
+        'RDS snapshots only a running instance: a suspended one is started first. A gone one needs only clean-up.',
       Choices: [
         { Variable: '$.plan.instanceStatus', StringEquals: 'stopped', Next: S.startInstance },
         { Variable: '$.plan.instanceStatus', StringEquals: 'stopping', Next: S.startInstance },
@@ -109,7 +115,8 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
     }),
     [C.isStarted]: reached('$.power', S.waitStarted, S.disableLogin),
     [S.disableLogin]: step(S.disableLogin, {
-      Comment: 'The application is cut off before the snapshot: nothing it writes afterwards is lost with the instance.',
+      Comment:
+        'The application is cut off before the snapshot: nothing it writes afterwards is lost with the instance.',
       Parameters: { 'state.$': '$', login: false },
       ResultPath: '$.appLogin',
       Next: S.createSnapshot,
@@ -120,7 +127,8 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
       Next: S.waitSnapshot,
     }),
     [S.waitSnapshot]: step(S.waitSnapshot, {
-      Comment: 'Long poll: one invocation waits up to 13 minutes, so an hour-long snapshot costs a handful of transitions.',
+      Comment:
+        'Long poll: one invocation waits up to 13 minutes, so an hour-long snapshot costs a handful of transitions.',
       Parameters: { 'state.$': '$', target: 'snapshot' },
       ResultPath: '$.snapshotWait',
       Next: C.isSnapshotReady,

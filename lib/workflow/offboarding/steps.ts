@@ -84,7 +84,11 @@ export const OFFBOARDING_FUNCTIONS = {
         allow(['rds:DescribeDBSnapshots'], snapshotArns(p)),
         // CreateDBSnapshot authorizes the instance (ours by its tag) and the new snapshot (tagged by the request).
         allow(['rds:CreateDBSnapshot'], [p.arns.instances], MANAGED_RESOURCE_CONDITION),
-        allow(['rds:CreateDBSnapshot', 'rds:CopyDBSnapshot', 'rds:AddTagsToResource'], snapshotArns(p), MANAGED_REQUEST_CONDITION),
+        allow(
+          ['rds:CreateDBSnapshot', 'rds:CopyDBSnapshot', 'rds:AddTagsToResource'],
+          snapshotArns(p),
+          MANAGED_REQUEST_CONDITION,
+        ),
         // Copying an encrypted snapshot across Regions: RDS creates grants for itself on both keys.
         allow(['kms:CreateGrant'], [p.key.keyArn], GRANT_FOR_AWS_RESOURCE),
         allow(['kms:DescribeKey'], [backupKeys(p)]),
@@ -115,11 +119,7 @@ export const OFFBOARDING_FUNCTIONS = {
       ],
       accepted: {
         reason: `Read-only describes of tenant instances, final snapshots and the automated backups RDS retains at delete (ids given by RDS). ${snapshotsReason}`,
-        findings: [
-          tenantFindings.instances,
-          ...snapshotFindings(p),
-          wildcardFinding('rds', 'auto-backup:*'),
-        ],
+        findings: [tenantFindings.instances, ...snapshotFindings(p), wildcardFinding('rds', 'auto-backup:*')],
       },
     }),
   },

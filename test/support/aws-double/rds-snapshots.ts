@@ -117,7 +117,10 @@ export class RdsSnapshotsDouble {
     validateTags(input.Tags, invalidValue);
     const instance = this.source.describeInstance(instanceId.toLowerCase(), ctx.region);
     if (!instance) {
-      throw new DBInstanceNotFoundFault({ message: `DBInstance ${instanceId} not found.`, $metadata: errorMetadata(404) });
+      throw new DBInstanceNotFoundFault({
+        message: `DBInstance ${instanceId} not found.`,
+        $metadata: errorMetadata(404),
+      });
     }
     const status = instance.DBInstanceStatus ?? '';
     if (status !== 'available' && status !== 'storage-optimization') {
@@ -178,7 +181,11 @@ export class RdsSnapshotsDouble {
       status: 'creating',
       arn: `arn:aws:rds:${ctx.region}:${this.env.account}:snapshot:${targetId.toLowerCase()}`,
       tags: structuredClone(input.CopyTags ? source.tags : (input.Tags ?? [])),
-      ...(input.KmsKeyId ? { kmsKeyId: input.KmsKeyId } : source.kmsKeyId && !crossRegion ? { kmsKeyId: source.kmsKeyId } : {}),
+      ...(input.KmsKeyId
+        ? { kmsKeyId: input.KmsKeyId }
+        : source.kmsKeyId && !crossRegion
+          ? { kmsKeyId: source.kmsKeyId }
+          : {}),
       encrypted: source.encrypted,
       sourceArn: source.arn,
       createdAt: this.env.clock.now(),
@@ -189,7 +196,10 @@ export class RdsSnapshotsDouble {
     return { DBSnapshot: this.describe(copy) };
   }
 
-  describeDBSnapshots(input: DescribeDBSnapshotsCommand['input'], ctx: CallContext): Out<DescribeDBSnapshotsCommandOutput> {
+  describeDBSnapshots(
+    input: DescribeDBSnapshotsCommand['input'],
+    ctx: CallContext,
+  ): Out<DescribeDBSnapshotsCommandOutput> {
     if (input.DBSnapshotIdentifier !== undefined) {
       const arn = SNAPSHOT_ARN.exec(input.DBSnapshotIdentifier);
       const found = this.find(arn?.[1] ?? ctx.region, arn?.[3] ?? input.DBSnapshotIdentifier);
@@ -206,13 +216,17 @@ export class RdsSnapshotsDouble {
 
   describeAccountAttributes(ctx: CallContext): Out<DescribeAccountAttributesCommandOutput> {
     return {
-      AccountQuotas: [{ AccountQuotaName: 'ManualSnapshots', Used: this.used(ctx.region), Max: this.manualSnapshotQuota }],
+      AccountQuotas: [
+        { AccountQuotaName: 'ManualSnapshots', Used: this.used(ctx.region), Max: this.manualSnapshotQuota },
+      ],
     };
   }
 
   /** Every manual snapshot. */
   list(): SnapshotSummary[] {
-    return this.snapshots.map(({ createdAt: _c, dbiResourceId: _d, encrypted: _e, ...summary }) => structuredClone(summary));
+    return this.snapshots.map(({ createdAt: _c, dbiResourceId: _d, encrypted: _e, ...summary }) =>
+      structuredClone(summary),
+    );
   }
 
   private assertRoom(region: string, id: string): void {
