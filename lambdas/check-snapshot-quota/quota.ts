@@ -18,7 +18,7 @@ import {
 import type { TierCatalog } from '../shared/tiers';
 
 /** RDS's name of the manual-snapshot quota in DescribeAccountAttributes. */
-export const MANUAL_SNAPSHOTS_QUOTA = 'ManualSnapshots';
+const MANUAL_SNAPSHOTS_QUOTA = 'ManualSnapshots';
 
 /** What the step talks to. */
 export interface QuotaDeps {

@@ -15,7 +15,7 @@ import { alarmNames } from '../shared/naming';
  * Days Secrets Manager keeps the deleted application secret restorable: its maximum (7–30 allowed, DeleteSecret
  * `RecoveryWindowInDays`), long enough for an undelete decided within the month to get its credentials back.
  */
-export const SECRET_RECOVERY_WINDOW_DAYS = 30;
+const SECRET_RECOVERY_WINDOW_DAYS = 30;
 
 /** What the step talks to, in the tenant's Region. */
 export interface CleanupDeps {

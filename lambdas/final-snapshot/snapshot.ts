@@ -26,7 +26,7 @@ import { type OffboardingState, type SnapshotRequestResult, snapshotIdFor } from
 import { MANAGED_BY, ownershipTags, TAG_KEYS, type Tag, tagValue } from '../shared/naming';
 
 /** Tag key and value that mark a manual snapshot as a tenant's final snapshot (the purge job deletes only these). */
-export const FINAL_SNAPSHOT_TAG: Tag = { Key: 'tenant-db:purpose', Value: 'final-snapshot' };
+const FINAL_SNAPSHOT_TAG: Tag = { Key: 'tenant-db:purpose', Value: 'final-snapshot' };
 
 /** What the steps talk to. */
 export interface SnapshotDeps {
@@ -43,7 +43,7 @@ export function executionDigest(executionArn: string): string {
 }
 
 /** The tags of a final snapshot: ownership (tenant, tier, execution, managed-by) and the purpose. */
-export function finalSnapshotTags(owner: { tenantId: string; tier: string; executionArn: string }): Tag[] {
+function finalSnapshotTags(owner: { tenantId: string; tier: string; executionArn: string }): Tag[] {
   return [...ownershipTags(owner), FINAL_SNAPSHOT_TAG];
 }
 

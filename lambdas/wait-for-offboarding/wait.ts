@@ -23,10 +23,10 @@ import type {
 } from '../shared/lifecycle/offboarding';
 
 /** Seconds between two describes: snapshots and deletes take minutes, and the RDS API budget is shared. */
-export const POLL_INTERVAL_SECONDS = 30;
+const POLL_INTERVAL_SECONDS = 30;
 
 /** Describes across all invocations of one wait: 720 × 30 s is six hours, beyond a snapshot of the largest tier. */
-export const MAX_POLLS = 720;
+const MAX_POLLS = 720;
 
 /** Snapshot statuses that never become `available` (RDS API reference, DBSnapshot `Status`). */
 const SNAPSHOT_BROKEN = /^(failed|incompatible-.+|deleting|deleted)$/;

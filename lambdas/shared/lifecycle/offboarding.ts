@@ -225,7 +225,7 @@ export function offboardingFailedStep(state: OffboardingState): string {
 }
 
 /** What of the tenant is left after a failure, in words an operator acts on. */
-export function offboardingRemains(state: OffboardingState): string {
+function offboardingRemains(state: OffboardingState): string {
   const snapshots = finalSnapshotsOf(state);
   const kept = snapshots.length > 0 ? `final snapshots ${snapshots.map((s) => s.snapshotId).join(', ')} available` : '';
   if (state.deletion === undefined && !isInstanceGone(state.plan)) {

@@ -11,8 +11,8 @@ import type { State, StateMachineDefinition } from '../asl';
 import { catchAll, type TaskFields, type TaskProfile, task } from '../tasks';
 import type { OffboardingFunction } from './steps';
 
-/** Non-Task state names, exported for tests. */
-export const OFFBOARDING_CHOICES = {
+/** Non-Task state names. */
+const OFFBOARDING_CHOICES = {
   duplicateOrGo: 'IsDuplicate',
   route: 'RouteByInstance',
   isStarted: 'IsInstanceStarted',

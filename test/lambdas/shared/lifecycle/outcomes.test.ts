@@ -43,26 +43,40 @@ function released(event: ReturnType<typeof fixture>): TenantRecord {
     updatedAt: d.finishedAt as string,
     outcomePending: lifecycleOutcomeKind(entry.operation, entry.outcome),
     lifecycleHistory: [entry],
+    // What an offboarding's release records: the event says what is kept and until when.
+    ...(Array.isArray(event.detail.finalSnapshotArns)
+      ? {
+          finalSnapshots: (event.detail.finalSnapshotArns as string[]).map((arn) => ({
+            arn,
+            snapshotId: arn.split(':').at(-1) as string,
+            region: arn.split(':')[3] as string,
+            takenAt: d.finishedAt as string,
+          })),
+          purgeAfter: d.purgeAfter as string,
+        }
+      : {}),
   };
 }
 
 describe('lifecycle outcome events', () => {
-  it.each(['tenant-database-suspended.json', 'tenant-database-resume-failed.json'])(
-    'are built from the released record exactly as %s documents',
-    (name) => {
-      // Prepare
-      const expected = fixture(name);
+  it.each([
+    'tenant-database-suspended.json',
+    'tenant-database-resume-failed.json',
+    'tenant-database-offboarded.json',
+    'tenant-database-offboarding-failed.json',
+  ])('are built from the released record exactly as %s documents', (name) => {
+    // Prepare
+    const expected = fixture(name);
 
-      // Act
-      const outcome = pendingOutcomeOf(released(expected));
-      const entry = outcome && outcomeEntry('bus', outcome);
+    // Act
+    const outcome = pendingOutcomeOf(released(expected));
+    const entry = outcome && outcomeEntry('bus', outcome);
 
-      // Assess
-      expect(entry?.Source).toBe(expected.source);
-      expect(entry?.DetailType).toBe(expected['detail-type']);
-      expect(JSON.parse(entry?.Detail ?? '{}')).toEqual(expected.detail);
-    },
-  );
+    // Assess
+    expect(entry?.Source).toBe(expected.source);
+    expect(entry?.DetailType).toBe(expected['detail-type']);
+    expect(JSON.parse(entry?.Detail ?? '{}')).toEqual(expected.detail);
+  });
 
   it('owes no event when the newest history entry is another operation than the pending kind', () => {
     // Prepare
@@ -73,6 +87,13 @@ describe('lifecycle outcome events', () => {
   });
 
   it('lets the sweeper find every status a lifecycle event may be owed in', () => {
-    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual(['ACTIVE', 'RESUME_FAILED', 'SUSPENDED', 'SUSPEND_FAILED']);
+    expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual([
+      'ACTIVE',
+      'OFFBOARDED',
+      'OFFBOARD_FAILED',
+      'RESUME_FAILED',
+      'SUSPENDED',
+      'SUSPEND_FAILED',
+    ]);
   });
 });
