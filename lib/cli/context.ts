@@ -31,6 +31,11 @@ export interface CliContext {
   readonly now?: () => Date;
   /** Whether standard output is a terminal (spinners, colours). */
   readonly isTTY?: boolean;
+  /**
+   * Asks the operator a question on the terminal and returns the line typed; absent when standard input is no
+   * terminal (a script, a pipe), where nothing can be confirmed interactively.
+   */
+  readonly ask?: (question: string) => Promise<string>;
   /** Starts the command's deadline again after an answer from AWS (set by runCli). */
   readonly restartDeadline?: () => void;
   /** Calls in flight, for the deadline's message (set by runCli). */
@@ -52,6 +57,7 @@ export interface AwsOptions {
   readonly rolloutStateMachineArn?: string;
   readonly rolloutTable?: string;
   readonly suspensionStateMachineArn?: string;
+  readonly offboardingStateMachineArn?: string;
   readonly json?: boolean;
 }
 
@@ -89,6 +95,8 @@ export function targetsFor<K extends TargetName>(
   if (rolloutTable) assertTableName(rolloutTable[0], rolloutTable[1]);
   const suspension = given('suspensionStateMachineArn', options.suspensionStateMachineArn);
   if (suspension) assertStateMachineArn(suspension[0], options.region, suspension[1]);
+  const offboarding = given('offboardingStateMachineArn', options.offboardingStateMachineArn);
+  if (offboarding) assertStateMachineArn(offboarding[0], options.region, offboarding[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
@@ -97,6 +105,7 @@ export function targetsFor<K extends TargetName>(
       rolloutStateMachineArn: options.rolloutStateMachineArn,
       rolloutTable: options.rolloutTable,
       suspensionStateMachineArn: options.suspensionStateMachineArn,
+      offboardingStateMachineArn: options.offboardingStateMachineArn,
     },
     env: ctx.env,
     stackName: options.stack,

@@ -23,6 +23,7 @@ type Reset = typeof import('./commands/reset');
 type Rotation = typeof import('./commands/rotation');
 type Migrations = typeof import('./commands/migrations');
 type Suspension = typeof import('./commands/suspension');
+type Offboard = typeof import('./commands/offboard');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -50,3 +51,5 @@ export const loadRotation = (): Promise<Rotation> => import('./commands/rotation
 export const loadMigrations = (): Promise<Migrations> => import('./commands/migrations');
 // @ts-expect-error TS2835, see above
 export const loadSuspension = (): Promise<Suspension> => import('./commands/suspension');
+// @ts-expect-error TS2835, see above
+export const loadOffboard = (): Promise<Offboard> => import('./commands/offboard');

@@ -21,6 +21,7 @@ import {
   loadCompletion,
   loadCredentials,
   loadMigrations,
+  loadOffboard,
   loadOnboard,
   loadPlan,
   loadReset,
@@ -107,6 +108,34 @@ function addSuspensionCommands(program: Command, ctx: CliContext, result: { code
         result.code = await suspensionCommand(operation, tenant, options, ctx);
       });
   }
+}
+
+/** `offboard`: confirmed by typing the tenant id, or `--yes`; `--now` is the mode. */
+function addOffboardCommand(program: Command, ctx: CliContext, result: { code: number }): void {
+  awsOptions(
+    program
+      .command('offboard')
+      .description(
+        'take a final snapshot of a tenant database (kept for its tier retention), then delete the database, its alarms and application secret',
+      )
+      .argument('<tenant>', 'tenant id')
+      .option('--now', 'offboard now')
+      .option('--yes', 'do not ask to type the tenant id (scripts; required without a terminal)')
+      .option('--wait', 'follow the execution until it ends')
+      .option('--requested-by <who>', 'who asked (default: your login)')
+      .option(
+        `${TARGETS.offboardingStateMachineArn.flag} <arn>`,
+        `offboarding state machine (env ${TARGETS.offboardingStateMachineArn.env})`,
+      ),
+  )
+    .addOption(
+      new Option('--poll-interval <seconds>', 'seconds between polls with --wait').default(DEFAULT_POLL_SECONDS),
+    )
+    .addHelpText('after', examples('offboard acme-corp --now', 'offboard acme-corp --now --yes --wait --json'))
+    .action(async (tenant: string, options) => {
+      const { offboardCommand } = await loadOffboard();
+      result.code = await offboardCommand(tenant, options, ctx);
+    });
 }
 
 /** Builds the program; each action stores its exit code in `result`. */
@@ -279,6 +308,7 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
     });
 
   addSuspensionCommands(program, ctx, result);
+  addOffboardCommand(program, ctx, result);
 
   const billing = program.command('billing').description('operate the billing integration');
   awsOptions(
@@ -501,6 +531,17 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
 }
 
+/** One line typed on the terminal in answer to `question`. */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 function loginName(): string {
   try {
     return userInfo().username;
@@ -530,6 +571,7 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     username: loginName,
     now: () => new Date(),
     isTTY: process.stdout.isTTY === true,
+    ...(process.stdin.isTTY === true ? { ask: askOnTerminal } : {}),
     interrupt,
   });
 }

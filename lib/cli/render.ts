@@ -30,6 +30,11 @@ const PUBLIC_RECORD_FIELDS = [
   'metadata',
   'operation',
   'lifecycleHistory',
+  // Offboarded: what is kept, and until when.
+  'offboardedAt',
+  'purgeAfter',
+  'finalSnapshots',
+  'retainedBackupsArn',
 ] as const satisfies readonly (keyof TenantRecord)[];
 
 export type PublicRecord = Partial<Pick<TenantRecord, (typeof PUBLIC_RECORD_FIELDS)[number]>>;
@@ -57,11 +62,17 @@ function historyLine(entry: HistoryEntry): string {
 
 /** `tenantctl status`: one field per line, the operation in progress in words, then the lifecycle history. */
 export function renderRecord(record: TenantRecord): string {
-  const { lifecycleHistory, operation, ...rest } = publicRecord(record);
+  const { lifecycleHistory, operation, finalSnapshots, ...rest } = publicRecord(record);
   const fields: [string, unknown][] = Object.entries(rest);
   if (operation) fields.push(['operation', describeHeld(record.tenantId, operation)]);
   const width = Math.max(...fields.map(([key]) => key.length));
   const lines = fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`);
+  if (finalSnapshots?.length) {
+    lines.push(
+      'final snapshots',
+      ...finalSnapshots.map((s) => `  ${s.region}  ${s.snapshotId}  available since ${s.takenAt}  ${s.arn}`),
+    );
+  }
   if (lifecycleHistory?.length) lines.push('history', ...lifecycleHistory.map(historyLine));
   return `${lines.join('\n')}\n`;
 }

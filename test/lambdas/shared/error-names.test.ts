@@ -10,6 +10,7 @@ import {
   ProvisioningTimeoutError,
   RetryableError,
   RolloutConflictError,
+  SnapshotQuotaExceededError,
   TenantConflictError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
@@ -62,6 +63,8 @@ const CLASSES: [string, () => PlatformError, readonly string[], readonly string[
   // conflicting rollout ends in the rollout's RolloutRejected).
   ['SchemaDriftError', () => new SchemaDriftError('x'), [], []],
   ['RolloutConflictError', () => new RolloutConflictError('x'), [], []],
+  // Offboarding: not named in the provisioning definition; a full quota stops the offboarding in OFFBOARD_FAILED.
+  ['SnapshotQuotaExceededError', () => new SnapshotQuotaExceededError('x'), [], []],
 ];
 
 describe('error names Step Functions matches on', () => {

@@ -470,8 +470,17 @@ describe('status index reads', () => {
 
     // Assess
     expect(records.map((r) => r.tenantId)).toEqual(['a', 'b', 'c']);
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 7);
-    for (const status of ['ACTIVE', 'FAILED', 'ROLLBACK_FAILED', 'SUSPENDED', 'SUSPEND_FAILED', 'RESUME_FAILED']) {
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 9);
+    for (const status of [
+      'ACTIVE',
+      'FAILED',
+      'ROLLBACK_FAILED',
+      'SUSPENDED',
+      'SUSPEND_FAILED',
+      'RESUME_FAILED',
+      'OFFBOARDED',
+      'OFFBOARD_FAILED',
+    ]) {
       expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
         IndexName: 'byStatus',
         KeyConditionExpression: '#status = :status AND updatedAt >= :since',
