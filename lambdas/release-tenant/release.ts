@@ -26,6 +26,7 @@ import {
   suspensionRejectedDetail,
 } from '../shared/lifecycle/suspension';
 import { getTenant } from '../shared/registry';
+import { tenantIdViolations } from '../shared/tenant-id';
 
 /** The Task's payload: the whole state and the execution's ARN (from the context, for a take that never returned). */
 export interface ReleaseEvent {
@@ -52,7 +53,9 @@ export async function releaseOperation(deps: ReleaseDeps, event: ReleaseEvent): 
     : undefined;
   if (isRejection(state)) {
     // Refused before anything was touched: announce the refusal; the tenant's record is not this execution's to move.
-    const record = tenantId ? await getTenant(deps.registry, deps.table, tenantId) : undefined;
+    // Only a valid id is looked up: a refused one may be anything (10,000 characters DynamoDB refuses as a key).
+    const known = tenantId !== undefined && tenantIdViolations(tenantId).length === 0;
+    const record = known ? await getTenant(deps.registry, deps.table, tenantId) : undefined;
     const detail = suspensionRejectedDetail(state, executionArn, record?.tier);
     await publishEvent(deps.events, outcomeEntry(deps.busName, { kind: 'rejected', value: detail }));
     return { outcome: 'rejected', error: detail.error, reason: detail.reason };

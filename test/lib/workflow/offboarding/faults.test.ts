@@ -6,6 +6,7 @@ import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { APP_USERNAME } from '../../../../lambdas/shared/naming';
 import { serviceError } from '../../../support/aws-double/errors';
 import type { FaultSpec } from '../../../support/aws-double/faults';
+import { runWorkflow } from '../../../support/workflow-harness';
 import { useWorkflow } from '../provisioning/fixtures';
 import { appPassword, instanceStatus, runSuspension } from '../suspension/fixtures';
 import { deletionsBeforeSnapshots, recordOf, runOffboarding } from './fixtures';
@@ -289,5 +290,31 @@ describe('one operation at a time', () => {
         .calls.slice(calls)
         .filter((c) => c.service === 'rds'),
     ).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['a prototype-named tenant id', { tenantId: '__proto__', operation: 'offboard' }, /tenantId/],
+    ['a tenant id of 10,000 characters', { tenantId: 'a'.repeat(10_000), operation: 'offboard' }, /tenantId/],
+    ['a prototype-named field', { tenantId: 'acme', operation: 'offboard', constructor: 'x' }, /has no field/],
+    ["another workflow's operation", { tenantId: 'acme', operation: 'suspend' }, /operation: must be one of offboard/],
+  ])('refuses %s before the registry or RDS is touched', async (_case, input, message) => {
+    // Prepare
+    const tenantId = 'acme';
+    await provisioned(tenantId);
+    const double = workflow.double();
+    const before = double.calls.length;
+
+    // Act
+    const run = await runWorkflow(input, { machine: 'offboarding', double, database: workflow.database() });
+
+    // Assess: a rejection, never a failure of the tenant; nothing written
+    expect(run.status).toBe('FAILED');
+    expect(run.error?.Error).toBe(ERROR_NAMES.validation);
+    expect(run.error?.Cause).toMatch(message);
+    expect(run.publishedEvents.map((e) => e.detailType)).toEqual([OUTCOME_DETAIL_TYPES.rejected]);
+    expect(double.calls.slice(before).filter((c) => c.service === 'rds' || c.command === 'UpdateItem')).toEqual([]);
+    expect(await recordOf(double, tenantId)).toMatchObject({ status: 'ACTIVE' });
   });
 });
