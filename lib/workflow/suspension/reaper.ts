@@ -12,7 +12,8 @@ import { allow } from '../permissions';
 /** Releases tenants held by lifecycle executions (suspension, offboarding) that ended without releasing them. */
 const LIFECYCLE_REAPER: HandlerSpec = {
   folder: 'lifecycle-reaper',
-  description: 'Releases a tenant held by a suspend, resume or offboard execution that timed out, was aborted or failed',
+  description:
+    'Releases a tenant held by a suspend, resume or offboard execution that timed out, was aborted or failed',
   invocation: 'event',
   environment: (p) => [
     setting(RUNTIME_ENV.registryTable, p.table.tableName),
