@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  type DBSnapshot,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
@@ -76,9 +77,18 @@ export async function waitForSnapshot(
 ): Promise<SnapshotWaitResult> {
   const what = `snapshot ${requested.snapshotId} in ${requested.region}`;
   const result = await pollUntil<FinalSnapshot>(what, options, async () => {
-    const { DBSnapshots } = await rds.send(
-      new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: requested.snapshotId }),
-    );
+    let DBSnapshots: DBSnapshot[] | undefined;
+    try {
+      ({ DBSnapshots } = await rds.send(
+        new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: requested.snapshotId }),
+      ));
+    } catch (error) {
+      // RDS lists a snapshot it accepted only after a moment: not found yet is not gone, within MAX_POLLS.
+      if (awsErrorName(error) === 'DBSnapshotNotFoundFault' || awsErrorName(error) === 'DBSnapshotNotFound') {
+        return { status: 'not visible yet' };
+      }
+      throw error;
+    }
     const status = DBSnapshots?.[0]?.Status ?? 'unknown';
     if (SNAPSHOT_BROKEN.test(status)) throw new InstanceFailedError(`${what} is ${status}; it will never be available`);
     if (status !== 'available') return { status };

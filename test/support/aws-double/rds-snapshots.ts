@@ -85,6 +85,8 @@ export class RdsSnapshotsDouble {
   /** Manual snapshots that exist per Region outside the platform (they count against the quota). */
   readonly foreignSnapshots: Record<string, number> = {};
   readonly timings = { snapshotMs: 12 * MINUTE, copyMs: 25 * MINUTE };
+  /** How long a new snapshot stays invisible to DescribeDBSnapshots (RDS's eventual consistency). @default 0 */
+  visibilityDelayMs = 0;
 
   private readonly snapshots: SnapshotState[] = [];
 
@@ -203,7 +205,8 @@ export class RdsSnapshotsDouble {
     if (input.DBSnapshotIdentifier !== undefined) {
       const arn = SNAPSHOT_ARN.exec(input.DBSnapshotIdentifier);
       const found = this.find(arn?.[1] ?? ctx.region, arn?.[3] ?? input.DBSnapshotIdentifier);
-      if (!found || found.region !== ctx.region) throw this.snapshotNotFound(input.DBSnapshotIdentifier);
+      const visible = found !== undefined && this.env.clock.now() - found.createdAt >= this.visibilityDelayMs;
+      if (!found || !visible || found.region !== ctx.region) throw this.snapshotNotFound(input.DBSnapshotIdentifier);
       return { DBSnapshots: [this.describe(found)] };
     }
     const instance = input.DBInstanceIdentifier?.toLowerCase();

@@ -84,4 +84,18 @@ describe('offboarding a tenant', () => {
     expect(double.violations).toEqual([]);
     expect(findLeaks([run], workflow.database().passwords)).toEqual([]);
   });
+
+  it('waits out a snapshot RDS does not list yet (eventual consistency) instead of failing', async () => {
+    // Prepare
+    const tenantId = 'not-listed-yet';
+    expect((await workflow.provision(tenantId, 'enterprise')).status).toBe('SUCCEEDED');
+    workflow.double().rdsSnapshots.visibilityDelayMs = 90_000;
+
+    // Act
+    const run = await runOffboarding(workflow, tenantId);
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect((await recordOf(workflow.double(), tenantId)).finalSnapshots).toHaveLength(2);
+  });
 });
