@@ -12,7 +12,7 @@ const events = traced(new EventBridgeClient(CLIENT_CONFIG));
 const sns = traced(new SNSClient(CLIENT_CONFIG));
 
 /**
- * Target of the rule for suspension executions that ended TIMED_OUT, ABORTED or FAILED: releases a tenant such an
+ * Target of the rules for lifecycle executions that ended TIMED_OUT, ABORTED or FAILED: releases a tenant such an
  * execution still holds. Errors propagate so EventBridge's asynchronous invocation retries the event.
  */
 export const handler = eventHandler(

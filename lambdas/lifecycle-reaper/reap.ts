@@ -1,5 +1,5 @@
 /**
- * The reaper of lifecycle executions: a suspend or resume execution that timed out, was aborted or failed outside
+ * The reaper of lifecycle executions: a suspend, resume or offboard execution that timed out, was aborted or failed outside
  * its own last step never released its tenant, which would stay busy (and refuse every later operation) for good.
  * The reaper finds the tenants that execution still holds and releases them to the operation's `*_FAILED` status,
  * with the reason, the outcome event and an alert, as the workflow's own ReleaseTenant would have.

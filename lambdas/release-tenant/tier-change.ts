@@ -55,7 +55,7 @@ export async function releaseTierChange(deps: FinishDeps, event: ReleaseTierChan
       ...(failure ? { failure: { reason: failure.reason, failedStep: failure.failedStep }, refused } : {}),
       ...(summary ? { tierChange: summary } : {}),
       // The registry names the new tier only once the instance has it.
-      ...(failure || !summary ? {} : { set: { tier: summary.to } }),
+      ...(failure || !summary ? {} : { record: { set: { tier: summary.to } } }),
     });
   } catch (error) {
     if (!(error instanceof TenantConflictError) || state.lock.outcome === 'TAKEN') throw error;

@@ -269,6 +269,8 @@ const LIFECYCLE_OUTCOME_DETAIL_TYPES = {
   resumeFailed: 'Tenant Database Resume Failed',
   tierChanged: 'Tenant Database Tier Changed',
   tierChangeFailed: 'Tenant Database Tier Change Failed',
+  offboarded: 'Tenant Database Offboarded',
+  offboardFailed: 'Tenant Database Offboarding Failed',
 } as const;
 /** The kind of a lifecycle outcome event. */
 export type LifecycleOutcomeKind = keyof typeof LIFECYCLE_OUTCOME_DETAIL_TYPES;
@@ -294,6 +296,10 @@ export interface LifecycleEventDetail extends OutcomeIdentity {
   reason?: string;
   /** With a tier change: the tiers and the ModifyDBInstance parameters and follow-ups applied. */
   tierChange?: TierChangeSummary;
+  /** With `offboarded`: ARNs of the final snapshots kept (the tenant's Region first, then the backup Region's copy). */
+  finalSnapshotArns?: string[];
+  /** With `offboarded`: when the purge job deletes the final snapshots (ISO). */
+  purgeAfter?: string;
 }
 
 export type TenantStatus = 'PROVISIONING' | 'ACTIVE' | 'FAILED' | 'ROLLBACK_FAILED' | LifecycleStatus;

@@ -27,6 +27,7 @@ export const ERROR_NAMES = {
   schemaDrift: 'SchemaDriftError',
   rolloutConflict: 'RolloutConflictError',
   tierChangeRefused: 'TierChangeRefusedError',
+  snapshotQuota: 'SnapshotQuotaExceededError',
 } as const;
 
 /**

@@ -102,6 +102,15 @@ export class AwsRequestError extends PlatformError {
 }
 
 /**
+ * The Region's manual-snapshot quota (RDS `ManualSnapshots`, 100 by default) has no room for the final snapshot.
+ * Never retried: snapshots do not free themselves; an operator deletes old ones or raises the quota.
+ */
+export class SnapshotQuotaExceededError extends PlatformError {
+  public override readonly name = ERROR_NAMES.snapshotQuota;
+  public readonly retryable = false;
+}
+
+/**
  * The tenant is ACTIVE (the point of no return has passed) but its outcome event could not be published yet. Retried;
  * when the retries run out the workflow still ends successfully and the sweeper publishes the event. Never rolls
  * anything back.

@@ -686,7 +686,12 @@ export interface OperationRelease extends Omit<OperationRequest, 'requestedBy'> 
   readonly tierChange?: HistoryEntry['tierChange'];
   /** Further fields written with the release (an outbox entry, the offboarding's snapshot). @default none */
   readonly set?: Partial<Omit<TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>>;
+  /** Fields removed with the release (a pending schedule the offboarding made moot). @default none */
+  readonly remove?: readonly ReleasableField[];
 }
+
+/** Fields a release may remove: never the ones the release itself writes. */
+type ReleasableField = Exclude<keyof TenantRecord, 'tenantId' | 'status' | 'operation' | 'lifecycleHistory'>;
 
 /**
  * Releases the tenant held by `release.executionArn`: the operation's done or failed status, the history entry, and
@@ -726,14 +731,20 @@ export async function releaseTenant(
     ...(release.tierChange === undefined ? {} : { tierChange: release.tierChange }),
   });
   const set = setClause({ ...release.set, status, lifecycleHistory, updatedAt: now });
+  const removed = release.remove ?? [];
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table,
         Key: { tenantId: release.tenantId },
-        UpdateExpression: `${set.expression} REMOVE #operation`,
+        UpdateExpression: `${set.expression} REMOVE #operation${removed.map((_, i) => `, #rm${i}`).join('')}`,
         ConditionExpression: '#status = :busy AND #operation.executionArn = :holder',
-        ExpressionAttributeNames: { ...set.names, '#status': 'status', '#operation': 'operation' },
+        ExpressionAttributeNames: {
+          ...set.names,
+          ...Object.fromEntries(removed.map((field, i) => [`#rm${i}`, field])),
+          '#status': 'status',
+          '#operation': 'operation',
+        },
         ExpressionAttributeValues: { ...set.values, ':busy': record.status, ':holder': release.executionArn },
       }),
     );
@@ -745,7 +756,49 @@ export async function releaseTenant(
     throw error;
   }
   const { operation: _released, ...rest } = record;
-  return { ...rest, ...release.set, status, lifecycleHistory, updatedAt: now };
+  const kept = Object.fromEntries(
+    Object.entries(rest).filter(([field]) => !(removed as readonly string[]).includes(field)),
+  ) as typeof rest;
+  return { ...kept, ...release.set, status, lifecycleHistory, updatedAt: now };
+}
+
+/**
+ * Records the final snapshots an offboarding confirmed `available` on the tenant it holds, before anything of the
+ * tenant is deleted: a later run (after a failure) reads them back from the record instead of taking new ones, even
+ * once the instance is gone. Conditional on the execution still holding the tenant in `OFFBOARDING`.
+ *
+ * @throws TenantConflictError when `executionArn` does not hold the tenant.
+ */
+export async function recordFinalSnapshots(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  holder: { tenantId: string; executionArn: string },
+  finalSnapshots: readonly FinalSnapshot[],
+): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { tenantId: holder.tenantId },
+        UpdateExpression: 'SET finalSnapshots = :snapshots, updatedAt = :now',
+        ConditionExpression: '#status = :busy AND #operation.executionArn = :holder',
+        ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
+        ExpressionAttributeValues: {
+          ':snapshots': finalSnapshots,
+          ':now': nowIso(),
+          ':busy': OPERATION_KINDS.offboard.busy,
+          ':holder': holder.executionArn,
+        },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new TenantConflictError(
+        `tenant ${holder.tenantId} is not held by offboarding execution ${holder.executionArn}; its final snapshots are not recorded`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**

@@ -4,20 +4,32 @@
  *
  * @module
  */
+import { ConfigurationError } from '../shared/errors';
+import { OFFBOARDING_OPERATIONS } from '../shared/lifecycle/offboarding';
+import type { OperationName } from '../shared/lifecycle/operations';
 import { type LifecycleRequest, lifecycleRequestOf } from '../shared/lifecycle/request';
 import { type LockResult, SUSPENSION_OPERATIONS } from '../shared/lifecycle/suspension';
 import { type OutboxDeps, settleOutbox } from '../shared/outcomes';
 import { type OperationRequest, type TakeResult, takeTenant } from '../shared/registry';
 
-/** The Task's payload: the raw execution input and the execution's ARN. */
+/** The Task's payload: the raw execution input, the execution's ARN, and the operations its workflow runs. */
 export interface TakeEvent {
   input: unknown;
   executionArn: string;
+  /** Set by the workflow definition (never by the caller). @default the suspension workflow's: suspend, resume */
+  operations?: readonly OperationName[];
 }
+
+/** The workflows that take tenants, by the operations they run; anything else is a misconfigured definition. */
+const WORKFLOW_OPERATIONS: readonly (readonly OperationName[])[] = [SUSPENSION_OPERATIONS, OFFBOARDING_OPERATIONS];
 
 /** Validates `event.input` and takes the tenant (see {@link takeAfterOutbox}); the result says where its database lives. */
 export async function takeForOperation(deps: OutboxDeps, event: TakeEvent): Promise<LockResult> {
-  const request = lifecycleRequestOf(event.input, SUSPENSION_OPERATIONS);
+  const operations = event.operations ?? SUSPENSION_OPERATIONS;
+  if (!WORKFLOW_OPERATIONS.some((known) => known.join() === operations.join())) {
+    throw new ConfigurationError(`TakeTenant: no workflow runs the operations ${String(operations)}`);
+  }
+  const request = lifecycleRequestOf(event.input, operations);
   return lockOf(
     request,
     event.executionArn,
@@ -45,5 +57,8 @@ export function lockOf(request: LifecycleRequest, executionArn: string, taken: T
     ...(taken.reason === undefined ? {} : { reason: taken.reason }),
     ...(record.instanceId === undefined ? {} : { instanceId: record.instanceId }),
     ...(record.region === undefined ? {} : { region: record.region }),
+    tier: record.tier,
+    ...(record.secretArn === undefined ? {} : { secretArn: record.secretArn }),
+    ...(record.finalSnapshots === undefined ? {} : { finalSnapshots: record.finalSnapshots }),
   };
 }

@@ -31,6 +31,11 @@ export interface CliContext {
   readonly now?: () => Date;
   /** Whether standard output is a terminal (spinners, colours). */
   readonly isTTY?: boolean;
+  /**
+   * Asks the operator a question on the terminal and returns the line typed; absent when standard input is no
+   * terminal (a script, a pipe), where nothing can be confirmed interactively.
+   */
+  readonly ask?: (question: string) => Promise<string>;
   /** Starts the command's deadline again after an answer from AWS (set by runCli). */
   readonly restartDeadline?: () => void;
   /** Calls in flight, for the deadline's message (set by runCli). */
@@ -39,8 +44,6 @@ export interface CliContext {
   readonly interrupt?: { note?: string; cleanup?: () => void };
   /** `--no-color` (default true). */
   readonly color?: boolean;
-  /** Asks the operator a yes/no question on the terminal; absent when standard input is not a terminal. */
-  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 /** Options shared by the commands that call AWS. */
@@ -55,6 +58,7 @@ export interface AwsOptions {
   readonly rolloutTable?: string;
   readonly suspensionStateMachineArn?: string;
   readonly tierChangeStateMachineArn?: string;
+  readonly offboardingStateMachineArn?: string;
   readonly json?: boolean;
 }
 
@@ -94,6 +98,8 @@ export function targetsFor<K extends TargetName>(
   if (suspension) assertStateMachineArn(suspension[0], options.region, suspension[1]);
   const tierChange = given('tierChangeStateMachineArn', options.tierChangeStateMachineArn);
   if (tierChange) assertStateMachineArn(tierChange[0], options.region, tierChange[1]);
+  const offboarding = given('offboardingStateMachineArn', options.offboardingStateMachineArn);
+  if (offboarding) assertStateMachineArn(offboarding[0], options.region, offboarding[1]);
   return resolveTargets(names, {
     flags: {
       stateMachineArn: options.stateMachineArn,
@@ -103,6 +109,7 @@ export function targetsFor<K extends TargetName>(
       rolloutTable: options.rolloutTable,
       suspensionStateMachineArn: options.suspensionStateMachineArn,
       tierChangeStateMachineArn: options.tierChangeStateMachineArn,
+      offboardingStateMachineArn: options.offboardingStateMachineArn,
     },
     env: ctx.env,
     stackName: options.stack,

@@ -24,6 +24,7 @@ type Rotation = typeof import('./commands/rotation');
 type Migrations = typeof import('./commands/migrations');
 type Suspension = typeof import('./commands/suspension');
 type ChangeTier = typeof import('./commands/change-tier');
+type Offboard = typeof import('./commands/offboard');
 
 // @ts-expect-error TS2835, see above
 export const loadAws = (): Promise<Aws> => import('./aws');
@@ -53,3 +54,5 @@ export const loadMigrations = (): Promise<Migrations> => import('./commands/migr
 export const loadSuspension = (): Promise<Suspension> => import('./commands/suspension');
 // @ts-expect-error TS2835, see above
 export const loadChangeTier = (): Promise<ChangeTier> => import('./commands/change-tier');
+// @ts-expect-error TS2835, see above
+export const loadOffboard = (): Promise<Offboard> => import('./commands/offboard');

@@ -22,6 +22,7 @@ import {
   loadCompletion,
   loadCredentials,
   loadMigrations,
+  loadOffboard,
   loadOnboard,
   loadPlan,
   loadReset,
@@ -31,6 +32,7 @@ import {
   loadTiers,
   loadWatch,
 } from './lazy';
+import { addOffboardScheduleOptions } from './offboard-options';
 import { assertSeconds } from './options';
 import type { AwsCall } from './services';
 import { DEFAULT_STACK_NAME, TARGETS } from './targets';
@@ -110,17 +112,6 @@ function addSuspensionCommands(program: Command, ctx: CliContext, result: { code
   }
 }
 
-/** A yes/no question on the terminal; anything but y or yes is no. */
-async function askOnTerminal(question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^(y|yes)$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 /** `change-tier`: plan, confirm, start the tier change workflow. */
 function addChangeTierCommand(program: Command, ctx: CliContext, result: { code: number }): void {
   cdkJsonOption(
@@ -155,6 +146,44 @@ function addChangeTierCommand(program: Command, ctx: CliContext, result: { code:
     .action(async (tenant: string, options, command: Command) => {
       const { changeTierCommand } = await loadChangeTier();
       result.code = await changeTierCommand(tenant, { ...options, cdkJsonExplicit: cdkJsonExplicit(command) }, ctx);
+    });
+}
+
+/** `offboard`: now, at a time, in a while, or cancel; confirmed by typing the tenant id, or `--yes`. */
+function addOffboardCommand(program: Command, ctx: CliContext, result: { code: number }): void {
+  addOffboardScheduleOptions(
+    awsOptions(
+      program
+        .command('offboard')
+        .description(
+          'take a final snapshot of a tenant database (kept for its tier retention), then delete the database, its alarms and application secret',
+        )
+        .argument('<tenant>', 'tenant id')
+        .option('--now', 'offboard now')
+        .option('--yes', 'do not ask to type the tenant id (scripts; required without a terminal)')
+        .option('--wait', 'follow the execution until it ends')
+        .option('--requested-by <who>', 'who asked (default: your login)')
+        .option(
+          `${TARGETS.offboardingStateMachineArn.flag} <arn>`,
+          `offboarding state machine (env ${TARGETS.offboardingStateMachineArn.env})`,
+        ),
+    ),
+  )
+    .addOption(
+      new Option('--poll-interval <seconds>', 'seconds between polls with --wait').default(DEFAULT_POLL_SECONDS),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'offboard acme-corp --now',
+        'offboard acme-corp --now --yes --wait --json',
+        'offboard acme-corp --in 30d',
+        'offboard acme-corp --cancel',
+      ),
+    )
+    .action(async (tenant: string, options) => {
+      const { offboardCommand } = await loadOffboard();
+      result.code = await offboardCommand(tenant, options, ctx);
     });
 }
 
@@ -334,6 +363,7 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
 
   addSuspensionCommands(program, ctx, result);
   addChangeTierCommand(program, ctx, result);
+  addOffboardCommand(program, ctx, result);
 
   const billing = program.command('billing').description('operate the billing integration');
   awsOptions(
@@ -556,6 +586,17 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
   }
 }
 
+/** One line typed on the terminal in answer to `question`. */
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
+}
+
 function loginName(): string {
   try {
     return userInfo().username;
@@ -585,7 +626,7 @@ export function main(argv: readonly string[] = process.argv): Promise<number> {
     username: loginName,
     now: () => new Date(),
     isTTY: process.stdout.isTTY === true,
+    ...(process.stdin.isTTY === true ? { ask: askOnTerminal } : {}),
     interrupt,
-    ...(process.stdin.isTTY === true ? { confirm: askOnTerminal } : {}),
   });
 }

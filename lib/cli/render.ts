@@ -31,8 +31,11 @@ const PUBLIC_RECORD_FIELDS = [
   'operation',
   'lifecycleHistory',
   'scheduledOffboarding',
+  // Offboarded: what is kept, and until when.
   'offboardedAt',
   'purgeAfter',
+  'finalSnapshots',
+  'retainedBackupsArn',
   'purgedAt',
 ] as const satisfies readonly (keyof TenantRecord)[];
 
@@ -61,7 +64,7 @@ function historyLine(entry: HistoryEntry): string {
 
 /** `tenantctl status`: one field per line, the operation in progress in words, then the lifecycle history. */
 export function renderRecord(record: TenantRecord): string {
-  const { lifecycleHistory, operation, scheduledOffboarding, ...rest } = publicRecord(record);
+  const { lifecycleHistory, operation, scheduledOffboarding, finalSnapshots, ...rest } = publicRecord(record);
   const fields: [string, unknown][] = Object.entries(rest);
   if (operation) fields.push(['operation', describeHeld(record.tenantId, operation)]);
   if (scheduledOffboarding) {
@@ -73,6 +76,12 @@ export function renderRecord(record: TenantRecord): string {
   }
   const width = Math.max(...fields.map(([key]) => key.length));
   const lines = fields.map(([key, value]) => `${key.padEnd(width)}  ${show(value)}`);
+  if (finalSnapshots?.length) {
+    lines.push(
+      'final snapshots',
+      ...finalSnapshots.map((s) => `  ${s.region}  ${s.snapshotId}  available since ${s.takenAt}  ${s.arn}`),
+    );
+  }
   if (lifecycleHistory?.length) lines.push('history', ...lifecycleHistory.map(historyLine));
   return `${lines.join('\n')}\n`;
 }

@@ -64,6 +64,12 @@ export const TARGETS = {
     output: 'TierChangeStateMachineArn',
     what: 'the tier change state machine',
   },
+  offboardingStateMachineArn: {
+    flag: '--offboarding-state-machine-arn',
+    env: 'TENANTCTL_OFFBOARDING_STATE_MACHINE_ARN',
+    output: 'OffboardingStateMachineArn',
+    what: 'the offboarding state machine',
+  },
 } as const satisfies Record<string, TargetSpec>;
 
 export type TargetName = keyof typeof TARGETS;

@@ -43,6 +43,11 @@ export class TenantResourceArns {
     return this.rds('auto-backup', '*', region);
   }
 
+  /** Manual snapshots of tenant instances (final snapshots are named `tenant-<id>-final-...`) in `region`. */
+  snapshots(region?: string): string {
+    return this.rds('snapshot', `${INSTANCE_ID_PREFIX}*`, region);
+  }
+
   /** The log groups RDS exports a tenant instance's logs to. */
   get instanceLogGroups(): string {
     return this.stack.formatArn({

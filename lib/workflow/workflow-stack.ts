@@ -12,6 +12,8 @@ import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
 import { addInstanceStatusPoller } from './instance-status-poller';
 import { PlatformObservability } from './observability';
+import { TenantOffboarding } from './offboarding/offboarding';
+import { OffboardingSchedule } from './offboarding-schedule/offboarding-schedule';
 import { RetentionPurge } from './offboarding-schedule/retention-purge';
 import { TenantResourceArns } from './permissions';
 import { buildProvisioningDefinition } from './provisioning/definition';
@@ -64,6 +66,8 @@ export class WorkflowStack extends Stack {
   public readonly suspension: TenantSuspension;
   /** Tier changes of live tenants. */
   public readonly tierChange: TenantTierChange;
+  /** Offboarding (final snapshot, then delete). */
+  public readonly offboarding: TenantOffboarding;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -132,6 +136,10 @@ export class WorkflowStack extends Stack {
       platform: workflowPlatform,
       stateMachineName: `${id}-tier-change`,
     });
+    this.offboarding = new TenantOffboarding(this, 'Offboarding', {
+      platform: workflowPlatform,
+      stateMachineName: `${id}-offboarding`,
+    });
     this.functions = provisioning.functions;
     this.rollout = addSchemaRollout(this, stepPlatform, `${id}-schema-rollout`, props.schemaRollout);
 
@@ -164,6 +172,15 @@ export class WorkflowStack extends Stack {
       deadLetterQueue: billing.deadLetterQueue,
     });
 
+    // Scheduled and cancelled offboardings (tenantctl offboard --at/--in/--cancel, billing's offboarding events).
+    const offboardingSchedule = new OffboardingSchedule(this, 'OffboardingSchedule', {
+      platform,
+      offboardingStateMachine: this.offboarding.stateMachine,
+      scheduleGroupName: `${id}-offboarding`,
+      billingBus: billing.bus,
+      billingDeadLetterQueue: billing.deadLetterQueue,
+    });
+
     new PlatformObservability(this, 'Observability', {
       stateMachine: this.stateMachine,
       tierNames: Object.keys(props.catalog),
@@ -173,12 +190,15 @@ export class WorkflowStack extends Stack {
         reconciliation.deadLetterQueue,
         suspensionBilling.rejectedQueue,
         tierChangeBilling.rejectedQueue,
+        ...offboardingSchedule.queues,
       ],
       backgroundFunctions: [reconciliation.reaper.function, reconciliation.sweeper.function],
       platform,
       operationWorkflows: [
         { id: 'Suspension', description: 'A suspend or resume', stateMachine: this.suspension.stateMachine },
         { id: 'SchemaRollout', description: 'A schema rollout', stateMachine: this.rollout.stateMachine },
+        { id: 'TierChange', description: 'A tier change', stateMachine: this.tierChange.stateMachine },
+        { id: 'Offboarding', description: 'An offboarding', stateMachine: this.offboarding.stateMachine },
       ],
     });
 
@@ -196,6 +216,14 @@ export class WorkflowStack extends Stack {
     new CfnOutput(this, 'TierChangeStateMachineArn', {
       value: this.tierChange.stateMachine.stateMachineArn,
       description: 'Tier change workflow (tenantctl change-tier)',
+    });
+    new CfnOutput(this, 'OffboardingStateMachineArn', {
+      value: this.offboarding.stateMachine.stateMachineArn,
+      description: 'Offboarding workflow (tenantctl offboard)',
+    });
+    new CfnOutput(this, 'OffboardingScheduleFunctionName', {
+      value: offboardingSchedule.function.function.functionName,
+      description: 'Schedules and cancels offboardings (tenantctl offboard --at, --in, --cancel)',
     });
     new CfnOutput(this, 'RegistryTableName', { value: table.tableName, description: 'Tenant registry table' });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName, description: 'Bus of outcome events' });

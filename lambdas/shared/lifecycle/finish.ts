@@ -30,8 +30,11 @@ export interface Finish {
   refused?: boolean;
   /** What a tier change did, for its history entry and outcome event. */
   tierChange?: OperationRelease['tierChange'];
-  /** Further fields written with the release (a tier change's new tier). */
-  set?: OperationRelease['set'];
+  /**
+   * Fields the release writes and removes besides the status (a tier change's new tier, the offboarding's
+   * snapshots). @default none
+   */
+  record?: Pick<OperationRelease, 'set' | 'remove'>;
 }
 
 /**
@@ -53,7 +56,8 @@ export async function finishOperation(deps: FinishDeps, finish: Finish): Promise
     outcome,
     ...(failure ?? {}),
     ...(finish.tierChange ? { tierChange: finish.tierChange } : {}),
-    ...(kind || finish.set ? { set: { ...finish.set, ...(kind ? { outcomePending: kind } : {}) } } : {}),
+    set: { ...finish.record?.set, ...(kind ? { outcomePending: kind } : {}) },
+    ...(finish.record?.remove ? { remove: finish.record.remove } : {}),
   });
   try {
     await deliverPendingOutcome(deps, released);

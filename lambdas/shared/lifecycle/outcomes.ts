@@ -14,6 +14,7 @@ const OPERATION_OUTCOMES: Partial<Record<OperationName, Partial<Record<Operation
   suspend: { succeeded: 'suspended', failed: 'suspendFailed' },
   resume: { succeeded: 'resumed', failed: 'resumeFailed' },
   'change-tier': { succeeded: 'tierChanged', failed: 'tierChangeFailed', refused: 'tierChangeFailed' },
+  offboard: { succeeded: 'offboarded', failed: 'offboardFailed' },
 };
 
 /** The outcome event `operation` owes when it ends with `outcome`, if it publishes one. */
@@ -65,6 +66,11 @@ export function lifecycleOutcomeOf(
       ...(entry.failedStep === undefined ? {} : { failedStep: entry.failedStep }),
       ...(entry.reason === undefined ? {} : { reason: entry.reason }),
       ...(entry.tierChange === undefined ? {} : { tierChange: entry.tierChange }),
+      // What consumers (billing, the customer's export) need of an offboarding: what is kept, and until when.
+      ...(kind === 'offboarded' && record.finalSnapshots
+        ? { finalSnapshotArns: record.finalSnapshots.map((s) => s.arn) }
+        : {}),
+      ...(kind === 'offboarded' && record.purgeAfter !== undefined ? { purgeAfter: record.purgeAfter } : {}),
     },
   };
 }

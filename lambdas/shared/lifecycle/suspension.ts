@@ -13,7 +13,7 @@
  *
  * @module
  */
-import type { CaughtError, RejectedEventDetail, TenantRecord } from '../contracts';
+import type { CaughtError, FinalSnapshot, RejectedEventDetail, TenantRecord } from '../contracts';
 import { ERROR_NAMES } from '../error-names';
 import { outcomeIdOf } from '../events';
 import { caughtErrorMessage, truncateReason } from '../failure';
@@ -46,6 +46,12 @@ export interface LockResult {
   /** Where the database lives, read from the registry (never derived from the tenant id). */
   instanceId?: string;
   region?: string;
+  /** The tenant's tier (its offboarding policy). */
+  tier?: string;
+  /** The application secret, as the registry records it (offboarding deletes it). */
+  secretArn?: string;
+  /** Final snapshots an earlier offboarding run recorded before it deleted anything. */
+  finalSnapshots?: FinalSnapshot[];
 }
 
 /** SetAppLogin's result. */

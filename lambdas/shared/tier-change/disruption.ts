@@ -180,6 +180,16 @@ export const FIELD_RULES: Readonly<Record<string, FieldRule>> = {
     timing: 'never',
     effect: none('no effect on the instance: it only chooses when a later change to this tier applies'),
   },
+  'offboarding.finalSnapshotRetentionDays': {
+    appliedBy: 'offboarding only',
+    timing: 'never',
+    effect: none('no effect on a live tenant: read from its tier when it is offboarded'),
+  },
+  'offboarding.keepAutomatedBackups': {
+    appliedBy: 'offboarding only',
+    timing: 'never',
+    effect: none('no effect on a live tenant: read from its tier when it is offboarded'),
+  },
 };
 
 /** When a change of a field with `timing` takes effect, given the requested timing of the change. */

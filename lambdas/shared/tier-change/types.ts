@@ -29,7 +29,9 @@ export type AppliedBy =
   /** A follow-up once RDS has applied the modification: alarms, backup replication, rotation schedule. */
   | 'follow-up'
   /** Nothing: the field only matters while a tenant is onboarded. */
-  | 'onboarding only';
+  | 'onboarding only'
+  /** Nothing now: the field is read from the tenant's tier when it is offboarded. */
+  | 'offboarding only';
 
 /** When a change takes effect on RDS. */
 export type TakesEffect = 'immediately' | 'at the next maintenance window' | 'after the modification' | 'never';

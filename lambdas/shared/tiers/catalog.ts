@@ -36,6 +36,7 @@ export const DEFAULT_TIERS: TierCatalog = {
     provisioningBudgetMinutes: 45,
     appSecretRotationDays: 90,
     tierChangeTiming: 'now',
+    offboarding: { finalSnapshotRetentionDays: 30, keepAutomatedBackups: false },
   },
   pro: {
     description: 'Multi-AZ general-purpose database for production workloads',
@@ -66,6 +67,7 @@ export const DEFAULT_TIERS: TierCatalog = {
     provisioningBudgetMinutes: 60,
     appSecretRotationDays: 60,
     tierChangeTiming: 'maintenance-window',
+    offboarding: { finalSnapshotRetentionDays: 90, keepAutomatedBackups: false },
   },
   enterprise: {
     description: 'Multi-AZ memory-optimised database with provisioned gp3 performance and cross-Region backups',
@@ -101,5 +103,6 @@ export const DEFAULT_TIERS: TierCatalog = {
     provisioningBudgetMinutes: 90,
     appSecretRotationDays: 30,
     tierChangeTiming: 'maintenance-window',
+    offboarding: { finalSnapshotRetentionDays: 365, keepAutomatedBackups: true },
   },
 };

@@ -6,7 +6,14 @@
  * @module
  */
 import { didYouMean } from './did-you-mean';
-import type { AlarmThresholds, BackupSpec, MonitoringSpec, StorageSpec, TierDefinition } from './types';
+import type {
+  AlarmThresholds,
+  BackupSpec,
+  MonitoringSpec,
+  OffboardingSpec,
+  StorageSpec,
+  TierDefinition,
+} from './types';
 
 type AllKeys<T> = { readonly [K in keyof Required<T>]: true };
 
@@ -40,6 +47,10 @@ const ALARM_FIELDS = {
   periodSeconds: true,
   evaluationPeriods: true,
 } as const satisfies AllKeys<AlarmThresholds>;
+const OFFBOARDING_FIELDS = {
+  finalSnapshotRetentionDays: true,
+  keepAutomatedBackups: true,
+} as const satisfies AllKeys<OffboardingSpec>;
 const TIER_FIELDS = {
   description: true,
   instanceClass: true,
@@ -54,15 +65,19 @@ const TIER_FIELDS = {
   provisioningBudgetMinutes: true,
   appSecretRotationDays: true,
   tierChangeTiming: true,
+  offboarding: true,
 } as const satisfies AllKeys<TierDefinition>;
 
 /** Field names of a tier, and of each of its nested objects. */
-const FIELDS_OF: Readonly<Record<'' | 'storage' | 'backup' | 'monitoring' | 'alarms', readonly string[]>> = {
+const FIELDS_OF: Readonly<
+  Record<'' | 'storage' | 'backup' | 'monitoring' | 'alarms' | 'offboarding', readonly string[]>
+> = {
   '': Object.keys(TIER_FIELDS),
   storage: Object.keys(STORAGE_FIELDS),
   backup: Object.keys(BACKUP_FIELDS),
   monitoring: Object.keys(MONITORING_FIELDS),
   alarms: Object.keys(ALARM_FIELDS),
+  offboarding: Object.keys(OFFBOARDING_FIELDS),
 };
 
 /** A field of an override that no tier has. */

@@ -3,7 +3,7 @@ import { escapeUnprintable, findPrototypeKey, quoteRejected } from '../untrusted
 import { DEFAULT_TIERS } from './catalog';
 import { unknownTierFields } from './fields';
 import { TIER_RULES, type TierRule } from './rules';
-import type { TierCatalog, TierDefinition, TierOverride } from './types';
+import type { OffboardingSpec, TierCatalog, TierDefinition, TierOverride } from './types';
 
 export { DEFAULT_TIERS } from './catalog';
 export { GP3_LARGE_VOLUME_GIB, storagePerformance } from './performance';
@@ -98,6 +98,12 @@ export function validateCatalog(catalog: TierCatalog): TierCatalog {
   return catalog;
 }
 
+/**
+ * The offboarding policy of a new tier that names none: final snapshots kept 30 days, automated backups dropped at
+ * delete (the final snapshot is the copy kept).
+ */
+const DEFAULT_OFFBOARDING: OffboardingSpec = { finalSnapshotRetentionDays: 30, keepAutomatedBackups: false };
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -152,7 +158,8 @@ export function resolveCatalog(
   const catalog: Record<string, TierDefinition> = { ...defaults };
   for (const [name, override] of Object.entries(overrides)) {
     if (override === null) delete catalog[name];
-    else catalog[name] = mergeDeep(defaults[name] ?? {}, override) as TierDefinition;
+    // A tier defined before offboarding existed gets the platform's default policy rather than failing the synth.
+    else catalog[name] = mergeDeep(defaults[name] ?? { offboarding: DEFAULT_OFFBOARDING }, override) as TierDefinition;
   }
   return validateCatalog(catalog);
 }

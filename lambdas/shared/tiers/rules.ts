@@ -20,6 +20,9 @@ const isInt = (v: unknown): v is number => Number.isInteger(v);
 const intIn = (v: unknown, min: number, max: number): boolean => isInt(v) && v >= min && v <= max;
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 
+/** Longest retention of final snapshots a tier may ask for: ten years. */
+const FINAL_SNAPSHOT_RETENTION_MAX_DAYS = 3650;
+
 /** Instance families RDS for PostgreSQL offers that are current generation (Graviton2+ and Intel 6th gen+). */
 const CURRENT_GENERATION_FAMILIES = [
   't4g',
@@ -443,5 +446,18 @@ export const TIER_RULES: readonly TierRule[] = [
     rule: 'must be now or maintenance-window (or left out: now)',
     check: (t) =>
       t.tierChangeTiming === undefined || t.tierChangeTiming === 'now' || t.tierChangeTiming === 'maintenance-window',
+  },
+  {
+    id: 'final-snapshot-retention',
+    field: 'offboarding.finalSnapshotRetentionDays',
+    // Manual snapshots never expire in RDS: the bound is ours, so a typo cannot keep snapshots (and their bill) forever.
+    rule: `must be a whole number of days from 1 to ${FINAL_SNAPSHOT_RETENTION_MAX_DAYS}`,
+    check: (t) => intIn(t.offboarding.finalSnapshotRetentionDays, 1, FINAL_SNAPSHOT_RETENTION_MAX_DAYS),
+  },
+  {
+    id: 'keep-automated-backups',
+    field: 'offboarding.keepAutomatedBackups',
+    rule: 'must be true or false (DeleteDBInstance DeleteAutomatedBackups is its negation)',
+    check: (t) => isBool(t.offboarding.keepAutomatedBackups),
   },
 ];

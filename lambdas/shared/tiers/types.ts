@@ -43,6 +43,20 @@ export interface MonitoringSpec {
   readonly logExports: readonly PostgresLogType[];
 }
 
+/** What offboarding keeps of a tenant's database, and for how long. */
+export interface OffboardingSpec {
+  /**
+   * Days the final snapshots (and retained automated backups) are kept after offboarding, 1–3650: the purge job
+   * deletes them after that. Until then an offboarded tenant can be restored.
+   */
+  readonly finalSnapshotRetentionDays: number;
+  /**
+   * Keep the instance's automated backups when it is deleted (`DeleteAutomatedBackups: false`): point-in-time restore
+   * stays possible within their retention, at their storage price. Off drops them at delete (the final snapshot is kept).
+   */
+  readonly keepAutomatedBackups: boolean;
+}
+
 /** Per-tenant CloudWatch alarm thresholds. */
 export interface AlarmThresholds {
   /** Alarm when average CPU is above this percentage. */
@@ -97,6 +111,8 @@ export interface TierDefinition {
    * @default 'now'
    */
   readonly tierChangeTiming?: 'now' | 'maintenance-window';
+  /** What offboarding keeps: the final snapshots' retention and the automated backups at delete. */
+  readonly offboarding: OffboardingSpec;
 }
 
 /** Tier name → definition. */

@@ -14,10 +14,10 @@ import { tierFromCatalog } from '../../../lambdas/shared/tiers';
 import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { lifecycleExecutionName, startLifecycleExecution } from '../lifecycle-run';
 import { assertSeconds } from '../options';
 import { buildTierChangePlan, renderTierChangePlan } from '../tier-change-plan';
 import { pricingRegion } from './plan';
-import { startLifecycleExecution, suspensionExecutionName } from './suspension';
 
 /** Options of `change-tier`. */
 export interface ChangeTierOptions extends AwsOptions {
@@ -44,7 +44,7 @@ export async function changeTierCommand(
     throw new ValidationError('--requested-by', 'must be 1-128 characters', requestedBy);
   }
   // Without a terminal nobody can confirm an outage: refuse before any AWS call rather than after the plan.
-  if (!options.yes && !ctx.confirm) {
+  if (!options.yes && !ctx.ask) {
     throw new ValidationError(
       '--yes',
       'is required when standard input is not a terminal (nobody can confirm the change)',
@@ -85,9 +85,10 @@ export async function changeTierCommand(
   const outage = plan.changes.filter((c) => c.disruption !== 'none');
   if (outage.length > 0 && !options.yes) {
     const kinds = [...new Set(outage.map((c) => c.disruption))].join(', ');
-    const confirmed = await (ctx.confirm as (q: string) => Promise<boolean>)(
-      `The application will notice this change (${kinds}). Change tenant ${tenantId} to ${to}?`,
+    const answer = await (ctx.ask as (q: string) => Promise<string>)(
+      `The application will notice this change (${kinds}). Change tenant ${tenantId} to ${to}? [y/N] `,
     );
+    const confirmed = /^(y|yes)$/i.test(answer.trim());
     if (!confirmed) {
       if (options.json) writeJson(ctx, { tenantId, operation: 'change-tier', action: 'cancelled', plan });
       else ctx.out('Cancelled: nothing was changed.\n');
@@ -99,7 +100,7 @@ export async function changeTierCommand(
     {
       stateMachineArn: tierChangeStateMachineArn,
       registryTable,
-      name: suspensionExecutionName(tenantId, 'change-tier', now),
+      name: lifecycleExecutionName(tenantId, 'change-tier', now),
       tenantId,
       operation: 'change-tier',
       input: { tenantId, operation: 'change-tier', to, when: plan.when, requestedBy },

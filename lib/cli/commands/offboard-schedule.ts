@@ -5,14 +5,13 @@
  * `lambda:InvokeFunction` on one function instead of Scheduler and `iam:PassRole` rights. The time is checked here
  * first (bad input exits 2 before any AWS call) and again by the function.
  *
- * The `offboard` command itself (with `--now`) registers these options with {@link addOffboardScheduleOptions} and
- * hands `--at`, `--in` and `--cancel` to {@link offboardScheduleAction}.
+ * The `offboard` command registers these options (lib/cli/offboard-options.ts) and hands `--at`, `--in` and `--cancel`
+ * to {@link offboardScheduleAction} (after the typed confirmation for `--at` and `--in`).
  *
  * @module
  */
 import { randomBytes } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { Command } from 'commander';
 import type { SchedulingResult } from '../../../lambdas/schedule-offboarding/schedule';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import {
@@ -22,15 +21,12 @@ import {
   TenantConflictError,
   ValidationError,
 } from '../../../lambdas/shared/errors';
-import {
-  MAX_SCHEDULE_HORIZON_DAYS,
-  scheduledTimeOf,
-  timeAfter,
-} from '../../../lambdas/shared/lifecycle/offboarding-schedule';
+import { scheduledTimeOf, timeAfter } from '../../../lambdas/shared/lifecycle/offboarding-schedule';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { clientConfig, describeStackOutputs, trackCalls } from '../aws';
 import { type AwsOptions, awsClients, type CliContext, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { requestedByOf } from '../lifecycle-run';
 import { resolveTargets, TARGETS } from '../targets';
 
 /** Options of the scheduling part of `offboard`. */
@@ -48,21 +44,6 @@ export type InvokeFunction = (
   payload: unknown,
   settings: { region?: string; profile?: string },
 ) => Promise<{ functionError?: string; payload: unknown }>;
-
-/** Adds `--at`, `--in`, `--cancel` and where the scheduling function is to `command` (the `offboard` command). */
-export function addOffboardScheduleOptions(command: Command): Command {
-  return command
-    .option(
-      '--at <date>',
-      `start the offboarding at this ISO 8601 date and time with a time zone (at least a minute, at most ${MAX_SCHEDULE_HORIZON_DAYS} days ahead), e.g. 2027-01-31T18:00:00Z`,
-    )
-    .option('--in <duration>', 'start the offboarding after this long: 90m, 12h, 30d')
-    .option('--cancel', 'cancel the pending scheduled offboarding (nothing pending is not an error)')
-    .option(
-      `${TARGETS.offboardingScheduleFunction.flag} <name>`,
-      `offboarding scheduling function (env ${TARGETS.offboardingScheduleFunction.env})`,
-    );
-}
 
 /** A request id for one tenantctl request: unique, within the workflow's request id alphabet and length. */
 function newRequestId(now: Date): string {
@@ -133,10 +114,7 @@ export async function offboardScheduleAction(
   invoke: InvokeFunction = sdkInvoke,
 ): Promise<ExitCode> {
   const tenantId = assertTenantId(tenant, 'tenant');
-  const requestedBy = options.requestedBy ?? ctx.username();
-  if (requestedBy.length < 1 || requestedBy.length > 128) {
-    throw new ValidationError('--requested-by', 'must be 1-128 characters', requestedBy);
-  }
+  const requestedBy = requestedByOf(options.requestedBy, ctx);
   const payload = payloadOf(tenantId, options, requestedBy, ctx.now?.() ?? new Date());
   const flag = options.offboardingScheduleFunction ?? ctx.env[TARGETS.offboardingScheduleFunction.env];
   const { offboardingScheduleFunction } = flag

@@ -1,18 +1,14 @@
 /**
- * `tenantctl suspend <tenant>` and `tenantctl resume <tenant>`: start the suspension workflow for one tenant, after
- * the same check the workflow's first step makes (a tenant that is busy, unknown or in the wrong status is refused
- * here, before anything starts, with the operation in progress named). `--wait` follows the execution to its end.
+ * `tenantctl suspend <tenant>` and `tenantctl resume <tenant>`: start the suspension workflow for one tenant (see
+ * lifecycle-run.ts: refused here when the tenant is busy, unknown or in the wrong status). `--wait` follows the
+ * execution to its end.
  *
  * @module
  */
-import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { TenantConflictError, ValidationError } from '../../../lambdas/shared/errors';
-import { decideTake } from '../../../lambdas/shared/lifecycle/operations';
-import { getTenant } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
-import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
-import { EXIT, type ExitCode } from '../exit-codes';
-import { assertSeconds } from '../options';
+import { type AwsOptions, awsClients, type CliContext, targetsFor } from '../context';
+import type { ExitCode } from '../exit-codes';
+import { lifecycleExecutionName, requestedByOf, runLifecycleOperation } from '../lifecycle-run';
 
 /** Options of `suspend` and `resume`. */
 export interface SuspensionOptions extends AwsOptions {
@@ -21,15 +17,8 @@ export interface SuspensionOptions extends AwsOptions {
   readonly pollInterval?: string;
 }
 
-/** The execution name: the tenant, the operation and the time to the second (unique per tenant and operation). */
-export function suspensionExecutionName(tenantId: string, operation: string, at: Date): string {
-  return `${tenantId}-${operation}-${at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z')}`;
-}
-
-const ENDED = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+/** The execution name of a suspend or resume (see {@link lifecycleExecutionName}). */
+export const suspensionExecutionName = lifecycleExecutionName;
 
 /** Starts (and with `--wait` follows) a suspend or resume of `tenant`. */
 export async function suspensionCommand(
@@ -39,11 +28,7 @@ export async function suspensionCommand(
   ctx: CliContext,
 ): Promise<ExitCode> {
   const tenantId = assertTenantId(tenant, 'tenant');
-  const pollMs = assertSeconds(options.pollInterval ?? '5', '--poll-interval') * 1000;
-  const requestedBy = options.requestedBy ?? ctx.username();
-  if (requestedBy.length < 1 || requestedBy.length > 128) {
-    throw new ValidationError('--requested-by', 'must be 1-128 characters', requestedBy);
-  }
+  const requestedBy = requestedByOf(options.requestedBy, ctx);
   const clients = await awsClients(options, ctx);
   const { registryTable, suspensionStateMachineArn } = await targetsFor(
     ['registryTable', 'suspensionStateMachineArn'],
@@ -51,96 +36,18 @@ export async function suspensionCommand(
     ctx,
     clients,
   );
-  const record = await getTenant(clients.registry, registryTable, tenantId);
-  if (!record) throw new ValidationError('tenant', `is not in the registry table ${registryTable}`, tenantId);
-  const decision = decideTake(record, operation, '(tenantctl)');
-  if (decision.action === 'refuse') throw new TenantConflictError(decision.reason);
-  const name = suspensionExecutionName(tenantId, operation, ctx.now?.() ?? new Date());
-  return startLifecycleExecution(
-    clients,
+  return runLifecycleOperation(
     {
+      operation,
+      tenantId,
       stateMachineArn: suspensionStateMachineArn,
       registryTable,
-      name,
-      tenantId,
-      operation,
-      input: { tenantId, operation, requestedBy },
+      requestedBy,
       wait: options.wait === true,
       json: options.json === true,
-      pollMs,
+      ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
     },
+    clients,
     ctx,
   );
-}
-
-/** A lifecycle execution to start (and follow with `wait`). */
-export interface LifecycleStart {
-  readonly stateMachineArn: string;
-  readonly registryTable: string;
-  readonly name: string;
-  readonly tenantId: string;
-  readonly operation: string;
-  readonly input: Record<string, unknown>;
-  readonly wait: boolean;
-  readonly json: boolean;
-  readonly pollMs: number;
-  /** Further fields of the JSON output (a tier change's plan). @default none */
-  readonly report?: Record<string, unknown>;
-}
-
-/** Starts a lifecycle execution and, with `start.wait`, follows it to its end and reports the tenant's status. */
-export async function startLifecycleExecution(
-  clients: Awaited<ReturnType<typeof awsClients>>,
-  start: LifecycleStart,
-  ctx: CliContext,
-): Promise<ExitCode> {
-  const { tenantId, operation, registryTable } = start;
-  const started = await clients.sfn.send(
-    new StartExecutionCommand({
-      stateMachineArn: start.stateMachineArn,
-      name: start.name,
-      input: JSON.stringify(start.input),
-    }),
-  );
-  const executionArn = started.executionArn ?? '';
-  if (!start.wait) {
-    if (start.json) writeJson(ctx, { tenantId, operation, action: 'started', executionArn, ...start.report });
-    else {
-      ctx.out(
-        `Started the ${operation} of ${tenantId} (execution ${executionArn}).\nFollow it with: tenantctl status ${tenantId}\n`,
-      );
-    }
-    return EXIT.ok;
-  }
-  for (;;) {
-    const execution = await clients.sfn.send(
-      new DescribeExecutionCommand({ executionArn, includedData: 'METADATA_ONLY' }),
-    );
-    ctx.restartDeadline?.();
-    if (execution.status && ENDED.has(execution.status)) {
-      const after = await getTenant(clients.registry, registryTable, tenantId);
-      const succeeded = execution.status === 'SUCCEEDED';
-      if (start.json) {
-        writeJson(ctx, {
-          tenantId,
-          operation,
-          executionArn,
-          executionStatus: execution.status,
-          tenantStatus: after?.status,
-          tier: after?.tier,
-          ...start.report,
-          ...(succeeded ? {} : { error: execution.error, cause: execution.cause }),
-        });
-      } else if (succeeded) {
-        ctx.out(`The ${operation} of ${tenantId} succeeded: the tenant is ${after?.status ?? 'unknown'}.\n`);
-      } else {
-        ctx.out(
-          `The ${operation} of ${tenantId} ended ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}\nThe tenant is ${after?.status ?? 'unknown'}; run tenantctl ${operation} ${tenantId} again to continue.\n`,
-        );
-      }
-      if (succeeded) return EXIT.ok;
-      return execution.error === 'TenantConflictError' ? EXIT.refused : EXIT.provisioningFailed;
-    }
-    await ctx.sleep(start.pollMs);
-  }
 }

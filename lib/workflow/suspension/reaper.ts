@@ -9,10 +9,11 @@ import { executionEndedPattern } from '../../triggers/event-patterns';
 import { addHandler, type HandlerSpec, onRegistry, type PlatformResources, registryKeyActions } from '../handler-spec';
 import { allow } from '../permissions';
 
-/** Releases tenants held by suspension executions that ended without releasing them. */
+/** Releases tenants held by lifecycle executions (suspension, offboarding) that ended without releasing them. */
 const LIFECYCLE_REAPER: HandlerSpec = {
   folder: 'lifecycle-reaper',
-  description: 'Releases a tenant held by a suspend or resume execution that timed out, was aborted or failed',
+  description:
+    'Releases a tenant held by a suspend, resume or offboard execution that timed out, was aborted or failed',
   invocation: 'event',
   environment: (p) => [
     setting(RUNTIME_ENV.registryTable, p.table.tableName),
@@ -31,7 +32,7 @@ const LIFECYCLE_REAPER: HandlerSpec = {
 };
 
 /**
- * A suspension execution that times out, is aborted or fails outside ReleaseTenant would leave its tenant busy: this
+ * A lifecycle execution that times out, is aborted or fails outside ReleaseTenant would leave its tenant busy: this
  * rule hands such executions to the reaper, which releases the tenant to `*_FAILED` with the reason.
  */
 export function addLifecycleReaper(
@@ -41,7 +42,7 @@ export function addLifecycleReaper(
 ): void {
   const reaper = addHandler(scope, 'LifecycleReaperFunction', LIFECYCLE_REAPER, platform);
   new events.Rule(scope, 'ExecutionEndedRule', {
-    description: 'A suspend or resume execution ended TIMED_OUT, ABORTED or FAILED: release a tenant it still holds',
+    description: 'A lifecycle execution ended TIMED_OUT, ABORTED or FAILED: release a tenant it still holds',
     eventPattern: executionEndedPattern(stateMachine.stateMachineArn),
     targets: [new targets.LambdaFunction(reaper.function, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
   });

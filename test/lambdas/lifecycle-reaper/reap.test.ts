@@ -87,6 +87,48 @@ describe('reaping a lifecycle execution that ended without releasing its tenant'
     },
   );
 
+  it('releases an offboarding that timed out to OFFBOARD_FAILED, keeping the final snapshots it recorded', async () => {
+    // Prepare: an offboarding that recorded its snapshot before deleting, then timed out
+    const offboarding = ENDED.replace('suspension:acme-suspend-1', 'offboarding:gone-offboard-1');
+    const snapshot = {
+      arn: 'arn:aws:rds:us-east-1:123456789012:snapshot:tenant-gone-final-0123456789ab',
+      snapshotId: 'tenant-gone-final-0123456789ab',
+      region: 'us-east-1',
+      takenAt: '2026-12-01T10:40:00.000Z',
+    };
+    await doc.send(
+      new PutCommand({
+        TableName: TABLE,
+        Item: {
+          ...held('gone', offboarding),
+          status: 'OFFBOARDING',
+          operation: {
+            name: 'offboard',
+            executionArn: offboarding,
+            requestedBy: 'jane',
+            startedAt: '2026-12-01T10:00:00.000Z',
+          },
+          finalSnapshots: [snapshot],
+        },
+      }),
+    );
+
+    // Act
+    const result = await reapLifecycleExecution(deps, endedEvent('TIMED_OUT', offboarding));
+
+    // Assess: OFFBOARD_FAILED with the reason, the snapshots kept for the next run, the event and the alert
+    expect(result).toEqual({ released: ['gone'] });
+    const record = await getTenant(doc, TABLE, 'gone');
+    expect(record).toMatchObject({ status: 'OFFBOARD_FAILED', finalSnapshots: [snapshot] });
+    expect(record?.lifecycleHistory?.at(-1)).toMatchObject({ operation: 'offboard', outcome: 'failed' });
+    expect(
+      aws()
+        .eventBridge.published()
+        .map((e) => e.detailType),
+    ).toEqual([OUTCOME_DETAIL_TYPES.offboardFailed]);
+    expect(aws().sns.published()).toHaveLength(1);
+  });
+
   it.each([
     ['an execution that succeeded', endedEvent('SUCCEEDED')],
     ['an execution that holds no tenant', endedEvent('FAILED', `${ENDED}-gone`)],

@@ -146,7 +146,7 @@ describe('the retention purge', () => {
 
     // Assess
     expect(run.outcomes).toEqual([{ tenantId: 'acme', outcome: 'purged' }]);
-    expect(double.rdsSnapshots.list()).toEqual([]);
+    expect(double.rdsSnapshots.names()).toEqual([]);
     const stored = await getTenant(doc, TABLE, 'acme');
     expect(stored).toMatchObject({ status: 'PURGED', purgedAt: NOW });
     expect(stored).not.toHaveProperty('finalSnapshots');
@@ -179,7 +179,7 @@ describe('the retention purge', () => {
 
     // Assess
     expect(run.outcomes).toEqual([]);
-    expect(double.rdsSnapshots.list()).toHaveLength(2);
+    expect(double.rdsSnapshots.names()).toHaveLength(2);
     expect((await getTenant(doc, TABLE, 'acme'))?.status).toBe('OFFBOARDED');
   });
 
@@ -197,7 +197,7 @@ describe('the retention purge', () => {
     // Assess
     expect(run.outcomes[0]?.outcome).toBe('foreign');
     expect(double.callsTo('rds', 'DeleteDBSnapshot')).toEqual([]);
-    expect(double.rdsSnapshots.list()).toHaveLength(2);
+    expect(double.rdsSnapshots.names()).toHaveLength(2);
     expect(alerts).toEqual(['Retention purge skipped tenant acme']);
     expect(await getTenant(doc, TABLE, 'acme')).toEqual(record('OFFBOARDED'));
   });
@@ -223,7 +223,7 @@ describe('the retention purge', () => {
     // Assess
     expect(outcome.outcome).toBe('lost-race');
     expect(double.callsTo('rds', 'DeleteDBSnapshot')).toEqual([]);
-    expect(double.rdsSnapshots.list()).toHaveLength(2);
+    expect(double.rdsSnapshots.names()).toHaveLength(2);
     expect((await getTenant(doc, TABLE, 'acme'))?.status).toBe('PROVISIONING');
   });
 
@@ -246,7 +246,7 @@ describe('the retention purge', () => {
     // Assess
     expect(first.outcomes[0]?.outcome).toBe('failed');
     expect(second.outcomes.map((o) => o.outcome)).toEqual(nth === 2 && service === 'dynamodb' ? [] : ['purged']);
-    expect(double.rdsSnapshots.list()).toEqual([]);
+    expect(double.rdsSnapshots.names()).toEqual([]);
     const stored = await getTenant(doc, TABLE, 'acme');
     expect(stored?.status).toBe('PURGED');
     expect(stored).not.toHaveProperty('finalSnapshots');
@@ -266,7 +266,7 @@ describe('the retention purge', () => {
     // Assess
     expect(first.outcomes[0]?.outcome).toBe('incomplete');
     expect(second.outcomes).toEqual([{ tenantId: 'acme', outcome: 'purged' }]);
-    expect(double.rdsSnapshots.list()).toEqual([]);
+    expect(double.rdsSnapshots.names()).toEqual([]);
   });
 
   it('counts snapshots and retained backups already gone as deleted (idempotent)', async () => {
@@ -314,7 +314,7 @@ describe('the retention purge', () => {
     expect(stored?.status).toBe('ACTIVE');
     expect(stored).not.toHaveProperty('finalSnapshots');
     expect(stored).not.toHaveProperty('purgedAt');
-    expect(double.rdsSnapshots.list()).toEqual([]);
+    expect(double.rdsSnapshots.names()).toEqual([]);
   });
 
   it('deletes the automated backups RDS retained when the instance was deleted, with the snapshots', async () => {

@@ -10,6 +10,7 @@ import {
   ProvisioningTimeoutError,
   RetryableError,
   RolloutConflictError,
+  SnapshotQuotaExceededError,
   TenantConflictError,
   TierChangeRefusedError,
   ValidationError,
@@ -65,6 +66,8 @@ const CLASSES: [string, () => PlatformError, readonly string[], readonly string[
   ['RolloutConflictError', () => new RolloutConflictError('x'), [], []],
   // Tier changes: never retried; the tier change workflow's catch-all hands it to ReleaseTenant, which reads it.
   ['TierChangeRefusedError', () => new TierChangeRefusedError('x'), [], []],
+  // Offboarding: not named in the provisioning definition; a full quota stops the offboarding in OFFBOARD_FAILED.
+  ['SnapshotQuotaExceededError', () => new SnapshotQuotaExceededError('x'), [], []],
 ];
 
 describe('error names Step Functions matches on', () => {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { OutcomePendingError, RetryableError, TenantConflictError } from '../../../lambdas/shared/errors';
-import { getTenant, releaseTenant, takeTenant } from '../../../lambdas/shared/registry';
+import { getTenant, recordFinalSnapshots, releaseTenant, takeTenant } from '../../../lambdas/shared/registry';
 import { registryTable } from '../../support/aws-double';
 import { useAwsDouble } from '../../support/aws-double/fixtures';
 
@@ -156,6 +156,58 @@ describe('taking and releasing a tenant', () => {
         ...failure,
       }),
     ]);
+  });
+
+  it('releases an offboarding with its snapshots and removes the pending schedule it made moot', async () => {
+    // Prepare: a scheduled offboarding, then one started now
+    const snapshot = {
+      arn: 'arn:snap',
+      snapshotId: 'tenant-acme-final-abc',
+      region: 'us-east-1',
+      takenAt: '2026-12-15T09:00:00.000Z',
+    };
+    const schedule = {
+      at: '2027-01-01T00:00:00.000Z',
+      scheduleName: 'offboard-acme',
+      requestedBy: 'billing',
+      scheduledAt: '2026-12-01T00:00:00.000Z',
+    };
+    await seed(record('ACTIVE', { scheduledOffboarding: schedule }));
+    const offboard = { tenantId: 'acme', operation: 'offboard', executionArn: OFFBOARD, requestedBy: 'jane' } as const;
+    await takeTenant(doc, TABLE, offboard);
+    await recordFinalSnapshots(doc, TABLE, offboard, [snapshot]);
+
+    // Act
+    const released = await releaseTenant(doc, TABLE, {
+      ...offboard,
+      outcome: 'succeeded',
+      set: { finalSnapshots: [snapshot], purgeAfter: '2027-03-15T09:00:00.000Z' },
+      remove: ['scheduledOffboarding'],
+    });
+
+    // Assess: the stored record and the returned one agree
+    const stored = await getTenant(doc, TABLE, 'acme');
+    expect(stored).toMatchObject({
+      status: 'OFFBOARDED',
+      finalSnapshots: [snapshot],
+      purgeAfter: '2027-03-15T09:00:00.000Z',
+    });
+    expect(stored?.scheduledOffboarding).toBeUndefined();
+    expect(released.scheduledOffboarding).toBeUndefined();
+    expect(released.status).toBe('OFFBOARDED');
+  });
+
+  it('records final snapshots only for the execution holding the tenant in OFFBOARDING', async () => {
+    // Prepare
+    await seed(record('ACTIVE'));
+    await takeTenant(doc, TABLE, suspend);
+
+    // Act
+    const recording = recordFinalSnapshots(doc, TABLE, { tenantId: 'acme', executionArn: SUSPEND }, []);
+
+    // Assess
+    await expect(recording).rejects.toThrow(TenantConflictError);
+    expect((await getTenant(doc, TABLE, 'acme'))?.finalSnapshots).toBeUndefined();
   });
 
   it('treats a retried release as done and refuses a release by an execution that never held the tenant', async () => {

@@ -470,7 +470,7 @@ describe('status index reads', () => {
 
     // Assess
     expect(records.map((r) => r.tenantId)).toEqual(['a', 'b', 'c']);
-    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 8);
+    expect(ddb).toHaveReceivedCommandTimes(QueryCommand, 10);
     for (const status of [
       'ACTIVE',
       'FAILED',
@@ -479,6 +479,8 @@ describe('status index reads', () => {
       'SUSPEND_FAILED',
       'RESUME_FAILED',
       'MODIFY_FAILED',
+      'OFFBOARDED',
+      'OFFBOARD_FAILED',
     ]) {
       expect(ddb).toHaveReceivedCommandWith(QueryCommand, {
         IndexName: 'byStatus',

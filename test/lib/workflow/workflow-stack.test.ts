@@ -74,6 +74,8 @@ describe('step functions', () => {
       expect.stringMatching(/^AppSecretRotationFunction/),
       // The schema rollout's per-tenant migration.
       expect.stringMatching(/^MigrateTenantFunction/),
+      // Offboarding cuts the application off before the final snapshot.
+      expect.stringMatching(/^OffboardingSetAppLoginFunction/),
       expect.stringMatching(/^RunMigrationsFunction/),
       expect.stringMatching(/^SuspensionSetAppLoginFunction/),
     ]);
@@ -177,7 +179,7 @@ describe('triggers', () => {
     });
   });
 
-  it('suspension and tier change executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
+  it('suspension, tier change and offboarding executions that end TIMED_OUT, ABORTED or FAILED reach the lifecycle reaper', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.EventPattern?.source?.[0] === 'aws.states',
     );
@@ -186,6 +188,7 @@ describe('triggers', () => {
     const machines = JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn));
     expect(machines).toMatch(/Suspension/);
     expect(machines).toMatch(/TierChange/);
+    expect(machines).toMatch(/Offboarding/);
   });
 
   it('RDS "DB instance created" events reach the readiness listener', () => {
@@ -235,6 +238,7 @@ describe('observability', () => {
       'EventBusName',
       'BillingEventBusName',
       'AppSecretRotationFunctionArn',
+      'OffboardingStateMachineArn',
     ]) {
       template.hasOutput(output, {});
     }
@@ -242,9 +246,9 @@ describe('observability', () => {
 
   it('invokes each task function of both workflows, and the rotation function, without version wildcards', () => {
     const invoke = statements().filter((s) => [s.Action].flat().includes('lambda:InvokeFunction'));
-    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's, the suspension's and the tier
-    // change's tasks, and ApplyFollowUps's rotation function (RotateSecret invokes it).
-    expect(invoke).toHaveLength(6);
+    // Provisioning's tasks, EnableRotation's rotation function, the schema rollout's, the suspension's, the tier
+    // change's and the offboarding's tasks, and ApplyFollowUps's rotation function (RotateSecret invokes it).
+    expect(invoke).toHaveLength(7);
     for (const statement of invoke) expect(JSON.stringify(statement.Resource)).not.toContain(':*');
   });
 });
@@ -262,7 +266,7 @@ describe('review fixes', () => {
     // Each state machine's role may use the key for its own state machine only.
     for (const statement of kms) {
       expect(JSON.stringify(statement.Condition)).toMatch(
-        /stateMachine:tenant-db-workflow-(provisioning|schema-rollout|suspension|tier-change)"/,
+        /stateMachine:tenant-db-workflow-(provisioning|schema-rollout|suspension|tier-change|offboarding)"/,
       );
     }
     expect(
@@ -358,8 +362,9 @@ describe('invariant guards', () => {
     const reads = statements().filter(
       (s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('rds!db-'),
     );
-    // Assess: RunMigrations, the schema rollout's MigrateTenant and the suspension's SetAppLogin, all under the tag condition
-    expect(reads).toHaveLength(3);
+    // Assess: RunMigrations, the schema rollout's MigrateTenant, the suspension's and the offboarding's SetAppLogin,
+    // all under the tag condition
+    expect(reads).toHaveLength(4);
     for (const read of reads) {
       expect(JSON.stringify(read.Condition)).toContain('secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn');
       expect(JSON.stringify(read.Condition)).toContain(`:db:${INSTANCE_ID_PREFIX}*`);
@@ -372,8 +377,9 @@ describe('invariant guards', () => {
       actionsOf(s).some((a) => a === 'rds:StopDBInstance' || a === 'rds:StartDBInstance'),
     );
     // Assess
-    // The suspension's SetInstancePower and the listener that keeps suspended instances stopped.
-    expect(power).toHaveLength(2);
+    // The suspension's SetInstancePower, the listener that keeps suspended instances stopped, and the offboarding's
+    // start of a suspended instance (start only).
+    expect(power).toHaveLength(3);
     for (const statement of power) {
       expect(statement.Condition).toEqual({
         StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
@@ -476,5 +482,53 @@ describe('shared instance status poller', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('Describes every instance being created'),
     });
+  });
+});
+
+describe('offboarding', () => {
+  const managed = { StringEquals: { [`aws:ResourceTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+  const tagged = { StringEquals: { [`aws:RequestTag/${TAG_KEYS.managedBy}`]: MANAGED_BY } };
+
+  it('is a Standard state machine named for tenantctl, schedules and billing rules, with its ARN as an output', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'tenant-db-workflow-offboarding',
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL' }),
+    });
+    template.hasOutput('OffboardingStateMachineArn', {});
+  });
+
+  it.each<[string, string, 'db' | 'snapshot', Record<string, unknown>]>([
+    ['snapshots only instances the platform manages', 'rds:CreateDBSnapshot', 'db', managed],
+    ['tags every snapshot it creates as platform-managed', 'rds:CreateDBSnapshot', 'snapshot', tagged],
+    ['tags every snapshot it copies as platform-managed', 'rds:CopyDBSnapshot', 'snapshot', tagged],
+    ['deletes only instances the platform manages', 'rds:DeleteDBInstance', 'db', managed],
+  ])('%s', (_why, action, resource, condition) => {
+    // Act
+    const granted = statements().filter(
+      (s) => [s.Action].flat().includes(action) && JSON.stringify(s.Resource).includes(`:${resource}:`),
+    );
+    // Assess: every grant of the action on that resource type carries the condition, on tenant-prefixed names only
+    expect(granted.length).toBeGreaterThan(0);
+    for (const statement of granted) {
+      expect(statement.Condition).toEqual(condition);
+      expect(JSON.stringify(statement.Resource)).toContain(`:${resource}:tenant-*`);
+    }
+  });
+
+  it('never lets RDS take a final snapshot at delete or delete a snapshot', () => {
+    // Assess: the final snapshot is taken and confirmed before DeleteDBInstance; the purge job owns snapshot deletes
+    const actions = statements().flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('rds:DeleteDBSnapshot');
+  });
+
+  it('alarms when an offboarding execution fails or times out', () => {
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metric,
+        AlarmDescription: Match.stringLikeRegexp('offboarding'),
+        AlarmActions: [Match.anyValue()],
+      });
+    }
   });
 });

@@ -38,7 +38,7 @@ import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
-import { RdsSnapshotDeletionDouble } from './rds-snapshot-deletion';
+import { RdsSnapshotsDouble, type SnapshotSummary } from './rds-snapshots';
 import { redact } from './redact';
 import { S3Double } from './s3';
 import { SchedulerDouble } from './scheduler';
@@ -83,6 +83,8 @@ export interface Inventory {
   /** Replicated (and retained) automated backups. */
   replications: BackupSummary[];
   snapshots: { identifier: string; region: string; instanceIdentifier: string }[];
+  /** Manual snapshots (final snapshots of offboarded tenants and their copies). */
+  manualSnapshots: SnapshotSummary[];
   /** Log groups of exported instance logs: kept on purpose after a rollback, so never leftovers. */
   logGroups: LogGroupSummary[];
 }
@@ -111,6 +113,11 @@ export class AwsDouble {
   readonly account: string;
   readonly region: string;
   readonly rds: RdsDouble;
+  /**
+   * Manual DB snapshots (CreateDBSnapshot, CopyDBSnapshot, DeleteDBSnapshot, and the snapshots restores read) and the
+   * manual-snapshot quota.
+   */
+  readonly rdsSnapshots: RdsSnapshotsDouble;
   readonly secretsManager: SecretsManagerDouble;
   readonly cloudWatch: CloudWatchDouble;
   readonly dynamodb: DynamoDbDouble;
@@ -120,8 +127,6 @@ export class AwsDouble {
   readonly logs: LogsDouble;
   readonly s3: S3Double;
   readonly scheduler: SchedulerDouble;
-  /** Manual snapshots seeded for the retention purge (DescribeDBSnapshots, DeleteDBSnapshot). */
-  readonly rdsSnapshots: RdsSnapshotDeletionDouble;
   readonly faults = new Faults();
   /** Every call, in order. */
   readonly calls: CallRecord[] = [];
@@ -150,6 +155,8 @@ export class AwsDouble {
     this.violations = this.env.violations;
     this.secretsManager = new SecretsManagerDouble(this.env);
     this.rds = new RdsDouble(this.env, this.secretsManager);
+    this.rdsSnapshots = new RdsSnapshotsDouble(this.env, this.rds);
+    this.rds.restores.source = this.rdsSnapshots;
     this.cloudWatch = new CloudWatchDouble(this.env);
     this.dynamodb = new DynamoDbDouble(this.env);
     this.eventBridge = new EventBridgeDouble(this.env);
@@ -158,7 +165,6 @@ export class AwsDouble {
     this.logs = new LogsDouble(this.env);
     this.s3 = new S3Double(this.env);
     this.scheduler = new SchedulerDouble(this.env);
-    this.rdsSnapshots = new RdsSnapshotDeletionDouble(this.env);
     this.routes = {
       rds: [...this.rds.routes, ...this.rdsSnapshots.routes],
       secretsmanager: this.secretsManager.routes,
@@ -249,6 +255,7 @@ export class AwsDouble {
       alarms: this.cloudWatch.list(),
       replications: this.rds.listBackups(),
       snapshots: this.rds.listSnapshots(),
+      manualSnapshots: this.rdsSnapshots.list(),
       logGroups: this.logs.list(),
     };
   }

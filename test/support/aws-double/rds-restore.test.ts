@@ -28,7 +28,7 @@ const restoreRequest = (fields: Partial<RestoreDBInstanceFromDBSnapshotCommandIn
 describe('RestoreDBInstanceFromDBSnapshot (RDS double)', () => {
   const aws = useAwsDouble();
   const seed = (fields: { status?: 'creating' | 'available'; allocatedGiB?: number } = {}) =>
-    aws().rds.restores.seedSnapshot({
+    aws().rdsSnapshots.seed({
       identifier: 'tenant-acme-final',
       instanceIdentifier: 'tenant-acme',
       kmsKeyId: KMS_KEY_ARN,
@@ -128,7 +128,7 @@ describe('RestoreDBInstanceFromDBSnapshot (RDS double)', () => {
     const { DBSnapshots } = await rds.send(
       new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'tenant-acme-final' }),
     );
-    aws().rds.restores.deleteSnapshot('tenant-acme-final');
+    aws().rdsSnapshots.remove('tenant-acme-final');
     const gone = rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: 'tenant-acme-final' }));
 
     // Assess

@@ -1,8 +1,8 @@
 /**
- * Manual DB snapshots and RestoreDBInstanceFromDBSnapshot, registered with the RDS double:
+ * RestoreDBInstanceFromDBSnapshot from the manual snapshots of rds-snapshots.ts, registered with the RDS double:
  *
  * ```
- * seedSnapshot ─► available ──RestoreDBInstanceFromDBSnapshot──► creating ─► backing-up ─► available (no master secret)
+ * snapshot available ──RestoreDBInstanceFromDBSnapshot──► creating ─► backing-up ─► available (no master secret)
  *                                                                   └─ onRestore hook (a real database gets the snapshot's data)
  * ```
  *
@@ -15,17 +15,13 @@
  */
 import {
   type CreateDBInstanceCommandInput,
-  type DBSnapshot,
   DBSnapshotNotFoundFault,
-  DescribeDBSnapshotsCommand,
-  type DescribeDBSnapshotsCommandOutput,
   InvalidDBSnapshotStateFault,
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBInstanceFromDBSnapshotCommandOutput,
-  type Tag,
 } from '@aws-sdk/client-rds';
 import { DATABASE_NAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
-import type { CallContext, DoubleEnvironment, Out, Route } from './environment';
+import type { CallContext, Out, Route } from './environment';
 import { route } from './environment';
 import { errorMetadata } from './errors';
 import type { RestoredInstance } from './rds';
@@ -37,34 +33,8 @@ import {
   validateBackupSettings,
   validateStorage,
 } from './rds-rules';
+import type { SnapshotState } from './rds-snapshots';
 import { requireString, validateTags } from './validate';
-
-/** A manual snapshot as a test seeds it (what offboarding would have left). */
-export interface SeededSnapshot {
-  identifier: string;
-  /** @default the double's Region */
-  region?: string;
-  /** The instance it was taken of. */
-  instanceIdentifier: string;
-  /** @default 'available' */
-  status?: 'creating' | 'available' | 'failed';
-  /** GiB of the snapshotted instance. @default 20 */
-  allocatedGiB?: number;
-  engineVersion?: string;
-  /** The storage key of the snapshotted instance (the snapshot is encrypted with it). */
-  kmsKeyId: string;
-  tags?: Tag[];
-  /** When it was taken. @default now */
-  createdAt?: Date;
-  /** What the restored database holds (a name a test's `onRestore` hook understands, e.g. a template database). */
-  data?: string;
-}
-
-interface SnapshotState extends Required<Omit<SeededSnapshot, 'data' | 'engineVersion'>> {
-  arn: string;
-  engineVersion: string;
-  data?: string;
-}
 
 /** The RDS double's side of a restore: it creates the instance from a spec and returns its description. */
 export interface RestoreTarget {
@@ -74,65 +44,26 @@ export interface RestoreTarget {
 const snapshotNotFound = (id: string) =>
   new DBSnapshotNotFoundFault({ message: `DBSnapshot ${id} not found.`, $metadata: errorMetadata(404) });
 
-export class RdsSnapshots {
+/** Where restores read snapshots from (the store of rds-snapshots.ts). */
+export interface RestoreSource {
+  snapshot(region: string, idOrArn: string): SnapshotState | undefined;
+}
+
+export class RdsRestores {
   /**
    * Called when an instance is restored, with the snapshot's `data` and the new instance's identifier; the restore
    * answers once a promise it returns has settled (a test loads the snapshot's data into a real database).
    */
   onRestore?: (data: string | undefined, instanceIdentifier: string) => unknown;
 
-  private readonly snapshots: SnapshotState[] = [];
-
   readonly routes: readonly Route[] = [
-    route(DescribeDBSnapshotsCommand, (input, ctx) => this.describeDBSnapshots(input, ctx)),
     route(RestoreDBInstanceFromDBSnapshotCommand, (input, ctx) => this.restoreDBInstance(input, ctx)),
   ];
 
-  constructor(
-    private readonly env: DoubleEnvironment,
-    private readonly target: RestoreTarget,
-  ) {}
+  /** The snapshot store, set once the double has built it (it reads instances from the RDS double). */
+  source?: RestoreSource;
 
-  /** Adds a snapshot as offboarding would have left it; returns its ARN. */
-  seedSnapshot(seed: SeededSnapshot): string {
-    const region = seed.region ?? this.env.region;
-    const arn = `arn:aws:rds:${region}:${this.env.account}:snapshot:${seed.identifier}`;
-    this.snapshots.push({
-      identifier: seed.identifier,
-      region,
-      instanceIdentifier: seed.instanceIdentifier,
-      status: seed.status ?? 'available',
-      allocatedGiB: seed.allocatedGiB ?? 20,
-      engineVersion: seed.engineVersion ?? '17.6',
-      kmsKeyId: seed.kmsKeyId,
-      tags: structuredClone(seed.tags ?? []),
-      createdAt: seed.createdAt ?? new Date(this.env.clock.now()),
-      arn,
-      ...(seed.data === undefined ? {} : { data: seed.data }),
-    });
-    return arn;
-  }
-
-  /** Deletes a snapshot as an operator (or the purge job) would. */
-  deleteSnapshot(identifier: string, region = this.env.region): void {
-    const index = this.snapshots.findIndex((s) => s.identifier === identifier && s.region === region);
-    if (index >= 0) this.snapshots.splice(index, 1);
-  }
-
-  /** Every snapshot that exists. */
-  listSnapshots(): { identifier: string; region: string; status: string }[] {
-    return this.snapshots.map((s) => ({ identifier: s.identifier, region: s.region, status: s.status }));
-  }
-
-  describeDBSnapshots(
-    input: DescribeDBSnapshotsCommand['input'],
-    ctx: CallContext,
-  ): Out<DescribeDBSnapshotsCommandOutput> {
-    const id = requireString(input.DBSnapshotIdentifier, 'DBSnapshotIdentifier', missingParameter);
-    const snapshot = this.find(ctx.region, id);
-    if (!snapshot) throw snapshotNotFound(id);
-    return { DBSnapshots: [this.describe(snapshot)] };
-  }
+  constructor(private readonly target: RestoreTarget) {}
 
   async restoreDBInstance(
     input: RestoreDBInstanceFromDBSnapshotCommand['input'],
@@ -148,7 +79,7 @@ export class RdsSnapshots {
     if (input.DBName !== undefined) {
       throw invalidCombination('DBName applies to RDS for Oracle and RDS for SQL Server only.');
     }
-    const snapshot = this.find(ctx.region, snapshotId);
+    const snapshot = this.source?.snapshot(ctx.region, snapshotId);
     if (!snapshot) throw snapshotNotFound(snapshotId);
     if (snapshot.status !== 'available') {
       throw new InvalidDBSnapshotStateFault({
@@ -173,7 +104,7 @@ export class RdsSnapshots {
       DBName: DATABASE_NAME,
       AllocatedStorage: allocated,
       StorageEncrypted: true,
-      KmsKeyId: snapshot.kmsKeyId,
+      ...(snapshot.kmsKeyId === undefined ? {} : { KmsKeyId: snapshot.kmsKeyId }),
     };
     validateStorage(spec);
     validateBackupSettings(spec);
@@ -183,27 +114,5 @@ export class RdsSnapshots {
     const restored = this.target.restoreInstance({ spec, tags }, ctx);
     await this.onRestore?.(snapshot.data, id.toLowerCase());
     return restored;
-  }
-
-  private find(region: string, idOrArn: string): SnapshotState | undefined {
-    return this.snapshots.find((s) => s.region === region && (s.identifier === idOrArn || s.arn === idOrArn));
-  }
-
-  private describe(s: SnapshotState): DBSnapshot {
-    return structuredClone({
-      DBSnapshotIdentifier: s.identifier,
-      DBSnapshotArn: s.arn,
-      DBInstanceIdentifier: s.instanceIdentifier,
-      SnapshotCreateTime: s.createdAt,
-      Engine: 'postgres',
-      EngineVersion: s.engineVersion,
-      AllocatedStorage: s.allocatedGiB,
-      Status: s.status,
-      SnapshotType: 'manual',
-      Encrypted: true,
-      KmsKeyId: s.kmsKeyId,
-      MasterUsername: MASTER_USERNAME,
-      TagList: s.tags,
-    } satisfies DBSnapshot);
   }
 }

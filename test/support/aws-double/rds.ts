@@ -59,7 +59,7 @@ import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, t
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
 import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
-import { RdsSnapshots } from './rds-restore';
+import { RdsRestores } from './rds-restore';
 import {
   invalidCombination,
   invalidValue,
@@ -301,8 +301,8 @@ export class RdsDouble {
   private readonly backups: AutomatedBackupState[] = [];
   private readonly snapshots: { identifier: string; region: string; instanceIdentifier: string }[] = [];
 
-  /** Manual snapshots and restores from them (rds-restore.ts). */
-  readonly restores: RdsSnapshots;
+  /** Restores from manual snapshots (rds-restore.ts; the snapshots are the double's `rdsSnapshots`). */
+  readonly restores: RdsRestores;
 
   readonly routes: readonly Route[] = [
     route(CreateDBInstanceCommand, (input, ctx) => this.createDBInstance(input, ctx)),
@@ -328,7 +328,7 @@ export class RdsDouble {
     private readonly secretsManager: SecretsManagerDouble,
   ) {
     this.modifications = new InstanceModifications(env, this.timings);
-    this.restores = new RdsSnapshots(env, { restoreInstance: (restored, ctx) => this.restoreInstance(restored, ctx) });
+    this.restores = new RdsRestores({ restoreInstance: (restored, ctx) => this.restoreInstance(restored, ctx) });
     this.routes = [...this.routes, ...this.restores.routes];
   }
 

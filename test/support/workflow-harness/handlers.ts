@@ -8,6 +8,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { STEPS, type StepName } from '../../../lambdas/shared/contracts';
+import { OFFBOARDING_STATES } from '../../../lambdas/shared/lifecycle/offboarding';
 import { SUSPENSION_STATES } from '../../../lambdas/shared/lifecycle/suspension';
 import { TIER_CHANGE_STATES } from '../../../lambdas/shared/lifecycle/tier-change';
 
@@ -62,6 +63,18 @@ const TIER_CHANGE_HANDLERS: Record<string, Loader> = {
   [TIER_CHANGE_STATES.release]: () => require('../../../lambdas/release-tenant/handler'),
 };
 
+/** The offboarding workflow's own Task states (the others share the suspension workflow's names and handlers). */
+const OFFBOARDING_HANDLERS: Record<string, Loader> = {
+  [OFFBOARDING_STATES.checkQuota]: () => require('../../../lambdas/check-snapshot-quota/handler'),
+  [OFFBOARDING_STATES.createSnapshot]: () => require('../../../lambdas/final-snapshot/handler'),
+  [OFFBOARDING_STATES.copySnapshot]: () => require('../../../lambdas/final-snapshot/handler'),
+  [OFFBOARDING_STATES.waitSnapshot]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.waitCopy]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.waitDeleted]: () => require('../../../lambdas/wait-for-offboarding/handler'),
+  [OFFBOARDING_STATES.deleteInstance]: () => require('../../../lambdas/delete-instance/handler'),
+  [OFFBOARDING_STATES.deleteResources]: () => require('../../../lambdas/delete-tenant-resources/handler'),
+};
+
 const loadReadinessSignal: Loader = () => require('../../../lambdas/readiness-signal/handler');
 const loadRotation: Loader = () => require('../../../lambdas/rotate-app-secret/handler');
 
@@ -74,7 +87,8 @@ export function stepHandlerFor(stateName: string, machine?: string): LambdaHandl
     (machine === 'tier-change' ? TIER_CHANGE_HANDLERS[stateName] : undefined) ??
     STEP_HANDLERS[stateName as StepName] ??
     ROLLOUT_HANDLERS[stateName] ??
-    SUSPENSION_HANDLERS[stateName];
+    SUSPENSION_HANDLERS[stateName] ??
+    OFFBOARDING_HANDLERS[stateName];
   return loader?.().handler as LambdaHandler | undefined;
 }
 

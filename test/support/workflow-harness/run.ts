@@ -84,7 +84,7 @@ export interface RunWorkflowOptions {
   /** The state machine `definition` belongs to: executions are named under it (default: the provisioning one). */
   stateMachineArn?: string;
   /** Which synthesized state machine to run. @default 'provisioning' */
-  machine?: 'provisioning' | 'suspension' | 'tier-change';
+  machine?: 'provisioning' | 'suspension' | 'tier-change' | 'offboarding';
   /** Handlers for Task states that are no platform step. */
   extraTasks?: Record<string, ExtraTask>;
   /** Seed of the retry jitter. */
@@ -306,6 +306,7 @@ async function execute(
     provisioning: synthesized,
     suspension: synthesized.suspension,
     'tier-change': synthesized.tierChange,
+    offboarding: synthesized.offboarding,
   };
   const workflow = machines[options.machine ?? 'provisioning'];
   const definition = options.definition ?? workflow.definition;

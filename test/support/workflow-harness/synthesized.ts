@@ -45,6 +45,8 @@ export interface SynthesizedWorkflow extends SynthesizedMachine {
   suspension: SynthesizedMachine;
   /** The tier change state machine. */
   tierChange: SynthesizedMachine;
+  /** The offboarding state machine. */
+  offboarding: SynthesizedMachine;
   /** The function the RDS "DB instance created" rule invokes. */
   readinessFunction: SynthesizedFunction;
   /**
@@ -147,6 +149,7 @@ function synthesize(): SynthesizedWorkflow {
   const { logicalId: machineId, definition, taskFunctions } = machineOf(platform.workflow.stateMachine);
   const { logicalId: _suspensionId, ...suspension } = machineOf(platform.workflow.suspension.stateMachine);
   const { logicalId: _tierChangeId, ...tierChange } = machineOf(platform.workflow.tierChange.stateMachine);
+  const { logicalId: _offboardingId, ...offboarding } = machineOf(platform.workflow.offboarding.stateMachine);
 
   const readinessRule = resourcesOfType(workflow.template, 'AWS::Events::Rule').find(
     ([, rule]) =>
@@ -216,6 +219,7 @@ function synthesize(): SynthesizedWorkflow {
     taskFunctions,
     suspension,
     tierChange,
+    offboarding,
     readinessFunction,
     rotationFunction,
     catalog: platform.config.tierCatalog,

@@ -44,6 +44,18 @@ function released(event: ReturnType<typeof fixture>): TenantRecord {
     updatedAt: d.finishedAt as string,
     outcomePending: lifecycleOutcomeKind(entry.operation, entry.outcome),
     lifecycleHistory: [entry],
+    // What an offboarding's release records: the event says what is kept and until when.
+    ...(Array.isArray(event.detail.finalSnapshotArns)
+      ? {
+          finalSnapshots: (event.detail.finalSnapshotArns as string[]).map((arn) => ({
+            arn,
+            snapshotId: arn.split(':').at(-1) as string,
+            region: arn.split(':')[3] as string,
+            takenAt: d.finishedAt as string,
+          })),
+          purgeAfter: d.purgeAfter as string,
+        }
+      : {}),
   };
 }
 
@@ -53,6 +65,8 @@ describe('lifecycle outcome events', () => {
     'tenant-database-resume-failed.json',
     'tenant-database-tier-changed.json',
     'tenant-database-tier-change-failed.json',
+    'tenant-database-offboarded.json',
+    'tenant-database-offboarding-failed.json',
   ])('are built from the released record exactly as %s documents', (name) => {
     // Prepare
     const expected = fixture(name);
@@ -79,6 +93,8 @@ describe('lifecycle outcome events', () => {
     expect([...LIFECYCLE_OUTCOME_STATUSES].sort()).toEqual([
       'ACTIVE',
       'MODIFY_FAILED',
+      'OFFBOARDED',
+      'OFFBOARD_FAILED',
       'RESUME_FAILED',
       'SUSPENDED',
       'SUSPEND_FAILED',

@@ -324,6 +324,23 @@ const CASES: ReadonlyArray<{ rule: string; base: Base; pass: LooseOverride; fail
     pass: { tierChangeTiming: 'now' },
     fail: [{ tierChangeTiming: 'tonight' }, { tierChangeTiming: true }, { tierChangeTiming: '__proto__' }],
   },
+  {
+    rule: 'final-snapshot-retention',
+    base: 'pro',
+    pass: { offboarding: { finalSnapshotRetentionDays: 3650 } },
+    fail: [
+      { offboarding: { finalSnapshotRetentionDays: 0 } },
+      { offboarding: { finalSnapshotRetentionDays: 3651 } },
+      { offboarding: { finalSnapshotRetentionDays: 1.5 } },
+      { offboarding: { finalSnapshotRetentionDays: '30' } },
+    ],
+  },
+  {
+    rule: 'keep-automated-backups',
+    base: 'pro',
+    pass: { offboarding: { keepAutomatedBackups: true } },
+    fail: [{ offboarding: { keepAutomatedBackups: 'no' } }, { offboarding: { keepAutomatedBackups: 0 } }],
+  },
 ];
 
 const PASSING = CASES.map(({ rule, base, pass }) => ({ rule, base, override: pass, label: JSON.stringify(pass) }));

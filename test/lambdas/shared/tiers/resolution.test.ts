@@ -20,7 +20,7 @@ import { unknownTierFields } from '../../../../lambdas/shared/tiers/fields';
 
 const pro = DEFAULT_TIERS.pro as TierDefinition;
 const TIER_FIELDS =
-  'description, instanceClass, engineVersion, storage, multiAz, backup, preferredMaintenanceWindow, deletionProtection, monitoring, alarms, provisioningBudgetMinutes, appSecretRotationDays, tierChangeTiming';
+  'description, instanceClass, engineVersion, storage, multiAz, backup, preferredMaintenanceWindow, deletionProtection, monitoring, alarms, provisioningBudgetMinutes, appSecretRotationDays, tierChangeTiming, offboarding';
 
 function violationsOf(act: () => unknown): readonly TierViolation[] {
   try {
@@ -88,6 +88,8 @@ describe('validateTier of a tier with no fields at all', () => {
       ['alarm-evaluation-window', 'alarms.evaluationPeriods'],
       ['provisioning-budget', 'provisioningBudgetMinutes'],
       ['app-secret-rotation', 'appSecretRotationDays'],
+      ['final-snapshot-retention', 'offboarding.finalSnapshotRetentionDays'],
+      ['keep-automated-backups', 'offboarding.keepAutomatedBackups'],
     ]);
     expect(violations.every((v) => v.tier === 'empty' && v.received === undefined)).toBe(true);
   });

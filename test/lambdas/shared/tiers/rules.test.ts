@@ -180,6 +180,16 @@ describe('TIER_RULES', () => {
         "must be a whole number of days from 1 to 1000 (Secrets Manager's AutomaticallyAfterDays)",
       ],
       ['tier-change-timing', 'tierChangeTiming', 'must be now or maintenance-window (or left out: now)'],
+      [
+        'final-snapshot-retention',
+        'offboarding.finalSnapshotRetentionDays',
+        'must be a whole number of days from 1 to 3650',
+      ],
+      [
+        'keep-automated-backups',
+        'offboarding.keepAutomatedBackups',
+        'must be true or false (DeleteDBInstance DeleteAutomatedBackups is its negation)',
+      ],
     ]);
   });
 });
@@ -196,6 +206,30 @@ interface Refused {
 
 describe('validateTier refuses what AWS refuses', () => {
   it.each<Refused>([
+    {
+      why: 'final snapshots kept for no day',
+      base: 'pro',
+      override: { offboarding: { finalSnapshotRetentionDays: 0 } },
+      ruleId: 'final-snapshot-retention',
+      field: 'offboarding.finalSnapshotRetentionDays',
+      received: 0,
+    },
+    {
+      why: 'final snapshots kept for more than ten years',
+      base: 'pro',
+      override: { offboarding: { finalSnapshotRetentionDays: 3651 } },
+      ruleId: 'final-snapshot-retention',
+      field: 'offboarding.finalSnapshotRetentionDays',
+      received: 3651,
+    },
+    {
+      why: 'automated backups kept as a string',
+      base: 'pro',
+      override: { offboarding: { keepAutomatedBackups: 'yes' } },
+      ruleId: 'keep-automated-backups',
+      field: 'offboarding.keepAutomatedBackups',
+      received: 'yes',
+    },
     // Wrong types: cdk.json and TIER_CATALOG are JSON, so a number or a string can stand where the other belongs.
     {
       why: 'a numeric engine version',
@@ -839,6 +873,13 @@ describe('validateTier refuses what AWS refuses', () => {
 describe('validateTier accepts the edges of each range', () => {
   it.each<{ why: string; base: Base; override: Record<string, unknown> }>([
     { why: 'a creatable major', base: 'pro', override: { engineVersion: '14' } },
+    { why: 'final snapshots kept one day', base: 'pro', override: { offboarding: { finalSnapshotRetentionDays: 1 } } },
+    {
+      why: 'final snapshots kept ten years',
+      base: 'pro',
+      override: { offboarding: { finalSnapshotRetentionDays: 3650 } },
+    },
+    { why: 'automated backups kept at delete', base: 'pro', override: { offboarding: { keepAutomatedBackups: true } } },
     { why: 'the oldest creatable minor of 14', base: 'pro', override: { engineVersion: '14.17' } },
     { why: 'the oldest creatable minor of 18', base: 'pro', override: { engineVersion: '18.1' } },
     { why: 'a two-digit minor', base: 'pro', override: { engineVersion: '17.10' } },

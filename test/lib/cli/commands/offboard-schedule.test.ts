@@ -6,13 +6,13 @@ import { handler } from '../../../../lambdas/schedule-offboarding/handler';
 import type { TenantRecord } from '../../../../lambdas/shared/contracts';
 import { getTenant } from '../../../../lambdas/shared/registry';
 import {
-  addOffboardScheduleOptions,
   type InvokeFunction,
   type OffboardScheduleOptions,
   offboardScheduleAction,
 } from '../../../../lib/cli/commands/offboard-schedule';
 import type { CliContext } from '../../../../lib/cli/context';
 import { explainError } from '../../../../lib/cli/explain';
+import { addOffboardScheduleOptions } from '../../../../lib/cli/offboard-options';
 import { renderRecord } from '../../../../lib/cli/render';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../support/aws-double';
 import { VirtualClock } from '../../../support/virtual-clock';

@@ -55,7 +55,7 @@ export async function seedOffboardedTenant(
   const snapshotId = `${instanceIdentifier(tenantId)}-final-20261120`;
   const snapshotArn = `arn:aws:rds:${double.region}:${double.account}:snapshot:${snapshotId}`;
   if (!options.snapshotMissing && options.status !== 'PURGED') {
-    double.rds.restores.seedSnapshot({
+    double.rdsSnapshots.seed({
       identifier: snapshotId,
       instanceIdentifier: instanceIdentifier(tenantId),
       kmsKeyId: kmsKeyArn,

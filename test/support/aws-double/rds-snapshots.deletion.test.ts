@@ -42,7 +42,7 @@ describe('manual snapshot deletion double', () => {
 
     // Assess
     await expect(again).rejects.toBeInstanceOf(DBSnapshotNotFoundFault);
-    expect(aws().rdsSnapshots.list()).toEqual([]);
+    expect(aws().rdsSnapshots.names()).toEqual([]);
   });
 
   it('refuses to delete a snapshot that is not available (InvalidDBSnapshotState)', async () => {
@@ -54,6 +54,6 @@ describe('manual snapshot deletion double', () => {
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(InvalidDBSnapshotStateFault);
-    expect(aws().rdsSnapshots.list()).toEqual(['us-east-1/tenant-acme-final']);
+    expect(aws().rdsSnapshots.names()).toEqual(['us-east-1/tenant-acme-final']);
   });
 });
