@@ -246,7 +246,7 @@ describe('claimTenant', () => {
     // Assess
     expect(result).toEqual({ outcome: 'CLAIMED', attempt: 2 });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      ConditionExpression: '#status = :failed AND executionArn = :previous',
+      ConditionExpression: '#status = :failed AND executionArn = :previous AND attribute_not_exists(outcomePending)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':failed': 'FAILED', ':previous': THEIRS },
       Item: expect.objectContaining({ executionArn: OURS, attempt: 2, status: 'PROVISIONING' }),

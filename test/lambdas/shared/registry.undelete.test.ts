@@ -157,7 +157,8 @@ describe('claimTenant of an offboarded tenant', () => {
     // Assess
     expect(result).toEqual({ outcome: 'CLAIMED', attempt: 2, restoreFrom: home });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
-      ConditionExpression: '#status = :status AND updatedAt = :updatedAt AND attribute_not_exists(#operation)',
+      ConditionExpression:
+        '#status = :status AND updatedAt = :updatedAt AND attribute_not_exists(#operation) AND attribute_not_exists(outcomePending)',
       ExpressionAttributeNames: { '#status': 'status', '#operation': 'operation' },
       ExpressionAttributeValues: { ':status': 'OFFBOARDED', ':updatedAt': OFFBOARDED_AT },
       Item: expect.objectContaining({

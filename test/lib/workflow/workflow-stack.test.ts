@@ -162,10 +162,10 @@ describe('triggers', () => {
     });
   });
 
-  it('every queue (billing dead letters, rejected billing and billing suspension events, reaper dead letters) is KMS-encrypted and TLS-only', () => {
+  it('every queue (billing dead letters, rejected billing events, reaper and scheduling dead letters) is KMS-encrypted and TLS-only', () => {
     template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SQS::Queue', 5);
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 5);
+    template.resourceCountIs('AWS::SQS::Queue', 8);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 8);
   });
 
   it('executions that end TIMED_OUT, ABORTED or FAILED reach the execution reaper', () => {
@@ -183,12 +183,13 @@ describe('triggers', () => {
     const rules = Object.values(template.findResources('AWS::Events::Rule')).filter(
       (r) => r.Properties.EventPattern?.source?.[0] === 'aws.states',
     );
-    // One rule per workflow, each filtered on its own state machine.
-    expect(rules).toHaveLength(3);
+    // One rule per lifecycle workflow, each filtered on its own state machine, and provisioning's execution reaper.
+    expect(rules).toHaveLength(4);
     const machines = JSON.stringify(rules.map((r) => r.Properties.EventPattern.detail.stateMachineArn));
     expect(machines).toMatch(/Suspension/);
     expect(machines).toMatch(/TierChange/);
     expect(machines).toMatch(/Offboarding/);
+    expect(machines).toMatch(/Provisioning/);
   });
 
   it('RDS "DB instance created" events reach the readiness listener', () => {
@@ -391,11 +392,12 @@ describe('invariant guards', () => {
   it('gives the tier change its own state machine, and modifies only instances tagged as managed by the platform', () => {
     // Act
     const modify = statements().filter((s) => actionsOf(s).includes('rds:ModifyDBInstance'));
-    // Assess: ConfigureBackups and Rollback of provisioning, and ApplyTierChange, all under the managed-by tag
+    // Assess: ConfigureBackups, WaitForInstance (a restore's settings) and Rollback of provisioning, ApplyTierChange,
+    // and offboarding's DeleteInstance, all under the managed-by tag
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'tenant-db-workflow-tier-change',
     });
-    expect(modify).toHaveLength(3);
+    expect(modify).toHaveLength(5);
     for (const statement of modify) {
       expect(statement.Condition).toEqual({
         StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
@@ -516,10 +518,13 @@ describe('offboarding', () => {
     }
   });
 
-  it('never lets RDS take a final snapshot at delete or delete a snapshot', () => {
-    // Assess: the final snapshot is taken and confirmed before DeleteDBInstance; the purge job owns snapshot deletes
-    const actions = statements().flatMap((s) => [s.Action].flat());
-    expect(actions).not.toContain('rds:DeleteDBSnapshot');
+  it('leaves deleting snapshots to the retention purge alone, on platform-managed snapshots only', () => {
+    // Assess: the final snapshot is taken and confirmed before DeleteDBInstance; only the purge deletes snapshots
+    const deletes = statements().filter((s) => [s.Action].flat().includes('rds:DeleteDBSnapshot'));
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]?.Condition).toEqual({
+      StringEquals: { 'aws:ResourceTag/tenant-db:managed-by': 'tenant-db-platform' },
+    });
   });
 
   it('alarms when an offboarding execution fails or times out', () => {

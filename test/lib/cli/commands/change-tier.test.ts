@@ -33,7 +33,11 @@ function record(fields: Partial<TenantRecord> = {}): TenantRecord {
 const run = (args: string[], confirm?: (question: string) => Promise<boolean>) =>
   runTenantctl(
     ['change-tier', 'acme-corp', '--registry-table', 'registry', '--tier-change-state-machine-arn', MACHINE, ...args],
-    { now: () => NOW, ...(confirm ? { confirm } : {}) },
+    // The terminal's answer to the [y/N] question, from a yes/no decision.
+    {
+      now: () => NOW,
+      ...(confirm ? { ask: async (question: string) => ((await confirm(question)) ? 'y' : 'n') } : {}),
+    },
   );
 
 describe('tenantctl change-tier', () => {

@@ -58,7 +58,7 @@ const noAwsCall = () => [...dynamo.calls(), ...sfn.calls(), ...cloudFormation.ca
 
 describe('tenantctl offboard', () => {
   it.each<[string, string[], string | undefined, RegExp]>([
-    ['without --now', ['--yes'], undefined, /--now: is required/],
+    ['without --now', ['--yes'], undefined, /--now\/--at\/--in\/--cancel: one is required/],
     ['without a terminal and without --yes', ['--now'], undefined, /--yes: is required without a terminal/],
     ['when the typed id is another tenant', ['--now'], 'acme', /confirmation: must be the tenant id acme-corp/],
     ['when nothing is typed', ['--now'], '', /confirmation: must be the tenant id acme-corp/],
