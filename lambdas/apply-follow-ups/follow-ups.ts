@@ -17,14 +17,13 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { changeOf, tiersOf } from '../apply-tier-change/apply';
-import { buildAlarmRequests } from '../configure-alarms/alarm-requests';
-import { type BackupClients, replicate } from '../configure-backups/configure-backups';
-import { reportedReplicationArn } from '../configure-backups/replication';
+import { buildAlarmRequests } from '../shared/alarm-requests';
+import { type BackupClients, replicate } from '../shared/backups/replicate';
+import { reportedReplicationArn } from '../shared/backups/replication';
 import { enableSecretRotation } from '../shared/enable-secret-rotation';
 import { AwsRequestError, awsErrorName, ConfigurationError } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
-import type { FollowUpResult, TierChangeState } from '../shared/lifecycle/tier-change';
+import { changeOf, type FollowUpResult, type TierChangeState, tiersOf } from '../shared/lifecycle/tier-change';
 import { TAG_KEYS } from '../shared/naming';
 import { logger } from '../shared/runtime';
 import type { TierCatalog } from '../shared/tiers';

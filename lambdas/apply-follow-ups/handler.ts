@@ -1,6 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { backupClientsFromEnvironment } from '../configure-backups/backup-clients';
+import { backupClientsFromEnvironment } from '../shared/backups/backup-clients';
 import { loadTierCatalog, RUNTIME_ENV, readEnv } from '../shared/config';
 import { instanceOf } from '../shared/lifecycle/instance';
 import { rdsClientIn } from '../shared/lifecycle/power';

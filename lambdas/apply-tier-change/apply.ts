@@ -13,12 +13,12 @@ import {
   type RDSClient,
 } from '@aws-sdk/client-rds';
 import { clock } from '../shared/clock';
-import { AwsRequestError, awsErrorName, ConfigurationError, TierChangeRefusedError } from '../shared/errors';
+import { AwsRequestError, awsErrorName, TierChangeRefusedError } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
-import type { ApplyResult, TierChangeState, TierChangeTarget } from '../shared/lifecycle/tier-change';
+import { type ApplyResult, changeOf, type TierChangeState, tiersOf } from '../shared/lifecycle/tier-change';
 import { logger } from '../shared/runtime';
 import { buildModifyDbInstanceRequest, type ModificationPlatform, planTierChange } from '../shared/tier-change';
-import type { TierCatalog, TierDefinition } from '../shared/tiers';
+import type { TierCatalog } from '../shared/tiers';
 import { isRefusal, remainingModification, storageCooldownProblem } from './modification';
 
 /** What the step talks to and reads. */
@@ -26,25 +26,6 @@ export interface ApplyDeps {
   rds: RDSClient;
   catalog: TierCatalog;
   platform: ModificationPlatform;
-}
-
-/** The change the lock recorded, or a ConfigurationError (a state without it was not made by TakeTenant). */
-export function changeOf(state: TierChangeState): TierChangeTarget {
-  const change = state.lock?.change;
-  if (!change) throw new ConfigurationError('the workflow state has no tier change (lock.change); nothing to apply');
-  return change;
-}
-
-/** Both tier definitions from the deployed catalog; a tier that left the catalog refuses the change. */
-export function tiersOf(catalog: TierCatalog, change: TierChangeTarget): { from: TierDefinition; to: TierDefinition } {
-  const from = Object.hasOwn(catalog, change.from) ? catalog[change.from] : undefined;
-  const to = Object.hasOwn(catalog, change.to) ? catalog[change.to] : undefined;
-  if (!from || !to) {
-    throw new TierChangeRefusedError(
-      `tier ${from ? change.to : change.from} is not in the deployed catalog; the change cannot be planned`,
-    );
-  }
-  return { from, to };
 }
 
 async function describe(rds: RDSClient, instanceId: string): Promise<DBInstance> {

@@ -8,7 +8,7 @@
  * @module
  */
 import type { DBInstance, ModifyDBInstanceMessage } from '@aws-sdk/client-rds';
-import { STORAGE_PARAMETERS } from '../take-tier-change/take';
+import { STORAGE_PARAMETERS } from '../shared/lifecycle/tier-change';
 
 /** Parameters that travel together: RDS needs the size with the IOPS of a volume that has them, and so on. */
 const GROUPS: readonly (readonly (keyof ModifyDBInstanceMessage)[])[] = [

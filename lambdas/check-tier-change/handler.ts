@@ -1,10 +1,9 @@
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { changeOf } from '../apply-tier-change/apply';
 import { clock } from '../shared/clock';
 import { AwsRequestError } from '../shared/errors';
 import { instanceOf } from '../shared/lifecycle/instance';
 import { rdsClientIn } from '../shared/lifecycle/power';
-import { TIER_CHANGE_STATES, type TierChangeState } from '../shared/lifecycle/tier-change';
+import { changeOf, TIER_CHANGE_STATES, type TierChangeState } from '../shared/lifecycle/tier-change';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
 import { decideProgress } from './progress';
 

@@ -7,13 +7,13 @@
  */
 import { type CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { buildAlarmRequests } from '../shared/alarm-requests';
 import { type ExistingAlarm, existingAlarms } from '../shared/alarms';
 import { RUNTIME_ENV, readEnv } from '../shared/config';
 import type { AlarmsResult, WorkflowState } from '../shared/contracts';
 import { awsErrorName, ConfigurationError, OwnershipConflictError, ValidationError } from '../shared/errors';
 import { alarmNames, isOwnedBy, MANAGED_BY, type OwnerContext, TAG_KEYS, tagValue } from '../shared/naming';
 import { logger } from '../shared/runtime';
-import { buildAlarmRequests } from './alarm-requests';
 
 /** Why the existing alarms may not be overwritten, or undefined when all of them belong to this execution. */
 export function alarmOwnershipConflict(existing: readonly ExistingAlarm[], owner: OwnerContext): string | undefined {

@@ -1,7 +1,7 @@
 import { RDSClient } from '@aws-sdk/client-rds';
+import { backupClientsFromEnvironment } from '../shared/backups/backup-clients';
 import { STEPS, type WorkflowState } from '../shared/contracts';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { backupClientsFromEnvironment } from './backup-clients';
 import { configureBackups } from './configure-backups';
 
 const rds = traced(new RDSClient(CLIENT_CONFIG));

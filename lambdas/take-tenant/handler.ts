@@ -1,9 +1,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SUSPENSION_STATES } from '../shared/lifecycle/suspension';
+import type { TakeEvent } from '../shared/lifecycle/take';
 import { outboxFromEnvironment } from '../shared/outcomes';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import { type TakeEvent, takeForOperation } from './take';
+import { takeForOperation } from './take';
 
 const doc = registryClient();
 const events = traced(new EventBridgeClient(CLIENT_CONFIG));

@@ -1,10 +1,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { loadTierCatalog } from '../shared/config';
+import type { TakeEvent } from '../shared/lifecycle/take';
 import { TIER_CHANGE_STATES } from '../shared/lifecycle/tier-change';
 import { outboxFromEnvironment } from '../shared/outcomes';
 import { registryClient } from '../shared/registry-client';
 import { CLIENT_CONFIG, stepHandler, traced } from '../shared/runtime';
-import type { TakeEvent } from '../take-tenant/take';
 import { takeForTierChange } from './take';
 
 const doc = registryClient();

@@ -9,14 +9,16 @@
 import type { TenantRecord } from '../shared/contracts';
 import { ValidationError } from '../shared/errors';
 import { decideTake } from '../shared/lifecycle/operations';
-import { sameTierProblem, type TierChangeLock, tierChangeRequestOf } from '../shared/lifecycle/tier-change';
+import { lockOf, type TakeEvent, takeAfterOutbox } from '../shared/lifecycle/take';
+import {
+  STORAGE_PARAMETERS,
+  sameTierProblem,
+  type TierChangeLock,
+  tierChangeRequestOf,
+} from '../shared/lifecycle/tier-change';
 import type { OutboxDeps } from '../shared/outcomes';
 import { getTenant } from '../shared/registry';
 import type { TierCatalog } from '../shared/tiers';
-import { lockOf, type TakeEvent, takeAfterOutbox } from '../take-tenant/take';
-
-/** ModifyDBInstance parameters that change the volume (and start RDS's storage cool-down). */
-export const STORAGE_PARAMETERS: readonly string[] = ['AllocatedStorage', 'StorageType', 'Iops', 'StorageThroughput'];
 
 /** When the newest tier change that sent a storage parameter ended (ISO), if any is in the history. */
 function lastStorageChangeOf(record: Pick<TenantRecord, 'lifecycleHistory'>): string | undefined {

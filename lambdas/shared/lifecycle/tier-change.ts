@@ -14,10 +14,10 @@
  */
 import type { CaughtError } from '../contracts';
 import { ERROR_NAMES } from '../error-names';
-import { ValidationError } from '../errors';
+import { ConfigurationError, TierChangeRefusedError, ValidationError } from '../errors';
 import { caughtErrorMessage, truncateReason } from '../failure';
 import type { ChangeTiming } from '../tier-change';
-import type { TierCatalog } from '../tiers';
+import type { TierCatalog, TierDefinition } from '../tiers';
 import { quoteRejected } from '../untrusted';
 import type { TierChangeSummary } from './history';
 import type { OperationName } from './operations';
@@ -184,4 +184,26 @@ export function activeTenantReason(tenantId: string, currentTier: string, reques
   const active = `tenant ${tenantId} is already ACTIVE on tier ${currentTier}${since}`;
   if (currentTier === requestedTier) return `${active}; nothing to do`;
   return `${active}; onboarding does not change tiers: run tenantctl change-tier ${tenantId} --to ${requestedTier}`;
+}
+
+/** ModifyDBInstance parameters that change the volume (and start RDS's storage cool-down). */
+export const STORAGE_PARAMETERS: readonly string[] = ['AllocatedStorage', 'StorageType', 'Iops', 'StorageThroughput'];
+
+/** The change the lock recorded, or a ConfigurationError (a state without it was not made by TakeTenant). */
+export function changeOf(state: TierChangeState): TierChangeTarget {
+  const change = state.lock?.change;
+  if (!change) throw new ConfigurationError('the workflow state has no tier change (lock.change); nothing to apply');
+  return change;
+}
+
+/** Both tier definitions from the deployed catalog; a tier that left the catalog refuses the change. */
+export function tiersOf(catalog: TierCatalog, change: TierChangeTarget): { from: TierDefinition; to: TierDefinition } {
+  const from = Object.hasOwn(catalog, change.from) ? catalog[change.from] : undefined;
+  const to = Object.hasOwn(catalog, change.to) ? catalog[change.to] : undefined;
+  if (!from || !to) {
+    throw new TierChangeRefusedError(
+      `tier ${from ? change.to : change.from} is not in the deployed catalog; the change cannot be planned`,
+    );
+  }
+  return { from, to };
 }

@@ -26,10 +26,13 @@ const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => {
   ddb.reset();
   process.env.REGISTRY_TABLE_NAME = 'tenant-registry';
+  // An outcome event the record still owes is published before the claim (see the workflow invariants suite).
+  process.env.OUTCOME_EVENT_BUS_NAME = 'tenant-db-outcomes';
 });
 
 afterAll(() => {
   delete process.env.REGISTRY_TABLE_NAME;
+  delete process.env.OUTCOME_EVENT_BUS_NAME;
 });
 
 describe('ClaimTenant handler', () => {

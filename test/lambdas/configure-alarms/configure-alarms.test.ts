@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { buildAlarmRequests } from '../../../lambdas/configure-alarms/alarm-requests';
 import { alarmOwnershipConflict, alertTopicArnProblem } from '../../../lambdas/configure-alarms/configure-alarms';
 import { handler } from '../../../lambdas/configure-alarms/handler';
+import { buildAlarmRequests } from '../../../lambdas/shared/alarm-requests';
 import { isAlarmNotFound } from '../../../lambdas/shared/alarms';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ALARM_KEYS, alarmNames, type OwnerContext, ownershipTags } from '../../../lambdas/shared/naming';

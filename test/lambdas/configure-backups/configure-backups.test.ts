@@ -22,8 +22,8 @@ import {
   parseArn,
   replicationRequest,
   reportedReplicationArn,
-} from '../../../lambdas/configure-backups/replication';
-import { AWS_MANAGED_RDS_KEY_ALIAS, replicationKeyArn } from '../../../lambdas/configure-backups/replication-key';
+} from '../../../lambdas/shared/backups/replication';
+import { AWS_MANAGED_RDS_KEY_ALIAS, replicationKeyArn } from '../../../lambdas/shared/backups/replication-key';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 

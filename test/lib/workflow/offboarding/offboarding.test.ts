@@ -99,3 +99,27 @@ describe('offboarding a tenant', () => {
     expect((await recordOf(workflow.double(), tenantId)).finalSnapshots).toHaveLength(2);
   });
 });
+
+describe('offboarding, then onboarding the tenant again', () => {
+  it('restores the final snapshot the offboarding took, on the tier named at onboarding', async () => {
+    // Prepare: a pro tenant offboarded by the workflow (its snapshot taken, copied and recorded by it)
+    const tenantId = 'comes-back';
+    expect((await workflow.provision(tenantId, 'pro')).status).toBe('SUCCEEDED');
+    expect((await runOffboarding(workflow, tenantId)).status).toBe('SUCCEEDED');
+    const double = workflow.double();
+    const [kept] = (await recordOf(double, tenantId)).finalSnapshots ?? [];
+
+    // Act
+    const run = await workflow.provision(tenantId, 'starter');
+
+    // Assess: restored from that snapshot (not created empty), ACTIVE on the tier asked for, and announced
+    expect(run.status).toBe('SUCCEEDED');
+    expect(double.callsTo('rds', 'CreateDBInstance')).toHaveLength(1);
+    expect(double.callsTo('rds', 'RestoreDBInstanceFromDBSnapshot')).toEqual([
+      expect.objectContaining({ input: expect.objectContaining({ DBSnapshotIdentifier: kept?.snapshotId }) }),
+    ]);
+    const record = await recordOf(double, tenantId);
+    expect(record).toMatchObject({ status: 'ACTIVE', tier: 'starter', restoredFrom: expect.objectContaining({}) });
+    expect(run.publishedEvents.map((e) => e.detailType)).toEqual([OUTCOME_DETAIL_TYPES.restored]);
+  });
+});

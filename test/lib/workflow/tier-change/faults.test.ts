@@ -4,6 +4,7 @@ import { OUTCOME_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { serviceError } from '../../../support/aws-double/errors';
 import { registryRecord } from '../../../support/workflow-harness';
+import { runOffboarding } from '../offboarding/fixtures';
 import { useWorkflow } from '../provisioning/fixtures';
 import { runSuspension } from '../suspension/fixtures';
 import { describedInstance, runTierChange } from './fixtures';
@@ -219,5 +220,29 @@ describe('requests refused before the tenant is taken', () => {
     expect(record?.status === 'SUSPENDED' ? record.tier : record?.tier).toBe(
       change.status === 'SUCCEEDED' ? 'pro' : 'starter',
     );
+  });
+
+  it('lets one of a tier change and an offboarding racing on one tenant run, and refuses the other naming it', async () => {
+    // Prepare
+    const tenantId = 'race-change-offboard';
+    await provisioned(tenantId);
+
+    // Act
+    const [change, offboard] = await Promise.all([
+      runTierChange(workflow, tenantId, 'pro', { when: 'now', executionName: `${tenantId}-a` }),
+      runOffboarding(workflow, tenantId, { executionName: `${tenantId}-b` }),
+    ]);
+
+    // Assess: exactly one ran; the other was refused naming the one in progress, and the record names no tier the
+    // instance did not have
+    const runs = [change, offboard];
+    expect(runs.filter((r) => r.status === 'SUCCEEDED')).toHaveLength(1);
+    const refused = runs.find((r) => r.status === 'FAILED');
+    expect(refused?.error?.Error).toBe(ERROR_NAMES.tenantConflict);
+    expect(refused?.error?.Cause).toMatch(/is busy: (change-tier|offboard) by workflow-tests/);
+    const record = await registryRecord(workflow.double(), tenantId);
+    expect(record?.operation).toBeUndefined();
+    expect(record?.status).toBe(change.status === 'SUCCEEDED' ? 'ACTIVE' : 'OFFBOARDED');
+    expect(record?.tier).toBe(change.status === 'SUCCEEDED' ? 'pro' : 'starter');
   });
 });

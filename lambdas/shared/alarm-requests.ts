@@ -5,8 +5,8 @@
  * @module
  */
 import type { ComparisonOperator, PutMetricAlarmInput, Statistic } from '@aws-sdk/client-cloudwatch';
-import { ALARM_KEYS, type AlarmKey, alarmName, type OwnerContext, ownershipTags } from '../shared/naming';
-import type { TierDefinition } from '../shared/tiers';
+import { ALARM_KEYS, type AlarmKey, alarmName, type OwnerContext, ownershipTags } from './naming';
+import type { TierDefinition } from './tiers';
 
 const BYTES_PER_MIB = 1024 ** 2;
 const BYTES_PER_GIB = 1024 ** 3;

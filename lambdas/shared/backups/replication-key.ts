@@ -1,5 +1,5 @@
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { AwsRequestError } from '../shared/errors';
+import { AwsRequestError } from '../errors';
 
 /** Alias of the account's AWS managed key for RDS, one per Region. */
 export const AWS_MANAGED_RDS_KEY_ALIAS = 'alias/aws/rds';

@@ -1,8 +1,8 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { RDSClient } from '@aws-sdk/client-rds';
-import { RUNTIME_ENV, readEnv } from '../shared/config';
-import { CLIENT_CONFIG, traced } from '../shared/runtime';
-import type { BackupClients } from './configure-backups';
+import { RUNTIME_ENV, readEnv } from '../config';
+import { CLIENT_CONFIG, traced } from '../runtime';
+import type { BackupClients } from './replicate';
 
 /**
  * RDS and KMS clients in the deployment's backup Region, or undefined when it has none: replication is started and

@@ -9,8 +9,8 @@ import type {
   DBInstanceAutomatedBackup,
   StartDBInstanceAutomatedBackupsReplicationMessage,
 } from '@aws-sdk/client-rds';
-import { ConfigurationError, ValidationError } from '../shared/errors';
-import type { TierDefinition } from '../shared/tiers';
+import { ConfigurationError, ValidationError } from '../errors';
+import type { TierDefinition } from '../tiers';
 
 export interface ArnParts {
   partition: string;
