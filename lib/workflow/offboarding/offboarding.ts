@@ -2,8 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowResources } from '../handler-spec';
-import { addWorkflow } from '../state-machine';
-import { addLifecycleReaper } from '../suspension/reaper';
+import { addLifecycleWorkflow } from '../lifecycle-workflow';
 import { buildOffboardingDefinition } from './definition';
 import { OFFBOARDING_FUNCTIONS } from './steps';
 
@@ -32,18 +31,12 @@ export class TenantOffboarding extends Construct {
 
   constructor(scope: Construct, id: string, props: TenantOffboardingProps) {
     super(scope, id);
-    const workflow = addWorkflow(this, {
+    this.stateMachine = addLifecycleWorkflow(this, {
       steps: OFFBOARDING_FUNCTIONS,
-      definition: buildOffboardingDefinition({
-        timeoutSeconds: (props.executionTimeout ?? Duration.hours(12)).toSeconds(),
-        functions: OFFBOARDING_FUNCTIONS,
-      }),
+      build: buildOffboardingDefinition,
       stateMachineName: props.stateMachineName,
-      stateMachineId: 'StateMachine',
-      logGroupId: 'ExecutionLogs',
       platform: props.platform,
+      executionTimeout: props.executionTimeout ?? Duration.hours(12),
     });
-    this.stateMachine = workflow.stateMachine;
-    addLifecycleReaper(this, props.platform, this.stateMachine);
   }
 }

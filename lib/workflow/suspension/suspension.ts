@@ -2,10 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowResources } from '../handler-spec';
-import { addWorkflow } from '../state-machine';
+import { addLifecycleWorkflow } from '../lifecycle-workflow';
 import { buildSuspensionDefinition } from './definition';
 import { addKeepSuspended } from './keep-suspended';
-import { addLifecycleReaper } from './reaper';
 import { SUSPENSION_FUNCTIONS } from './steps';
 
 /** Props of {@link TenantSuspension}. */
@@ -19,28 +18,21 @@ export interface TenantSuspensionProps {
 }
 
 /**
- * Suspend and resume: one Standard state machine assembled from the step table and the typed Task graph, its
- * functions, and its execution logs (see `addWorkflow`); the listener that keeps suspended instances stopped when
- * RDS starts them after 7 days; and the reaper that releases a tenant an ended execution still holds.
+ * Suspend and resume: a lifecycle workflow (see `addLifecycleWorkflow`), and the listener that keeps suspended
+ * instances stopped when RDS starts them after 7 days.
  */
 export class TenantSuspension extends Construct {
   public readonly stateMachine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: TenantSuspensionProps) {
     super(scope, id);
-    const workflow = addWorkflow(this, {
+    this.stateMachine = addLifecycleWorkflow(this, {
       steps: SUSPENSION_FUNCTIONS,
-      definition: buildSuspensionDefinition({
-        timeoutSeconds: (props.executionTimeout ?? Duration.hours(3)).toSeconds(),
-        functions: SUSPENSION_FUNCTIONS,
-      }),
+      build: buildSuspensionDefinition,
       stateMachineName: props.stateMachineName,
-      stateMachineId: 'StateMachine',
-      logGroupId: 'ExecutionLogs',
       platform: props.platform,
+      executionTimeout: props.executionTimeout ?? Duration.hours(3),
     });
-    this.stateMachine = workflow.stateMachine;
     addKeepSuspended(this, props.platform);
-    addLifecycleReaper(this, props.platform, this.stateMachine);
   }
 }

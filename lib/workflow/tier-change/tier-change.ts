@@ -2,8 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { WorkflowResources } from '../handler-spec';
-import { addWorkflow } from '../state-machine';
-import { addLifecycleReaper } from '../suspension/reaper';
+import { addLifecycleWorkflow } from '../lifecycle-workflow';
 import { buildTierChangeDefinition } from './definition';
 import { TIER_CHANGE_FUNCTIONS } from './steps';
 
@@ -22,26 +21,20 @@ export interface TenantTierChangeProps {
 }
 
 /**
- * The tier change: one Standard state machine assembled from the step table, its functions and execution logs (see
- * `addWorkflow`), and the reaper that releases a tenant an ended execution still holds (to MODIFY_FAILED).
+ * The tier change: a lifecycle workflow (see `addLifecycleWorkflow`) whose reaper releases a tenant an ended execution
+ * still holds to MODIFY_FAILED.
  */
 export class TenantTierChange extends Construct {
   public readonly stateMachine: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: TenantTierChangeProps) {
     super(scope, id);
-    const workflow = addWorkflow(this, {
+    this.stateMachine = addLifecycleWorkflow(this, {
       steps: TIER_CHANGE_FUNCTIONS,
-      definition: buildTierChangeDefinition({
-        timeoutSeconds: (props.executionTimeout ?? Duration.days(10)).toSeconds(),
-        functions: TIER_CHANGE_FUNCTIONS,
-      }),
+      build: buildTierChangeDefinition,
       stateMachineName: props.stateMachineName,
-      stateMachineId: 'StateMachine',
-      logGroupId: 'ExecutionLogs',
       platform: props.platform,
+      executionTimeout: props.executionTimeout ?? Duration.days(10),
     });
-    this.stateMachine = workflow.stateMachine;
-    addLifecycleReaper(this, props.platform, this.stateMachine);
   }
 }
