@@ -11,6 +11,7 @@ import { BillingTrigger } from './billing-trigger';
 import type { HandlerFunction } from './handler-function';
 import type { PlatformFoundation, PlatformResources } from './handler-spec';
 import { addInstanceStatusPoller } from './instance-status-poller';
+import { LifecycleBillingTrigger } from './lifecycle-billing';
 import { PlatformObservability } from './observability';
 import { TenantOffboarding } from './offboarding/offboarding';
 import { OffboardingSchedule } from './offboarding-schedule/offboarding-schedule';
@@ -24,9 +25,9 @@ import { TenantRegistry } from './registry-table';
 import { addSchemaRollout, type SchemaRollout } from './rollout/rollout';
 import { addAppSecretRotation } from './rotation';
 import { addWorkflow } from './state-machine';
-import { SuspensionBillingTrigger } from './suspension/billing';
+import { SUSPENSION_BILLING } from './suspension/billing';
 import { TenantSuspension } from './suspension/suspension';
-import { TierChangeBillingTrigger } from './tier-change/billing';
+import { TIER_CHANGE_BILLING } from './tier-change/billing';
 import { TenantTierChange } from './tier-change/tier-change';
 
 export interface WorkflowStackProps extends StackProps {
@@ -158,18 +159,16 @@ export class WorkflowStack extends Stack {
       defaultBus: this.eventBus,
     });
 
-    const suspensionBilling = new SuspensionBillingTrigger(this, 'SuspensionBilling', {
-      bus: billing.bus,
+    const billingStarts = { bus: billing.bus, encryptionKey: key, deadLetterQueue: billing.deadLetterQueue };
+    const suspensionBilling = new LifecycleBillingTrigger(this, 'SuspensionBilling', {
+      ...billingStarts,
+      ...SUSPENSION_BILLING,
       stateMachine: this.suspension.stateMachine,
-      encryptionKey: key,
-      deadLetterQueue: billing.deadLetterQueue,
     });
-
-    const tierChangeBilling = new TierChangeBillingTrigger(this, 'TierChangeBilling', {
-      bus: billing.bus,
+    const tierChangeBilling = new LifecycleBillingTrigger(this, 'TierChangeBilling', {
+      ...billingStarts,
+      ...TIER_CHANGE_BILLING,
       stateMachine: this.tierChange.stateMachine,
-      encryptionKey: key,
-      deadLetterQueue: billing.deadLetterQueue,
     });
 
     // Scheduled and cancelled offboardings (tenantctl offboard --at/--in/--cancel, billing's offboarding events).
