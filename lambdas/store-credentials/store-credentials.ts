@@ -98,7 +98,7 @@ async function existingSecretArn(
   if (decision.action === 'conflict') throw new OwnershipConflictError(decision.reason);
   if (decision.action === 'adopt' && adoption) {
     await adoptSecret(client, decision, owner, adoption);
-    logger.info('application secret of the offboarded tenant taken back with a new password', {
+    logger.info('application secret of the offboarded tenant taken back and given new credentials', {
       secretName: name,
       wasScheduledForDeletion: decision.scheduledForDeletion,
     });

@@ -28,6 +28,19 @@ export interface LifecycleRun {
   readonly pollInterval?: string;
 }
 
+/** How a lifecycle command follows its execution, from its `--wait`, `--json` and `--poll-interval`. */
+export function followOf(options: {
+  readonly wait?: boolean;
+  readonly json?: boolean;
+  readonly pollInterval?: string;
+}): Pick<LifecycleRun, 'wait' | 'json' | 'pollInterval'> {
+  return {
+    wait: options.wait === true,
+    json: options.json === true,
+    ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+  };
+}
+
 /** The execution name: the tenant, the operation and the time to the second (unique per tenant and operation). */
 export function lifecycleExecutionName(tenantId: string, operation: OperationName, at: Date): string {
   return `${tenantId}-${operation}-${at

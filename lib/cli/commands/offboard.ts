@@ -11,7 +11,7 @@ import { ValidationError } from '../../../lambdas/shared/errors';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { awsClients, type CliContext, targetsFor } from '../context';
 import type { ExitCode } from '../exit-codes';
-import { requestedByOf, runLifecycleOperation } from '../lifecycle-run';
+import { followOf, requestedByOf, runLifecycleOperation } from '../lifecycle-run';
 import { type OffboardScheduleOptions, offboardScheduleAction } from './offboard-schedule';
 
 /** Options of `offboard`. */
@@ -95,9 +95,7 @@ export async function offboardCommand(tenant: string, options: OffboardOptions, 
       stateMachineArn: offboardingStateMachineArn,
       registryTable,
       requestedBy,
-      wait: options.wait === true,
-      json: options.json === true,
-      ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+      ...followOf(options),
     },
     clients,
     ctx,

@@ -8,7 +8,7 @@
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { type AwsOptions, awsClients, type CliContext, targetsFor } from '../context';
 import type { ExitCode } from '../exit-codes';
-import { lifecycleExecutionName, requestedByOf, runLifecycleOperation } from '../lifecycle-run';
+import { followOf, lifecycleExecutionName, requestedByOf, runLifecycleOperation } from '../lifecycle-run';
 
 /** Options of `suspend` and `resume`. */
 export interface SuspensionOptions extends AwsOptions {
@@ -43,9 +43,7 @@ export async function suspensionCommand(
       stateMachineArn: suspensionStateMachineArn,
       registryTable,
       requestedBy,
-      wait: options.wait === true,
-      json: options.json === true,
-      ...(options.pollInterval === undefined ? {} : { pollInterval: options.pollInterval }),
+      ...followOf(options),
     },
     clients,
     ctx,
