@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { OFFBOARDING_OPERATIONS, OFFBOARDING_STATES as S } from '../../../lambdas/shared/lifecycle/offboarding';
 import type { State, StateMachineDefinition } from '../asl';
+import { lifecycleEndStates } from '../lifecycle-definition';
 import { catchAll, type TaskFields, type TaskProfile, task } from '../tasks';
 import type { OffboardingFunction } from './steps';
 
@@ -71,6 +71,11 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
     return task(fn, options.functions[fn], { Catch: toRelease, ...fields });
   };
   const states: Record<string, State> = {
+    ...lifecycleEndStates(C, {
+      name: S.release,
+      task: (fields) =>
+        task(OFFBOARDING_TASKS[S.release] as OffboardingFunction, options.functions.ReleaseTenant, fields),
+    }),
     [S.take]: step(S.take, {
       Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id', operations: [...OFFBOARDING_OPERATIONS] },
       ResultPath: '$.lock',
@@ -83,8 +88,6 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
       Choices: [{ Variable: '$.lock.outcome', StringEquals: 'DUPLICATE', Next: C.duplicate }],
       Default: S.checkQuota,
     },
-    [C.duplicate]: { Type: 'Succeed', Comment: 'The same request id already ran (or runs): nothing is done twice.' },
-    [C.rejected]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
     [S.checkQuota]: step(S.checkQuota, {
       Comment: 'Before anything is touched: a full manual-snapshot quota fails here, with the tenant intact.',
       Parameters: { 'state.$': '$' },
@@ -167,27 +170,6 @@ export function buildOffboardingDefinition(options: OffboardingDefinitionOptions
       ResultPath: '$.cleanup',
       Next: S.release,
     }),
-    [S.release]: task(OFFBOARDING_TASKS[S.release] as OffboardingFunction, options.functions.ReleaseTenant, {
-      Parameters: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' },
-      ResultPath: '$.release',
-      Catch: [{ ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: C.outcomePending }],
-      Next: C.isReleased,
-    }),
-    [C.outcomePending]: {
-      Type: 'Succeed',
-      Comment:
-        'The tenant is released and its history written; the outcome event is still owed. The registry keeps it pending and the sweeper publishes it.',
-    },
-    [C.isReleased]: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.release.outcome', StringEquals: 'failed', Next: C.failed },
-        { Variable: '$.release.outcome', StringEquals: 'rejected', Next: C.rejected },
-      ],
-      Default: C.done,
-    },
-    [C.done]: { Type: 'Succeed' },
-    [C.failed]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
   };
   return {
     Comment:

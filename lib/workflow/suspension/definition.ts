@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { SUSPENSION_STATES as S } from '../../../lambdas/shared/lifecycle/suspension';
 import type { State, StateMachineDefinition } from '../asl';
+import { lifecycleEndStates } from '../lifecycle-definition';
 import { catchAll, type TaskFields, type TaskProfile, task } from '../tasks';
 import type { SuspensionFunction } from './steps';
 
@@ -52,6 +52,7 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
     return task(fn, options.functions[fn], fields);
   };
   const states: Record<string, State> = {
+    ...lifecycleEndStates(SUSPENSION_CHOICES, { name: S.release, task: (fields) => step(S.release, fields) }),
     [S.take]: step(S.take, {
       Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.lock',
@@ -68,11 +69,6 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
       ],
       Default: S.disableLogin,
     },
-    [SUSPENSION_CHOICES.duplicate]: {
-      Type: 'Succeed',
-      Comment: 'The same request id already ran (or runs): nothing is done twice.',
-    },
-    [SUSPENSION_CHOICES.rejected]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
     [S.disableLogin]: step(S.disableLogin, {
       Comment: 'Before the stop: the application is cut off from a database that is about to go away.',
       Parameters: { 'state.$': '$', login: false },
@@ -122,29 +118,6 @@ export function buildSuspensionDefinition(options: SuspensionDefinitionOptions):
       Catch: toRelease,
       Next: S.release,
     }),
-    [S.release]: step(S.release, {
-      Parameters: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' },
-      ResultPath: '$.release',
-      Catch: [
-        { ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: SUSPENSION_CHOICES.outcomePending },
-      ],
-      Next: SUSPENSION_CHOICES.isReleased,
-    }),
-    [SUSPENSION_CHOICES.outcomePending]: {
-      Type: 'Succeed',
-      Comment:
-        'The tenant is released and its history written; the outcome event is still owed. The registry keeps it pending and the sweeper publishes it (and alerts while it cannot).',
-    },
-    [SUSPENSION_CHOICES.isReleased]: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.release.outcome', StringEquals: 'failed', Next: SUSPENSION_CHOICES.failed },
-        { Variable: '$.release.outcome', StringEquals: 'rejected', Next: SUSPENSION_CHOICES.rejected },
-      ],
-      Default: SUSPENSION_CHOICES.done,
-    },
-    [SUSPENSION_CHOICES.done]: { Type: 'Succeed' },
-    [SUSPENSION_CHOICES.failed]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
   };
   return {
     Comment:

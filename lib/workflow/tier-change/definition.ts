@@ -9,9 +9,9 @@
  *
  * @module
  */
-import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { TIER_CHANGE_STATES as S } from '../../../lambdas/shared/lifecycle/tier-change';
 import type { State, StateMachineDefinition } from '../asl';
+import { lifecycleEndStates } from '../lifecycle-definition';
 import { catchAll, type TaskFields, type TaskProfile, task } from '../tasks';
 import type { TierChangeFunction } from './steps';
 
@@ -53,6 +53,7 @@ export function buildTierChangeDefinition(options: TierChangeDefinitionOptions):
     return task(fn, options.functions[fn], fields);
   };
   const states: Record<string, State> = {
+    ...lifecycleEndStates(TIER_CHANGE_CHOICES, { name: S.release, task: (fields) => step(S.release, fields) }),
     [S.take]: step(S.take, {
       Parameters: { 'input.$': '$', 'executionArn.$': '$$.Execution.Id' },
       ResultPath: '$.lock',
@@ -66,11 +67,6 @@ export function buildTierChangeDefinition(options: TierChangeDefinitionOptions):
       Choices: [{ Variable: '$.lock.outcome', StringEquals: 'DUPLICATE', Next: TIER_CHANGE_CHOICES.duplicate }],
       Default: S.apply,
     },
-    [TIER_CHANGE_CHOICES.duplicate]: {
-      Type: 'Succeed',
-      Comment: 'The same request id already ran (or runs): nothing is done twice.',
-    },
-    [TIER_CHANGE_CHOICES.rejected]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
     [S.apply]: step(S.apply, {
       Comment: 'A refusal (cool-down, RDS refused the request) leaves the tenant ACTIVE on its old tier.',
       Parameters: { 'state.$': '$' },
@@ -102,28 +98,6 @@ export function buildTierChangeDefinition(options: TierChangeDefinitionOptions):
       Catch: toRelease,
       Next: S.release,
     }),
-    [S.release]: step(S.release, {
-      Parameters: { 'state.$': '$', 'executionArn.$': '$$.Execution.Id' },
-      ResultPath: '$.release',
-      Catch: [
-        { ErrorEquals: [ERROR_NAMES.outcomePending], ResultPath: '$.error', Next: TIER_CHANGE_CHOICES.outcomePending },
-      ],
-      Next: TIER_CHANGE_CHOICES.isReleased,
-    }),
-    [TIER_CHANGE_CHOICES.outcomePending]: {
-      Type: 'Succeed',
-      Comment: 'The tenant is released and its history written; the sweeper publishes the outcome event still owed.',
-    },
-    [TIER_CHANGE_CHOICES.isReleased]: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.release.outcome', StringEquals: 'failed', Next: TIER_CHANGE_CHOICES.failed },
-        { Variable: '$.release.outcome', StringEquals: 'rejected', Next: TIER_CHANGE_CHOICES.rejected },
-      ],
-      Default: TIER_CHANGE_CHOICES.done,
-    },
-    [TIER_CHANGE_CHOICES.done]: { Type: 'Succeed' },
-    [TIER_CHANGE_CHOICES.failed]: { Type: 'Fail', ErrorPath: '$.release.error', CausePath: '$.release.reason' },
   };
   return {
     Comment:
