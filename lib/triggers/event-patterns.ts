@@ -43,6 +43,14 @@ const NOT_A_STRING = { 'anything-but': { wildcard: '*' } } as const;
 /** Matches a field that is absent, or an object or array of objects (exists matches leaf values only). */
 const ABSENT = { exists: false } as const;
 
+/**
+ * `$or` branches matching an event whose `detail` lacks one of `fields` or holds a non-string there: together, the
+ * exact complement of `[ANY_STRING]` on each field.
+ */
+function missingOrNotString(...fields: string[]): Record<string, unknown>[] {
+  return fields.flatMap((field) => [{ [field]: [ABSENT] }, { [field]: [NOT_A_STRING] }]);
+}
+
 function assertTierNames(tierNames: readonly string[]): void {
   if (tierNames.length === 0) throw new Error('billing event patterns need at least one tier name');
 }
@@ -83,10 +91,7 @@ export function rejectedBillingEventPattern(tierNames: readonly string[]): Event
     'detail-type': [BILLING_DETAIL_TYPE],
     detail: {
       $or: [
-        { eventId: [ABSENT] },
-        { eventId: [NOT_A_STRING] },
-        { tenantId: [ABSENT] },
-        { tenantId: [NOT_A_STRING] },
+        ...missingOrNotString('eventId', 'tenantId'),
         { tier: [ABSENT] },
         { tier: [{ 'anything-but': [...tierNames] }] },
       ],
@@ -166,7 +171,7 @@ export const REJECTED_BILLING_SUSPENSION_PATTERN: EventPattern = {
   source: [BILLING_EVENT_SOURCE],
   'detail-type': Object.values(BILLING_SUSPENSION_DETAIL_TYPES),
   detail: {
-    $or: [{ eventId: [ABSENT] }, { eventId: [NOT_A_STRING] }, { tenantId: [ABSENT] }, { tenantId: [NOT_A_STRING] }],
+    $or: missingOrNotString('eventId', 'tenantId'),
   },
 };
 
@@ -186,13 +191,7 @@ export const REJECTED_BILLING_OFFBOARDING_PATTERN: EventPattern = {
   source: [BILLING_EVENT_SOURCE],
   'detail-type': Object.values(BILLING_OFFBOARDING_DETAIL_TYPES),
   detail: {
-    $or: [
-      { eventId: [ABSENT] },
-      { eventId: [NOT_A_STRING] },
-      { tenantId: [ABSENT] },
-      { tenantId: [NOT_A_STRING] },
-      { effectiveAt: [NOT_A_STRING] },
-    ],
+    $or: [...missingOrNotString('eventId', 'tenantId'), { effectiveAt: [NOT_A_STRING] }],
   },
 };
 
@@ -211,13 +210,6 @@ export const REJECTED_BILLING_TIER_CHANGE_PATTERN: EventPattern = {
   source: [BILLING_EVENT_SOURCE],
   'detail-type': [BILLING_TIER_CHANGE_DETAIL_TYPE],
   detail: {
-    $or: [
-      { eventId: [ABSENT] },
-      { eventId: [NOT_A_STRING] },
-      { tenantId: [ABSENT] },
-      { tenantId: [NOT_A_STRING] },
-      { tier: [ABSENT] },
-      { tier: [NOT_A_STRING] },
-    ],
+    $or: missingOrNotString('eventId', 'tenantId', 'tier'),
   },
 };
