@@ -7,9 +7,9 @@
  * @module
  */
 import { OUTCOME_DETAIL_TYPES, STEPS, type TenantRecord } from '../lambdas/shared/contracts';
-import type { AwsDouble, ServiceName } from '../test/support/aws-double';
+import type { AwsDouble, ServiceName } from '../lib/local/aws';
+import type { VirtualClock } from '../lib/local/aws/virtual-clock';
 import { lambdaContext } from '../test/support/lambda-context';
-import type { VirtualClock } from '../test/support/virtual-clock';
 import {
   createWorkflowDouble,
   installWorkflowDouble,

@@ -6,7 +6,7 @@ import { scramSha256Verifier } from '../../lambdas/shared/database/scram';
 import { APP_USERNAME, MASTER_USERNAME } from '../../lambdas/shared/naming';
 import { runTenantMigrations } from '../../lambdas/shared/schema/runner';
 import type { TenantDatabasesOptions } from '../../lib/client';
-import { AwsDouble, installAwsDouble, registryTable } from './aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../lib/local/aws';
 import { createRdsLikeDatabase, startPostgres, type TestPostgres } from './postgres';
 
 /**

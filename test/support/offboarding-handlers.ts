@@ -5,8 +5,8 @@
  * @module
  */
 import type { TenantRecord } from '../../lambdas/shared/contracts';
-import { AwsDouble, installAwsDouble, registryTable } from './aws-double';
-import { VirtualClock } from './virtual-clock';
+import { AwsDouble, installAwsDouble, registryTable } from '../../lib/local/aws';
+import { VirtualClock } from '../../lib/local/aws/virtual-clock';
 
 export const TABLE = 'tenant-registry';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:tenant-db-alerts';

@@ -24,7 +24,7 @@ import { clock } from '../../../lambdas/shared/clock';
 import type { TenantStatus, ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ownershipTags, type Tag } from '../../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { AwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, registryTable } from '../../../lib/local/aws';
 import { lambdaContext } from '../../support/lambda-context';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');

@@ -12,8 +12,8 @@ import {
 } from '../../../lambdas/shared/reconciliation/ended-execution';
 import { reapRecord } from '../../../lambdas/shared/reconciliation/reap';
 import { reapedAlert, reapedFailureOf } from '../../../lambdas/shared/reconciliation/reaped-failure';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 import { executionEndedPattern } from '../../../lib/triggers/event-patterns';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
 import { matchesEventPattern } from '../../support/event-pattern';
 import { lambdaContext } from '../../support/lambda-context';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../../support/outcome-clients';

@@ -4,8 +4,8 @@ import { describeRequests, IDS_PER_REQUEST, observeInstances } from '../../../la
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { registryClient } from '../../../lambdas/shared/registry-client';
-import { registryTable } from '../../support/aws-double';
-import { createRequest, useAwsDouble } from '../../support/aws-double/fixtures';
+import { registryTable } from '../../../lib/local/aws';
+import { createRequest, useAwsDouble } from '../../../lib/local/aws/fixtures';
 
 /** The shared status poller: one paginated describe for all instances being created, recorded in the registry. */
 

@@ -5,8 +5,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { reapLifecycleExecution } from '../../../lambdas/lifecycle-reaper/reap';
 import { OUTCOME_DETAIL_TYPES, type TenantRecord } from '../../../lambdas/shared/contracts';
 import { getTenant } from '../../../lambdas/shared/registry';
-import { registryTable } from '../../support/aws-double';
-import { useAwsDouble } from '../../support/aws-double/fixtures';
+import { registryTable } from '../../../lib/local/aws';
+import { useAwsDouble } from '../../../lib/local/aws/fixtures';
 
 const TABLE = 'tenant-registry';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:tenant-db-alerts';

@@ -9,7 +9,7 @@ import { clock } from '../../../lambdas/shared/clock';
 import type { TenantRecord, TenantStatus, ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { metrics } from '../../../lambdas/shared/runtime';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 import { lambdaContext } from '../../support/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-1';

@@ -4,7 +4,7 @@ import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contrac
 import { registryClient } from '../../../lambdas/shared/registry-client';
 import { getRollout } from '../../../lambdas/shared/registry-rollout';
 import type { RolloutOptions } from '../../../lambdas/shared/rollout/contracts';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 
 const REGISTRY = 'registry';
 const ROLLOUTS = 'rollouts';

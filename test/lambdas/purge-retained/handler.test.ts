@@ -4,7 +4,7 @@ import type { Context } from 'aws-lambda';
 import { handler } from '../../../lambdas/purge-retained/handler';
 import { getTenant } from '../../../lambdas/shared/registry';
 import { metrics } from '../../../lambdas/shared/runtime';
-import type { AwsDouble } from '../../support/aws-double';
+import type { AwsDouble } from '../../../lib/local/aws';
 import {
   offboardedRecord as record,
   TABLE,

@@ -16,10 +16,10 @@ import {
 } from '../../../lambdas/purge-retained/purge';
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { getTenant } from '../../../lambdas/shared/registry';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
-import type { ServiceName } from '../../support/aws-double/environment';
-import { createRequest } from '../../support/aws-double/fixtures';
-import { VirtualClock } from '../../support/virtual-clock';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
+import type { ServiceName } from '../../../lib/local/aws/environment';
+import { createRequest } from '../../../lib/local/aws/fixtures';
+import { VirtualClock } from '../../../lib/local/aws/virtual-clock';
 
 const TABLE = 'tenant-registry';
 const NOW = '2027-03-01T03:00:00.000Z';

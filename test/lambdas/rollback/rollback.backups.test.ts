@@ -13,8 +13,8 @@ import { type RollbackPassResult, rollbackPass } from '../../../lambdas/rollback
 import type { TenantRecord, TenantStatus, ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { type OwnerContext, ownershipTags } from '../../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { registryTable } from '../../support/aws-double/dynamodb';
-import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from '../../support/aws-double/fixtures';
+import { registryTable } from '../../../lib/local/aws/dynamodb';
+import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from '../../../lib/local/aws/fixtures';
 
 /**
  * Rollback of a replicating (enterprise) onboarding against the stateful AWS double: replication, its stop, retained

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { handler as scheduleHandler } from '../../../lambdas/schedule-offboarding/handler';
-import type { AwsDouble } from '../../support/aws-double';
+import type { AwsDouble } from '../../../lib/local/aws';
 import {
   offboardedRecord as record,
   TABLE,

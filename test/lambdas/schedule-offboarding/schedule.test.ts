@@ -9,8 +9,8 @@ import {
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { lifecycleRequestOf } from '../../../lambdas/shared/lifecycle/request';
 import { getTenant, takeTenant } from '../../../lambdas/shared/registry';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
-import { VirtualClock } from '../../support/virtual-clock';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
+import { VirtualClock } from '../../../lib/local/aws/virtual-clock';
 
 const TABLE = 'tenant-registry';
 const GROUP = 'tenant-db-offboarding';

@@ -9,7 +9,7 @@ import {
   pendingOutcomeOf,
   provisionedDetailOf,
 } from '../../../lambdas/shared/outcomes';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 
 const TABLE = 'tenant-registry';
 const BUS = 'tenant-db-outcomes';

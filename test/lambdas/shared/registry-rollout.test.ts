@@ -9,7 +9,7 @@ import {
   recordWaveSummary,
 } from '../../../lambdas/shared/registry-rollout';
 import type { RolloutRecord } from '../../../lambdas/shared/rollout/contracts';
-import { AwsDouble, installAwsDouble } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble } from '../../../lib/local/aws';
 
 const TABLE = 'rollouts';
 const ME = 'arn:aws:states:us-east-1:123456789012:execution:rollout:r2';

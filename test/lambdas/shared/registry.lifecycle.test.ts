@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { OutcomePendingError, RetryableError, TenantConflictError } from '../../../lambdas/shared/errors';
 import { getTenant, recordFinalSnapshots, releaseTenant, takeTenant } from '../../../lambdas/shared/registry';
-import { registryTable } from '../../support/aws-double';
-import { useAwsDouble } from '../../support/aws-double/fixtures';
+import { registryTable } from '../../../lib/local/aws';
+import { useAwsDouble } from '../../../lib/local/aws/fixtures';
 
 const TABLE = 'tenant-registry';
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));

@@ -1,7 +1,7 @@
 import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contracts';
 import { recordRolloutFailure, recordSchemaVersion, type SchemaVersionWrite } from '../../../lambdas/shared/registry';
 import { registryClient } from '../../../lambdas/shared/registry-client';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 
 /** The schema-version writes against the DynamoDB double (dynalite evaluates the condition expressions). */
 

@@ -8,7 +8,7 @@ import {
   type ReportedRotation,
   rotateSecretRequest,
 } from '../../../lambdas/shared/secret-rotation';
-import { useAwsDouble } from '../../support/aws-double/fixtures';
+import { useAwsDouble } from '../../../lib/local/aws/fixtures';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-db-workflow-AppSecretRotation-AbC123';
 const OTHER_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:someone-elses-rotation';

@@ -22,7 +22,7 @@ import {
   type SweepClients,
   sweep,
 } from '../../../lambdas/sweeper/sweep';
-import { AwsDouble, installAwsDouble, registryTable } from '../../support/aws-double';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
 import { lambdaContext } from '../../support/lambda-context';
 import { OUTCOME_TARGETS } from '../../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';

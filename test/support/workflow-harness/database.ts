@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DATABASE_NAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
-import type { BackingServer } from '../aws-double';
+import type { BackingServer } from '../../../lib/local/aws';
 import { connectionTo, createRdsLikeDatabase, startPostgres, type TestPostgres } from '../postgres';
 
 /**

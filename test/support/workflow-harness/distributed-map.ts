@@ -21,7 +21,7 @@
  * @module
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { S3Double } from '../aws-double/s3';
+import type { S3Double } from '../../../lib/local/aws/s3';
 
 type Json = Record<string, unknown>;
 type TaskHandler = (event: unknown) => Promise<unknown>;

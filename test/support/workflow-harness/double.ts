@@ -6,7 +6,7 @@
  */
 import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
-import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../aws-double';
+import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../../../lib/local/aws';
 import { lambdaContext } from '../lambda-context';
 import type { WorkflowDatabase } from './database';
 import { handlerEnvironment } from './environment';

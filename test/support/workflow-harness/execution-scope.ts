@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { CallRecord } from '../aws-double';
+import type { CallRecord } from '../../../lib/local/aws';
 
 /**
  * What belongs to one workflow execution while several run at once in this process: the pending-crash flag of its

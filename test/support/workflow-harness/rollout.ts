@@ -9,7 +9,7 @@ import type { TenantRecord, TenantStatus } from '../../../lambdas/shared/contrac
 import { rdsTls } from '../../../lambdas/shared/database/tls';
 import { MASTER_USERNAME } from '../../../lambdas/shared/naming';
 import { runTenantMigrations } from '../../../lambdas/shared/schema/runner';
-import type { AwsDouble } from '../aws-double';
+import type { AwsDouble } from '../../../lib/local/aws';
 import { createRdsLikeDatabase } from '../postgres';
 import type { WorkflowDatabase } from './database';
 import { type RunWorkflowOptions, runWorkflow, type WorkflowRun } from './run';

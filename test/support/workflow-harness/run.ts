@@ -37,7 +37,7 @@ import {
   instanceCreatedEvent,
   type PublishedEvent,
   type PublishedMessage,
-} from '../aws-double';
+} from '../../../lib/local/aws';
 import { lambdaContext } from '../lambda-context';
 import type { WorkflowDatabase } from './database';
 import { emulateDistributedMaps, type MapRunRecord } from './distributed-map';

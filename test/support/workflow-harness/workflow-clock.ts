@@ -1,4 +1,4 @@
-import { VirtualClock } from '../virtual-clock';
+import { VirtualClock } from '../../../lib/local/aws/virtual-clock';
 
 /**
  * The virtual clock of workflow runs: the discrete-event scheduler of {@link VirtualClock}, plus a record of the

@@ -14,8 +14,8 @@ import type { CliContext } from '../../../../lib/cli/context';
 import { explainError } from '../../../../lib/cli/explain';
 import { addOffboardScheduleOptions } from '../../../../lib/cli/offboard-options';
 import { renderRecord } from '../../../../lib/cli/render';
-import { AwsDouble, installAwsDouble, registryTable } from '../../../support/aws-double';
-import { VirtualClock } from '../../../support/virtual-clock';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../../lib/local/aws';
+import { VirtualClock } from '../../../../lib/local/aws/virtual-clock';
 
 const TABLE = 'tenant-registry';
 const GROUP = 'tenant-db-offboarding';

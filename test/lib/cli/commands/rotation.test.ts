@@ -11,8 +11,8 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { TenantRecord, TenantStatus } from '../../../../lambdas/shared/contracts';
 import { DEFAULT_TIERS } from '../../../../lambdas/shared/tiers';
-import { AwsDouble, installAwsDouble, registryTable } from '../../../support/aws-double';
-import { serviceError } from '../../../support/aws-double/errors';
+import { AwsDouble, installAwsDouble, registryTable } from '../../../../lib/local/aws';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import { runTenantctl } from '../../../support/cli/run-cli';
 
 /**

@@ -4,8 +4,8 @@ import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager'
 import { OUTCOME_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { APP_USERNAME } from '../../../../lambdas/shared/naming';
-import { serviceError } from '../../../support/aws-double/errors';
-import type { FaultSpec } from '../../../support/aws-double/faults';
+import { serviceError } from '../../../../lib/local/aws/errors';
+import type { FaultSpec } from '../../../../lib/local/aws/faults';
 import { runWorkflow } from '../../../support/workflow-harness';
 import { useWorkflow } from '../provisioning/fixtures';
 import { appPassword, instanceStatus, runSuspension } from '../suspension/fixtures';

@@ -1,5 +1,5 @@
 import type { TenantRecord } from '../../../../lambdas/shared/contracts';
-import type { AwsDouble } from '../../../support/aws-double';
+import type { AwsDouble } from '../../../../lib/local/aws';
 import type { RunWorkflowOptions, WorkflowRun } from '../../../support/workflow-harness';
 import { registryRecord, runWorkflow } from '../../../support/workflow-harness';
 import type { WorkflowFixture } from '../provisioning/fixtures';

@@ -4,8 +4,8 @@ import { InstanceQuotaExceededFault, KMSKeyNotAccessibleFault, RDSServiceExcepti
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { type ProvisioningRequest, STEPS, type StepName } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
-import type { ServiceName } from '../../../support/aws-double';
-import { errorMetadata, type ServiceExceptionClass, serviceError } from '../../../support/aws-double/errors';
+import type { ServiceName } from '../../../../lib/local/aws';
+import { errorMetadata, type ServiceExceptionClass, serviceError } from '../../../../lib/local/aws/errors';
 
 /**
  * Faults at every step, as data: the AWS call each step depends on, how AWS refuses it for good, and where the

@@ -1,5 +1,5 @@
 import { APP_USERNAME, alarmNames, appSecretName, instanceIdentifier } from '../../../../lambdas/shared/naming';
-import type { AwsDouble } from '../../../support/aws-double';
+import type { AwsDouble } from '../../../../lib/local/aws';
 import { registryRecord, type WorkflowRun } from '../../../support/workflow-harness';
 import { byStep, FAULT_MATRIX } from './fault-matrix';
 import { useWorkflow } from './fixtures';

@@ -1,6 +1,6 @@
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ProvisioningRequest } from '../../../../lambdas/shared/contracts';
-import type { AwsDouble } from '../../../support/aws-double';
+import type { AwsDouble } from '../../../../lib/local/aws';
 import {
   createWorkflowDouble,
   installWorkflowDouble,

@@ -3,8 +3,8 @@ import { RDSServiceException } from '@aws-sdk/client-rds';
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { instanceIdentifier } from '../../../../lambdas/shared/naming';
-import type { AwsDouble, CallRecord } from '../../../support/aws-double';
-import { serviceError } from '../../../support/aws-double/errors';
+import type { AwsDouble, CallRecord } from '../../../../lib/local/aws';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import { registryRecord } from '../../../support/workflow-harness';
 import { useWorkflow } from './fixtures';
 

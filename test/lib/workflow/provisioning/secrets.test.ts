@@ -1,8 +1,8 @@
 import { DynamoDBServiceException } from '@aws-sdk/client-dynamodb';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
-import type { AwsDouble } from '../../../support/aws-double';
-import { serviceError } from '../../../support/aws-double/errors';
+import type { AwsDouble } from '../../../../lib/local/aws';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import {
   findLeaks,
   READINESS_LISTENER,

@@ -1,8 +1,8 @@
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { OUTCOME_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
 import { THROTTLE_RETRY_ATTEMPTS } from '../../../../lambdas/shared/throttle-retry';
-import type { ServiceName } from '../../../support/aws-double';
-import { serviceError } from '../../../support/aws-double/errors';
+import type { ServiceName } from '../../../../lib/local/aws';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import { registryRecord } from '../../../support/workflow-harness';
 import { seededRandom } from '../../../support/workflow-harness/timing';
 import { useWorkflow } from './fixtures';

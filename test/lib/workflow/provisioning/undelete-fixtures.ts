@@ -2,7 +2,7 @@ import { CreateSecretCommand, DeleteSecretCommand, SecretsManagerClient } from '
 import { RUNTIME_ENV } from '../../../../lambdas/shared/config';
 import type { FinalSnapshot, TenantRecord } from '../../../../lambdas/shared/contracts';
 import { appSecretName, instanceIdentifier, ownershipTags } from '../../../../lambdas/shared/naming';
-import type { AwsDouble } from '../../../support/aws-double';
+import type { AwsDouble } from '../../../../lib/local/aws';
 import { synthesizedWorkflow } from '../../../support/workflow-harness';
 import { handlerEnvironment } from '../../../support/workflow-harness/environment';
 

@@ -16,8 +16,8 @@ import {
   MASTER_USERNAME,
 } from '../../../../lambdas/shared/naming';
 import { DEFAULT_TIERS } from '../../../../lambdas/shared/tiers';
-import { type AwsDouble, DEFAULT_RDS_TIMINGS } from '../../../support/aws-double';
-import { serviceError } from '../../../support/aws-double/errors';
+import { type AwsDouble, DEFAULT_RDS_TIMINGS } from '../../../../lib/local/aws';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import { connectionTo } from '../../../support/postgres';
 import { findLeaks, registryRecord, synthesizedWorkflow } from '../../../support/workflow-harness';
 import { handlerEnvironment } from '../../../support/workflow-harness/environment';

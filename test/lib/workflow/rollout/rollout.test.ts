@@ -4,8 +4,8 @@ import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
 import { MASTER_USERNAME } from '../../../../lambdas/shared/naming';
 import { ROLLOUT_LOCK_ID } from '../../../../lambdas/shared/registry-rollout';
 import type { RolloutPlan, RolloutRecord } from '../../../../lambdas/shared/rollout/contracts';
+import type { AwsDouble } from '../../../../lib/local/aws';
 import { ROLLOUT_STATE_NAMES } from '../../../../lib/workflow/rollout/definition';
-import type { AwsDouble } from '../../../support/aws-double';
 import { connectionTo } from '../../../support/postgres';
 import { type MigrationsFolder, migrationsFolder, SCHEMA_CHANGE } from '../../../support/schema-change';
 import {

@@ -1,6 +1,6 @@
 import { handler } from '../../../../lambdas/keep-suspended/handler';
+import type { RdsEventBridgeEvent } from '../../../../lib/local/aws';
 import { RDS_STARTED_EVENT_PATTERN } from '../../../../lib/triggers/event-patterns';
-import type { RdsEventBridgeEvent } from '../../../support/aws-double';
 import { matchesEventPattern } from '../../../support/event-pattern';
 import { lambdaContext } from '../../../support/lambda-context';
 import { registryRecord } from '../../../support/workflow-harness';

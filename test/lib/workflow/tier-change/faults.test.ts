@@ -2,7 +2,7 @@ import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
 import { RDSServiceException } from '@aws-sdk/client-rds';
 import { OUTCOME_DETAIL_TYPES } from '../../../../lambdas/shared/contracts';
 import { ERROR_NAMES } from '../../../../lambdas/shared/error-names';
-import { serviceError } from '../../../support/aws-double/errors';
+import { serviceError } from '../../../../lib/local/aws/errors';
 import { registryRecord } from '../../../support/workflow-harness';
 import { runOffboarding } from '../offboarding/fixtures';
 import { useWorkflow } from '../provisioning/fixtures';

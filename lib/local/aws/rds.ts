@@ -54,7 +54,6 @@ import {
   type StopDBInstanceCommandOutput,
   type Tag,
 } from '@aws-sdk/client-rds';
-import type { TimerHandle } from '../virtual-clock';
 import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
@@ -69,6 +68,7 @@ import {
 } from './rds-rules';
 import type { SecretsManagerDouble } from './secrets-manager';
 import { isIntIn, mergeTags, requireString, validateTags } from './validate';
+import type { TimerHandle } from './virtual-clock';
 
 const MINUTE = 60_000;
 const DAY_MS = 24 * 3600_000;

@@ -7,11 +7,11 @@ import {
   type ModifyDBInstanceCommandInput,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { buildModifyDbInstanceRequest, planTierChange } from '../../../lambdas/shared/tier-change';
-import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { DEFAULT_EPOCH_MS } from '../virtual-clock';
-import { createRequest, KMS_KEY_ARN, useAwsDouble } from './fixtures';
-import { STORAGE_COOLDOWN_MS, untilNextWindow } from './rds-modification';
+import { buildModifyDbInstanceRequest, planTierChange } from '../../../../lambdas/shared/tier-change';
+import { DEFAULT_TIERS, type TierDefinition } from '../../../../lambdas/shared/tiers';
+import { createRequest, KMS_KEY_ARN, useAwsDouble } from '../../../../lib/local/aws/fixtures';
+import { STORAGE_COOLDOWN_MS, untilNextWindow } from '../../../../lib/local/aws/rds-modification';
+import { DEFAULT_EPOCH_MS } from '../../../../lib/local/aws/virtual-clock';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

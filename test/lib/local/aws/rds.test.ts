@@ -18,15 +18,15 @@ import {
   StopDBInstanceAutomatedBackupsReplicationCommand,
 } from '@aws-sdk/client-rds';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { readySignalOf } from '../../../lambdas/readiness-signal/signal';
+import { readySignalOf } from '../../../../lambdas/readiness-signal/signal';
 import {
   DEFAULT_RDS_TIMINGS,
   type FinalInstanceStatus,
   instanceCreatedEvent,
   PlatformExpectationError,
   type RdsEventBridgeEvent,
-} from '.';
-import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from './fixtures';
+} from '../../../../lib/local/aws';
+import { BACKUP_KMS_KEY_ARN, createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const MINUTE = 60_000;
 const rds = new RDSClient({ region: 'us-east-1' });

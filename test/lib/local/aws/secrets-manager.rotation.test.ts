@@ -13,8 +13,8 @@ import {
   type RotateSecretCommandInput,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { createRequest, useAwsDouble } from './fixtures';
-import type { RotationInvocation } from './secrets-manager';
+import { createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
+import type { RotationInvocation } from '../../../../lib/local/aws/secrets-manager';
 
 const secrets = new SecretsManagerClient({});
 const NAME = 'saas/tenant/acme/app';

@@ -1,6 +1,6 @@
 import { setTimeout as realDelay } from 'node:timers/promises';
-import { nowIso, clock as sharedClock } from '../../lambdas/shared/clock';
-import { DEFAULT_EPOCH_MS, VirtualClock, VirtualClockStallError } from './virtual-clock';
+import { nowIso, clock as sharedClock } from '../../../../lambdas/shared/clock';
+import { DEFAULT_EPOCH_MS, VirtualClock, VirtualClockStallError } from '../../../../lib/local/aws/virtual-clock';
 
 describe('VirtualClock', () => {
   it('starts at a fixed epoch and sleeps without waiting', async () => {

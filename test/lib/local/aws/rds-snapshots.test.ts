@@ -8,8 +8,8 @@ import {
   RDSClient,
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
-import { DEFAULT_RDS_TIMINGS } from '.';
-import { createRequest, useAwsDouble } from './fixtures';
+import { DEFAULT_RDS_TIMINGS } from '../../../../lib/local/aws';
+import { createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const east = new RDSClient({ region: 'us-east-1' });
 const west = new RDSClient({ region: 'us-west-2' });

@@ -6,8 +6,8 @@ import {
   StartDBInstanceCommand,
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
-import { DEFAULT_RDS_TIMINGS, type RdsEventBridgeEvent } from '.';
-import { createRequest, useAwsDouble } from './fixtures';
+import { DEFAULT_RDS_TIMINGS, type RdsEventBridgeEvent } from '../../../../lib/local/aws';
+import { createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const DAY = 24 * 3600_000;
 const rds = new RDSClient({ region: 'us-east-1' });

@@ -7,7 +7,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { KMS_KEY_ARN, useAwsDouble } from './fixtures';
+import { KMS_KEY_ARN, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const NAME = '/aws/rds/instance/tenant-acme/postgresql';
 

@@ -1,6 +1,6 @@
-import type { VirtualClock } from '../virtual-clock';
 import { PlatformExpectationError } from './errors';
 import type { Ids } from './ids';
+import type { VirtualClock } from './virtual-clock';
 
 /** The services the double answers, as named in fault specs and the call log. */
 export type ServiceName =

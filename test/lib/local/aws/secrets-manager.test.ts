@@ -15,7 +15,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { createRequest, useAwsDouble } from './fixtures';
+import { createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const DAY = 24 * 3600_000;
 const secrets = new SecretsManagerClient({});

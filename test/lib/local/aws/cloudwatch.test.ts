@@ -11,7 +11,7 @@ import {
   ResourceNotFoundException,
   TagResourceCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { alarmRequest, useAwsDouble } from './fixtures';
+import { alarmRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const cloudwatch = new CloudWatchClient({});
 const NAME = 'tenant-alarm-acme-cpu-utilization';

@@ -27,7 +27,6 @@ import { S3ServiceException } from '@aws-sdk/client-s3';
 import { SchedulerServiceException } from '@aws-sdk/client-scheduler';
 import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager';
 import { SNSServiceException } from '@aws-sdk/client-sns';
-import { VirtualClock } from '../virtual-clock';
 import { type AlarmSummary, CloudWatchDouble } from './cloudwatch';
 import { DynamoDbDouble } from './dynamodb';
 import type { CallContext, DoubleEnvironment, Route, ServiceName } from './environment';
@@ -44,6 +43,7 @@ import { S3Double } from './s3';
 import { SchedulerDouble } from './scheduler';
 import { type SecretSummary, SecretsManagerDouble } from './secrets-manager';
 import { SnsDouble } from './sns';
+import { VirtualClock } from './virtual-clock';
 
 export interface AwsDoubleOptions {
   clock?: VirtualClock;
@@ -210,7 +210,7 @@ export class AwsDouble {
     if (!found) {
       return fail(
         'error',
-        new NotModeledError(`the AWS double does not implement ${service} ${name}; add it to test/support/aws-double`),
+        new NotModeledError(`the AWS double does not implement ${service} ${name}; add it to lib/local/aws`),
       );
     }
     if (this.callLatencyMs > 0) await this.clock.sleep(this.callLatencyMs);

@@ -27,7 +27,7 @@
  */
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { clock as sharedClock } from '../../lambdas/shared/clock';
+import { clock as sharedClock } from '../../../lambdas/shared/clock';
 
 /** 2030-01-01T00:00:00Z: a fixed start keeps timestamps in logs and snapshots stable from run to run. */
 export const DEFAULT_EPOCH_MS = Date.UTC(2030, 0, 1);

@@ -1,5 +1,5 @@
 import { DescribeKeyCommand, KMSClient, NotFoundException } from '@aws-sdk/client-kms';
-import { useAwsDouble } from './fixtures';
+import { useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const KEY_ARN =
   /^arn:aws:kms:(us-east-1|us-west-2):123456789012:key\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -43,11 +43,11 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
-import type { TimerHandle } from '../virtual-clock';
 import { type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata, NotModeledError, serviceError } from './errors';
 import { MIXED_ALNUM } from './ids';
 import { isIntIn, mergeTags, requireString, validateTags } from './validate';
+import type { TimerHandle } from './virtual-clock';
 
 const DAY_MS = 24 * 3600_000;
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;

@@ -22,9 +22,9 @@ import type {
   PendingModifiedValues,
 } from '@aws-sdk/client-rds';
 import { windowPosition } from '../../../lambdas/shared/tier-change/window';
-import type { TimerHandle } from '../virtual-clock';
 import type { DoubleEnvironment } from './environment';
 import { invalidCombination, invalidValue } from './rds-rules';
+import type { TimerHandle } from './virtual-clock';
 
 const HOUR = 3600_000;
 

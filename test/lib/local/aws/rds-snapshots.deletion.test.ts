@@ -5,7 +5,7 @@ import {
   InvalidDBSnapshotStateFault,
   RDSClient,
 } from '@aws-sdk/client-rds';
-import { useAwsDouble } from './fixtures';
+import { useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const east = new RDSClient({ region: 'us-east-1' });
 const west = new RDSClient({ region: 'us-west-2' });

@@ -9,8 +9,8 @@ import {
   UpdateScheduleCommand,
   ValidationException,
 } from '@aws-sdk/client-scheduler';
-import { VirtualClock } from '../virtual-clock';
-import { AwsDouble, installAwsDouble } from '.';
+import { AwsDouble, installAwsDouble } from '../../../../lib/local/aws';
+import { VirtualClock } from '../../../../lib/local/aws/virtual-clock';
 
 const scheduler = new SchedulerClient({ region: 'us-east-1' });
 const GROUP = 'offboarding';

@@ -14,18 +14,18 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { TenantRecord, TenantStatus, ValidatedRequest } from '../../../../lambdas/shared/contracts';
-import { TenantConflictError } from '../../../../lambdas/shared/errors';
+import type { TenantRecord, TenantStatus, ValidatedRequest } from '../../../../../lambdas/shared/contracts';
+import { TenantConflictError } from '../../../../../lambdas/shared/errors';
 import {
   claimTenant,
   getTenant,
   recordReadySignal,
   recordsWithPendingOutcome,
   transitionOwnedRecord,
-} from '../../../../lambdas/shared/registry';
-import { DEFAULT_TIERS } from '../../../../lambdas/shared/tiers';
-import { registryTable } from '..';
-import { useAwsDouble } from '../fixtures';
+} from '../../../../../lambdas/shared/registry';
+import { DEFAULT_TIERS } from '../../../../../lambdas/shared/tiers';
+import { registryTable } from '../../../../../lib/local/aws';
+import { useAwsDouble } from '../../../../../lib/local/aws/fixtures';
 
 const TABLE = 'tenant-registry';
 const low = new DynamoDBClient({});

@@ -7,7 +7,7 @@ import {
   RestoreDBInstanceFromDBSnapshotCommand,
   type RestoreDBInstanceFromDBSnapshotCommandInput,
 } from '@aws-sdk/client-rds';
-import { createRequest, KMS_KEY_ARN, useAwsDouble } from './fixtures';
+import { createRequest, KMS_KEY_ARN, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 /** The RDS double's snapshots and restores, checked against the rules of the RDS API reference. */
 

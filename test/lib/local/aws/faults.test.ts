@@ -7,9 +7,14 @@ import {
 } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { AwsRequestError, isTransientAwsError, RetryableError, toPlatformError } from '../../../lambdas/shared/errors';
-import { registryTable } from '.';
-import { createRequest, useAwsDouble } from './fixtures';
+import {
+  AwsRequestError,
+  isTransientAwsError,
+  RetryableError,
+  toPlatformError,
+} from '../../../../lambdas/shared/errors';
+import { registryTable } from '../../../../lib/local/aws';
+import { createRequest, useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const rds = new RDSClient({});
 const describeAll = () => rds.send(new DescribeDBInstancesCommand({}));

@@ -4,10 +4,10 @@ import {
   type FailedEventDetail,
   OUTCOME_DETAIL_TYPES,
   type RejectedEventDetail,
-} from '../../../lambdas/shared/contracts';
-import { RetryableError } from '../../../lambdas/shared/errors';
-import { outcomeEntry, outcomeIdOf, publishEvent } from '../../../lambdas/shared/events';
-import { useAwsDouble } from './fixtures';
+} from '../../../../lambdas/shared/contracts';
+import { RetryableError } from '../../../../lambdas/shared/errors';
+import { outcomeEntry, outcomeIdOf, publishEvent } from '../../../../lambdas/shared/events';
+import { useAwsDouble } from '../../../../lib/local/aws/fixtures';
 
 const events = new EventBridgeClient({});
 const sns = new SNSClient({});

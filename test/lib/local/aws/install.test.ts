@@ -5,8 +5,8 @@ import {
   RebootDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, GetRandomPasswordCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AwsDouble, installAwsDouble, REDACTED } from '.';
-import { createRequest } from './fixtures';
+import { AwsDouble, installAwsDouble, REDACTED } from '../../../../lib/local/aws';
+import { createRequest } from '../../../../lib/local/aws/fixtures';
 
 const realSend = RDSClient.prototype.send;
 // Created at module load, like the handlers' clients: the stub is on the prototype, so it still reaches the double.
