@@ -39,7 +39,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 /** The postmaster and every process whose parent it is, from /proc (Linux). */
-function serverProcesses(postmasterPid: number): number[] {
+export function serverProcesses(postmasterPid: number): number[] {
   const children = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .filter((name) => {
@@ -56,7 +56,7 @@ function serverProcesses(postmasterPid: number): number[] {
 }
 
 /** A `Name:   123 kB` field of a /proc file, in bytes (0 when the process has gone). */
-function procKiB(file: string, field: string): number {
+export function procKiB(file: string, field: string): number {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(file, 'utf8'));
     return Number(match?.[1] ?? 0) * 1024;

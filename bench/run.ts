@@ -8,6 +8,7 @@ import { benchClient, clientSection } from './client';
 import { type MachineInfo, renderHeader } from './format';
 import { benchLoad } from './load';
 import { benchLocalHost, localHostSection } from './local-host';
+import { benchLocalPlatform, localPlatformSection } from './local-platform';
 import { benchInitMigrations } from './migrations';
 import { benchProvisioning } from './provisioning';
 import { measureTenantMigrations, rolloutSection, simulateRollout } from './rollout';
@@ -138,6 +139,13 @@ const groups: Group[] = [
     run: async () => {
       const bench = await benchLocalHost(progress);
       return { result: bench, section: localHostSection(bench) };
+    },
+  },
+  {
+    name: 'localPlatform',
+    run: async () => {
+      const bench = await benchLocalPlatform(progress);
+      return { result: bench, section: localPlatformSection(bench) };
     },
   },
 ];
