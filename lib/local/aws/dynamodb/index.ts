@@ -1,6 +1,6 @@
 /**
  * DynamoDB tables, answered by dynalite: a maintained implementation of DynamoDB's validation, expression language,
- * key schemas and indexes, in memory. One dynalite per Region, since a table exists only in the Region it was
+ * key schemas and indexes, in memory or on LevelDB in a folder (the local platform's registry). One dynalite per Region, since a table exists only in the Region it was
  * created in.
  *
  * Both clients are answered: the low-level DynamoDBClient (marshalled attribute values) and the DocumentClient of
@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { join } from 'node:path';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import {
   type AttributeValue,
@@ -114,7 +115,24 @@ export class DynamoDbDouble {
     this.documentRoute(DocumentScanCommand, 'Scan', (input, ctx) => this.scan(input, ctx)),
   ];
 
-  constructor(private readonly env: DoubleEnvironment) {}
+  /**
+   * @param path - a folder for the tables on LevelDB (one subfolder per Region), so they outlive the process; in
+   *   memory without it.
+   */
+  constructor(
+    private readonly env: DoubleEnvironment,
+    private readonly path?: string,
+  ) {}
+
+  /** Closes every Region's store: a store on disk can then be opened by another double. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.regions.values()].map(async (tables) => {
+        await tables.created.catch(() => undefined);
+        await tables.dynalite.close();
+      }),
+    );
+  }
 
   /** Defines an empty table (the stack's table, in tests); it is created before the next request is answered. */
   defineTable(def: TableDefinition, region = this.env.region): void {
@@ -236,7 +254,15 @@ export class DynamoDbDouble {
   private region(name: string): RegionTables {
     let tables = this.regions.get(name);
     if (!tables) {
-      tables = { dynalite: new Dynalite(), tables: new Map(), uncreated: [], created: Promise.resolve() };
+      if (this.path !== undefined && !/^[a-z0-9-]+$/.test(name)) {
+        throw new Error(`DynamoDB double: Region "${name}" cannot name a folder of ${this.path}`);
+      }
+      tables = {
+        dynalite: new Dynalite(this.path && join(this.path, name)),
+        tables: new Map(),
+        uncreated: [],
+        created: Promise.resolve(),
+      };
       this.regions.set(name, tables);
     }
     return tables;
@@ -283,7 +309,12 @@ async function createTable(dynalite: Dynalite, def: TableDefinition): Promise<vo
           }))
         : undefined,
   };
-  await dynalite.send('CreateTable', table);
+  try {
+    await dynalite.send('CreateTable', table);
+  } catch (error) {
+    // A store on disk keeps its tables: defining one again on the next start finds it there.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
   const status = async () =>
     (await dynalite.send<DescribeTableCommandOutput>('DescribeTable', { TableName: def.name })).Table?.TableStatus;
   while ((await status()) !== 'ACTIVE') await realDelay(1);
