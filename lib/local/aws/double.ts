@@ -36,7 +36,13 @@ import { Faults } from './faults';
 import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
-import { fromJsonSafe, PERSISTED_STATE_VERSION, type PersistedAwsState, toJsonSafe } from './persisted';
+import {
+  type DoubleState,
+  fromJsonSafe,
+  PERSISTED_STATE_VERSION,
+  type PersistedAwsState,
+  toJsonSafe,
+} from './persisted';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { RdsSnapshotsDouble, type SnapshotSummary } from './rds-snapshots';
 import { redact } from './redact';
@@ -312,7 +318,7 @@ export class AwsDouble {
    * in {@link AwsDoubleOptions.dynamodbPath}. Holds secret values: keep what is written from it private.
    */
   exportState(): PersistedAwsState {
-    return toJsonSafe({
+    const state: DoubleState = {
       version: PERSISTED_STATE_VERSION,
       savedAt: this.clock.now(),
       account: this.account,
@@ -326,7 +332,8 @@ export class AwsDouble {
       logs: this.logs.exportState(),
       scheduler: this.scheduler.exportState(),
       s3: this.s3.exportState(),
-    } satisfies PersistedAwsState) as PersistedAwsState;
+    };
+    return toJsonSafe(state);
   }
 
   /**
@@ -345,7 +352,7 @@ export class AwsDouble {
     if (this.leftovers().length > 0 || this.inventory().manualSnapshots.length > 0) {
       throw new Error('AWS double: a saved state loads into a double that holds no resources yet');
     }
-    const saved = fromJsonSafe(state) as PersistedAwsState;
+    const saved = fromJsonSafe(state) as DoubleState;
     this.env.ids.moveTo(saved.idsPosition);
     for (const value of saved.secretValues) this.env.secretValues.add(value);
     this.kms.importState(saved.kms);

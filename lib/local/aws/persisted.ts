@@ -19,11 +19,8 @@ import type { PersistedSecrets } from './secrets-manager';
 /** The version {@link AwsDouble.exportState} writes and {@link AwsDouble.importState} reads. */
 export const PERSISTED_STATE_VERSION = 1;
 
-/**
- * Everything the double holds that the platform created or reads later. It contains secret values: whoever writes
- * it to disk keeps it private (see store.ts).
- */
-export interface PersistedAwsState {
+/** What each service double saves, with dates and bytes as the double holds them. */
+export interface DoubleState {
   version: typeof PERSISTED_STATE_VERSION;
   /** Virtual time of the export, epoch ms. */
   savedAt: number;
@@ -42,6 +39,23 @@ export interface PersistedAwsState {
   s3: PersistedS3;
 }
 
+/** `T` as {@link toJsonSafe} makes it: dates and bytes tagged. */
+type JsonSafe<T> = T extends Date
+  ? { $date: string }
+  : T extends Uint8Array
+    ? { $bytes: string }
+    : T extends readonly (infer U)[]
+      ? JsonSafe<U>[]
+      : T extends object
+        ? { [K in keyof T]: JsonSafe<T[K]> }
+        : T;
+
+/**
+ * Everything the double holds that the platform created or reads later, in the form JSON keeps. It contains secret
+ * values: whoever writes it to disk keeps it private (see store.ts).
+ */
+export type PersistedAwsState = JsonSafe<DoubleState>;
+
 const DATE_TAG = '$date';
 const BYTES_TAG = '$bytes';
 
@@ -49,6 +63,7 @@ const BYTES_TAG = '$bytes';
  * `value` with every Date and Uint8Array replaced by a tagged object JSON keeps (`{ $date: ISO }`,
  * `{ $bytes: base64 }`), and `undefined` members dropped. A copy: the double's own objects stay as they are.
  */
+export function toJsonSafe<T>(value: T): JsonSafe<T>;
 export function toJsonSafe(value: unknown): unknown {
   // util.types, not instanceof: a structuredClone'd Date or Uint8Array may come from another realm.
   if (types.isDate(value)) return { [DATE_TAG]: value.toISOString() };
