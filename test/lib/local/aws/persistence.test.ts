@@ -76,6 +76,13 @@ async function availableInstance(id = ID): Promise<void> {
   current.clock.advance(creationMs + backingUpMs);
 }
 
+/** An available instance asked to stop, `elapsedMs` ago. */
+async function stoppedInstance(elapsedMs: number): Promise<void> {
+  await availableInstance();
+  await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: ID }));
+  current.clock.advance(elapsedMs);
+}
+
 beforeEach(() => {
   use(new AwsDouble());
 });
@@ -290,31 +297,12 @@ describe('AWS double: a transition under way when the state was saved is resumed
       backingUpMs,
       'available',
     ],
-    [
-      'stopping → stopped',
-      async () => {
-        await availableInstance();
-        await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: ID }));
-      },
-      stoppingMs,
-      'stopped',
-    ],
-    [
-      'stopped → starting (RDS starts it after 7 days)',
-      async () => {
-        await availableInstance();
-        await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: ID }));
-        current.clock.advance(stoppingMs);
-      },
-      7 * DAY,
-      'starting',
-    ],
+    ['stopping → stopped', () => stoppedInstance(0), stoppingMs, 'stopped'],
+    ['stopped → starting (RDS starts it after 7 days)', () => stoppedInstance(stoppingMs), 7 * DAY, 'starting'],
     [
       'starting → available',
       async () => {
-        await availableInstance();
-        await rds.send(new StopDBInstanceCommand({ DBInstanceIdentifier: ID }));
-        current.clock.advance(stoppingMs);
+        await stoppedInstance(stoppingMs);
         await rds.send(new StartDBInstanceCommand({ DBInstanceIdentifier: ID }));
       },
       startingMs,
