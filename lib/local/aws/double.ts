@@ -15,6 +15,10 @@
  * restoreAws(); restoreClock();
  * ```
  *
+ * On the local platform one double lives as long as the daemon, and its state outlives it: DynamoDB's tables on
+ * LevelDB ({@link AwsDoubleOptions.dynamodbPath}), everything else through {@link AwsDouble.exportState} /
+ * {@link AwsDouble.importState}, written to a private file by store.ts.
+ *
  * @module
  */
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';

@@ -14,6 +14,7 @@ import {
   RDSClient,
   StartDBInstanceAutomatedBackupsReplicationCommand,
   StartDBInstanceCommand,
+  StopDBInstanceAutomatedBackupsReplicationCommand,
   StopDBInstanceCommand,
 } from '@aws-sdk/client-rds';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -402,6 +403,33 @@ describe('AWS double: a transition under way when the state was saved is resumed
     // Assess
     expect(resumed).toBe('creating');
     expect(await status()).toBe('available');
+  });
+
+  it.each<[string, boolean, () => number, string | undefined]>([
+    ['a replication pending → replicating', false, () => DEFAULT_RDS_TIMINGS.replicationPendingMs, 'replicating'],
+    ['a retained backup → gone at the end of its retention', true, () => 7 * DAY, undefined],
+  ])('resumes %s', async (_name, retain, remainingMs, expected) => {
+    // Prepare
+    await availableInstance();
+    await rdsWest.send(
+      new StartDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: ARN, KmsKeyId: BACKUP_KMS_KEY_ARN }),
+    );
+    if (retain) {
+      await rdsWest.send(new StopDBInstanceAutomatedBackupsReplicationCommand({ SourceDBInstanceArn: ARN }));
+    }
+    const status = async () =>
+      (await rdsWest.send(new DescribeDBInstanceAutomatedBackupsCommand({}))).DBInstanceAutomatedBackups?.[0]?.Status;
+    const saved = await status();
+
+    // Act
+    restart();
+    current.clock.advance(remainingMs() - 1);
+    const justBefore = await status();
+    current.clock.advance(1);
+
+    // Assess
+    expect(justBefore).toBe(saved);
+    expect(await status()).toBe(expected);
   });
 
   it('deletes a secret scheduled for deletion at the end of its recovery window', async () => {
