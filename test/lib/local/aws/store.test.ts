@@ -1,13 +1,21 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateDBInstanceCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../../lib/local/aws';
+import { createRequest } from '../../../../lib/local/aws/fixtures';
+import { followWallClock } from '../../../../lib/local/aws/real-time';
 import { DoubleStateFile, DoubleStateFileError } from '../../../../lib/local/aws/store';
 
 const secrets = new SecretsManagerClient({ region: 'us-east-1' });
+const rds = new RDSClient({ region: 'us-east-1' });
+const status = async () =>
+  (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'tenant-acme' }))).DBInstances?.[0]
+    ?.DBInstanceStatus;
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
 const TABLE = 'tenant-registry';
 
@@ -50,6 +58,33 @@ describe('DoubleStateFile', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(join(folder, 'state')).mode & 0o777).toBe(0o700);
     expect(readdirSync(join(folder, 'state'))).toEqual(['aws-state.json']);
+  });
+
+  it('resumes on the wall clock: an instance saved while creating is available after the restart', async () => {
+    // Prepare: the local platform's clock, with short RDS timings (configuration: set again on every start)
+    const store = new DoubleStateFile(join(folder, 'aws-state.json'));
+    const start = () => {
+      const clock = followWallClock(5);
+      const double = use(new AwsDouble({ clock: clock.clock }));
+      Object.assign(double.rds.timings, { creationMs: 150, backingUpMs: 50 });
+      return { double, stop: clock.stop };
+    };
+    const before = start();
+    await rds.send(new CreateDBInstanceCommand(createRequest('tenant-acme')));
+    store.save(before.double);
+    before.stop();
+
+    // Act
+    const after = start();
+    store.load(after.double);
+    const resumed = await status();
+    await delay(400);
+    const later = await status();
+    after.stop();
+
+    // Assess
+    expect(resumed).toBe('creating');
+    expect(later).toBe('available');
   });
 
   it('answers false when there is no file yet, and leaves the double as it was', () => {
