@@ -198,6 +198,24 @@ describe('AWS double: DynamoDB on LevelDB (dynamodbPath)', () => {
     expect(readdirSync(path)).toEqual([region]);
   });
 
+  it('refuses a table found on disk with other keys than those defined now', async () => {
+    // Prepare
+    const path = join(folder, 'dynamodb');
+    const first = use(new AwsDouble({ dynamodbPath: path }));
+    first.dynamodb.defineTable(registryTable(TABLE));
+    await doc.send(new PutCommand({ TableName: TABLE, Item: { tenantId: 'acme' } }));
+    await first.close();
+    const second = use(new AwsDouble({ dynamodbPath: path }));
+    second.dynamodb.defineTable({ name: TABLE, partitionKey: 'id' });
+
+    // Act
+    const read = doc.send(new GetCommand({ TableName: TABLE, Key: { id: 'acme' } }));
+
+    // Assess
+    await expect(read).rejects.toThrow(/table tenant-registry on disk has keys and indexes .*tenantId.*, not .*"id"/);
+    await second.close();
+  });
+
   it('keeps tables in memory without a path', async () => {
     // Prepare
     const first = use(new AwsDouble());
