@@ -62,6 +62,11 @@ interface AlarmState {
   tags: Tag[];
 }
 
+/** The alarms as a saved state keeps them. */
+export interface PersistedCloudWatch {
+  alarms: AlarmState[];
+}
+
 /** An alarm as the inventory lists it. */
 export interface AlarmSummary {
   name: string;
@@ -267,5 +272,16 @@ export class CloudWatchDouble {
       });
     }
     return alarm;
+  }
+
+  /** The alarms, as a saved state keeps them. */
+  exportState(): PersistedCloudWatch {
+    return { alarms: structuredClone(this.alarms) };
+  }
+
+  /** Loads saved alarms into this (fresh) double. */
+  importState(state: PersistedCloudWatch): void {
+    if (this.alarms.length > 0) throw new Error('CloudWatch double: a saved state loads into a fresh double only');
+    this.alarms.push(...structuredClone(state.alarms));
   }
 }

@@ -15,6 +15,10 @@
  * restoreAws(); restoreClock();
  * ```
  *
+ * On the local platform one double lives as long as the daemon, and its state outlives it: DynamoDB's tables on
+ * LevelDB ({@link AwsDoubleOptions.dynamodbPath}), everything else through {@link AwsDouble.exportState} /
+ * {@link AwsDouble.importState}, written to a private file by store.ts.
+ *
  * @module
  */
 import { CloudWatchServiceException } from '@aws-sdk/client-cloudwatch';
@@ -36,6 +40,13 @@ import { Faults } from './faults';
 import { Ids } from './ids';
 import { KmsDouble } from './kms';
 import { type LogGroupSummary, LogsDouble } from './logs';
+import {
+  type DoubleState,
+  fromJsonSafe,
+  PERSISTED_STATE_VERSION,
+  type PersistedAwsState,
+  toJsonSafe,
+} from './persisted';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
 import { RdsSnapshotsDouble, type SnapshotSummary } from './rds-snapshots';
 import { redact } from './redact';
@@ -54,6 +65,19 @@ export interface AwsDoubleOptions {
   seed?: number;
   /** Virtual time every call takes (default 0): makes call counts visible as time in benchmark runs. */
   callLatencyMs?: number;
+  /**
+   * A folder for DynamoDB's tables on LevelDB (one subfolder per Region): the tables and their items outlive the
+   * process, and a table defined again on the next start is found there. Call {@link AwsDouble.close} before
+   * another double opens the folder.
+   * @default none: tables in memory
+   */
+  dynamodbPath?: string;
+  /**
+   * How many records the call log keeps: the last `callLogLimit` calls, so a platform running for days does not grow
+   * without bound. Record numbers (`seq`) keep counting.
+   * @default unlimited
+   */
+  callLogLimit?: number;
 }
 
 type CallOutcome = 'ok' | 'error' | 'throttled' | 'injected-error' | 'crashed';
@@ -138,12 +162,18 @@ export class AwsDouble {
   private readonly env: DoubleEnvironment;
   private readonly routes: Record<ServiceName, readonly Route[]>;
   private readonly callLatencyMs: number;
+  private readonly callLogLimit: number;
+  private callCount = 0;
 
   constructor(options: AwsDoubleOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.account = options.account ?? '123456789012';
     this.region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
     this.callLatencyMs = options.callLatencyMs ?? 0;
+    this.callLogLimit = options.callLogLimit ?? Number.POSITIVE_INFINITY;
+    if (!(this.callLogLimit >= 1) || (Number.isFinite(this.callLogLimit) && !Number.isInteger(this.callLogLimit))) {
+      throw new RangeError(`callLogLimit must be a positive integer (got ${options.callLogLimit})`);
+    }
     this.env = {
       clock: this.clock,
       account: this.account,
@@ -158,7 +188,7 @@ export class AwsDouble {
     this.rdsSnapshots = new RdsSnapshotsDouble(this.env, this.rds);
     this.rds.restores.source = this.rdsSnapshots;
     this.cloudWatch = new CloudWatchDouble(this.env);
-    this.dynamodb = new DynamoDbDouble(this.env);
+    this.dynamodb = new DynamoDbDouble(this.env, options.dynamodbPath);
     this.eventBridge = new EventBridgeDouble(this.env);
     this.sns = new SnsDouble(this.env);
     this.kms = new KmsDouble(this.env);
@@ -192,8 +222,9 @@ export class AwsDouble {
     const name = found?.name ?? command.constructor.name.replace(/Command$/, '');
     const input = (command as { input?: unknown }).input ?? {};
     const region = await regionOf(clientConfig, this.region);
+    this.callCount += 1;
     const record: CallRecord = {
-      seq: this.calls.length + 1,
+      seq: this.callCount,
       at: this.clock.now(),
       service,
       command: name,
@@ -202,6 +233,7 @@ export class AwsDouble {
       outcome: 'ok',
     };
     this.calls.push(record);
+    if (this.calls.length > this.callLogLimit) this.calls.splice(0, this.calls.length - this.callLogLimit);
     const fail = (outcome: CallOutcome, error: Error): never => {
       record.outcome = outcome;
       record.error = error.name;
@@ -281,5 +313,64 @@ export class AwsDouble {
   /** Calls made so far, optionally of one service and command. */
   callsTo(service: ServiceName, command?: string): CallRecord[] {
     return this.calls.filter((c) => c.service === service && (command === undefined || c.command === command));
+  }
+
+  /**
+   * Every resource the platform created or reads later, JSON-safe: RDS instances (with the due time of a transition
+   * under way), automated backups, manual snapshots, secrets with their values, alarms, KMS keys, log groups,
+   * schedules, S3 objects, and where the id sequence stands. DynamoDB is not in it: its tables persist on their own
+   * in {@link AwsDoubleOptions.dynamodbPath}. Holds secret values: keep what is written from it private.
+   */
+  exportState(): PersistedAwsState {
+    const state: DoubleState = {
+      version: PERSISTED_STATE_VERSION,
+      savedAt: this.clock.now(),
+      account: this.account,
+      idsPosition: this.env.ids.position(),
+      secretValues: [...this.env.secretValues],
+      rds: this.rds.exportState(),
+      rdsSnapshots: this.rdsSnapshots.exportState(),
+      secretsManager: this.secretsManager.exportState(),
+      cloudWatch: this.cloudWatch.exportState(),
+      kms: this.kms.exportState(),
+      logs: this.logs.exportState(),
+      scheduler: this.scheduler.exportState(),
+      s3: this.s3.exportState(),
+    };
+    return toJsonSafe(state);
+  }
+
+  /**
+   * Loads what {@link exportState} wrote (after a JSON round trip) into this double, which must hold no resources
+   * yet. Transitions under way when the state was saved are scheduled again on this double's clock.
+   */
+  importState(state: PersistedAwsState): void {
+    if (state?.version !== PERSISTED_STATE_VERSION) {
+      throw new Error(
+        `AWS double: saved state version ${String(state?.version)} is not ${PERSISTED_STATE_VERSION}, the version this release reads`,
+      );
+    }
+    if (state.account !== this.account) {
+      throw new Error(`AWS double: saved state belongs to account ${state.account}, not ${this.account}`);
+    }
+    if (this.leftovers().length > 0 || this.inventory().manualSnapshots.length > 0) {
+      throw new Error('AWS double: a saved state loads into a double that holds no resources yet');
+    }
+    const saved = fromJsonSafe(state) as DoubleState;
+    this.env.ids.moveTo(saved.idsPosition);
+    for (const value of saved.secretValues) this.env.secretValues.add(value);
+    this.kms.importState(saved.kms);
+    this.secretsManager.importState(saved.secretsManager);
+    this.rds.importState(saved.rds);
+    this.rdsSnapshots.importState(saved.rdsSnapshots);
+    this.cloudWatch.importState(saved.cloudWatch);
+    this.logs.importState(saved.logs);
+    this.scheduler.importState(saved.scheduler);
+    this.s3.importState(saved.s3);
+  }
+
+  /** Releases what outlives a call: DynamoDB's stores (the LevelDB lock of {@link AwsDoubleOptions.dynamodbPath}). */
+  close(): Promise<void> {
+    return this.dynamodb.close();
   }
 }

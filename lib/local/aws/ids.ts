@@ -10,6 +10,22 @@ export class Ids {
     this.state = seed >>> 0;
   }
 
+  /**
+   * Where the sequence stands. A saved double resumes from here (see {@link moveTo}): restarting from the seed would
+   * hand out the same resource ids, ARN suffixes and passwords again.
+   */
+  position(): number {
+    return this.state;
+  }
+
+  /** Continues the sequence from a saved {@link position}. */
+  moveTo(position: number): void {
+    if (!Number.isInteger(position) || position < 0 || position > 0xffffffff) {
+      throw new RangeError(`Ids position must be a 32-bit unsigned integer (got ${position})`);
+    }
+    this.state = position;
+  }
+
   /** A float in [0, 1) (mulberry32). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

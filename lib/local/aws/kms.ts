@@ -17,6 +17,11 @@ import { errorMetadata, NotModeledError } from './errors';
 
 const RDS_ALIAS = 'alias/aws/rds';
 
+/** The AWS managed RDS key of each Region, as a saved state keeps them. */
+export interface PersistedKms {
+  managedRdsKeys: [region: string, arn: string][];
+}
+
 export class KmsDouble {
   /** AWS managed RDS key ARN per Region. */
   private readonly managedRdsKeys = new Map<string, string>();
@@ -60,5 +65,15 @@ export class KmsDouble {
       this.managedRdsKeys.set(region, arn);
     }
     return arn;
+  }
+
+  /** The AWS managed RDS keys, as a saved state keeps them. */
+  exportState(): PersistedKms {
+    return { managedRdsKeys: [...this.managedRdsKeys] };
+  }
+
+  /** Loads saved keys: a restored platform keeps the key ARNs its instances and backups name. */
+  importState(state: PersistedKms): void {
+    for (const [region, arn] of state.managedRdsKeys) this.managedRdsKeys.set(region, arn);
   }
 }

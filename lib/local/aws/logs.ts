@@ -39,6 +39,11 @@ interface LogGroupState {
   tags: Record<string, string>;
 }
 
+/** The log groups as a saved state keeps them. */
+export interface PersistedLogs {
+  groups: LogGroupState[];
+}
+
 /** A log group as the inventory lists it. */
 export interface LogGroupSummary {
   name: string;
@@ -145,5 +150,16 @@ export class LogsDouble {
 
   private find(region: string, name: string): LogGroupState | undefined {
     return this.groups.find((g) => g.region === region && g.group.logGroupName === name);
+  }
+
+  /** The log groups, as a saved state keeps them. */
+  exportState(): PersistedLogs {
+    return { groups: structuredClone(this.groups) };
+  }
+
+  /** Loads saved log groups into this (fresh) double. */
+  importState(state: PersistedLogs): void {
+    if (this.groups.length > 0) throw new Error('CloudWatch Logs double: a saved state loads into a fresh double only');
+    this.groups.push(...structuredClone(state.groups));
   }
 }

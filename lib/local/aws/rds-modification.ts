@@ -74,6 +74,13 @@ type Deferred = Pick<
 >;
 const STORAGE_KEYS = ['AllocatedStorage', 'StorageType', 'Iops', 'StorageThroughput'] as const;
 
+/** A saved instance's modifications: what waits for the maintenance window, and the storage cool-down. */
+export interface PersistedModification {
+  pending: Deferred;
+  lastStorageChangeAt?: number;
+  optimizedAt?: number;
+}
+
 interface ModificationState {
   pending: Deferred;
   window?: TimerHandle;
@@ -224,12 +231,14 @@ export class InstanceModifications {
     state.pending = { ...state.pending, ...deferred };
     if (Object.keys(state.pending).length === 0) return;
     if (input.ApplyImmediately === true) this.apply(instance, state);
-    else if (!state.window) {
-      state.window = this.env.clock.schedule(untilNextWindow(instance.maintenanceWindow, this.env.clock.now()), () =>
-        this.apply(instance, state),
-      );
-      instance.timers.push(state.window);
-    }
+    else if (!state.window) this.awaitWindow(instance, state);
+  }
+
+  private awaitWindow(instance: ModifiableInstance, state: ModificationState): void {
+    state.window = this.env.clock.schedule(untilNextWindow(instance.maintenanceWindow, this.env.clock.now()), () =>
+      this.apply(instance, state),
+    );
+    instance.timers.push(state.window);
   }
 
   /** What is waiting for the maintenance window, as DescribeDBInstances reports it. */
@@ -255,24 +264,75 @@ export class InstanceModifications {
     const storage = changesStorage(pending);
     const { clock } = this.env;
     if (storage) state.lastStorageChangeAt = clock.now();
-    // After a storage change the volume is optimized for a while; a change that does not touch storage (a class
-    // change during an optimization) leaves an optimization under way running.
-    const optimize = () => {
-      if (storage) {
-        state.optimizedAt = clock.now() + this.timings.storageOptimizationMs;
-        instance.timers.push(
-          clock.schedule(this.timings.storageOptimizationMs, () => {
-            if (instance.status === 'storage-optimization') instance.status = 'available';
-          }),
-        );
-      }
-      instance.status = clock.now() < (state.optimizedAt ?? 0) ? 'storage-optimization' : 'available';
-    };
     if (this.timings.modifyingMs <= 0) {
-      optimize();
+      this.finishApplying(instance, state, storage);
       return;
     }
     instance.status = 'modifying';
-    instance.timers.push(clock.schedule(this.timings.modifyingMs, optimize));
+    instance.timers.push(clock.schedule(this.timings.modifyingMs, () => this.finishApplying(instance, state, storage)));
+  }
+
+  /**
+   * The end of `modifying`. After a storage change the volume is optimized for a while; a change that does not touch
+   * storage (a class change during an optimization) leaves an optimization under way running.
+   */
+  private finishApplying(instance: ModifiableInstance, state: ModificationState, storage: boolean): void {
+    const { clock } = this.env;
+    if (storage) {
+      state.optimizedAt = clock.now() + this.timings.storageOptimizationMs;
+      this.endOptimizationAt(instance, state.optimizedAt);
+    }
+    instance.status = clock.now() < (state.optimizedAt ?? 0) ? 'storage-optimization' : 'available';
+  }
+
+  private endOptimizationAt(instance: ModifiableInstance, at: number): void {
+    instance.timers.push(
+      this.env.clock.scheduleAt(at, () => {
+        if (instance.status === 'storage-optimization') instance.status = 'available';
+      }),
+    );
+  }
+
+  // State that survives a restart of the local platform (persisted.ts).
+
+  /** The maintenance-window timer of `instance`, if a deferred change waits for it. */
+  windowOf(instance: ModifiableInstance): TimerHandle | undefined {
+    return this.states.get(instance)?.window;
+  }
+
+  /** What a saved state keeps of `instance`'s modifications, or undefined when it has none. */
+  exportOf(instance: ModifiableInstance): PersistedModification | undefined {
+    const state = this.states.get(instance);
+    if (!state) return undefined;
+    return {
+      pending: structuredClone(state.pending),
+      ...(state.lastStorageChangeAt === undefined ? {} : { lastStorageChangeAt: state.lastStorageChangeAt }),
+      ...(state.optimizedAt === undefined ? {} : { optimizedAt: state.optimizedAt }),
+    };
+  }
+
+  /** Gives a restored `instance` its saved modifications; deferred values wait for the next maintenance window. */
+  restore(instance: ModifiableInstance, saved: PersistedModification): void {
+    const state = this.state(instance);
+    state.pending = structuredClone(saved.pending);
+    state.lastStorageChangeAt = saved.lastStorageChangeAt;
+    state.optimizedAt = saved.optimizedAt;
+    if (Object.keys(state.pending).length > 0) this.awaitWindow(instance, state);
+  }
+
+  /**
+   * Resumes a restored instance saved in `modifying` (ending at `dueAt`) or `storage-optimization`. A storage change
+   * applied after the last optimization began is the one being applied: its optimization follows.
+   */
+  resume(instance: ModifiableInstance, dueAt: number): void {
+    const state = this.state(instance);
+    if (instance.status === 'storage-optimization') {
+      this.endOptimizationAt(instance, state.optimizedAt ?? dueAt);
+      return;
+    }
+    const storage =
+      state.lastStorageChangeAt !== undefined &&
+      (state.optimizedAt === undefined || state.optimizedAt <= state.lastStorageChangeAt);
+    instance.timers.push(this.env.clock.scheduleAt(dueAt, () => this.finishApplying(instance, state, storage)));
   }
 }

@@ -82,6 +82,11 @@ export interface SnapshotState extends SnapshotSummary {
   data?: string;
 }
 
+/** The manual snapshots as a saved state keeps them. */
+export interface PersistedSnapshots {
+  snapshots: (SnapshotState & { dueAt?: number })[];
+}
+
 /** A manual snapshot as a test seeds it (what an earlier offboarding would have left). */
 export interface SeededSnapshot {
   identifier: string;
@@ -389,5 +394,32 @@ export class RdsSnapshotsDouble {
       SourceRegion: s.sourceArn ? SNAPSHOT_ARN.exec(s.sourceArn)?.[1] : undefined,
       TagList: s.tags,
     } satisfies DBSnapshot);
+  }
+
+  // State that survives a restart of the local platform (persisted.ts).
+
+  /** Every manual snapshot; one still `creating` carries when it becomes available. */
+  exportState(): PersistedSnapshots {
+    return {
+      snapshots: this.snapshots.map((snapshot) => ({
+        ...structuredClone(snapshot),
+        ...(snapshot.status === 'creating' ? { dueAt: snapshot.createdAt + this.creationMs(snapshot) } : {}),
+      })),
+    };
+  }
+
+  /** Loads saved snapshots into this (fresh) double; those still `creating` become available when due. */
+  importState(state: PersistedSnapshots): void {
+    if (this.snapshots.length > 0)
+      throw new Error('RDS snapshots double: a saved state loads into a fresh double only');
+    for (const { dueAt, ...fields } of state.snapshots) {
+      const snapshot: SnapshotState = structuredClone(fields);
+      this.snapshots.push(snapshot);
+      if (dueAt !== undefined) this.env.clock.scheduleAt(dueAt, () => this.becomeAvailable(snapshot));
+    }
+  }
+
+  private creationMs(snapshot: SnapshotState): number {
+    return snapshot.sourceArn === undefined ? this.timings.snapshotMs : this.timings.copyMs;
   }
 }

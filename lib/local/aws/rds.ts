@@ -57,6 +57,8 @@ import {
 import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, type Route, route } from './environment';
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
+import { firstDue } from './persisted';
+import type { PersistedModification } from './rds-modification';
 import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
 import { RdsRestores } from './rds-restore';
 import {
@@ -137,6 +139,8 @@ interface InstanceState {
   backingServer?: BackingServer;
   masterSecret?: { arn: string; kmsKeyId: string; status: 'creating' | 'active' };
   timers: TimerHandle[];
+  /** What DeleteDBInstance asked for its automated backups: a restored double finishes the deletion alike. */
+  deleteAutomatedBackups?: boolean;
 }
 
 type BackupStatus = 'pending' | 'replicating' | 'retained';
@@ -151,6 +155,20 @@ interface AutomatedBackupState {
   kmsKeyId?: string;
   createdAt: number;
   timers: TimerHandle[];
+}
+
+/** An instance as a saved state keeps it: its pending transition is a due time instead of a timer. */
+type PersistedInstance = Omit<InstanceState, 'timers'> & {
+  /** When its current transition (creating, stopping, deleting...) ends. */
+  dueAt?: number;
+  modification?: PersistedModification;
+};
+
+/** The RDS double's instances, replicated backups and final snapshots, as a saved state keeps them. */
+export interface PersistedRds {
+  instances: PersistedInstance[];
+  backups: (Omit<AutomatedBackupState, 'timers'> & { dueAt?: number })[];
+  finalSnapshots: { identifier: string; region: string; instanceIdentifier: string }[];
 }
 
 /** What RestoreDBInstanceFromDBSnapshot creates: the spec merged from the snapshot and the request, and the tags. */
@@ -494,6 +512,7 @@ export class RdsDouble {
     for (const timer of instance.timers.splice(0)) timer.cancel();
     instance.status = 'deleting';
     const deleteAutomatedBackups = input.DeleteAutomatedBackups ?? true;
+    instance.deleteAutomatedBackups = deleteAutomatedBackups;
     instance.timers.push(
       this.env.clock.schedule(this.timings.deletionMs, () => this.finishDeletion(instance, deleteAutomatedBackups)),
     );
@@ -975,6 +994,108 @@ export class RdsDouble {
         return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0088', 'DB instance started', clock.now()));
       }),
     );
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // State that survives a restart of the local platform (persisted.ts).
+
+  /** Instances, backups and final snapshots, with the due time of each pending transition. */
+  exportState(): PersistedRds {
+    return {
+      instances: this.instances.map((instance) => {
+        const { timers, ...fields } = instance;
+        const window = this.modifications.windowOf(instance);
+        return {
+          ...structuredClone(fields),
+          dueAt: firstDue(timers.filter((t) => t !== window)),
+          modification: this.modifications.exportOf(instance),
+        };
+      }),
+      backups: this.backups.map(({ timers, ...fields }) => ({ ...structuredClone(fields), dueAt: firstDue(timers) })),
+      finalSnapshots: structuredClone(this.snapshots),
+    };
+  }
+
+  /**
+   * Loads a saved state into this (fresh) double. An instance or backup caught in a transition resumes it: the
+   * transition ends at its saved due time, or at once when that time has passed while the platform was down.
+   */
+  importState(state: PersistedRds): void {
+    if (this.instances.length > 0 || this.backups.length > 0 || this.snapshots.length > 0) {
+      throw new Error('RDS double: a saved state loads into a fresh double only');
+    }
+    const { clock } = this.env;
+    for (const { dueAt, modification, ...fields } of state.instances) {
+      const instance: InstanceState = { ...structuredClone(fields), timers: [] };
+      this.instances.push(instance);
+      if (modification) this.modifications.restore(instance, modification);
+      this.resume(instance, dueAt);
+    }
+    for (const { dueAt, ...fields } of state.backups) {
+      const backup: AutomatedBackupState = { ...structuredClone(fields), timers: [] };
+      this.backups.push(backup);
+      const at = dueAt ?? clock.now();
+      if (backup.status === 'retained') backup.timers.push(clock.scheduleAt(at, () => this.removeBackup(backup)));
+      if (backup.status === 'pending') {
+        backup.timers.push(
+          clock.scheduleAt(at, () => {
+            if (backup.status === 'pending') backup.status = 'replicating';
+          }),
+        );
+      }
+    }
+    this.snapshots.push(...structuredClone(state.finalSnapshots));
+  }
+
+  /** Schedules the rest of the transition `instance` was in when its state was saved. */
+  private resume(instance: InstanceState, dueAt: number | undefined): void {
+    const { clock } = this.env;
+    const at = dueAt ?? clock.now();
+    const remaining = Math.max(0, at - clock.now());
+    const scheduleAt = (run: () => unknown) => instance.timers.push(clock.scheduleAt(at, run));
+    switch (instance.status) {
+      case 'creating':
+        this.withTiming('creationMs', remaining, () => this.startLifecycle(instance));
+        return;
+      case 'backing-up':
+        scheduleAt(() => this.becomeAvailable(instance));
+        return;
+      case 'deleting':
+        scheduleAt(() => this.finishDeletion(instance, instance.deleteAutomatedBackups ?? true));
+        return;
+      case 'stopping':
+        // StopDBInstance again, ending when the saved one would have: the same path as a stop requested now.
+        instance.status = 'available';
+        this.withTiming('stoppingMs', remaining, () =>
+          this.stopDBInstance(
+            { DBInstanceIdentifier: instance.identifier },
+            { service: 'rds', command: 'StopDBInstance', region: instance.region, clientConfig: {} },
+          ),
+        );
+        return;
+      case 'stopped':
+        instance.timers.push(clock.scheduleAt(dueAt ?? clock.now() + STOPPED_LIMIT_MS, () => this.autoStart(instance)));
+        return;
+      case 'starting':
+        this.withTiming('startingMs', remaining, () => this.beginStart(instance));
+        return;
+      case 'modifying':
+      case 'storage-optimization':
+        this.modifications.resume(instance, at);
+        return;
+      default:
+    }
+  }
+
+  /** Runs `run` with one timing changed: a resumed transition takes what was left of it. */
+  private withTiming(key: keyof RdsTimings, ms: number, run: () => void): void {
+    const saved = this.timings[key];
+    this.timings[key] = ms;
+    try {
+      run();
+    } finally {
+      this.timings[key] = saved;
+    }
   }
 }
 

@@ -25,6 +25,11 @@ interface StoredObject {
   lastModified: Date;
 }
 
+/** Buckets and objects as a saved state keeps them. */
+export interface PersistedS3 {
+  buckets: { name: string; objects: StoredObject[] }[];
+}
+
 export class S3Double {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
 
@@ -83,6 +88,21 @@ export class S3Double {
     if (!objects)
       throw new NoSuchBucket({ message: 'The specified bucket does not exist', $metadata: errorMetadata(404) });
     return objects;
+  }
+
+  /** Buckets and their objects, as a saved state keeps them. */
+  exportState(): PersistedS3 {
+    return {
+      buckets: [...this.buckets].map(([name, objects]) => ({ name, objects: structuredClone([...objects.values()]) })),
+    };
+  }
+
+  /** Loads saved buckets and objects (buckets the stack defines may exist already). */
+  importState(state: PersistedS3): void {
+    for (const { name, objects } of state.buckets) {
+      this.createBucket(name);
+      for (const object of structuredClone(objects)) this.objects(name).set(object.key, object);
+    }
   }
 }
 

@@ -48,6 +48,12 @@ interface ScheduleState {
   readonly dueAt: number;
 }
 
+/** Schedule groups and schedules as a saved state keeps them. */
+export interface PersistedScheduler {
+  groups: string[];
+  schedules: ScheduleState[];
+}
+
 /** A schedule's target invocation, as {@link SchedulerDouble.fireDue} made it. */
 export interface FiredSchedule {
   readonly name: string;
@@ -187,5 +193,19 @@ export class SchedulerDouble {
     if (!this.schedules.has(key)) throw notFound(`Schedule ${input.Name} does not exist.`);
     this.schedules.delete(key);
     return {};
+  }
+
+  /** Schedule groups and schedules, as a saved state keeps them (what fired is not kept). */
+  exportState(): PersistedScheduler {
+    return { groups: [...this.groups], schedules: structuredClone([...this.schedules.values()]) };
+  }
+
+  /** Loads saved groups and schedules into this (fresh) double. */
+  importState(state: PersistedScheduler): void {
+    if (this.schedules.size > 0) throw new Error('Scheduler double: a saved state loads into a fresh double only');
+    for (const group of state.groups) this.groups.add(group);
+    for (const schedule of structuredClone(state.schedules)) {
+      this.schedules.set(this.key(schedule.groupName, schedule.name), schedule);
+    }
   }
 }

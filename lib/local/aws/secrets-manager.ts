@@ -122,6 +122,12 @@ interface SecretState {
   rotation: RotationConfig;
 }
 
+/** The secrets as a saved state keeps them (values included). */
+export interface PersistedSecrets {
+  secrets: Omit<SecretState, 'deletionTimer'>[];
+  blockedNames: { region: string; name: string; until: number }[];
+}
+
 /** A secret as the inventory lists it. */
 export interface SecretSummary {
   arn: string;
@@ -626,6 +632,30 @@ export class SecretsManagerDouble {
     secret.deletionTimer?.cancel();
     const index = this.secrets.indexOf(secret);
     if (index >= 0) this.secrets.splice(index, 1);
+  }
+
+  // State that survives a restart of the local platform (persisted.ts).
+
+  /** Secrets (values, versions and stages, rotation settings, deletion schedules) and blocked names. */
+  exportState(): PersistedSecrets {
+    return {
+      secrets: this.secrets.map(({ deletionTimer: _timer, ...fields }) => structuredClone(fields)),
+      blockedNames: structuredClone(this.blockedNames),
+    };
+  }
+
+  /** Loads saved secrets into this (fresh) double; a secret scheduled for deletion is deleted when due. */
+  importState(state: PersistedSecrets): void {
+    if (this.secrets.length > 0)
+      throw new Error('Secrets Manager double: a saved state loads into a fresh double only');
+    for (const fields of state.secrets) {
+      const secret: SecretState = structuredClone(fields);
+      this.secrets.push(secret);
+      if (secret.deletionAt !== undefined) {
+        secret.deletionTimer = this.env.clock.scheduleAt(secret.deletionAt, () => this.remove(secret));
+      }
+    }
+    this.blockedNames.push(...structuredClone(state.blockedNames));
   }
 }
 

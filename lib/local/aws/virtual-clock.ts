@@ -44,6 +44,8 @@ const QUIET_TURNS = 2;
 /** A scheduled callback; `cancel` is a no-op once it has fired. */
 export interface TimerHandle {
   readonly at: number;
+  /** False once it fired or was cancelled: what a saved state resumes is the pending transitions only. */
+  readonly pending: boolean;
   cancel(): void;
 }
 
@@ -257,6 +259,9 @@ export class VirtualClock {
     this.touch();
     return {
       at,
+      get pending() {
+        return !entry.cancelled;
+      },
       cancel: () => {
         entry.cancelled = true;
       },

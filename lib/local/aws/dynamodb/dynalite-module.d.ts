@@ -6,9 +6,13 @@
  */
 
 declare module 'dynalite/db' {
-  /** An in-memory DynamoDB: tables, items and indexes on memory-level. */
+  /** A DynamoDB: tables, items and indexes on memory-level or LevelDB. */
   export interface DynaliteStore {
     readonly options: Readonly<Record<string, unknown>>;
+    readonly lifecycleManager: {
+      /** Closes the database once the operations under way end. */
+      gracefulClose(): Promise<void>;
+    };
   }
 
   export interface DynaliteStoreOptions {
@@ -16,9 +20,11 @@ declare module 'dynalite/db' {
     createTableMs?: number;
     deleteTableMs?: number;
     updateTableMs?: number;
+    /** A folder for a LevelDB store (classic-level); in memory without it. */
+    path?: string;
   }
 
-  /** A store in memory (dynalite's default: no LevelDB `path`). */
+  /** A store in memory, or on LevelDB in `path`. */
   export function create(options: DynaliteStoreOptions): DynaliteStore;
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import createTable from 'dynalite/actions/createTable';
 import deleteItem from 'dynalite/actions/deleteItem';
@@ -47,13 +48,31 @@ interface RefusalBody {
 type ModeledException = new (options: { message: string; $metadata: object }) => Error;
 
 /**
- * One in-memory DynamoDB: dynalite's request validation, expression language, tables and indexes (on memory-level),
+ * One DynamoDB: dynalite's request validation, expression language, tables and indexes (on memory-level, or LevelDB),
  * called in process. Each request goes through the modules dynalite's HTTP handler chains (type checks, DynamoDB's
  * validation, the operation), as the JSON protocol carries it: no HTTP, no SDK client, nothing left open.
  */
 export class Dynalite {
-  // Tables are ACTIVE as soon as dynalite's zero-delay timer fires.
-  private readonly store: DynaliteStore = create({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  private readonly store: DynaliteStore;
+
+  /**
+   * @param path - a folder for the tables on LevelDB, kept after {@link close}; without one they live in memory.
+   */
+  constructor(path?: string) {
+    if (path !== undefined) mkdirSync(path, { recursive: true, mode: 0o700 });
+    // Tables are ACTIVE as soon as dynalite's zero-delay timer fires.
+    this.store = create({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(path === undefined ? {} : { path }),
+    });
+  }
+
+  /** Closes the store once the requests under way are answered (releases the LevelDB lock of a folder). */
+  close(): Promise<void> {
+    return this.store.lifecycleManager.gracefulClose();
+  }
 
   /**
    * Answers `input` (the SDK's low-level input) with the operation's output as the SDK would return it, or rejects

@@ -1,7 +1,7 @@
 /**
  * DynamoDB tables, answered by dynalite: a maintained implementation of DynamoDB's validation, expression language,
- * key schemas and indexes, in memory. One dynalite per Region, since a table exists only in the Region it was
- * created in.
+ * key schemas and indexes, in memory or on LevelDB in a folder (the local platform's registry). One dynalite per
+ * Region, since a table exists only in the Region it was created in.
  *
  * Both clients are answered: the low-level DynamoDBClient (marshalled attribute values) and the DocumentClient of
  * `@aws-sdk/lib-dynamodb`, whose commands are marshalled here with the client's own `translateConfig` exactly as
@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { join } from 'node:path';
 import { setTimeout as realDelay } from 'node:timers/promises';
 import {
   type AttributeValue,
@@ -32,6 +33,7 @@ import {
   ScanCommand,
   type ScanCommandInput,
   type ScanCommandOutput,
+  type TableDescription,
   UpdateItemCommand,
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
@@ -114,7 +116,24 @@ export class DynamoDbDouble {
     this.documentRoute(DocumentScanCommand, 'Scan', (input, ctx) => this.scan(input, ctx)),
   ];
 
-  constructor(private readonly env: DoubleEnvironment) {}
+  /**
+   * @param path - a folder for the tables on LevelDB (one subfolder per Region), so they outlive the process; in
+   *   memory without it.
+   */
+  constructor(
+    private readonly env: DoubleEnvironment,
+    private readonly path?: string,
+  ) {}
+
+  /** Closes every Region's store: a store on disk can then be opened by another double. */
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.regions.values()].map(async (tables) => {
+        await tables.created.catch(() => undefined);
+        await tables.dynalite.close();
+      }),
+    );
+  }
 
   /** Defines an empty table (the stack's table, in tests); it is created before the next request is answered. */
   defineTable(def: TableDefinition, region = this.env.region): void {
@@ -236,7 +255,15 @@ export class DynamoDbDouble {
   private region(name: string): RegionTables {
     let tables = this.regions.get(name);
     if (!tables) {
-      tables = { dynalite: new Dynalite(), tables: new Map(), uncreated: [], created: Promise.resolve() };
+      if (this.path !== undefined && !/^[a-z0-9-]+$/.test(name)) {
+        throw new Error(`DynamoDB double: Region "${name}" cannot name a folder of ${this.path}`);
+      }
+      tables = {
+        dynalite: new Dynalite(this.path === undefined ? undefined : join(this.path, name)),
+        tables: new Map(),
+        uncreated: [],
+        created: Promise.resolve(),
+      };
       this.regions.set(name, tables);
     }
     return tables;
@@ -283,10 +310,35 @@ async function createTable(dynalite: Dynalite, def: TableDefinition): Promise<vo
           }))
         : undefined,
   };
-  await dynalite.send('CreateTable', table);
-  const status = async () =>
-    (await dynalite.send<DescribeTableCommandOutput>('DescribeTable', { TableName: def.name })).Table?.TableStatus;
-  while ((await status()) !== 'ACTIVE') await realDelay(1);
+  let existed = false;
+  try {
+    await dynalite.send('CreateTable', table);
+  } catch (error) {
+    // A store on disk keeps its tables: defining one again on the next start finds it there.
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+    existed = true;
+  }
+  const describe = async () =>
+    (await dynalite.send<DescribeTableCommandOutput>('DescribeTable', { TableName: def.name })).Table;
+  while ((await describe())?.TableStatus !== 'ACTIVE') await realDelay(1);
+  if (existed) refuseOtherSchema(def.name, table, await describe());
+}
+
+/** A table found on disk must have the keys and indexes defined now: items of another schema would be misread. */
+function refuseOtherSchema(name: string, wanted: CreateTableCommandInput, found: TableDescription | undefined): void {
+  const shape = (
+    keys: readonly KeySchemaElement[] | undefined,
+    indexes: readonly { IndexName?: string; KeySchema?: KeySchemaElement[] }[] | undefined,
+  ) =>
+    JSON.stringify({
+      keys: keys?.map((k) => [k.AttributeName, k.KeyType]),
+      indexes: (indexes ?? []).map((i) => [i.IndexName, i.KeySchema?.map((k) => [k.AttributeName, k.KeyType])]).sort(),
+    });
+  const expected = shape(wanted.KeySchema, wanted.GlobalSecondaryIndexes);
+  const actual = shape(found?.KeySchema, found?.GlobalSecondaryIndexes);
+  if (expected !== actual) {
+    throw new Error(`DynamoDB double: table ${name} on disk has keys and indexes ${actual}, not ${expected}`);
+  }
 }
 
 /** The DocumentClient input members that hold native values (the legacy members are not modeled). */
