@@ -48,13 +48,12 @@ export function hostBackend(host: LocalInstanceHost): InstanceBackend {
       await host.snapshot(instanceId, snapshotId);
     },
     restore: async (snapshotId, instanceId, input) => {
-      const restored = await host.restore(snapshotId, instanceId, { masterPassword: input.masterPassword });
-      if (restored.masterUsername !== input.masterUsername) {
-        throw new Error(
-          `snapshot ${snapshotId} has master user ${restored.masterUsername}, not ${input.masterUsername}`,
-        );
+      // The master user comes with the data; only its password can change.
+      const { masterUsername } = host.describeSnapshot(snapshotId);
+      if (masterUsername !== input.masterUsername) {
+        throw new Error(`snapshot ${snapshotId} has master user ${masterUsername}, not ${input.masterUsername}`);
       }
-      return endpointOf(restored);
+      return endpointOf(await host.restore(snapshotId, instanceId, { masterPassword: input.masterPassword }));
     },
     deleteSnapshot: (snapshotId) => unlessGone(() => host.deleteSnapshot(snapshotId)),
   };

@@ -10,6 +10,10 @@
  * seed (a test's snapshot, as an earlier offboarding would have left it) ─► available
  * ```
  *
+ * With an instance backend (rds-backend.ts), CreateDBSnapshot copies the instance's data folder and the snapshot is
+ * `available` once both its timing has passed and the copy is done (`failed` if the copy failed); CopyDBSnapshot
+ * makes no second copy (a copy refers to its source's data), and the data goes with the last snapshot referring to it.
+ *
  * The one store of manual snapshots: offboarding creates and copies them, the purge deletes them, and
  * RestoreDBInstanceFromDBSnapshot (rds-restore.ts) reads them.
  *

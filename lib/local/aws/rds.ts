@@ -9,6 +9,10 @@
  * StartDBInstance  ─► starting ──startingMs──► available (RDS-EVENT-0088)
  * ```
  *
+ * With an instance backend (the local platform, rds-backend.ts) every instance is a real server: each transition above
+ * that creates, stops, starts or deletes it also waits for the server's work, and a server that fails leaves the
+ * instance `failed`.
+ *
  * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
  * is called in the destination Region, as AWS requires, with the client's Region telling where the call went.
  *

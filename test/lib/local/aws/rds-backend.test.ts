@@ -259,8 +259,35 @@ describe('RDS double on real PostgreSQL servers (local platform)', () => {
     expect(host.list().map((i) => i.instanceId)).not.toContain(RESTORED);
   });
 
+  it('fails a restore whose snapshot has another master user than the restored instance would have', async () => {
+    // Prepare
+    await rds.send(new CreateDBInstanceCommand({ ...createRequest('tenant-other'), MasterUsername: 'other_admin' }));
+    expect(await eventually(() => status('tenant-other'), 'available')).toBe('available');
+    await rds.send(
+      new CreateDBSnapshotCommand({ DBInstanceIdentifier: 'tenant-other', DBSnapshotIdentifier: 'other-1' }),
+    );
+    expect(await eventually(() => snapshotStatus('other-1'), 'available')).toBe('available');
+    log.length = 0;
+
+    // Act
+    await rds.send(
+      new RestoreDBInstanceFromDBSnapshotCommand({
+        DBInstanceIdentifier: 'tenant-other-r',
+        DBSnapshotIdentifier: 'other-1',
+        DBInstanceClass: 'db.t4g.micro',
+      }),
+    );
+    const reached = await eventually(() => status('tenant-other-r'), 'failed');
+
+    // Assess
+    expect(reached).toBe('failed');
+    expect(log).toEqual([expect.stringContaining('snapshot other-1 has master user other_admin, not tenant_admin')]);
+    expect(host.list().map((i) => i.instanceId)).not.toContain('tenant-other-r');
+  });
+
   it('fails an instance whose server cannot be created, the reason in the log, never the password', async () => {
     // Prepare: the host already has a server under that name
+    log.length = 0;
     await host.create('tenant-taken', { masterUsername: 'tenant_admin', masterPassword: 'Other-pw-123', dbName: 'x' });
 
     // Act
