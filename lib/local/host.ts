@@ -62,6 +62,7 @@ import {
   LOOPBACK,
   MAX_INSTANCE_ID,
   MAX_SNAPSHOT_ID,
+  masterPasswordStatement,
   reattachedStatus,
   SETTINGS_FILE,
   type StateLayout,
@@ -69,6 +70,7 @@ import {
   stateLayout,
   validCredentials,
   validIdentifier,
+  validPassword,
   validPort,
 } from './rules';
 import {
@@ -110,6 +112,13 @@ export interface InstanceDescription extends InstanceRecord {
 export interface StartResult extends InstanceDescription {
   /** The port it listened on before, when that one was taken and a new one was chosen. */
   previousPort?: number;
+}
+
+export interface RestoreOptions {
+  /** The port to listen on. @default a free port chosen by the system */
+  port?: number;
+  /** A new password for the master user, sent to the server as a SCRAM verifier. @default the snapshot's */
+  masterPassword?: string;
 }
 
 export interface SnapshotDescription extends SnapshotRecord {
@@ -252,11 +261,17 @@ export class LocalInstanceHost {
     }).then(() => this.describeSnapshot(snapId));
   }
 
-  /** A new instance from a snapshot: the snapshot's data, master user and password, its own port and certificate. */
-  restore(snapshotId: string, newInstanceId: string, options: { port?: number } = {}): Promise<InstanceDescription> {
+  /**
+   * A new instance from a snapshot: the snapshot's data, master user and password, its own port and certificate.
+   * With `masterPassword`, the master user gets that password instead (RDS gives a restored instance's master user
+   * the password of its new managed secret): set as a SCRAM verifier in single-user mode before the server starts,
+   * so the old password never works on the new server and the new one is written nowhere.
+   */
+  restore(snapshotId: string, newInstanceId: string, options: RestoreOptions = {}): Promise<InstanceDescription> {
     const snapId = validIdentifier('snapshotId', snapshotId, MAX_SNAPSHOT_ID);
     const id = validIdentifier('instanceId', newInstanceId, MAX_INSTANCE_ID);
     const port = options.port === undefined ? undefined : validPort(options.port);
+    const newPassword = options.masterPassword === undefined ? undefined : validPassword(options.masterPassword);
     return this.exclusive(id, async () => {
       const snapshot = updateIndex(this.layout.indexFile, (index) => {
         const found = index.snapshots.get(snapId);
@@ -268,6 +283,11 @@ export class LocalInstanceHost {
       await this.provision(id, async (dataDir) => {
         this.cloneDataDir(this.layout.snapshotDataDir(snapshot.snapshotId), dataDir);
         installServerCertificate(this.ca, dataDir, this.binaries.runAs);
+        if (newPassword !== undefined) {
+          await runSingleUser(this.binaries, dataDir, 'postgres', [
+            masterPasswordStatement(snapshot.masterUsername, scramSha256Verifier(newPassword)),
+          ]);
+        }
         return this.launch(id, port);
       });
       return this.describe(id);

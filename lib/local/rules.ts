@@ -124,6 +124,11 @@ export function validCredentials(input: { [key: string]: unknown }): MasterCrede
     'must be 1 to 16 letters, digits or underscores, starting with a letter',
   );
   const db = name('dbName', dbName, DB_NAME, 'must be 1 to 63 letters, digits or underscores, starting with a letter');
+  return { masterUsername: user, masterPassword: validPassword(masterPassword), dbName: db };
+}
+
+/** A master password as RDS for PostgreSQL accepts it. */
+export function validPassword(masterPassword: unknown): string {
   // The password itself is never quoted back: an error message can end up in a log.
   if (
     typeof masterPassword !== 'string' ||
@@ -132,7 +137,7 @@ export function validCredentials(input: { [key: string]: unknown }): MasterCrede
   ) {
     throw new ValidationError('masterPassword', 'must be 8 to 128 printable ASCII characters other than /, " and @');
   }
-  return { masterUsername: user, masterPassword, dbName: db };
+  return masterPassword;
 }
 
 /** A TCP port a caller may ask for: unprivileged, so no root-only port is ever taken. */
@@ -195,6 +200,11 @@ export function bootstrapStatements(
     `CREATE DATABASE ${escapeIdentifier(credentials.dbName)} OWNER ${master}`,
     `ALTER ROLE ${BOOTSTRAP_SUPERUSER} PASSWORD NULL`,
   ];
+}
+
+/** Gives the master user of a restored cluster a new password (a SCRAM verifier), in single-user mode. */
+export function masterPasswordStatement(masterUsername: string, verifier: string): string {
+  return `ALTER ROLE ${escapeIdentifier(masterUsername)} PASSWORD ${escapeLiteral(verifier)}`;
 }
 
 /** Which statuses allow each operation. */

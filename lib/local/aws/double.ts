@@ -48,6 +48,7 @@ import {
   toJsonSafe,
 } from './persisted';
 import { type BackupSummary, type InstanceSummary, RdsDouble } from './rds';
+import { type BackendLog, type BackendServers, BackendWork, type InstanceBackend, stderrLog } from './rds-backend';
 import { RdsSnapshotsDouble, type SnapshotSummary } from './rds-snapshots';
 import { redact } from './redact';
 import { S3Double } from './s3';
@@ -78,6 +79,13 @@ export interface AwsDoubleOptions {
    * @default unlimited
    */
   callLogLimit?: number;
+  /**
+   * Real database servers behind the RDS instances and snapshots (the local platform: `hostBackend`).
+   * @default none: instances are metadata with RDS-style endpoints
+   */
+  instanceBackend?: InstanceBackend;
+  /** Where the reasons of failed server operations go (never a password). @default standard error */
+  backendLog?: BackendLog;
 }
 
 type CallOutcome = 'ok' | 'error' | 'throttled' | 'injected-error' | 'crashed';
@@ -184,8 +192,13 @@ export class AwsDouble {
     };
     this.violations = this.env.violations;
     this.secretsManager = new SecretsManagerDouble(this.env);
-    this.rds = new RdsDouble(this.env, this.secretsManager);
-    this.rdsSnapshots = new RdsSnapshotsDouble(this.env, this.rds);
+    const log = options.backendLog ?? stderrLog;
+    const servers: BackendServers | undefined = options.instanceBackend && {
+      backend: options.instanceBackend,
+      work: new BackendWork(this.clock, log),
+    };
+    this.rds = new RdsDouble(this.env, this.secretsManager, servers);
+    this.rdsSnapshots = new RdsSnapshotsDouble(this.env, this.rds, servers);
     this.rds.restores.source = this.rdsSnapshots;
     this.cloudWatch = new CloudWatchDouble(this.env);
     this.dynamodb = new DynamoDbDouble(this.env, options.dynamodbPath);

@@ -14,6 +14,7 @@ export type { ServiceName } from './environment';
 export { PlatformExpectationError } from './errors';
 export type { PublishedEvent } from './eventbridge';
 
+export { hostBackend } from './host-backend';
 export { installAwsDouble } from './install';
 
 export {
@@ -24,6 +25,7 @@ export {
   type RdsEventBridgeEvent,
   type RdsTimings,
 } from './rds';
+export type { BackendEndpoint, InstanceBackend } from './rds-backend';
 export { REDACTED } from './redact';
 
 export type { PublishedMessage } from './sns';

@@ -111,7 +111,10 @@ export class RdsRestores {
     validateTags(input.Tags, invalidValue);
     // Without Tags in the request, RDS copies the snapshot's tags to the restored instance.
     const tags = input.Tags && input.Tags.length > 0 ? input.Tags : snapshot.tags;
-    const restored = this.target.restoreInstance({ spec, tags }, ctx);
+    const restored = this.target.restoreInstance(
+      { spec, tags, ...(snapshot.backendData === undefined ? {} : { backendSnapshot: snapshot.backendData }) },
+      ctx,
+    );
     await this.onRestore?.(snapshot.data, id.toLowerCase());
     return restored;
   }

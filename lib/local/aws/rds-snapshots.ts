@@ -10,6 +10,10 @@
  * seed (a test's snapshot, as an earlier offboarding would have left it) ─► available
  * ```
  *
+ * With an instance backend (rds-backend.ts), CreateDBSnapshot copies the instance's data folder and the snapshot is
+ * `available` once both its timing has passed and the copy is done (`failed` if the copy failed); CopyDBSnapshot
+ * makes no second copy (a copy refers to its source's data), and the data goes with the last snapshot referring to it.
+ *
  * The one store of manual snapshots: offboarding creates and copies them, the purge deletes them, and
  * RestoreDBInstanceFromDBSnapshot (rds-restore.ts) reads them.
  *
@@ -43,6 +47,7 @@ import { MASTER_USERNAME } from '../../../lambdas/shared/naming';
 import type { CallContext, DoubleEnvironment, Out, Route } from './environment';
 import { route } from './environment';
 import { errorMetadata } from './errors';
+import { type BackendServers, backendKey } from './rds-backend';
 import { invalidCombination, invalidValue, missingParameter } from './rds-rules';
 import { requireString, validateTags } from './validate';
 
@@ -80,6 +85,12 @@ export interface SnapshotState extends SnapshotSummary {
   engineVersion: string;
   /** What a restored database holds (a name a test's restore hook understands, e.g. a template database). */
   data?: string;
+  /**
+   * With an instance backend: the backend's snapshot holding the data. A copy refers to its source's data rather
+   * than copying it again (the local platform has one disk for every Region); the data goes once no snapshot
+   * refers to it any more.
+   */
+  backendData?: string;
 }
 
 /** The manual snapshots as a saved state keeps them. */
@@ -139,9 +150,11 @@ export class RdsSnapshotsDouble {
     route(DeleteDBSnapshotCommand, (input, ctx) => this.deleteDBSnapshot(input, ctx)),
   ];
 
+  /** With `servers`, CreateDBSnapshot copies the instance's data (rds-backend.ts). */
   constructor(
     private readonly env: DoubleEnvironment,
     private readonly source: SnapshotSource,
+    private readonly servers?: BackendServers,
   ) {}
 
   /** Manual snapshots in use in `region`. */
@@ -189,7 +202,8 @@ export class RdsSnapshotsDouble {
       engineVersion: instance.EngineVersion ?? '17.6',
     };
     this.snapshots.push(snapshot);
-    this.env.clock.schedule(this.timings.snapshotMs, () => this.becomeAvailable(snapshot));
+    this.copyData(snapshot, ctx.region, instance.DBInstanceIdentifier ?? instanceId.toLowerCase());
+    this.env.clock.schedule(this.timings.snapshotMs, () => this.afterData(snapshot));
     return { DBSnapshot: this.describe(snapshot) };
   }
 
@@ -239,6 +253,7 @@ export class RdsSnapshotsDouble {
       allocatedGiB: source.allocatedGiB,
       engineVersion: source.engineVersion,
       ...(source.data === undefined ? {} : { data: source.data }),
+      ...(source.backendData === undefined ? {} : { backendData: source.backendData }),
     };
     this.snapshots.push(copy);
     this.env.clock.schedule(this.timings.copyMs, () => this.becomeAvailable(copy));
@@ -283,6 +298,7 @@ export class RdsSnapshotsDouble {
       });
     }
     this.snapshots.splice(this.snapshots.indexOf(found), 1);
+    this.releaseData(found);
     return { DBSnapshot: { ...this.describe(found), Status: 'deleted' } };
   }
 
@@ -317,7 +333,10 @@ export class RdsSnapshotsDouble {
   /** Deletes a snapshot as an operator would, outside the platform. */
   remove(identifier: string, region = this.env.region): void {
     const found = this.find(region, identifier);
-    if (found) this.snapshots.splice(this.snapshots.indexOf(found), 1);
+    if (found) {
+      this.snapshots.splice(this.snapshots.indexOf(found), 1);
+      this.releaseData(found);
+    }
   }
 
   /** The snapshot `idOrArn` in `region`, as a restore reads it. */
@@ -336,6 +355,7 @@ export class RdsSnapshotsDouble {
         allocatedGiB: _a,
         engineVersion: _v,
         data: _x,
+        backendData: _b,
         ...summary
       }) => structuredClone(summary),
     );
@@ -359,6 +379,38 @@ export class RdsSnapshotsDouble {
         $metadata: errorMetadata(400),
       });
     }
+  }
+
+  /** With a backend: copies the instance's data for `snapshot` (the snapshot keeps the backend's name for it). */
+  private copyData(snapshot: SnapshotState, region: string, instanceIdentifier: string): void {
+    if (!this.servers) return;
+    const { backend, work } = this.servers;
+    const data = backendKey(snapshot.identifier, region, this.env.region);
+    const instanceKey = backendKey(instanceIdentifier, region, this.env.region);
+    snapshot.backendData = data;
+    void work.run(snapshot, `snapshot ${snapshot.identifier} of DB instance ${instanceIdentifier} (${region})`, () =>
+      backend.snapshot(instanceKey, data),
+    );
+  }
+
+  /** Makes `snapshot` available once its data is copied (at once without a backend); failed if the copy failed. */
+  private afterData(snapshot: SnapshotState): unknown {
+    if (!this.servers) return this.becomeAvailable(snapshot);
+    return this.servers.work.after(snapshot, (ok) => {
+      if (!this.snapshots.includes(snapshot)) return;
+      if (ok) this.becomeAvailable(snapshot);
+      else snapshot.status = 'failed';
+    });
+  }
+
+  /** Removes the backend's data of a deleted snapshot once no other snapshot (a copy, its source) refers to it. */
+  private releaseData(deleted: SnapshotState): void {
+    const data = deleted.backendData;
+    if (!this.servers || data === undefined || this.snapshots.some((s) => s.backendData === data)) return;
+    const { backend, work } = this.servers;
+    void work.run(deleted, `deletion of the data of snapshot ${deleted.identifier}`, () =>
+      backend.deleteSnapshot(data),
+    );
   }
 
   private becomeAvailable(snapshot: SnapshotState): void {

@@ -9,6 +9,10 @@
  * StartDBInstance  ─► starting ──startingMs──► available (RDS-EVENT-0088)
  * ```
  *
+ * With an instance backend (the local platform, rds-backend.ts) every instance is a real server: each transition above
+ * that creates, stops, starts or deletes it also waits for the server's work, and a server that fails leaves the
+ * instance `failed`.
+ *
  * Requests are checked against the API reference (see rds-rules.ts). Cross-Region automated backup replication
  * is called in the destination Region, as AWS requires, with the client's Region telling where the call went.
  *
@@ -59,6 +63,7 @@ import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
 import { firstDue } from './persisted';
 import type { PersistedModification } from './rds-modification';
+import { type BackendEndpoint, type BackendServers, backendKey, type InstanceBackend, isEndpoint } from './rds-backend';
 import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
 import { RdsRestores } from './rds-restore';
 import {
@@ -137,6 +142,14 @@ interface InstanceState {
   endpointVisible: boolean;
   /** The backing server when the instance was created, if any. */
   backingServer?: BackingServer;
+  /** Where the instance's own server listens, with an instance backend (see rds-backend.ts). */
+  server?: BackendEndpoint;
+  /**
+   * With an instance backend, the master password the server was given while no managed secret holds it (a restored
+   * instance, or one created with MasterUserPassword): the managed secret a later ModifyDBInstance creates holds it,
+   * since the local platform sets a server's master password only when it creates or restores the server.
+   */
+  serverPassword?: string;
   masterSecret?: { arn: string; kmsKeyId: string; status: 'creating' | 'active' };
   timers: TimerHandle[];
   /** What DeleteDBInstance asked for its automated backups: a restored double finishes the deletion alike. */
@@ -175,6 +188,8 @@ export interface PersistedRds {
 export interface RestoredInstance {
   spec: Omit<CreateDBInstanceCommandInput, 'MasterUserPassword'>;
   tags: Tag[];
+  /** With an instance backend: the backend's snapshot that holds the data (undefined: the snapshot has none). */
+  backendSnapshot?: string;
 }
 
 /** An instance as the inventory lists it. */
@@ -341,9 +356,15 @@ export class RdsDouble {
   /** Class, Multi-AZ, storage and monitoring changes: pending values, maintenance windows, storage cool-downs. */
   private readonly modifications: InstanceModifications;
 
+  /**
+   * With an instance backend, every instance is a real server: created, stopped, started, restored and deleted with
+   * it (see rds-backend.ts). ModifyDBInstance stays metadata only: the local platform simulates sizing (class,
+   * storage, Multi-AZ) and the server and its data stay as they are.
+   */
   constructor(
     private readonly env: DoubleEnvironment,
     private readonly secretsManager: SecretsManagerDouble,
+    private readonly servers?: BackendServers,
   ) {
     this.modifications = new InstanceModifications(env, this.timings);
     this.restores = new RdsRestores({ restoreInstance: (restored, ctx) => this.restoreInstance(restored, ctx) });
@@ -358,15 +379,48 @@ export class RdsDouble {
         `CreateDBInstance ${input.DBInstanceIdentifier}: tenant databases must not be PubliclyAccessible`,
       );
     }
-    const { MasterUserPassword: _password, ...spec } = input;
+    const { MasterUserPassword: password, ...spec } = input;
     const instance = this.launch({ spec, tags: input.Tags ?? [] }, ctx);
-    if (input.ManageMasterUserPassword === true) instance.masterSecret = this.createMasterSecret(instance);
+    const managed = input.ManageMasterUserPassword === true ? this.newMasterPassword(instance) : undefined;
+    if (managed !== undefined) instance.masterSecret = this.createMasterSecret(instance, managed);
+    else if (this.servers) instance.serverPassword = password;
+    this.serverWork(
+      instance,
+      'create',
+      (backend, key) =>
+        backend.create(key, {
+          masterUsername: spec.MasterUsername ?? '',
+          masterPassword: managed ?? password ?? '',
+          dbName: spec.DBName ?? '',
+        }),
+      [managed ?? password ?? ''],
+    );
     return { DBInstance: this.describe(instance) };
   }
 
   /** A restored instance: no master secret (RestoreDBInstanceFromDBSnapshot manages none for PostgreSQL). */
   restoreInstance(restored: RestoredInstance, ctx: CallContext): Out<RestoreDBInstanceFromDBSnapshotCommandOutput> {
-    return { DBInstance: this.describe(this.launch(restored, ctx)) };
+    const instance = this.launch(restored, ctx);
+    if (this.servers) {
+      const password = this.newMasterPassword(instance);
+      instance.serverPassword = password;
+      const { backendSnapshot } = restored;
+      this.serverWork(
+        instance,
+        'restore',
+        (backend, key) => {
+          if (backendSnapshot === undefined) {
+            throw new Error(`the snapshot it is restored from has no data on this platform`);
+          }
+          return backend.restore(backendSnapshot, key, {
+            masterUsername: instance.spec.MasterUsername ?? '',
+            masterPassword: password,
+          });
+        },
+        [password],
+      );
+    }
+    return { DBInstance: this.describe(instance) };
   }
 
   /** Adds a new instance in `creating` and starts its lifecycle, unless the identifier is taken or the quota is full. */
@@ -511,12 +565,17 @@ export class RdsDouble {
     }
     for (const timer of instance.timers.splice(0)) timer.cancel();
     instance.status = 'deleting';
-    const deleteAutomatedBackups = input.DeleteAutomatedBackups ?? true;
-    instance.deleteAutomatedBackups = deleteAutomatedBackups;
-    instance.timers.push(
-      this.env.clock.schedule(this.timings.deletionMs, () => this.finishDeletion(instance, deleteAutomatedBackups)),
-    );
+    instance.deleteAutomatedBackups = input.DeleteAutomatedBackups ?? true;
+    instance.timers.push(this.env.clock.schedule(this.timings.deletionMs, () => this.endDeletion(instance)));
     return { DBInstance: this.describe(instance) };
+  }
+
+  /** The end of `deleting`: the server and its data go, then the instance (also when a restarted double resumes it). */
+  private endDeletion(instance: InstanceState): unknown {
+    this.serverWork(instance, 'delete', (backend, key) => backend.delete(key));
+    return this.afterServer(instance, 'deleting', () =>
+      this.finishDeletion(instance, instance.deleteAutomatedBackups ?? true),
+    );
   }
 
   startReplication(
@@ -708,11 +767,22 @@ export class RdsDouble {
     return instance && this.describe(instance);
   }
 
-  private createMasterSecret(instance: InstanceState): InstanceState['masterSecret'] {
-    const kmsKeyId = instance.spec.MasterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager';
-    const password =
+  /** The password of a new managed master secret: the one the instance's server has, else a new random one. */
+  private newMasterPassword(instance: InstanceState): string {
+    return (
       instance.backingServer?.masterPassword ??
-      this.secretsManager.getRandomPassword({ PasswordLength: 28, ExcludeCharacters: '/@"\' \\' }).RandomPassword;
+      instance.serverPassword ??
+      (this.secretsManager.getRandomPassword({ PasswordLength: 28, ExcludeCharacters: '/@"\' \\' })
+        .RandomPassword as string)
+    );
+  }
+
+  private createMasterSecret(
+    instance: InstanceState,
+    password = this.newMasterPassword(instance),
+  ): InstanceState['masterSecret'] {
+    const kmsKeyId = instance.spec.MasterUserSecretKmsKeyId ?? 'alias/aws/secretsmanager';
+    instance.serverPassword = undefined;
     const arn = this.secretsManager.createManaged({
       region: instance.region,
       name: `rds!db-${this.env.ids.uuid()}`,
@@ -732,17 +802,19 @@ export class RdsDouble {
     const final = this.finalStatus(instance.identifier);
     const { clock } = this.env;
     instance.timers.push(
-      clock.schedule(creationMs, () => {
-        instance.createTime = clock.now();
-        if (final !== 'available') {
-          instance.status = final;
+      clock.schedule(creationMs, () =>
+        this.afterServer(instance, 'creating', () => {
+          instance.createTime = clock.now();
+          if (final !== 'available') {
+            instance.status = final;
+            return undefined;
+          }
+          instance.status = 'backing-up';
+          instance.endpointVisible = true;
+          instance.timers.push(clock.schedule(backingUpMs, () => this.becomeAvailable(instance)));
           return undefined;
-        }
-        instance.status = 'backing-up';
-        instance.endpointVisible = true;
-        instance.timers.push(clock.schedule(backingUpMs, () => this.becomeAvailable(instance)));
-        return undefined;
-      }),
+        }),
+      ),
     );
   }
 
@@ -874,8 +946,9 @@ export class RdsDouble {
       DBName: spec.DBName,
       Endpoint: i.endpointVisible
         ? {
-            Address: i.backingServer?.address ?? `${i.identifier}.abc123.${i.region}.rds.amazonaws.com`,
-            Port: i.backingServer?.port ?? port,
+            Address:
+              i.server?.address ?? i.backingServer?.address ?? `${i.identifier}.abc123.${i.region}.rds.amazonaws.com`,
+            Port: i.server?.port ?? i.backingServer?.port ?? port,
             HostedZoneId: 'Z2R2ITUGPM61AM',
           }
         : undefined,
@@ -936,14 +1009,17 @@ export class RdsDouble {
       throw invalidState(`Instance ${instance.identifier} is not in available state (it is ${instance.status}).`);
     }
     instance.status = 'stopping';
+    this.serverWork(instance, 'stop', (backend, key) => backend.stop(key));
     const { clock } = this.env;
     instance.timers.push(
-      clock.schedule(this.timings.stoppingMs, () => {
-        if (instance.status !== 'stopping') return undefined;
-        instance.status = 'stopped';
-        instance.timers.push(clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance)));
-        return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0087', 'DB instance stopped', clock.now()));
-      }),
+      clock.schedule(this.timings.stoppingMs, () =>
+        this.afterServer(instance, 'stopping', () => {
+          if (instance.status !== 'stopping') return undefined;
+          instance.status = 'stopped';
+          instance.timers.push(clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance)));
+          return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0087', 'DB instance stopped', clock.now()));
+        }),
+      ),
     );
     return { DBInstance: this.describe(instance) };
   }
@@ -986,13 +1062,16 @@ export class RdsDouble {
   private beginStart(instance: InstanceState): void {
     for (const timer of instance.timers.splice(0)) timer.cancel();
     instance.status = 'starting';
+    this.serverWork(instance, 'start', (backend, key) => backend.start(key));
     const { clock } = this.env;
     instance.timers.push(
-      clock.schedule(this.timings.startingMs, () => {
-        if (instance.status !== 'starting') return undefined;
-        instance.status = 'available';
-        return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0088', 'DB instance started', clock.now()));
-      }),
+      clock.schedule(this.timings.startingMs, () =>
+        this.afterServer(instance, 'starting', () => {
+          if (instance.status !== 'starting') return undefined;
+          instance.status = 'available';
+          return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0088', 'DB instance started', clock.now()));
+        }),
+      ),
     );
   }
 
@@ -1061,7 +1140,7 @@ export class RdsDouble {
         scheduleAt(() => this.becomeAvailable(instance));
         return;
       case 'deleting':
-        scheduleAt(() => this.finishDeletion(instance, instance.deleteAutomatedBackups ?? true));
+        scheduleAt(() => this.endDeletion(instance));
         return;
       case 'stopping':
         // StopDBInstance again, ending when the saved one would have: the same path as a stop requested now.
@@ -1096,6 +1175,50 @@ export class RdsDouble {
     } finally {
       this.timings[key] = saved;
     }
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // The instance's server, with an instance backend (rds-backend.ts).
+
+  /**
+   * Starts the server side of `operation` on the instance's server, after its earlier server work; an endpoint the
+   * backend answers becomes the instance's. Without a backend, nothing.
+   */
+  private serverWork(
+    instance: InstanceState,
+    operation: 'create' | 'restore' | 'stop' | 'start' | 'delete',
+    work: (backend: InstanceBackend, key: string) => Promise<unknown>,
+    passwords: readonly string[] = [],
+  ): void {
+    if (!this.servers) return;
+    const { backend } = this.servers;
+    const key = backendKey(instance.identifier, instance.region, this.env.region);
+    // Failure reasons never quote a password; masked anyway, whichever the server was given.
+    const secrets = [...this.env.secretValues, ...passwords];
+    void this.servers.work.run(
+      instance,
+      `${operation} of the server of DB instance ${instance.identifier} (${instance.region})`,
+      async () => {
+        const endpoint = await work(backend, key);
+        if (isEndpoint(endpoint)) instance.server = { address: endpoint.address, port: endpoint.port };
+      },
+      secrets,
+    );
+  }
+
+  /**
+   * Runs `step` once the instance's server work has settled, if the instance is still `status`: at once without a
+   * backend. A server that failed leaves the instance `failed`, as RDS leaves one it could not create or start.
+   */
+  private afterServer(instance: InstanceState, status: string, step: () => unknown): unknown {
+    if (!this.servers) return step();
+    return this.servers.work.after(instance, (ok) => {
+      if (instance.status !== status) return undefined;
+      if (ok) return step();
+      for (const timer of instance.timers.splice(0)) timer.cancel();
+      instance.status = 'failed';
+      return undefined;
+    });
   }
 }
 

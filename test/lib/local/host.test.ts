@@ -270,6 +270,43 @@ describe('snapshot and restore', () => {
   });
 });
 
+describe('restore with a new master password', () => {
+  const NEW_PASSWORD = 'Restored-master-pw-41c8e2';
+
+  it('the master user logs in with the new password only; the password is written nowhere', async () => {
+    // Act
+    const restored = await host.restore('alpha-1', 'alpha-new-password', { masterPassword: NEW_PASSWORD });
+    const oldRefused = await connectError(connection(restored.port));
+    const newAccepted = await connectError(connection(restored.port, { password: NEW_PASSWORD }));
+
+    // Assess
+    expect(restored).toMatchObject({ status: 'available', restoredFrom: 'alpha-1', masterUsername: 'tenant_admin' });
+    expect(oldRefused).toMatchObject({ code: '28P01' });
+    expect(newAccepted).toBeUndefined();
+    expect(filesContaining(stateDir, NEW_PASSWORD)).toEqual([]);
+  });
+
+  it.each<[string, unknown]>([
+    ['too short', 'short'],
+    ['with an @', 'Has-an-@-inside-1'],
+    ['not a string', 12345678],
+  ])('refuses a new password %s before making anything, without quoting it', async (_case, masterPassword) => {
+    // Act
+    let error: unknown;
+    try {
+      await host.restore('alpha-1', 'alpha-bad-password', { masterPassword: masterPassword as string });
+    } catch (caught) {
+      error = caught;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toContain('masterPassword');
+    expect((error as Error).message).not.toContain(String(masterPassword));
+    expect(() => host.describe('alpha-bad-password')).toThrow(LocalInstanceNotFoundError);
+  });
+});
+
 describe('two instances created at once', () => {
   it('run side by side on distinct ports (one the caller chose), each with its own data', async () => {
     // Prepare
