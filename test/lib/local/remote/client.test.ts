@@ -6,6 +6,7 @@ import { DBInstanceNotFoundFault, DescribeDBInstancesCommand, RDSClient } from '
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { REGISTRY_STATUS_INDEX } from '../../../../lambdas/shared/contracts';
 import {
   forwardToLocalPlatform,
   LocalPlatformNotRunningError,
@@ -62,25 +63,15 @@ describe('forwardToLocalPlatform', () => {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const queried = await db
-      .send(
-        new QueryCommand({
-          TableName: LOCAL_REGISTRY,
-          IndexName: 'status-updatedAt',
-          KeyConditionExpression: '#s = :s',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':s': 'ACTIVE' },
-        }),
-      )
-      .catch(async () =>
-        db.send(
-          new QueryCommand({
-            TableName: LOCAL_REGISTRY,
-            KeyConditionExpression: 'tenantId = :t',
-            ExpressionAttributeValues: { ':t': 'acme' },
-          }),
-        ),
-      );
+    const queried = await db.send(
+      new QueryCommand({
+        TableName: LOCAL_REGISTRY,
+        IndexName: REGISTRY_STATUS_INDEX,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'ACTIVE' },
+      }),
+    );
     // Assess
     expect(got.Item).toEqual(item);
     expect(updated.Attributes).toEqual({ ...item, tier: 'enterprise' });
