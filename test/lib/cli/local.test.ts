@@ -40,18 +40,20 @@ const tenantctl = (args: readonly string[], env: Record<string, string> = {}) =>
     rotationClients: createRotationClients,
   });
 
-function record(fields: Partial<TenantRecord>): TenantRecord {
-  return {
+function record(fields: Partial<TenantRecord>): Record<string, unknown> {
+  const item: TenantRecord = {
     tenantId: 'acme-corp',
     tier: 'pro',
     status: 'ACTIVE',
     attempt: 1,
     requestId: 'acme-corp-pro-1',
     requestedBy: 'jane',
+    executionArn: `arn:aws:states:${LOCAL_REGION}:123456789012:execution:tenant-db-provisioning:acme-corp-pro-1`,
     createdAt: '2026-12-04T10:00:00Z',
     updatedAt: '2026-12-04T10:05:00Z',
     ...fields,
   };
+  return { ...item };
 }
 
 describe('tenantctl --local', () => {
