@@ -25,6 +25,7 @@ export interface TestPlatform {
   /** Requests the server dispatched, in order. */
   readonly requests: AwsRequest[];
   readonly shutdowns: number;
+  /** Stops the server (once) and removes the state dir. */
   close(): Promise<void>;
 }
 
@@ -39,6 +40,7 @@ export async function startTestPlatform(control?: Partial<ControlHandlers>): Pro
   const extra: TestPlatform['extra'] = {};
   const requests: AwsRequest[] = [];
   let shutdowns = 0;
+  let closed = false;
   const server = await startPlatformServer({
     token,
     log: (line) => log.push(line),
@@ -58,10 +60,11 @@ export async function startTestPlatform(control?: Partial<ControlHandlers>): Pro
         instances: [],
         executionsRunning: 0,
       }),
+      ...control,
       shutdown: async () => {
         shutdowns += 1;
+        await control?.shutdown?.();
       },
-      ...control,
     },
   });
   const endpoint: DaemonEndpoint = {
@@ -84,7 +87,10 @@ export async function startTestPlatform(control?: Partial<ControlHandlers>): Pro
       return shutdowns;
     },
     close: async () => {
-      await server.close();
+      if (!closed) {
+        closed = true;
+        await server.close();
+      }
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

@@ -224,7 +224,6 @@ describe('forwardToLocalPlatform', () => {
     expect((error as Error).message).toBe(
       `the local platform is not running (state dir ${platform.stateDir}): start it with \`npm start\` or \`tenantctl local up\``,
     );
-    platform = await startTestPlatform();
   });
 
   it('says the platform is not running when the state dir has no endpoint', () => {
