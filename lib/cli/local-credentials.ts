@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from '../../lambdas/shared/errors';
-import { stateLayout } from '../local/rules';
+import { localCaFile } from '../local/state-dir';
 import type { Connection } from './commands/credentials';
 import { type AwsOptions, awsSettings, type CliContext, writeJson } from './context';
 import { EXIT, type ExitCode } from './exit-codes';
@@ -55,7 +55,7 @@ export async function localConnection(
   writeFileSync(pgpassFile, `${line.join(':')}\n`, { mode: 0o600 });
   // libpq ignores a pgpass file others can read; the umask may have widened the mode of an existing file.
   chmodSync(pgpassFile, 0o600);
-  const caFile = join(stateLayout(options.stateDir).caDir, 'ca.pem');
+  const caFile = localCaFile(options.stateDir);
   const conninfo = `host=${connection.endpoint} port=${connection.port} dbname=${connection.database} user=${user} sslmode=verify-full sslrootcert=${caFile}`;
   const { passwordCommand: _aws, ...rest } = connection;
   const local: LocalConnection = {

@@ -7,6 +7,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { stateLayout } from './rules';
 
 export const STATE_DIR_ENV = 'TENANT_DB_LOCAL_DIR';
 
@@ -89,3 +90,6 @@ export function writeEndpoint(stateDir: string, endpoint: DaemonEndpoint): void 
 export function removeEndpoint(stateDir: string): void {
   if (existsSync(endpointFile(stateDir))) rmSync(endpointFile(stateDir), { force: true });
 }
+
+/** The local CA's certificate, which signed every local tenant database's server certificate. */
+export const localCaFile = (stateDir: string): string => join(stateLayout(stateDir).caDir, 'ca.pem');

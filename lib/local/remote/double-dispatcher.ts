@@ -6,7 +6,7 @@
  * @module
  */
 import type { AwsDouble, ServiceName } from '../aws';
-import type { AwsDispatcher, AwsRequest } from './protocol';
+import type { AwsDispatcher, AwsRequest, LocalServiceName } from './protocol';
 
 type CommandClass = new (input: unknown) => object;
 type SdkModule = Readonly<Record<string, unknown>>;
@@ -32,7 +32,9 @@ class UnknownOperationException extends Error {
   readonly $metadata = { httpStatusCode: 400 };
 }
 
-const isDoubleService = (service: string): service is ServiceName => Object.hasOwn(MODULES, service);
+/** Also a compile-time check: a type predicate's type must be part of its parameter's, so every service of the
+ *  double is one the protocol names. */
+const isDoubleService = (service: LocalServiceName): service is ServiceName => Object.hasOwn(MODULES, service);
 
 /** A dispatcher for the services of `double` (the daemon puts the workflows' services in front of it). */
 export function doubleDispatcher(double: AwsDouble): AwsDispatcher {

@@ -4,10 +4,29 @@
  *
  * @module
  */
-import type { ServiceName } from '../aws';
 
-/** The services the daemon answers: the double's, plus Step Functions, CloudFormation and Lambda. */
-export type LocalServiceName = ServiceName | 'sfn' | 'cloudformation' | 'lambda';
+/**
+ * The services the daemon answers: the AWS double's (its `ServiceName`, which double-dispatcher.ts checks is
+ * included here), plus Step Functions, CloudFormation and Lambda. Spelled out rather than imported so that the
+ * client library's package does not carry the double.
+ */
+export const LOCAL_SERVICES = [
+  'rds',
+  'secretsmanager',
+  'cloudwatch',
+  'dynamodb',
+  'eventbridge',
+  'sns',
+  'kms',
+  'logs',
+  's3',
+  'scheduler',
+  'sfn',
+  'cloudformation',
+  'lambda',
+] as const;
+
+export type LocalServiceName = (typeof LOCAL_SERVICES)[number];
 
 export interface AwsRequest {
   service: LocalServiceName;
@@ -32,23 +51,6 @@ export const PATHS = { aws: '/aws', status: '/status', shutdown: '/shutdown' } a
 /** The largest request body the daemon reads: far above any AWS input, far below what would hurt the daemon. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Every service name the daemon may be asked about; anything else is refused before dispatch. */
-export const LOCAL_SERVICES: readonly LocalServiceName[] = [
-  'rds',
-  'secretsmanager',
-  'cloudwatch',
-  'dynamodb',
-  'eventbridge',
-  'sns',
-  'kms',
-  'logs',
-  's3',
-  'scheduler',
-  'sfn',
-  'cloudformation',
-  'lambda',
-];
-
 /** An SDK operation name: PascalCase letters and digits. */
 const COMMAND_NAME = /^[A-Z][A-Za-z0-9]{0,99}$/;
 const REGION_NAME = /^$|^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -57,7 +59,7 @@ const REGION_NAME = /^$|^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 export function parseAwsRequest(body: unknown): AwsRequest | string {
   const b = body as Partial<AwsRequest> | null;
   if (typeof b !== 'object' || b === null || Array.isArray(b)) return 'the body must be a JSON object';
-  if (typeof b.service !== 'string' || !LOCAL_SERVICES.includes(b.service as LocalServiceName)) {
+  if (typeof b.service !== 'string' || !(LOCAL_SERVICES as readonly string[]).includes(b.service)) {
     return `service ${JSON.stringify(b.service)} is not one the local platform answers (${LOCAL_SERVICES.join(', ')})`;
   }
   if (typeof b.command !== 'string' || !COMMAND_NAME.test(b.command)) {
