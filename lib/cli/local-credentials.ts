@@ -15,12 +15,12 @@ import { type AwsOptions, awsSettings, type CliContext, writeJson } from './cont
 import { EXIT, type ExitCode } from './exit-codes';
 
 /** A pgpass field: `\` and `:` are escaped with a backslash (PostgreSQL's libpq documentation, "The Password File"). */
-export const pgpassField = (value: string | number): string => String(value).replace(/[\\:]/g, (c) => `\\${c}`);
+const pgpassField = (value: string | number): string => String(value).replace(/[\\:]/g, (c) => `\\${c}`);
 
 /** Quotes `value` for a POSIX shell. */
 const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
-export interface LocalConnection extends Omit<Connection, 'passwordCommand'> {
+interface LocalConnection extends Omit<Connection, 'passwordCommand'> {
   /** The local CA that signed the database's certificate. */
   readonly caFile: string;
   /** The pgpass file holding the login (mode 0600). */

@@ -137,7 +137,7 @@ function errorClass(
 }
 
 /** The error the daemon answered, as the SDK would have raised it. */
-export function toSdkError(config: ForwardedConfig, encoded: EncodedError): Error {
+function toSdkError(config: ForwardedConfig, encoded: EncodedError): Error {
   const fields = decode(encoded.fields) as Record<string, unknown>;
   const $metadata = { httpStatusCode: encoded.httpStatusCode, attempts: 1, totalRetryDelay: 0 };
   const Class = errorClass(config, encoded.name);
@@ -155,7 +155,7 @@ export function toSdkError(config: ForwardedConfig, encoded: EncodedError): Erro
 }
 
 /** Sends one AWS call to the daemon; resolves with the SDK output or rejects with the SDK error. */
-export async function forwardCall(
+async function forwardCall(
   endpoint: DaemonEndpoint,
   request: AwsRequest,
   config: ForwardedConfig = {},

@@ -10,7 +10,7 @@
  * included here), plus Step Functions, CloudFormation and Lambda. Spelled out rather than imported so that the
  * client library's package does not carry the double.
  */
-export const LOCAL_SERVICES = [
+const LOCAL_SERVICES = [
   'rds',
   'secretsmanager',
   'cloudwatch',
