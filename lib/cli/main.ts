@@ -22,6 +22,7 @@ import {
   loadChangeTier,
   loadCompletion,
   loadCredentials,
+  loadLauncher,
   loadLocal,
   loadMigrations,
   loadOffboard,
@@ -540,8 +541,8 @@ function addLocalCommands(program: Command, ctx: CliContext, result: { code: num
     .option('--no-demo', 'do not onboard the demo tenant')
     .addHelpText('after', examples('local up', 'local up --no-demo --state-dir /tmp/tenant-db'))
     .action(async (options: { demo: boolean }) => {
-      const { localUpCommand } = await loadLocal();
-      result.code = await localUpCommand(stateDirOf(program, ctx), options, ctx);
+      const [{ localUpCommand }, { upLocalPlatform }] = await Promise.all([loadLocal(), loadLauncher()]);
+      result.code = await localUpCommand(stateDirOf(program, ctx), options, ctx, upLocalPlatform);
     });
   local
     .command('status')

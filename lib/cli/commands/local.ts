@@ -10,12 +10,12 @@ import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
 import type { LocalStatus } from '../../local/daemon/status';
+import type { upLocalPlatform } from '../../local/launcher';
 import { callDaemon, LocalPlatformNotRunningError } from '../../local/remote/client';
 import { PATHS } from '../../local/remote/protocol';
 import { type DaemonEndpoint, readEndpoint, removeEndpoint } from '../../local/state-dir';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
-import { loadLauncher } from '../lazy';
 import { writeJson } from '../output';
 import { renderColumns } from '../render';
 
@@ -33,9 +33,14 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-export async function localUpCommand(stateDir: string, options: { demo: boolean }, ctx: CliContext): Promise<ExitCode> {
-  const { upLocalPlatform } = await loadLauncher();
-  await upLocalPlatform({ stateDir, demo: options.demo, out: (line) => ctx.out(`${line}\n`) });
+/** `local up`: `up` is the launcher's, loaded by the caller only for this command. */
+export async function localUpCommand(
+  stateDir: string,
+  options: { demo: boolean },
+  ctx: CliContext,
+  up: typeof upLocalPlatform,
+): Promise<ExitCode> {
+  await up({ stateDir, demo: options.demo, out: (line) => ctx.out(`${line}\n`) });
   return EXIT.ok;
 }
 

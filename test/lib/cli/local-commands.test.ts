@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localUpCommand } from '../../../lib/cli/commands/local';
 import type { LocalStatus } from '../../../lib/local/daemon/status';
 import { endpointFile, writeEndpoint } from '../../../lib/local/state-dir';
 import { runTenantctl } from '../../support/cli/run-cli';
@@ -154,5 +155,39 @@ describe('tenantctl local reset', () => {
     // Assess
     expect(run.code).toBe(2);
     expect(run.err).toContain('--state-dir: must be a state directory');
+  });
+});
+
+describe('tenantctl local up', () => {
+  it.each([
+    [true, 'demo'],
+    [false, 'no demo'],
+  ])('hands the state dir and the demo choice (%s) to the launcher and prints its lines', async (demo, label) => {
+    // Prepare
+    const calls: { stateDir: string; demo?: boolean }[] = [];
+    let out = '';
+    const up: Parameters<typeof localUpCommand>[3] = async (options) => {
+      calls.push({ stateDir: options.stateDir, demo: options.demo });
+      options.out(`up with ${label}`);
+      return { stateDir: options.stateDir, port: 1, started: true };
+    };
+    // Act
+    const code = await localUpCommand(
+      '/tmp/tenant-db/local',
+      { demo },
+      {
+        out: (text) => (out += text),
+        err: () => {},
+        env: {},
+        clients: () => ({}) as never,
+        sleep: async () => {},
+        username: () => 'jane',
+      },
+      up,
+    );
+    // Assess
+    expect(code).toBe(0);
+    expect(calls).toEqual([{ stateDir: '/tmp/tenant-db/local', demo }]);
+    expect(out).toBe(`up with ${label}\n`);
   });
 });
