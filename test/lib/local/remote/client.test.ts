@@ -12,6 +12,7 @@ import {
   LocalPlatformNotRunningError,
   requireEndpoint,
 } from '../../../../lib/local/remote/client';
+import { MAX_BODY_BYTES } from '../../../../lib/local/remote/protocol';
 import { LOCAL_REGION, LOCAL_REGISTRY, startTestPlatform, type TestPlatform } from '../../../support/local-platform';
 
 /** A request handler that fails the test if the SDK ever tried the network. */
@@ -211,6 +212,34 @@ describe('forwardToLocalPlatform', () => {
       'cloudformation DescribeStacks',
       'lambda Invoke',
     ]);
+  });
+
+  it('retries a throttled call with the SDK retry policy, as against AWS', async () => {
+    // Prepare
+    platform.double.faults.add({ service: 'dynamodb', command: 'GetItem', kind: 'throttle', times: 2 });
+    const db = documentClient();
+    // Act
+    const got = await db.send(new GetCommand({ TableName: LOCAL_REGISTRY, Key: { tenantId: 'nobody' } }));
+    // Assess
+    expect(got.Item).toBeUndefined();
+    expect(got.$metadata.attempts).toBe(3);
+    expect(platform.requests.filter((r) => r.command === 'GetItem')).toHaveLength(3);
+  });
+
+  it('fails an oversized input with the daemon refusal, naming the limit', async () => {
+    // Prepare
+    const db = documentClient();
+    // Act
+    const error = await db
+      .send(new PutCommand({ TableName: LOCAL_REGISTRY, Item: { tenantId: 'acme', blob: 'x'.repeat(MAX_BODY_BYTES) } }))
+      .catch((e: unknown) => e);
+    // Assess
+    expect(error).toMatchObject({
+      name: 'RequestTooLarge',
+      message: `the request body exceeds ${MAX_BODY_BYTES} bytes, the local platform's limit`,
+      $metadata: { httpStatusCode: 413 },
+    });
+    expect(platform.requests).toEqual([]);
   });
 
   it('says the platform is not running when its daemon does not answer', async () => {
