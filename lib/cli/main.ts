@@ -531,7 +531,7 @@ function addLocalCommands(program: Command, ctx: CliContext, result: { code: num
   const local = program
     .command('local')
     .description(
-      'run the platform on this machine: real workflows, real PostgreSQL tenant databases (docs/local-platform.md)',
+      'run the platform on this machine: real workflows, real PostgreSQL tenant databases',
     );
   local
     .command('up')
