@@ -530,9 +530,7 @@ const stateDirOf = (program: Command, ctx: CliContext): string =>
 function addLocalCommands(program: Command, ctx: CliContext, result: { code: number }): void {
   const local = program
     .command('local')
-    .description(
-      'run the platform on this machine: real workflows, real PostgreSQL tenant databases',
-    );
+    .description('run the platform on this machine: real workflows, real PostgreSQL tenant databases');
   local
     .command('up')
     .description(
