@@ -114,6 +114,7 @@ interface ForwardedConfig {
   region?: unknown;
   credentials?: unknown;
   useFipsEndpoint?: unknown;
+  requestHandler?: unknown;
   protocolSettings?: { errorTypeRegistries?: readonly ErrorRegistry[] };
 }
 
@@ -210,6 +211,12 @@ export function forwardToLocalPlatform<C>(client: C, endpoint: DaemonEndpoint): 
   config.credentials = async () => PLACEHOLDER_IDENTITY;
   // The FIPS check reads the Region the client was built with, which may be none at all.
   config.useFipsEndpoint = async () => false;
+  // The forwarder answers every call; a request that reached the transport would mean it was bypassed, and must not
+  // leave the machine signed with the placeholder identity.
+  config.requestHandler = {
+    handle: () =>
+      Promise.reject(new Error(`a ${config.serviceId} call bypassed the local platform forwarding and was not sent`)),
+  };
   const forwarder: Middleware = (_next, context) => async (args) => {
     const command = String(context.commandName ?? '').replace(/Command$/, '');
     const output = await forwardCall(

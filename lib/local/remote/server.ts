@@ -107,8 +107,14 @@ export function startPlatformServer(options: PlatformServerOptions): Promise<Pla
       const parsed = parseAwsRequest(await readBody(request));
       if (typeof parsed === 'string') throw new HttpError(400, 'InvalidLocalRequest', parsed);
       const label = `${parsed.service} ${parsed.command}`;
+      let input: unknown;
       try {
-        const output = await options.dispatcher.dispatch({ ...parsed, input: decode(parsed.input) });
+        input = decode(parsed.input);
+      } catch (error) {
+        throw new HttpError(400, 'InvalidLocalRequest', `input: ${(error as Error).message}`);
+      }
+      try {
+        const output = await options.dispatcher.dispatch({ ...parsed, input });
         send(response, 200, { output: encode(output ?? {}) });
       } catch (error) {
         const encoded = encodeError(error);

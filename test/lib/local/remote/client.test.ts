@@ -242,6 +242,21 @@ describe('forwardToLocalPlatform', () => {
     expect(platform.requests).toEqual([]);
   });
 
+  it('never sends a call that bypassed the forwarder: it fails on the machine', async () => {
+    // Prepare: a deserializer put back over the forwarder, as a plugin added later could.
+    const rds = local(new RDSClient({}));
+    rds.middlewareStack.add((next) => (args) => next(args), {
+      step: 'deserialize',
+      name: 'deserializerMiddleware',
+      override: true,
+    });
+    // Act
+    const error = await rds.send(new DescribeDBInstancesCommand({})).catch((e: unknown) => e);
+    // Assess
+    expect((error as Error).message).toBe('a RDS call bypassed the local platform forwarding and was not sent');
+    expect(platform.requests).toEqual([]);
+  });
+
   it('says the platform is not running when its daemon does not answer', async () => {
     // Prepare
     const rds = local(new RDSClient({ requestHandler: noNetwork }));

@@ -78,6 +78,7 @@ describe('platform server', () => {
       'command "constructor" must be an SDK operation',
     ],
     ['a bad Region', { region: 'Mars' }, 'region "Mars" must be a Region name'],
+    ['an input with an unknown tag', { input: { $t: 'regexp', v: '.*' } }, 'input: unknown tagged value "regexp"'],
   ])('refuses %s with 400 naming the field', async (_what, fields, message) => {
     // Act
     const answer = await exchange('POST', '/aws', { token: platform.endpoint.token, body: awsBody(fields) });
