@@ -120,6 +120,27 @@ describe('tenantctl --local', () => {
     expect(run.out).toMatch(/globex\s+pro\s+SUSPENDED/);
   });
 
+  it.each([
+    ['reads the local registry without credentials', [], ['cloudformation DescribeStacks', 'dynamodb GetItem']],
+    ['stays offline with --offline', ['--offline'], []],
+  ])('plan --local %s', async (_what, flags, calls) => {
+    // Act
+    const run = await tenantctl([
+      'plan',
+      'acme-corp',
+      '--tier',
+      'pro',
+      '--local',
+      '--state-dir',
+      platform.stateDir,
+      ...flags,
+    ]);
+    // Assess
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    expect(platform.requests.map((r) => `${r.service} ${r.command}`)).toEqual(calls);
+  });
+
   it('says billing redrive is not available locally, before any call', async () => {
     // Act
     const run = await tenantctl([
