@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { createClients, createRecoveryClients, createRotationClients } from '../../../lib/cli/aws';
 import { forwardToLocalPlatform } from '../../../lib/local/remote/client';
 import type { AwsRequest } from '../../../lib/local/remote/protocol';
+import { writeEndpoint } from '../../../lib/local/state-dir';
 import { runTenantctl } from '../../support/cli/run-cli';
 import { LOCAL_REGION, LOCAL_REGISTRY, startTestPlatform, type TestPlatform } from '../../support/local-platform';
 
@@ -158,13 +159,29 @@ describe('tenantctl --local', () => {
     expect(platform.requests).toEqual([]);
   });
 
-  it('says the platform is not running when its state dir has no daemon', async () => {
+  it.each([
+    ['its state dir has no daemon', async () => '/nonexistent/tenant-db'],
+    [
+      'its daemon stopped answering',
+      async () => {
+        await platform.close();
+        return platform.stateDir;
+      },
+    ],
+  ])('says the platform is not running when %s, in one line', async (_what, prepare) => {
+    // Prepare
+    const stateDir = await prepare();
+    if (stateDir === platform.stateDir) {
+      // The endpoint a daemon that died left behind.
+      mkdirSync(stateDir, { recursive: true });
+      writeEndpoint(stateDir, platform.endpoint);
+    }
     // Act
-    const run = await tenantctl(['status', 'acme-corp', '--local', '--state-dir', '/nonexistent/tenant-db']);
+    const run = await tenantctl(['status', 'acme-corp', '--local', '--state-dir', stateDir]);
     // Assess
     expect(run.code).toBe(3);
     expect(run.err).toBe(
-      'tenantctl: the local platform is not running (state dir /nonexistent/tenant-db): start it with `npm start` or `tenantctl local up`\n',
+      `tenantctl: the local platform is not running (state dir ${stateDir}): start it with \`npm start\` or \`tenantctl local up\`\n`,
     );
   });
 });
