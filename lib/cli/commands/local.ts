@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
-import type { LocalStatus } from '../../local/daemon/status';
+import type { LocalInstanceStatus, LocalStatus, LocalTenantStatus } from '../../local/daemon/status';
 import type { upLocalPlatform } from '../../local/launcher';
 import { callDaemon, LocalPlatformNotRunningError } from '../../local/remote/client';
 import { PATHS } from '../../local/remote/protocol';
@@ -46,6 +46,14 @@ export async function localUpCommand(
 
 const notRunning = (stateDir: string): string => `the local platform is not running (state dir ${stateDir})`;
 
+const tenantRow = (t: LocalTenantStatus): string[] => [t.tenantId, t.tier, t.status, t.endpoint ?? ''];
+const instanceRow = (i: LocalInstanceStatus): string[] => [
+  i.instanceId,
+  i.server,
+  String(i.port),
+  `${(i.sizeBytes / 1024 / 1024).toFixed(1)} MiB`,
+];
+
 function renderStatus(status: LocalStatus): string {
   const lines = [
     `Local platform running: pid ${status.pid}, port ${status.port}, since ${status.startedAt}`,
@@ -53,23 +61,10 @@ function renderStatus(status: LocalStatus): string {
     '',
     status.tenants.length === 0
       ? 'No tenants.\n'
-      : renderColumns(
-          ['TENANT', 'TIER', 'STATUS', 'ENDPOINT'],
-          status.tenants.map((t) => [t.tenantId, t.tier, t.status, t.endpoint ?? '']),
-        ),
+      : renderColumns(['TENANT', 'TIER', 'STATUS', 'ENDPOINT'], status.tenants.map(tenantRow)),
   ];
   if (status.instances.length > 0) {
-    lines.push(
-      renderColumns(
-        ['INSTANCE', 'SERVER', 'PORT', 'SIZE'],
-        status.instances.map((i) => [
-          i.instanceId,
-          i.server,
-          String(i.port),
-          `${(i.sizeBytes / 1024 / 1024).toFixed(1)} MiB`,
-        ]),
-      ),
-    );
+    lines.push(renderColumns(['INSTANCE', 'SERVER', 'PORT', 'SIZE'], status.instances.map(instanceRow)));
   }
   return lines.join('\n');
 }
