@@ -7,6 +7,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forwardToLocalPlatform, requireEndpoint } from '../local/remote/client';
+import type { DaemonEndpoint } from '../local/state-dir';
 import { type AwsCall, type ServiceName, tagError } from './services';
 import type { StackOutput } from './targets';
 
@@ -32,6 +34,8 @@ export interface AwsSettings {
   readonly profile?: string;
   /** Calls in flight, for the message of a deadline that expires while one waits. */
   readonly inFlight?: Set<AwsCall>;
+  /** `--local`: every client sends its calls to the daemon of this state directory instead of AWS. */
+  readonly local?: { readonly stateDir: string };
 }
 
 /** A TCP connection not established after this long fails the attempt. */
@@ -40,15 +44,35 @@ export const CONNECT_TIMEOUT_MS = 3_000;
 export const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_ATTEMPTS = 4;
 
-/** Client configuration shared by every service. */
-export function clientConfig(settings: AwsSettings) {
+/** The daemon the clients of `settings` talk to, or undefined when they talk to AWS. */
+const localEndpoint = (settings: AwsSettings): DaemonEndpoint | undefined =>
+  settings.local ? requireEndpoint(settings.local.stateDir) : undefined;
+
+/**
+ * Client configuration shared by every service. Locally, the Region defaults to the daemon's and the endpoint names
+ * the daemon, so an error message says where the call went.
+ */
+export function clientConfig(settings: AwsSettings, local?: DaemonEndpoint) {
+  const region = settings.region ?? local?.region;
   return {
     maxAttempts: MAX_ATTEMPTS,
     retryMode: 'adaptive',
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-    ...(settings.region === undefined ? {} : { region: settings.region }),
-    ...(settings.profile === undefined ? {} : { profile: settings.profile }),
+    ...(region === undefined ? {} : { region }),
+    ...(settings.profile === undefined || local ? {} : { profile: settings.profile }),
+    ...(local ? { endpoint: `http://127.0.0.1:${local.port}` } : {}),
   } as const;
+}
+
+/** `client` with its calls tracked, and sent to the daemon when `local` is set. */
+function tracked<C extends { middlewareStack: unknown }>(
+  client: C,
+  service: ServiceName,
+  settings: AwsSettings,
+  local: DaemonEndpoint | undefined,
+): C {
+  trackCalls(client, service, settings);
+  return local ? forwardToLocalPlatform(client, local) : client;
 }
 
 interface Stack {
@@ -93,15 +117,12 @@ export function trackCalls(client: { middlewareStack: unknown }, service: Servic
 }
 
 export function createClients(settings: AwsSettings): AwsClients {
-  const config = clientConfig(settings);
-  const sfn = new SFNClient(config);
-  const dynamo = new DynamoDBClient(config);
-  const cloudFormation = new CloudFormationClient(config);
-  const rds = new RDSClient(config);
-  trackCalls(sfn, 'sfn', settings);
-  trackCalls(rds, 'rds', settings);
-  trackCalls(dynamo, 'dynamodb', settings);
-  trackCalls(cloudFormation, 'cloudformation', settings);
+  const local = localEndpoint(settings);
+  const config = clientConfig(settings, local);
+  const sfn = tracked(new SFNClient(config), 'sfn', settings, local);
+  const dynamo = tracked(new DynamoDBClient(config), 'dynamodb', settings, local);
+  const cloudFormation = tracked(new CloudFormationClient(config), 'cloudformation', settings, local);
+  const rds = tracked(new RDSClient(config), 'rds', settings, local);
   return { sfn, registry: DynamoDBDocumentClient.from(dynamo), cloudFormation, rds };
 }
 
@@ -128,19 +149,12 @@ export interface RecoveryClients {
 }
 
 export function createRecoveryClients(settings: AwsSettings): RecoveryClients {
-  const config = clientConfig(settings);
-  const secretsManager = new SecretsManagerClient(config);
-  const cloudWatch = new CloudWatchClient(config);
-  trackCalls(secretsManager, 'secretsmanager', settings);
-  trackCalls(cloudWatch, 'cloudwatch', settings);
+  const local = localEndpoint(settings);
+  const config = clientConfig(settings, local);
   return {
-    secretsManager,
-    cloudWatch,
-    rdsIn: (region) => {
-      const rds = new RDSClient({ ...config, region });
-      trackCalls(rds, 'rds', settings);
-      return rds;
-    },
+    secretsManager: tracked(new SecretsManagerClient(config), 'secretsmanager', settings, local),
+    cloudWatch: tracked(new CloudWatchClient(config), 'cloudwatch', settings, local),
+    rdsIn: (region) => tracked(new RDSClient({ ...config, region }), 'rds', settings, local),
   };
 }
 
@@ -150,9 +164,10 @@ export interface RotationClients {
 }
 
 export function createRotationClients(settings: AwsSettings): RotationClients {
-  const secretsManager = new SecretsManagerClient(clientConfig(settings));
-  trackCalls(secretsManager, 'secretsmanager', settings);
-  return { secretsManager };
+  const local = localEndpoint(settings);
+  return {
+    secretsManager: tracked(new SecretsManagerClient(clientConfig(settings, local)), 'secretsmanager', settings, local),
+  };
 }
 
 /** Outputs of a CloudFormation stack, or undefined when it does not exist. */

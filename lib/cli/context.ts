@@ -44,6 +44,8 @@ export interface CliContext {
   readonly interrupt?: { note?: string; cleanup?: () => void };
   /** `--no-color` (default true). */
   readonly color?: boolean;
+  /** `--local` (or TENANT_DB_LOCAL=1): AWS calls go to the local platform of this state directory (set by runCli). */
+  readonly local?: { readonly stateDir: string };
 }
 
 /** Options shared by the commands that call AWS. */
@@ -62,10 +64,15 @@ export interface AwsOptions {
   readonly json?: boolean;
 }
 
+/** What the clients of a command are configured from, after checking `--region` locally. */
+export function awsSettings(options: Pick<AwsOptions, 'region' | 'profile'>, ctx: CliContext): AwsSettings {
+  const region = options.region === undefined ? undefined : assertRegion(options.region);
+  return { region, profile: options.profile, inFlight: ctx.inFlight, ...(ctx.local ? { local: ctx.local } : {}) };
+}
+
 /** The AWS clients for `options`, after checking `--region` locally. */
 export async function awsClients(options: AwsOptions, ctx: CliContext): Promise<AwsClients> {
-  const region = options.region === undefined ? undefined : assertRegion(options.region);
-  return ctx.clients({ region, profile: options.profile, inFlight: ctx.inFlight });
+  return ctx.clients(awsSettings(options, ctx));
 }
 
 /**

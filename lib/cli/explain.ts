@@ -189,6 +189,10 @@ export function explainError(error: unknown, facts: ErrorFacts): Explanation {
     return { exitCode: EXIT.awsOrConfig, name: error.name, message: plainMessage(error.message) };
   }
   const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  // Named, not imported: this module is in every run, the local platform's client only in those that call AWS.
+  if (e.name === 'LocalPlatformNotRunningError') {
+    return { exitCode: EXIT.awsOrConfig, name: e.name, message: plainMessage(e.message ?? '') };
+  }
   const aws = explainAws(e, facts);
   if (aws) return aws;
   const name = e.name && e.name !== 'Error' ? e.name : 'Error';

@@ -56,3 +56,11 @@ export const loadSuspension = (): Promise<Suspension> => import('./commands/susp
 export const loadChangeTier = (): Promise<ChangeTier> => import('./commands/change-tier');
 // @ts-expect-error TS2835, see above
 export const loadOffboard = (): Promise<Offboard> => import('./commands/offboard');
+
+type Local = typeof import('./commands/local');
+type Launcher = typeof import('../local/launcher');
+
+// @ts-expect-error TS2835, see above
+export const loadLocal = (): Promise<Local> => import('./commands/local');
+// @ts-expect-error TS2835, see above
+export const loadLauncher = (): Promise<Launcher> => import('../local/launcher');

@@ -11,6 +11,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { TENANT_STATUSES } from '../../lambdas/shared/contracts';
 import { TENANT_ID_RULES } from '../../lambdas/shared/tenant-id';
 import { version } from '../../package.json';
+import { defaultStateDir, STATE_DIR_ENV } from '../local/state-dir';
 import type { AwsOptions, CliContext } from './context';
 import { DEFAULT_TIMEOUT_SECONDS, type Deadline, NO_DEADLINE, startDeadline } from './deadline';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
@@ -21,6 +22,8 @@ import {
   loadChangeTier,
   loadCompletion,
   loadCredentials,
+  loadLauncher,
+  loadLocal,
   loadMigrations,
   loadOffboard,
   loadOnboard,
@@ -198,6 +201,8 @@ function buildProgram(ctx: CliContext, result: { code: number }, json: boolean):
       String(DEFAULT_TIMEOUT_SECONDS),
     )
     .option('--no-color', 'no colours (also when NO_COLOR is set or the output is not a terminal)')
+    .option(`--local`, `send every AWS call to the local platform instead of AWS (also when ${LOCAL_ENV}=1)`)
+    .option('--state-dir <dir>', `state directory of the local platform (env ${STATE_DIR_ENV})`)
     .configureOutput({
       writeOut: ctx.out,
       writeErr: ctx.err,
@@ -510,7 +515,59 @@ Exit code 0 when the tenant ends ACTIVE, 1 when the operation failed.
       result.code = EXIT.ok;
     });
 
+  addLocalCommands(program, ctx, result);
   return program;
+}
+
+/** Environment variable that makes every command use the local platform, as `--local` does. */
+const LOCAL_ENV = 'TENANT_DB_LOCAL';
+
+/** The local platform's state directory: `--state-dir`, else TENANT_DB_LOCAL_DIR, else the default one. */
+const stateDirOf = (program: Command, ctx: CliContext): string =>
+  (program.opts().stateDir as string | undefined) ?? defaultStateDir(ctx.env);
+
+/** `local up | status | down | reset`: the local platform's daemon. */
+function addLocalCommands(program: Command, ctx: CliContext, result: { code: number }): void {
+  const local = program
+    .command('local')
+    .description('run the platform on this machine: real workflows, real PostgreSQL tenant databases');
+  local
+    .command('up')
+    .description(
+      'start the local platform in the background (synthesizing the app if needed) and onboard the demo tenant',
+    )
+    .option('--no-demo', 'do not onboard the demo tenant')
+    .addHelpText('after', examples('local up', 'local up --no-demo --state-dir /tmp/tenant-db'))
+    .action(async (options: { demo: boolean }) => {
+      const [{ localUpCommand }, { upLocalPlatform }] = await Promise.all([loadLocal(), loadLauncher()]);
+      result.code = await localUpCommand(stateDirOf(program, ctx), options, ctx, upLocalPlatform);
+    });
+  local
+    .command('status')
+    .description('show the local platform: its process, tenants, database servers and running workflows')
+    .option('--json', 'print JSON instead of text')
+    .addHelpText('after', examples('local status', 'local status --json'))
+    .action(async (options: { json?: boolean }) => {
+      const { localStatusCommand } = await loadLocal();
+      result.code = await localStatusCommand(stateDirOf(program, ctx), options, ctx);
+    });
+  local
+    .command('down')
+    .description('stop the local platform and its database servers; the data stays for the next local up')
+    .addHelpText('after', examples('local down'))
+    .action(async () => {
+      const { localDownCommand } = await loadLocal();
+      result.code = await localDownCommand(stateDirOf(program, ctx), ctx);
+    });
+  local
+    .command('reset')
+    .description('stop the local platform and remove its state directory: every local tenant and its data')
+    .option('--yes', 'do not ask to type reset (scripts; required without a terminal)')
+    .addHelpText('after', examples('local reset', 'local reset --yes'))
+    .action(async (options: { yes?: boolean }) => {
+      const { localResetCommand } = await loadLocal();
+      result.code = await localResetCommand(stateDirOf(program, ctx), options, ctx);
+    });
 }
 
 /** The AWS calls waiting for an answer; the first one ever made calls `onFirstCall`. */
@@ -559,6 +616,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     facts.region = options.region;
     facts.profile = options.profile;
     run.color = program.opts().color !== false;
+    if (program.opts().local === true || ctx.env[LOCAL_ENV] === '1') run.local = { stateDir: stateDirOf(program, ctx) };
     seconds = assertSeconds(program.opts().timeout as string, '--timeout');
   });
   try {

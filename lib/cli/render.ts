@@ -116,8 +116,13 @@ export function renderTable(records: readonly TenantRecord[]): string {
     r.updatedAt ?? '',
     detailOf(r),
   ]);
+  return renderColumns(header, rows);
+}
+
+/** Rows under a header, each column as wide as its widest cell (the last one left ragged). */
+export function renderColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const format = (row: string[]): string =>
+  const format = (row: readonly string[]): string =>
     row
       .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join('  ')

@@ -26,6 +26,7 @@ import {
   TenantNotFoundError,
 } from './errors';
 import { type IamAuthOptions, rdsSignerToken } from './iam';
+import { type LocalPlatformOptions, localPlatformAccess } from './local';
 import {
   answerFor,
   DEFAULT_SERVED_STATUSES,
@@ -69,11 +70,18 @@ export type TenantDbEvent =
     }
   | { readonly type: 'auth-retry'; readonly tenantId: string };
 
-/** Options of {@link createTenantDatabases}. Only `registry.tableName` is required. */
+/** Options of {@link createTenantDatabases}. Only `registry.tableName` is required (or `local`). */
 export interface TenantDatabasesOptions {
-  registry: {
-    /** The registry table (the workflow stack's `RegistryTableName` output). */
-    tableName: string;
+  /**
+   * Use the local platform (`tenantctl local up`) instead of AWS: the registry table, its Region, the registry and
+   * Secrets Manager clients and the CA of the tenant databases come from the daemon of the state directory
+   * (`true`: the default one). Options given explicitly still win.
+   * @default false
+   */
+  local?: true | LocalPlatformOptions;
+  registry?: {
+    /** The registry table (the workflow stack's `RegistryTableName` output); optional with `local`. */
+    tableName?: string;
     /** Region of the registry; default: the SDK's (AWS_REGION). */
     region?: string;
     /** A DynamoDB document client to use instead of one made from `region`. */
@@ -222,7 +230,15 @@ function positive(name: string, value: number): number {
  * await db.queryFor('globex', 'DELETE FROM audit_logs WHERE created_at < now() - interval $1', ['90 days']);
  * await db.close();
  * ```
- * @throws {TenantClientConfigError} when an option is invalid or no RDS CA bundle can be found
+ *
+ * On the local platform (`npm start` or `tenantctl local up`), the same code with `local`: the registry, the secrets
+ * and the CA of the local tenant databases come from the running daemon, no AWS account or credentials involved.
+ * ```ts
+ * const db = createTenantDatabases({ local: true }); // or { local: { stateDir: '/tmp/tenant-db' } }
+ * const { rows } = await db.queryFor('demo', 'SELECT current_user');
+ * ```
+ * @throws {TenantClientConfigError} when an option is invalid, no RDS CA bundle can be found, or with `local` the
+ * local platform is not running
  */
 export function createTenantDatabases(options: TenantDatabasesOptions): TenantDatabases {
   return new TenantDatabasesClient(options);
@@ -254,8 +270,13 @@ class TenantDatabasesClient implements TenantDatabases {
     >
   >;
 
+  private readonly tableName: () => Promise<string>;
+
   constructor(private readonly options: TenantDatabasesOptions) {
-    if (!options.registry?.tableName) throw new TenantClientConfigError('registry.tableName is required');
+    const local = options.local ? localPlatformAccess(options.local) : undefined;
+    const givenTable = options.registry?.tableName;
+    if (!givenTable && !local) throw new TenantClientConfigError('registry.tableName is required');
+    this.tableName = givenTable ? () => Promise.resolve(givenTable) : (local as NonNullable<typeof local>).tableName;
     this.settings = {
       maxConnections: positive('maxConnections', options.maxConnections ?? 50),
       poolSizeByTier: options.poolSizeByTier ?? DEFAULT_POOL_SIZE_BY_TIER,
@@ -268,10 +289,11 @@ class TenantDatabasesClient implements TenantDatabases {
       applicationName: options.applicationName ?? 'tenant-db-client',
     };
     for (const [tier, size] of Object.entries(this.settings.poolSizeByTier)) positive(`poolSizeByTier.${tier}`, size);
-    this.ca = caBundle(options.tls);
-    const { registry } = options;
+    this.ca = caBundle(options.tls ?? (local ? { caFile: local.caFile } : undefined));
+    const registry = options.registry ?? {};
     this.registryClient =
       registry.client ??
+      local?.registryClient ??
       DynamoDBDocumentClient.from(new DynamoDBClient(registry.region ? { region: registry.region } : {}));
     const negativeTtl = positive('registry.negativeTtlMillis', registry.negativeTtlMillis ?? 5_000);
     this.registry = new LRUCache<string, RegistryAnswer>({
@@ -294,7 +316,7 @@ class TenantDatabasesClient implements TenantDatabases {
     this.budget = new ConnectionBudget(this.settings.maxConnections, () => this.relieve());
     this.credentials = new CredentialStore({
       ttlMillis: positive('secrets.ttlMillis', options.secrets?.ttlMillis ?? 3_600_000),
-      clientFor: options.secrets?.clientFor ?? secretsClientsByRegion(),
+      clientFor: options.secrets?.clientFor ?? local?.secretsClientFor ?? secretsClientsByRegion(),
       onRead: (location, reason, stage) =>
         this.emit({ type: 'secret-read', tenantId: location.tenantId, reason, stage }),
     });
@@ -410,19 +432,20 @@ class TenantDatabasesClient implements TenantDatabases {
   }
 
   private async readRegistry(tenantId: string): Promise<RegistryItem | undefined> {
+    const tableName = await this.tableName();
     try {
       const { Item } = await this.registryClient.send(
         new GetCommand({
-          TableName: this.options.registry.tableName,
+          TableName: tableName,
           Key: { tenantId },
-          ConsistentRead: this.options.registry.consistentRead ?? false,
+          ConsistentRead: this.options.registry?.consistentRead ?? false,
         }),
       );
       return Item as RegistryItem | undefined;
     } catch (error) {
       const name = (error as { name?: string }).name ?? 'Error';
       throw new TenantLookupError(
-        `cannot read tenant ${tenantId} from the registry ${this.options.registry.tableName} (${name}: ${(error as Error).message})`,
+        `cannot read tenant ${tenantId} from the registry ${tableName} (${name}: ${(error as Error).message})`,
       );
     }
   }

@@ -35,6 +35,7 @@ export {
 } from './errors';
 export type { IamAuthOptions } from './iam';
 export { type Identification, identifyTenant, type RequestLike, type TenantStrategy } from './identify';
+export type { LocalPlatformOptions } from './local';
 export { DEFAULT_SERVED_STATUSES, type TenantLocation } from './location';
 export {
   type AdmittedTenant,

@@ -25,6 +25,11 @@ const QUEUE_URL = /^https?:\/\/[^\s/]+\/[0-9]{12}\/[A-Za-z0-9_-]{1,80}$/;
  * sent (it stays in the queue).
  */
 export async function redriveCommand(options: RedriveOptions, ctx: CliContext): Promise<ExitCode> {
+  if (ctx.local) {
+    throw new ConfigurationError(
+      `billing redrive is not available on the local platform (state dir ${ctx.local.stateDir}): it has no billing queue or bus; run it against the deployed stack, without --local`,
+    );
+  }
   const max = parseLimit(options.max, '--max');
   const queueUrl = options.queueUrl ?? ctx.env[BILLING_ENV.queueUrl];
   if (!queueUrl) {

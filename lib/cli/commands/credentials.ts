@@ -11,6 +11,7 @@ import { getTenant } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
 import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
+import { localConnection } from '../local-credentials';
 
 export interface Connection {
   readonly tenantId: string;
@@ -52,6 +53,7 @@ export async function credentialsCommand(tenantId: string, options: AwsOptions, 
     secretArn: record.secretArn,
     passwordCommand: passwordCommand(record.secretArn),
   };
+  if (ctx.local) return localConnection(connection, { ...options, stateDir: ctx.local.stateDir }, ctx);
   if (options.json) {
     writeJson(ctx, connection);
     return EXIT.ok;

@@ -58,7 +58,9 @@ async function restoreFromRegistry(
   options: PlanOptions,
   ctx: CliContext,
 ): Promise<RestoreSource | undefined> {
-  if (!credentialsConfigured(options, ctx.env)) return undefined;
+  // The local platform needs no credentials: its registry is read whenever --local is given.
+  const local = ctx.local !== undefined && !options.offline;
+  if (!local && !credentialsConfigured(options, ctx.env)) return undefined;
   try {
     // A chunk of its own in the bundle, loaded only here: the offline plan never parses the AWS SDK (see lazy.ts
     // for why TypeScript flags a dynamic import in this module format).

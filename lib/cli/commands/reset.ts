@@ -10,7 +10,7 @@
 import { ConfigurationError, TenantConflictError, ValidationError } from '../../../lambdas/shared/errors';
 import { getTenant, transitionOwnedRecord } from '../../../lambdas/shared/registry';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
-import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
+import { type AwsOptions, awsClients, awsSettings, type CliContext, targetsFor, writeJson } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { checkLeftovers, type LeftoverCheck } from '../leftovers';
 
@@ -21,11 +21,7 @@ export async function resetCommand(tenantId: string, options: AwsOptions, ctx: C
   const id = assertTenantId(tenantId, 'tenant');
   const clients = await awsClients(options, ctx);
   if (!ctx.recoveryClients) throw new ConfigurationError('tenantctl was started without recovery clients');
-  const recovery = await ctx.recoveryClients({
-    region: options.region,
-    profile: options.profile,
-    inFlight: ctx.inFlight,
-  });
+  const recovery = await ctx.recoveryClients(awsSettings(options, ctx));
   const { registryTable } = await targetsFor(['registryTable'], options, ctx, clients);
   const record = await getTenant(clients.registry, registryTable, id);
   if (!record) throw new ValidationError('tenant', `is not in the registry table ${registryTable}`, id);

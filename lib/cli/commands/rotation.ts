@@ -15,7 +15,7 @@ import { awsErrorName, ConfigurationError, TenantConflictError, ValidationError 
 import { getTenant } from '../../../lambdas/shared/registry';
 import type { ReportedRotation, RotationAction } from '../../../lambdas/shared/secret-rotation';
 import { assertTenantId } from '../../../lambdas/shared/tenant-id';
-import { type AwsOptions, awsClients, type CliContext, targetsFor, writeJson } from '../context';
+import { type AwsOptions, awsClients, awsSettings, type CliContext, targetsFor, writeJson } from '../context';
 import { type DeploymentSettings, loadDeploymentSettings } from '../deployment';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { listTenants } from '../registry';
@@ -159,11 +159,7 @@ export async function rotationEnableCommand(options: RotationEnableOptions, ctx:
   const settings = await loadDeploymentSettings(options.cdkJson, options.cdkJsonExplicit);
   const clients = await awsClients(options, ctx);
   if (!ctx.rotationClients) throw new ConfigurationError('tenantctl was started without rotation clients');
-  const { secretsManager } = await ctx.rotationClients({
-    region: options.region,
-    profile: options.profile,
-    inFlight: ctx.inFlight,
-  });
+  const { secretsManager } = await ctx.rotationClients(awsSettings(options, ctx));
   const { registryTable, rotationFunctionArn } = await targetsFor(
     ['registryTable', 'rotationFunctionArn'],
     options,
