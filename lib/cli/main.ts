@@ -539,8 +539,15 @@ function addLocalCommands(program: Command, ctx: CliContext, result: { code: num
     .option('--no-demo', 'do not onboard the demo tenant')
     .addHelpText('after', examples('local up', 'local up --no-demo --state-dir /tmp/tenant-db'))
     .action(async (options: { demo: boolean }) => {
-      const [{ localUpCommand }, { upLocalPlatform }] = await Promise.all([loadLocal(), loadLauncher()]);
-      result.code = await localUpCommand(stateDirOf(program, ctx), options, ctx, upLocalPlatform);
+      const stateDir = stateDirOf(program, ctx);
+      const [{ localUpCommand, DEMO_TENANT }, { upLocalPlatform }] = await Promise.all([loadLocal(), loadLauncher()]);
+      const onboardDemo = async () => {
+        const { onboardCommand } = await loadOnboard();
+        const demo = { tier: 'starter', wait: true, requestedBy: 'tenantctl local up', stack: DEFAULT_STACK_NAME };
+        const settings = { cdkJson: 'cdk.json', cdkJsonExplicit: false, pollInterval: DEFAULT_POLL_SECONDS };
+        return onboardCommand(DEMO_TENANT, { ...demo, ...settings }, { ...ctx, local: { stateDir } });
+      };
+      result.code = await localUpCommand(stateDir, options, ctx, upLocalPlatform, onboardDemo);
     });
   local
     .command('status')

@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { daemonAlive } from './daemon/liveness';
 import type { LocalStatus } from './daemon/status';
+import { callDaemon, LocalPlatformNotRunningError } from './remote/client';
+import { PATHS } from './remote/protocol';
 import { readEndpoint } from './state-dir';
 
 /** What `local up` reports once the platform runs. */
@@ -83,18 +85,16 @@ export function synthesisNeeded(checkout: string): boolean {
   return SOURCES.some((source) => newestMtime(join(checkout, source)) > synthesizedAt);
 }
 
-/** The daemon's status, or undefined when nothing answers on the endpoint `endpoint.json` names. */
-export async function fetchStatus(stateDir: string): Promise<LocalStatus | undefined> {
+/** The daemon's status, or undefined when no daemon of `stateDir` answers. */
+async function runningStatus(stateDir: string): Promise<LocalStatus | undefined> {
   const endpoint = readEndpoint(stateDir);
   if (!endpoint || !daemonAlive(endpoint.pid)) return undefined;
   try {
-    const response = await fetch(`http://127.0.0.1:${endpoint.port}/status`, {
-      headers: { authorization: `Bearer ${endpoint.token}` },
-      signal: AbortSignal.timeout(5_000),
-    });
-    return response.ok ? ((await response.json()) as LocalStatus) : undefined;
-  } catch {
-    return undefined;
+    const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
+    return status === 200 ? (body as LocalStatus) : undefined;
+  } catch (error) {
+    if (error instanceof LocalPlatformNotRunningError) return undefined;
+    throw error;
   }
 }
 
@@ -125,7 +125,7 @@ function synthesize(checkout: string, out: (line: string) => void): void {
 export async function upLocalPlatform(options: UpOptions): Promise<UpResult> {
   const { stateDir, out } = options;
   const logFile = join(stateDir, 'logs', 'daemon.log');
-  const running = await fetchStatus(stateDir);
+  const running = await runningStatus(stateDir);
   if (running) return { stateDir, port: running.port, pid: running.pid, started: false, logFile };
 
   const major = Number(process.versions.node.split('.')[0]);
@@ -164,8 +164,8 @@ export async function upLocalPlatform(options: UpOptions): Promise<UpResult> {
         `the local platform stopped while starting (exit ${String(exited)}); last lines of ${logFile}:\n${logTail(logFile)}`,
       );
     }
-    const status = await fetchStatus(stateDir);
-    if (status?.pid === child.pid) return { stateDir, port: status.port, pid: status.pid, started: true, logFile };
+    const status = await runningStatus(stateDir);
+    if (status && status.pid === child.pid) return { stateDir, port: status.port, pid: status.pid, started: true, logFile };
     await sleep(POLL_MS);
   }
   child.kill('SIGTERM');

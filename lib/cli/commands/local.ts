@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
+import { daemonAlive } from '../../local/daemon/liveness';
 import type { LocalInstanceStatus, LocalStatus, LocalTenantStatus } from '../../local/daemon/status';
 import type { upLocalPlatform } from '../../local/launcher';
 import { callDaemon, LocalPlatformNotRunningError } from '../../local/remote/client';
@@ -23,25 +24,63 @@ import { renderColumns } from '../render';
 export const STOP_TIMEOUT_MS = 60_000;
 const STOP_POLL_MS = 100;
 
-/** Whether process `pid` exists (EPERM: it does, as another user, e.g. a daemon started as root). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** The tenant `local up` onboards, on the cheapest tier, so that there is a database to try at once. */
+export const DEMO_TENANT = 'demo';
 
-/** `local up`: `up` is the launcher's, loaded by the caller only for this command. */
+/**
+ * Registry statuses from which `local up` onboards the demo tenant: an onboarding under way (joined) or failed
+ * (tried again). In any other status someone has worked with the tenant since: `local up` only reports it.
+ */
+const DEMO_ONBOARDS_FROM = new Set(['PROVISIONING', 'FAILED']);
+
+/**
+ * `local up`: starts the daemon (`up` is the launcher's, loaded by the caller only for this command), onboards the
+ * demo tenant through the provisioning workflow unless it exists, then says how to reach it. `onboardDemo` is
+ * `tenantctl onboard demo --tier starter --wait --local`, with its progress and result.
+ */
 export async function localUpCommand(
   stateDir: string,
   options: { demo: boolean },
   ctx: CliContext,
   up: typeof upLocalPlatform,
+  onboardDemo: () => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  await up({ stateDir, demo: options.demo, out: (line) => ctx.out(`${line}\n`) });
+  const platform = await up({ stateDir, out: (line) => ctx.out(`${line}\n`) });
+  ctx.out(
+    `${platform.started ? 'Started' : 'Already running:'} the local platform (pid ${platform.pid}, 127.0.0.1:${platform.port}, state in ${stateDir})\n`,
+  );
+  if (options.demo) {
+    const demo = (await daemonStatus(stateDir)).tenants.find((t) => t.tenantId === DEMO_TENANT);
+    if (demo && !DEMO_ONBOARDS_FROM.has(demo.status)) {
+      ctx.out(`Demo tenant ${DEMO_TENANT} (${demo.tier}) is ${demo.status}.\n`);
+    } else {
+      ctx.out(`Onboarding the demo tenant ${DEMO_TENANT} (starter) through the provisioning workflow\n`);
+      const code = await onboardDemo();
+      if (code !== EXIT.ok) return code;
+    }
+  }
+  ctx.out(
+    [
+      '',
+      'Next:',
+      `  npx tenantctl credentials ${DEMO_TENANT} --local               # connection details and a psql command`,
+      '  npx tenantctl onboard acme --tier pro --wait --local   # another tenant',
+      '  npx tenantctl local status                             # tenants and their servers',
+      '  npx tenantctl local down                               # stop everything, keep the data',
+      `Logs: ${platform.logFile}`,
+      '',
+    ].join('\n'),
+  );
   return EXIT.ok;
+}
+
+/** The daemon's status (GET /status), or {@link LocalPlatformNotRunningError}. */
+async function daemonStatus(stateDir: string): Promise<LocalStatus> {
+  const endpoint = readEndpoint(stateDir);
+  if (!endpoint) throw new LocalPlatformNotRunningError(stateDir);
+  const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
+  if (status !== 200) throw new ConfigurationError(`the local platform answered its status with HTTP ${status}`);
+  return body as LocalStatus;
 }
 
 const notRunning = (stateDir: string): string => `the local platform is not running (state dir ${stateDir})`;
@@ -75,12 +114,9 @@ export async function localStatusCommand(
   options: { json?: boolean },
   ctx: CliContext,
 ): Promise<ExitCode> {
-  const endpoint = readEndpoint(stateDir);
-  if (!endpoint) throw new LocalPlatformNotRunningError(stateDir);
-  const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
-  if (status !== 200) throw new ConfigurationError(`the local platform answered its status with HTTP ${status}`);
-  if (options.json) writeJson(ctx, body);
-  else ctx.out(renderStatus(body as LocalStatus));
+  const status = await daemonStatus(stateDir);
+  if (options.json) writeJson(ctx, status);
+  else ctx.out(renderStatus(status));
   return EXIT.ok;
 }
 
@@ -92,7 +128,7 @@ async function stopDaemon(stateDir: string, endpoint: DaemonEndpoint | undefined
   } catch (error) {
     if (!(error instanceof LocalPlatformNotRunningError)) throw error;
     // The daemon died without removing its endpoint file: nothing to stop, the stale file goes.
-    if (!processAlive(endpoint.pid)) {
+    if (!daemonAlive(endpoint.pid)) {
       removeEndpoint(stateDir);
       return false;
     }
@@ -101,7 +137,7 @@ async function stopDaemon(stateDir: string, endpoint: DaemonEndpoint | undefined
     );
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (processAlive(endpoint.pid)) {
+  while (daemonAlive(endpoint.pid)) {
     if (Date.now() > deadline) {
       throw new ConfigurationError(
         `the local platform (pid ${endpoint.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s; its log is in ${stateDir}`,

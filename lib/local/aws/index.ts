@@ -21,6 +21,7 @@ export {
   type BackingServer,
   DEFAULT_RDS_TIMINGS,
   type FinalInstanceStatus,
+  type InstanceSummary,
   instanceCreatedEvent,
   type RdsEventBridgeEvent,
   type RdsTimings,

@@ -160,7 +160,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       token,
     });
     undo.push(() => server.close());
-    writeEndpoint(stateDir, { pid: process.pid, port: server.port, token, startedAt, stateDir });
+    writeEndpoint(stateDir, { pid: process.pid, port: server.port, token, startedAt, stateDir, region: double.region });
     undo.push(() => removeEndpoint(stateDir));
     log(`listening on 127.0.0.1:${server.port}`);
     return {

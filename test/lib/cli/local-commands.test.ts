@@ -10,6 +10,8 @@ import { startTestPlatform, type TestPlatform } from '../../support/local-platfo
 /** A process standing in for the daemon's: it ends when the fake daemon is asked to shut down. */
 let daemonProcess: ChildProcess;
 let platform: TestPlatform;
+/** What the fake daemon answers to GET /status instead of STATUS, when set. */
+let statusOverride: LocalStatus | undefined;
 
 const STATUS = (stateDir: string, pid: number): LocalStatus => ({
   stateDir,
@@ -28,7 +30,7 @@ beforeEach(async () => {
   daemonProcess = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
   const pid = daemonProcess.pid as number;
   platform = await startTestPlatform({
-    status: async () => STATUS(platform.stateDir, pid),
+    status: async () => statusOverride ?? STATUS(platform.stateDir, pid),
     shutdown: async () => {
       daemonProcess.kill();
     },
@@ -38,6 +40,7 @@ beforeEach(async () => {
   writeFileSync(join(platform.stateDir, 'index.json'), '{}');
 });
 afterEach(async () => {
+  statusOverride = undefined;
   daemonProcess.kill();
   await platform.close();
 });
@@ -159,35 +162,72 @@ describe('tenantctl local reset', () => {
 });
 
 describe('tenantctl local up', () => {
+  const context = (output: { text: string }) => ({
+    out: (text: string) => {
+      output.text += text;
+    },
+    err: () => {},
+    env: {},
+    clients: () => ({}) as never,
+    sleep: async () => {},
+    username: () => 'jane',
+  });
+
   it.each([
-    [true, 'demo'],
-    [false, 'no demo'],
-  ])('hands the state dir and the demo choice (%s) to the launcher and prints its lines', async (demo, label) => {
+    ['demo ACTIVE', true, 'ACTIVE', false, 'Demo tenant demo (starter) is ACTIVE.'],
+    ['demo SUSPENDED', true, 'SUSPENDED', false, 'Demo tenant demo (starter) is SUSPENDED.'],
+    ['no demo tenant yet', true, undefined, true, 'Onboarding the demo tenant demo (starter)'],
+    ['demo onboarding under way', true, 'PROVISIONING', true, 'Onboarding the demo tenant demo (starter)'],
+    ['demo onboarding failed', true, 'FAILED', true, 'Onboarding the demo tenant demo (starter)'],
+    ['--no-demo', false, undefined, false, 'npx tenantctl local down'],
+  ])('%s: onboards the demo tenant: %s', async (_label, demo, demoStatus, onboards, says) => {
     // Prepare
-    const calls: { stateDir: string; demo?: boolean }[] = [];
-    let out = '';
-    const up: Parameters<typeof localUpCommand>[3] = async (options) => {
-      calls.push({ stateDir: options.stateDir, demo: options.demo });
-      options.out(`up with ${label}`);
-      return { stateDir: options.stateDir, port: 1, started: true };
+    const pid = daemonProcess.pid as number;
+    const base = STATUS(platform.stateDir, pid);
+    statusOverride = {
+      ...base,
+      tenants: demoStatus ? [{ tenantId: 'demo', tier: 'starter', status: demoStatus }] : [base.tenants[1]].flatMap((t) => (t ? [t] : [])),
     };
+    const launched: string[] = [];
+    const up: Parameters<typeof localUpCommand>[3] = async (options) => {
+      launched.push(options.stateDir);
+      options.out('launcher line');
+      return { stateDir: options.stateDir, port: 41234, pid, started: true, logFile: '/x/logs/daemon.log' };
+    };
+    let onboarded = 0;
+    const output = { text: '' };
+
     // Act
-    const code = await localUpCommand(
-      '/tmp/tenant-db/local',
-      { demo },
-      {
-        out: (text) => (out += text),
-        err: () => {},
-        env: {},
-        clients: () => ({}) as never,
-        sleep: async () => {},
-        username: () => 'jane',
-      },
-      up,
-    );
+    const code = await localUpCommand(platform.stateDir, { demo }, context(output), up, async () => {
+      onboarded += 1;
+      return 0;
+    });
+
     // Assess
     expect(code).toBe(0);
-    expect(calls).toEqual([{ stateDir: '/tmp/tenant-db/local', demo }]);
-    expect(out).toBe(`up with ${label}\n`);
+    expect(launched).toEqual([platform.stateDir]);
+    expect(onboarded).toBe(onboards ? 1 : 0);
+    expect(output.text).toContain('launcher line\n');
+    expect(output.text).toContain(`Started the local platform (pid ${pid}, 127.0.0.1:41234`);
+    expect(output.text).toContain(says);
+    expect(output.text).toContain('Logs: /x/logs/daemon.log');
+  });
+
+  it('returns the exit code of a demo onboarding that failed', async () => {
+    // Prepare
+    statusOverride = { ...STATUS(platform.stateDir, daemonProcess.pid as number), tenants: [] };
+    const up: Parameters<typeof localUpCommand>[3] = async (options) => ({
+      stateDir: options.stateDir,
+      port: 41234,
+      pid: 1,
+      started: false,
+      logFile: 'log',
+    });
+
+    // Act
+    const code = await localUpCommand(platform.stateDir, { demo: true }, context({ text: '' }), up, async () => 4);
+
+    // Assess
+    expect(code).toBe(4);
   });
 });
