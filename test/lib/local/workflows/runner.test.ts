@@ -14,12 +14,13 @@ import { followWallClock, type RealTimeClock } from '../../../../lib/local/aws/r
 import { type LocalWorkflows, startLocalWorkflows } from '../../../../lib/local/workflows';
 import { startWorkflowDatabase, type WorkflowDatabase } from '../../../support/workflow-harness';
 
-jest.setTimeout(180_000);
+jest.setTimeout(200_000);
 
 const ROOT = path.resolve(__dirname, '../../../..');
 
 interface Described {
   status: string;
+  input: string;
   output?: string;
   error?: string;
   startDate: Date;
@@ -99,7 +100,7 @@ beforeAll(async () => {
   if (process.env.ALERT_TOPIC_ARN) double.sns.createTopic(process.env.ALERT_TOPIC_ARN);
   if (process.env.ROLLOUT_BUCKET_NAME) double.s3.createBucket(process.env.ROLLOUT_BUCKET_NAME);
   if (process.env.OFFBOARDING_SCHEDULE_GROUP) double.scheduler.createGroup(process.env.OFFBOARDING_SCHEDULE_GROUP);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await workflows?.stop();
@@ -247,6 +248,45 @@ describe('local workflows in real time', () => {
         input: { StackName: 'nope' },
       }),
     ).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  it('starts the target state machine of a one-time schedule when it is due, with its input', async () => {
+    // Prepare
+    const { CreateScheduleCommand, SchedulerClient } = await import('@aws-sdk/client-scheduler');
+    const list = async () =>
+      (
+        (await sfn('ListExecutions', { stateMachineArn: outputs.SuspensionStateMachineArn })) as {
+          executions: { executionArn: string }[];
+        }
+      ).executions;
+    const before = (await list()).length;
+    const input = JSON.stringify({ tenantId: 'scheduled', operation: 'suspend', requestedBy: 'schedule' });
+
+    // Act
+    await new SchedulerClient({ region: 'us-east-1' }).send(
+      new CreateScheduleCommand({
+        Name: 'scheduled-suspension',
+        GroupName: process.env.OFFBOARDING_SCHEDULE_GROUP,
+        ScheduleExpression: `at(${new Date().toISOString().slice(0, 19)})`,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        ActionAfterCompletion: 'DELETE',
+        Target: {
+          Arn: outputs.SuspensionStateMachineArn,
+          RoleArn: 'arn:aws:iam::123456789012:role/scheduler',
+          Input: input,
+        },
+      }),
+    );
+    let executions = await list();
+    for (let i = 0; i < 50 && executions.length === before; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      executions = await list();
+    }
+
+    // Assess
+    expect(executions).toHaveLength(before + 1);
+    const newest = await finished(executions[0]?.executionArn as string);
+    expect(newest).toMatchObject({ input });
   });
 
   it('aborts at restart an execution the previous run left RUNNING, and the reaper releases the tenant', async () => {
