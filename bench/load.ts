@@ -9,7 +9,7 @@
 import { OUTCOME_DETAIL_TYPES, STEPS, type TenantRecord } from '../lambdas/shared/contracts';
 import type { AwsDouble, ServiceName } from '../lib/local/aws';
 import type { VirtualClock } from '../lib/local/aws/virtual-clock';
-import { lambdaContext } from '../test/support/lambda-context';
+import { lambdaContext } from '../lib/local/workflows/lambda-context';
 import {
   createWorkflowDouble,
   installWorkflowDouble,

@@ -4,7 +4,7 @@ import 'aws-sdk-client-mock-jest';
 import { handler } from '../../../lambdas/claim-tenant/handler';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { DEFAULT_TIERS } from '../../../lambdas/shared/tiers';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-starter-1';
 

@@ -21,7 +21,7 @@ import { isAlarmNotFound } from '../../../lambdas/shared/alarms';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ALARM_KEYS, alarmNames, type OwnerContext, ownershipTags } from '../../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const ACCOUNT = '123456789012';
 const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:tenant-db-alerts`;

@@ -25,7 +25,7 @@ import type { TenantStatus, ValidatedRequest, WorkflowState } from '../../../lam
 import { ownershipTags, type Tag } from '../../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 import { AwsDouble, registryTable } from '../../../lib/local/aws';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const NOW = Date.parse('2026-11-26T10:00:00.000Z');
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';

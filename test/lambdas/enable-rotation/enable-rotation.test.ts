@@ -5,7 +5,7 @@ import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { APP_SECRET_ROTATION_FUNCTION } from '../../../lambdas/shared/secret-rotation';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 import { useAwsDouble } from '../../../lib/local/aws/fixtures';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:tenant-db-workflow-AppSecretRotation-AbC123';
 const secrets = new SecretsManagerClient({});

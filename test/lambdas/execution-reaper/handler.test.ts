@@ -13,9 +13,9 @@ import {
 import { reapRecord } from '../../../lambdas/shared/reconciliation/reap';
 import { reapedAlert, reapedFailureOf } from '../../../lambdas/shared/reconciliation/reaped-failure';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { executionEndedPattern } from '../../../lib/triggers/event-patterns';
 import { matchesEventPattern } from '../../support/event-pattern';
-import { lambdaContext } from '../../support/lambda-context';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 

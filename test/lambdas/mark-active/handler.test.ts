@@ -10,7 +10,7 @@ import type { TenantRecord, TenantStatus, ValidatedRequest, WorkflowState } from
 import { metrics } from '../../../lambdas/shared/runtime';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-1';
 const CLAIMED_AT = '2026-11-26T10:00:00.000Z';

@@ -6,8 +6,8 @@ import { handler } from '../../../lambdas/readiness-signal/handler';
 import { type RdsInstanceEvent, readySignalOf } from '../../../lambdas/readiness-signal/signal';
 import { metrics } from '../../../lambdas/shared/runtime';
 import { METRIC_NAMES } from '../../../lambdas/shared/telemetry';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { RDS_CREATED_EVENT_PATTERN } from '../../../lib/triggers/event-patterns';
-import { lambdaContext } from '../../support/lambda-context';
 
 const RECEIVED_AT = '2026-11-26T10:30:05.000Z';
 

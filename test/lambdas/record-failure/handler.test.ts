@@ -23,7 +23,7 @@ import type {
 import type { FailureState } from '../../../lambdas/shared/failure';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { OUTCOME_TARGETS, useOutcomeClients } from '../../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 

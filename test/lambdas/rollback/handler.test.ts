@@ -18,7 +18,7 @@ import 'aws-sdk-client-mock-jest';
 import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/contracts';
 import { ownershipTags } from '../../../lambdas/shared/naming';
 import { DEFAULT_TIERS, type TierDefinition } from '../../../lambdas/shared/tiers';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 // The handler builds its clients when loaded, so the backup Region is set before it is required below.
 const BACKUP_REGION = 'eu-central-1';

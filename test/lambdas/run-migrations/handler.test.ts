@@ -8,7 +8,7 @@ import type { ValidatedRequest, WorkflowState } from '../../../lambdas/shared/co
 import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
 import { ERROR_NAMES } from '../../../lambdas/shared/error-names';
 import { APP_USERNAME, DATABASE_NAME, MASTER_USERNAME } from '../../../lambdas/shared/naming';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 import {
   connectionTo,

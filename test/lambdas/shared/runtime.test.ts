@@ -1,6 +1,6 @@
 import { AwsRequestError, OwnershipConflictError, RetryableError } from '../../../lambdas/shared/errors';
 import { eventHandler, logger, MetricUnit, metrics, stepHandler } from '../../../lambdas/shared/runtime';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 
 /** An error shaped like the AWS SDK's. */

@@ -17,7 +17,7 @@ import { DEFAULT_TIERS } from '../../../lambdas/shared/tiers';
 import { decideExistingSecret } from '../../../lambdas/store-credentials/existing-secret';
 import { handler } from '../../../lambdas/store-credentials/handler';
 import { clientRequestToken, createSecretRequest } from '../../../lambdas/store-credentials/requests';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 
 const ACCOUNT = '123456789012';

@@ -23,7 +23,7 @@ import {
   sweep,
 } from '../../../lambdas/sweeper/sweep';
 import { AwsDouble, installAwsDouble, registryTable } from '../../../lib/local/aws';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { OUTCOME_TARGETS } from '../../support/outcome-clients';
 import { captureOutput, type OutputCapture } from '../../support/output-capture';
 

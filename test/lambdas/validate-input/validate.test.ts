@@ -3,7 +3,7 @@ import { ConfigurationError, ValidationError } from '../../../lambdas/shared/err
 import { DEFAULT_TIERS } from '../../../lambdas/shared/tiers';
 import { handler } from '../../../lambdas/validate-input/handler';
 import { validateRequest } from '../../../lambdas/validate-input/validate';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:provisioning:acme-pro-1';
 

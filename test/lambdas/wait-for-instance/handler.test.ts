@@ -11,7 +11,7 @@ import {
   pollBudgetSecondsWithin,
   WAIT_FUNCTION_TIMEOUT_SECONDS,
 } from '../../../lambdas/wait-for-instance/options';
-import { lambdaContext } from '../../support/lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import { assertSleepAdvances, runawayGuard } from '../../support/runaway';
 
 const MINUTE = 60_000;

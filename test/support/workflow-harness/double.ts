@@ -7,7 +7,7 @@
 import { RUNTIME_ENV } from '../../../lambdas/shared/config';
 import type { TenantRecord } from '../../../lambdas/shared/contracts';
 import { AwsDouble, type CallRecord, installAwsDouble, type RdsTimings, registryTable } from '../../../lib/local/aws';
-import { lambdaContext } from '../lambda-context';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
 import type { WorkflowDatabase } from './database';
 import { handlerEnvironment } from './environment';
 import { currentExecution } from './execution-scope';

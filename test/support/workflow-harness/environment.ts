@@ -10,10 +10,8 @@
 import { TIER_CATALOG } from '../../../lambdas/shared/config';
 import { RDS_CA_BUNDLE_PATH } from '../../../lambdas/shared/database/tls';
 import { MIGRATIONS_DIR, MIGRATIONS_DIR_VARIABLE } from '../../../lambdas/shared/schema/bundling';
+import { unionEnvironment } from '../../../lib/local/workflows/template';
 import { DEPLOYMENT_TARGET, type SynthesizedWorkflow } from './synthesized';
-
-/** Variables that configure the Lambda runtime rather than the handler code. */
-const RUNTIME_ONLY = new Set(['NODE_OPTIONS']);
 
 /**
  * Handler defaults that are paths inside the Lambda runtime (the runtime's CA bundle, the migrations copied next to
@@ -31,28 +29,14 @@ function localPaths(caBundlePath: string | undefined): Record<string, string | u
  * @throws Error when two functions set one variable to different values (the shared environment would be a lie)
  */
 export function handlerEnvironment(workflow: SynthesizedWorkflow, caBundlePath?: string): Record<string, string> {
-  const merged: Record<string, string> = {};
-  const owners: Record<string, string> = {};
-  const functions = [
+  const merged = unionEnvironment([
     ...Object.values(workflow.taskFunctions),
     workflow.readinessFunction,
     workflow.rotationFunction,
     ...Object.values(workflow.rollout.taskFunctions),
     ...Object.values(workflow.suspension.taskFunctions),
     ...Object.values(workflow.tierChange.taskFunctions),
-  ];
-  for (const fn of functions) {
-    for (const [name, value] of Object.entries(fn.environment)) {
-      if (RUNTIME_ONLY.has(name)) continue;
-      if (merged[name] !== undefined && merged[name] !== value) {
-        throw new Error(
-          `workflow harness: ${name} is "${merged[name]}" on ${owners[name]} but "${value}" on ${fn.logicalId}`,
-        );
-      }
-      merged[name] = value;
-      owners[name] = fn.logicalId;
-    }
-  }
+  ]);
   for (const [name, local] of Object.entries(localPaths(caBundlePath))) {
     if (merged[name] !== undefined) throw new Error(`workflow harness: the template overrides the default of ${name}`);
     if (local !== undefined) merged[name] = local;

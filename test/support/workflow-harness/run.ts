@@ -23,7 +23,7 @@
  *
  * @module
  */
-import './promise-polyfill';
+import '../../../lib/local/workflows/promise-polyfill';
 import {
   ExecutionError,
   ExecutionTimeoutError,
@@ -38,14 +38,15 @@ import {
   type PublishedEvent,
   type PublishedMessage,
 } from '../../../lib/local/aws';
-import { lambdaContext } from '../lambda-context';
+import { emulateDistributedMaps, type MapRunRecord } from '../../../lib/local/workflows/distributed-map';
+import { lambdaContext } from '../../../lib/local/workflows/lambda-context';
+import { lambdaError } from '../../../lib/local/workflows/lambda-error';
+import { captureScopedLogs } from '../../../lib/local/workflows/log-capture';
 import type { WorkflowDatabase } from './database';
-import { emulateDistributedMaps, type MapRunRecord } from './distributed-map';
 import { workflowClockOf } from './double';
 import { applyEnvironment, handlerEnvironment } from './environment';
 import { type ExecutionScope, runInExecution, useScopedEnvironment } from './execution-scope';
 import { type LambdaHandler, readinessSignalHandler, stepHandlerFor } from './handlers';
-import { captureScopedLogs } from './log-capture';
 import { synthesizedWorkflow } from './synthesized';
 import { type Retrier, retryDelayMs, seededRandom, waitStateMs } from './timing';
 
@@ -192,15 +193,6 @@ function watchInstances(double: AwsDouble): InstanceWatch {
 
 /** Lets queued work (the event log consumer, which notes the waits) run before a Task's handler starts. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The error Step Functions sees for a handler's thrown error: Lambda's `errorType` is the error's name. */
-function lambdaError(thrown: unknown): Error {
-  const e = thrown instanceof Error ? thrown : new Error(String(thrown));
-  const cause = { errorType: e.name, errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
-  const error = new Error(JSON.stringify(cause));
-  error.name = e.name;
-  return error;
-}
 
 function crashError(stateName: string): Error {
   const error = new Error(

@@ -1,5 +1,5 @@
-import { captureLogs } from '../../../support/workflow-harness/log-capture';
-import { resolveIntrinsics, type StackTemplate } from '../../../support/workflow-harness/stand-ins';
+import { captureLogs } from '../../../../lib/local/workflows/log-capture';
+import { resolveIntrinsics, type StackTemplate } from '../../../../lib/local/workflows/stand-ins';
 import { type Retrier, retryDelayMs, seededRandom } from '../../../support/workflow-harness/timing';
 
 /** The parts of the workflow harness whose mistakes would not show as a failed workflow run. */

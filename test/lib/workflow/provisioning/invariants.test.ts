@@ -5,7 +5,7 @@ import { SecretsManagerServiceException } from '@aws-sdk/client-secrets-manager'
 import { OUTCOME_DETAIL_TYPES, STEPS } from '../../../../lambdas/shared/contracts';
 import type { AwsDouble } from '../../../../lib/local/aws';
 import { errorMetadata, serviceError } from '../../../../lib/local/aws/errors';
-import { lambdaContext } from '../../../support/lambda-context';
+import { lambdaContext } from '../../../../lib/local/workflows/lambda-context';
 import { registryRecord } from '../../../support/workflow-harness';
 import { workflowClockOf } from '../../../support/workflow-harness/double';
 import { byStep, FAULT_MATRIX, isActivation, type StepFaults } from './fault-matrix';

@@ -1,8 +1,8 @@
 import { handler } from '../../../../lambdas/keep-suspended/handler';
 import type { RdsEventBridgeEvent } from '../../../../lib/local/aws';
+import { lambdaContext } from '../../../../lib/local/workflows/lambda-context';
 import { RDS_STARTED_EVENT_PATTERN } from '../../../../lib/triggers/event-patterns';
 import { matchesEventPattern } from '../../../support/event-pattern';
-import { lambdaContext } from '../../../support/lambda-context';
 import { registryRecord } from '../../../support/workflow-harness';
 import { workflowClockOf } from '../../../support/workflow-harness/double';
 import { useWorkflow } from '../provisioning/fixtures';

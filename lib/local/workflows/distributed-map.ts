@@ -1,27 +1,28 @@
 /**
  * Distributed Map states, emulated. aws-local-stepfunctions 3 runs a Map's ItemProcessor per item but ignores
  * `ItemReader`, `ResultWriter` and `ToleratedFailure*` (its Map fails on the first failed item; checked in its
- * MapStateAction source), so the harness replaces each Map state that has an ItemReader by a Task state of the same
+ * MapStateAction source), so each Map state that has an ItemReader is replaced by a Task state of the same
  * name, with the same ResultPath, Catch and Next, whose local handler does what Step Functions documents for a
  * Distributed Map:
  *
  * - **ItemReader** (`s3:getObject`, `InputType: JSON`): the items are the JSON array in the S3 double's object.
  * - **ItemSelector**: each child's input, with `$` paths into the state input and `$$.Map.Item.Value`/`Index`.
  * - **ItemProcessor**: one child execution per item, run by aws-local-stepfunctions with the same Task handlers
- *   (Lambda emulation, Retry, crashes) as the parent; at most `MaxConcurrency(Path)` at once.
+ *   (Lambda emulation, Retry) as the parent; at most `MaxConcurrency(Path)` at once.
  * - **Tolerance**: the Map Run fails with `States.ExceedToleratedFailureThreshold` once the failed children exceed
  *   `ToleratedFailureCount(Path)` or `ToleratedFailurePercentage(Path)` of the items; from then on no child starts,
  *   and the ones already running finish (they are counted as started after the threshold was crossed).
  * - **ResultWriter** (`s3:putObject`): a `manifest.json` and `SUCCEEDED_0.json`/`FAILED_0.json` under
  *   `<Prefix>/<map run id>/`, and the state's result `{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`.
  *
- * Only plain paths (`$.a.b`) are evaluated, which is all the platform's definitions use; child Retry intervals
- * are not slept on the virtual clock.
+ * Only plain paths (`$.a.b`) are evaluated, which is all the platform's definitions use. Child Retry intervals
+ * run instantly unless `realRetryIntervals` is set (a virtual-clock run cannot sleep them; the local platform
+ * waits them out in real time).
  *
  * @module
  */
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { S3Double } from '../../../lib/local/aws/s3';
+import type { S3Double } from '../aws/s3';
 
 type Json = Record<string, unknown>;
 type TaskHandler = (event: unknown) => Promise<unknown>;
@@ -50,7 +51,7 @@ function at(path: string, input: unknown, context: Json): unknown {
     ? ['$$', ...path.slice(3).split('.')]
     : ['$', ...path.slice(2).split('.')];
   if (path !== '$' && !/^\$\$?(\.[A-Za-z_][\w]*)+$/.test(path)) {
-    throw new Error(`workflow harness: the Distributed Map emulation evaluates plain paths only, not ${path}`);
+    throw new Error(`Distributed Map emulation: the emulation evaluates plain paths only, not ${path}`);
   }
   let value: unknown = root === '$$' ? context : input;
   for (const part of path === '$' ? [] : parts) value = (value as Json | undefined)?.[part];
@@ -90,7 +91,7 @@ export interface DistributedMapEmulation {
 /**
  * Replaces the Distributed Map states of `definition` (top level) by emulating Tasks.
  *
- * @param taskHandler - the harness's handler of a Task state inside an ItemProcessor, by state name
+ * @param taskHandler - the handler of a Task state inside an ItemProcessor, by state name
  */
 export function emulateDistributedMaps(
   definition: StateMachineDefinition,
@@ -99,6 +100,8 @@ export function emulateDistributedMaps(
     executionArn: string;
     taskHandler(stateName: string): TaskHandler;
     onMapRun(record: MapRunRecord): void;
+    /** Let the children's Retry intervals take their real time. @default false */
+    realRetryIntervals?: boolean;
   },
 ): DistributedMapEmulation {
   const states: Record<string, unknown> = { ...definition.States };
@@ -116,7 +119,7 @@ export function emulateDistributedMaps(
       .map(([stateName]) => stateName);
     states[name] = {
       Type: 'Task',
-      Comment: 'Distributed Map, emulated by the workflow harness',
+      Comment: 'Distributed Map, emulated locally',
       Resource: 'arn:aws:lambda:us-east-1:123456789012:function:DistributedMapEmulation',
       ...(state.ResultPath !== undefined ? { ResultPath: state.ResultPath } : {}),
       ...(state.Catch ? { Catch: state.Catch } : {}),
@@ -167,7 +170,9 @@ export function emulateDistributedMaps(
                 taskResourceLocalHandlers: Object.fromEntries(
                   childTasks.map((t) => [t, options.taskHandler(t)]),
                 ) as never,
-                retryIntervalOverrides: Object.fromEntries(childTasks.map((t) => [t, 0])),
+                ...(options.realRetryIntervals
+                  ? {}
+                  : { retryIntervalOverrides: Object.fromEntries(childTasks.map((t) => [t, 0])) }),
               },
               context: { Execution: { Id: childArn, Name: `${mapRunId}:${index}` } },
             });

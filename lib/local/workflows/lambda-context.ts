@@ -9,8 +9,10 @@ export interface LambdaContextOptions {
   readonly memoryMb?: number;
   /** The function's timeout, from which `getRemainingTimeInMillis` counts down. @default 60 */
   readonly timeoutSeconds?: number;
-  /** The clock the remaining time is read from (a virtual clock's, in the workflow harness). @default Date.now */
+  /** The clock the remaining time is read from (a virtual clock's in the workflow test harness). @default Date.now */
   readonly now?: () => number;
+  /** @default the function's ARN in us-east-1, account 123456789012 (the AWS double's) */
+  readonly invokedFunctionArn?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function lambdaContext(options: LambdaContextOptions = {}): Context {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    invokedFunctionArn: options.invokedFunctionArn ?? `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
     memoryLimitInMB: String(memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

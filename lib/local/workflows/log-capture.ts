@@ -1,10 +1,11 @@
 /**
- * Records every line the code under test writes while a run executes: `console.*` calls (Powertools logs through
+ * Records every line the handlers write while a run executes: `console.*` calls (Powertools logs through
  * the global console when POWERTOOLS_DEV is set, as in the tests) and writes to `process.stdout`/`stderr` (its
- * JSON logs and metrics otherwise). Plain monkey-patching with restore, no test framework, so the benchmark can use
- * it. Overlapping captures share one tap. A plain capture sees every line written meanwhile; a scoped capture (see
+ * JSON logs and metrics otherwise). Plain monkey-patching with restore, no test framework: the test harness, the benchmark and the local
+ * platform use it. Overlapping captures share one tap. A plain capture sees every line written meanwhile; a scoped capture (see
  * {@link captureScopedLogs}) sees only the lines written inside its `run`, so concurrent workflow executions each
- * keep their own lines.
+ * keep their own lines; with a `sink` the lines go there instead of a list (the local platform's log file). A line
+ * no capture receives (the process's own output) goes through.
  *
  * @module
  */
@@ -28,6 +29,7 @@ export interface ScopedLogCapture extends LogCapture {
 
 interface Subscriber {
   lines: string[];
+  sink?: (line: string) => void;
   echo: boolean;
   scoped: boolean;
 }
@@ -47,9 +49,16 @@ function installTap(): () => void {
   const streams = [process.stdout, process.stderr] as const;
   const originalWrites = streams.map((stream) => stream.write);
   let inConsole = false;
-  const echoing = () => receivers().some((s) => s.echo);
+  // Nobody's line (no capture receives it) is let through.
+  const echoing = () => {
+    const current = receivers();
+    return current.length === 0 || current.some((s) => s.echo);
+  };
   const record = (line: string) => {
-    for (const subscriber of receivers()) subscriber.lines.push(line);
+    for (const subscriber of receivers()) {
+      if (subscriber.sink) subscriber.sink(line);
+      else subscriber.lines.push(line);
+    }
   };
 
   for (const [method, original] of originalConsole) {
@@ -107,14 +116,16 @@ export function captureLogs(echo = false): LogCapture {
  * Starts recording the output of the code run through the capture's `run` only: one workflow execution's lines,
  * while others write theirs at the same time.
  *
+ * @param sink - where each line goes (instead of `lines`)
+ *
  * @example
  * ```ts
  * const capture = captureScopedLogs();
  * try { await capture.run(() => handler(event)); } finally { capture.stop(); }
  * ```
  */
-export function captureScopedLogs(echo = false): ScopedLogCapture {
-  const subscriber: Subscriber = { lines: [], echo, scoped: true };
+export function captureScopedLogs(echo = false, sink?: (line: string) => void): ScopedLogCapture {
+  const subscriber: Subscriber = { lines: [], sink, echo, scoped: true };
   return { ...subscribe(subscriber), run: (work) => scopes.run(subscriber, work) };
 }
 

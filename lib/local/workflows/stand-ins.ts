@@ -1,22 +1,26 @@
 /**
- * Values a deployed stack would give its Lambda environment, for templates that never get deployed. The harness
- * reads each handler's environment from the synthesized template; wherever CloudFormation would resolve an
+ * Values a deployed stack would give its Lambda environment, for templates that never get deployed. The workflow
+ * test harness and the local platform read each function's environment and each state machine from the synthesized
+ * template; wherever CloudFormation would resolve an
  * intrinsic (`Ref`, `Fn::GetAtt`, `Fn::ImportValue`, `Fn::Join`), this module puts a stand-in of the same shape:
  * an ARN where AWS returns an ARN, a name where it returns a name. Stand-ins are derived from the logical id, so
- * they are stable from run to run, and an intrinsic nobody taught the harness fails loudly with its resource type.
+ * they are stable from run to run, and an intrinsic without a stand-in here fails loudly with its resource type.
  *
  * @module
  */
 import { createHash } from 'node:crypto';
 
+/** A template resource. */
 interface CfnResource {
+  Metadata?: Record<string, unknown>;
   Type: string;
   Properties?: Record<string, unknown>;
 }
 
+/** The parts of a CloudFormation template the local platform reads. */
 export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
-  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+  Outputs?: Record<string, { Value: unknown; Description?: string; Export?: { Name: unknown } }>;
 }
 
 /** One synthesized stack: its name and template. */
@@ -66,8 +70,11 @@ const REF: Record<string, StandIn> = {
   'AWS::StepFunctions::StateMachine': (s, t) =>
     arn(t, 'states', `stateMachine:${s.property('StateMachineName') ?? s.generatedName}`),
   'AWS::Lambda::Function': (s) => s.property('FunctionName') ?? s.generatedName,
+  'AWS::Scheduler::ScheduleGroup': (s) => s.property('Name') ?? s.generatedName,
   'AWS::KMS::Key': (s) => uuidOf(`${s.stack.stackName}/${s.logicalId}`),
   // Bucket names are lower case (CloudFormation lower-cases the generated ones).
+  'AWS::EC2::VPC': (s) => `vpc-${digest(`${s.stack.stackName}/${s.logicalId}`, 17)}`,
+  'AWS::EC2::Subnet': (s) => `subnet-${digest(`${s.stack.stackName}/${s.logicalId}`, 17)}`,
   'AWS::S3::Bucket': (s) => (s.property('BucketName') ?? s.generatedName).toLowerCase(),
 };
 
@@ -80,6 +87,9 @@ const GET_ATT: Record<string, StandIn> = {
   'AWS::SNS::Topic.TopicArn': (s, t) => arn(t, 'sns', s.property('TopicName') ?? s.generatedName),
   'AWS::DynamoDB::Table.Arn': (s, t) => arn(t, 'dynamodb', `table/${s.property('TableName') ?? s.generatedName}`),
   'AWS::Events::EventBus.Arn': (s, t) => arn(t, 'events', `event-bus/${s.property('Name') ?? s.generatedName}`),
+  'AWS::SQS::Queue.Arn': (s, t) => arn(t, 'sqs', s.property('QueueName') ?? s.generatedName),
+  'AWS::Scheduler::ScheduleGroup.Arn': (s, t) =>
+    arn(t, 'scheduler', `schedule-group/${s.property('Name') ?? s.generatedName}`),
   'AWS::Events::EventBus.Name': (s) => s.property('Name') ?? s.generatedName,
 };
 
@@ -123,12 +133,12 @@ export function resolveIntrinsics(
       return parts.map((part) => resolve(part, s)).join(separator);
     }
     if ('Fn::ImportValue' in intrinsic) return importValue(resolve(intrinsic['Fn::ImportValue'], s));
-    throw new Error(`workflow harness: no stand-in for the intrinsic ${JSON.stringify(v)} in ${s.stackName}`);
+    throw new Error(`stand-ins: no stand-in for the intrinsic ${JSON.stringify(v)} in ${s.stackName}`);
   };
 
   const site = (logicalId: string, s: StackTemplate): Site => {
     const resource = s.template.Resources[logicalId];
-    if (!resource) throw new Error(`workflow harness: ${s.stackName} has no resource ${logicalId}`);
+    if (!resource) throw new Error(`stand-ins: ${s.stackName} has no resource ${logicalId}`);
     const properties = resource.Properties ?? {};
     return {
       stack: s,
@@ -143,7 +153,7 @@ export function resolveIntrinsics(
     const make = table[key];
     if (!make) {
       throw new Error(
-        `workflow harness: no stand-in for ${key} (${at.stack.stackName}/${at.logicalId}); add one to stand-ins.ts`,
+        `stand-ins: no stand-in for ${key} (${at.stack.stackName}/${at.logicalId}); add one to lib/local/workflows/stand-ins.ts`,
       );
     }
     return make(at, target);
@@ -162,7 +172,7 @@ export function resolveIntrinsics(
         if (output.Export && resolve(output.Export.Name, s) === exportName) return resolve(output.Value, s);
       }
     }
-    throw new Error(`workflow harness: no stack exports ${exportName}`);
+    throw new Error(`stand-ins: no stack exports ${exportName}`);
   };
 
   return resolve(value, stack);
