@@ -5,12 +5,17 @@
  *
  * @module
  */
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEndpoint } from '../state-dir';
 import { daemonAlive } from './liveness';
 import { startLocalPlatform } from './platform';
 
-const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+/**
+ * The daemon's log line, written to its standard output (the log file) directly: the workflows capture what the
+ * handlers write to `process.stdout` and pass it here, so writing through `process.stdout` would loop.
+ */
+const log = (line: string) => writeSync(1, `${new Date().toISOString()} ${line}\n`);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

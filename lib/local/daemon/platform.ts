@@ -20,8 +20,10 @@ import type { AwsDispatcher, AwsRequest } from '../remote/protocol';
 import { startPlatformServer } from '../remote/server';
 import { removeEndpoint, writeEndpoint } from '../state-dir';
 import { startLocalWorkflows } from '../workflows';
+import { readCloudAssembly } from '../workflows/template';
 import { instancesToResume } from './resume';
 import type { LocalStatus } from './status';
+import { createResources, synthesizedResources } from './resources';
 import { listTenants } from './tenants';
 import { localTimings } from './timings';
 
@@ -105,6 +107,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     Object.assign(double.rdsSnapshots.timings, timings.snapshots);
     const stateFile = new DoubleStateFile(join(awsDir, 'state.json'));
     stateFile.load(double);
+    const target = { region: double.region, account: double.account };
+    createResources(double, synthesizedResources(readCloudAssembly(options.cdkOut), target));
     // Servers `local down` stopped come back for the instances RDS still counts as running.
     for (const instanceId of instancesToResume(double.rds.listInstances(), host.list())) {
       log(`starting the server of ${instanceId} again`);
