@@ -9,7 +9,9 @@
  * (rollout) with their S3 reads and writes on the AWS double.
  *
  * Simulated timings: Wait states longer than `maxWaitSeconds` (default 5) wait that long instead, and a Wait whose
- * seconds come from the input (`SecondsPath`) waits `maxWaitSeconds`; Retry intervals take their real time.
+ * seconds come from the input (`SecondsPath`) waits `maxWaitSeconds`; likewise a timer a handler sets for longer
+ * (its polls of an instance or a snapshot, 30 s apart in AWS) fires after `maxWaitSeconds`, while its budgets and
+ * deadlines still count real time. Retry intervals take their real time.
  *
  * Events delivered locally: Secrets Manager's rotation calls to the function whose policy admits it, the RDS "DB instance created" event to the functions the stack's rule targets, execution
  * status changes (FAILED, TIMED_OUT, ABORTED) to the reapers the stack's rules target, and the double's EventBridge
@@ -25,6 +27,7 @@
  * @module
  */
 import './promise-polyfill';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
 import { ExecutionAbortedError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { AwsDouble } from '../aws';
@@ -75,7 +78,7 @@ export interface LocalWorkflowsOptions {
   stateDir: string;
   /** Where handler log lines go (the daemon's log file). */
   log: (line: string) => void;
-  /** Wait states longer than this wait this long. @default 5 */
+  /** Wait states, and timers handlers set, longer than this last this long. @default 5 */
   maxWaitSeconds?: number;
   /** How often due schedules are looked for, in ms. @default 1000 */
   schedulePollMs?: number;
@@ -95,6 +98,23 @@ function awsError(code: string, message: string, fault: 'client' | 'server' = 'c
 
 /** Lets queued work (the event log consumer) run first, so history events stay in order. */
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Marks the code of a handler invocation (and everything it starts). */
+const inHandler = new AsyncLocalStorage<true>();
+
+/**
+ * Makes the timers handler code sets fire after at most `maxMs`; returns the function that puts setTimeout back.
+ * The bundles call the global setTimeout when they sleep, so this is where their polls can be shortened.
+ */
+function capHandlerTimers(maxMs: number): () => void {
+  const original = globalThis.setTimeout;
+  const capped = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+    original(callback, inHandler.getStore() && (ms ?? 0) > maxMs ? maxMs : ms, ...args)) as typeof setTimeout;
+  globalThis.setTimeout = Object.assign(capped, original);
+  return () => {
+    globalThis.setTimeout = original;
+  };
+}
 
 /** The Wait overrides of `definition`: long waits capped, input-driven ones set to the cap. */
 function waitOverrides(definition: StateMachineDefinition, maxWaitSeconds: number): Record<string, number> {
@@ -164,6 +184,7 @@ export async function startLocalWorkflows(options: LocalWorkflowsOptions): Promi
   const previousEnvironment = Object.fromEntries(Object.keys(environment).map((n) => [n, process.env[n]]));
   Object.assign(process.env, environment);
   const rules = functionRules(template);
+  const restoreTimers = capHandlerTimers(maxWaitSeconds * 1000);
   const store = new ExecutionStore(path.join(options.stateDir, 'executions.json'));
   const capture = captureScopedLogs(false, options.log);
   const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
@@ -192,7 +213,7 @@ export async function startLocalWorkflows(options: LocalWorkflowsOptions): Promi
       timeoutSeconds: fn.timeoutSeconds,
       invokedFunctionArn: fn.arn,
     });
-    const result = await capture.run(() => handler(structuredClone(event), context));
+    const result = await capture.run(() => inHandler.run(true, () => handler(structuredClone(event), context)));
     return JSON.parse(JSON.stringify(result ?? null)) as unknown;
   };
 
@@ -446,6 +467,7 @@ export async function startLocalWorkflows(options: LocalWorkflowsOptions): Promi
       await Promise.all(entries.map((e) => e.done));
       store.save();
       capture.stop();
+      restoreTimers();
       for (const [name, value] of Object.entries(previousEnvironment)) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
