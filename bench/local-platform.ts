@@ -89,7 +89,8 @@ export async function benchLocalPlatform(onProgress: (label: string) => void): P
       onboardings.push(onboard.ms);
       const status = await succeeded(tenantctl(stateDir, ['status', tenantId, '--local', '--json']), 'status');
       const record = JSON.parse(status.stdout) as { createdAt?: string; updatedAt?: string };
-      if (record.createdAt && record.updatedAt) workflows.push(Date.parse(record.updatedAt) - Date.parse(record.createdAt));
+      if (record.createdAt && record.updatedAt)
+        workflows.push(Date.parse(record.updatedAt) - Date.parse(record.createdAt));
     }
     onProgress('local platform: memory');
     const host = new LocalInstanceHost({ stateDir });
@@ -126,8 +127,16 @@ export function localPlatformSection(bench: LocalPlatformBench): string {
           formatMs(bench.startToDemoMs),
           '',
         ],
-        ['starter onboarding ms (tenantctl onboard --wait)', formatMs(bench.onboardingMs), formatRatio(bench.onboardingMs / ONBOARDING_TARGET_MS)],
-        ['starter onboarding workflow ms (registry created → ACTIVE)', formatMs(bench.workflowMs), formatRatio(bench.workflowMs / ONBOARDING_TARGET_MS)],
+        [
+          'starter onboarding ms (tenantctl onboard --wait)',
+          formatMs(bench.onboardingMs),
+          formatRatio(bench.onboardingMs / ONBOARDING_TARGET_MS),
+        ],
+        [
+          'starter onboarding workflow ms (registry created → ACTIVE)',
+          formatMs(bench.workflowMs),
+          formatRatio(bench.workflowMs / ONBOARDING_TARGET_MS),
+        ],
         ['server PSS per tenant KiB (median)', formatKiB(bench.serverPssBytes), ''],
         [`daemon RSS KiB (${bench.tenants} tenants)`, formatKiB(bench.daemonRssBytes), ''],
       ],

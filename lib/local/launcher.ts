@@ -165,7 +165,8 @@ export async function upLocalPlatform(options: UpOptions): Promise<UpResult> {
       );
     }
     const status = await runningStatus(stateDir);
-    if (status && status.pid === child.pid) return { stateDir, port: status.port, pid: status.pid, started: true, logFile };
+    if (status && status.pid === child.pid)
+      return { stateDir, port: status.port, pid: status.pid, started: true, logFile };
     await sleep(POLL_MS);
   }
   child.kill('SIGTERM');

@@ -5,6 +5,7 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeExecutionCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
 import { tenantsInStatus } from '../../../lambdas/shared/registry';
@@ -27,6 +28,9 @@ import {
 } from '../migrations';
 import { assertSeconds } from '../options';
 
+/** Where a checkout of the platform keeps its migrations, from its root (tenantctl runs there). */
+const CHECKOUT_MIGRATIONS = join('lambdas', 'shared', 'schema', 'migrations');
+
 /** The migration a command compares against: `--target`, else the last one in this checkout's migrations. */
 function targetOf(given: string | undefined): string {
   if (given !== undefined) {
@@ -37,7 +41,7 @@ function targetOf(given: string | undefined): string {
   }
   let latest: string | undefined;
   try {
-    latest = shippedMigrations().at(-1);
+    latest = shippedMigrations(join(process.cwd(), CHECKOUT_MIGRATIONS)).at(-1);
   } catch {
     latest = undefined;
   }
@@ -57,7 +61,7 @@ export async function migrationsStatusCommand(options: StatusOptions, ctx: CliCo
   const target = options.target !== undefined ? targetOf(options.target) : (rollout?.target ?? targetOf(undefined));
   const report = versionReport(await tenantsInStatus(clients.registry, registryTable, 'ACTIVE'), target);
   if (options.json) writeJson(ctx, { ...report, ...(rollout ? { rollout } : {}) });
-  else ctx.out(renderVersionReport(report, rollout));
+  else ctx.out(`${renderVersionReport(report, rollout)}\n`);
   return EXIT.ok;
 }
 
@@ -95,7 +99,7 @@ export async function migrationsPlanCommand(options: PlanOptions, ctx: CliContex
   }
   const plan = offlinePlan(tenants, target, rolloutOptions(request, rolloutDefaults));
   if (options.json) writeJson(ctx, plan);
-  else ctx.out(renderPlan(plan));
+  else ctx.out(`${renderPlan(plan)}\n`);
   return EXIT.ok;
 }
 
@@ -132,10 +136,10 @@ export async function migrationsRolloutCommand(options: RolloutCommandOptions, c
   );
   if (!options.wait) {
     if (options.json) writeJson(ctx, { executionArn, rolloutId: name });
-    else ctx.out(`started schema rollout ${name}\n  ${executionArn}`);
+    else ctx.out(`started schema rollout ${name}\n  ${executionArn}\n`);
     return EXIT.ok;
   }
-  if (!options.json) ctx.out(`started schema rollout ${name}`);
+  if (!options.json) ctx.out(`started schema rollout ${name}\n`);
   let shown = -1;
   for (;;) {
     const execution = await clients.sfn.send(new DescribeExecutionCommand({ executionArn }));
@@ -145,7 +149,7 @@ export async function migrationsRolloutCommand(options: RolloutCommandOptions, c
       for (const wave of Object.values(ours.waves).sort((a, b) => a.index - b.index)) {
         if (wave.index <= shown) continue;
         ctx.out(
-          `  wave ${wave.index} ${wave.name}: ${wave.size - wave.failed}/${wave.size} migrated, ${wave.failed} failed`,
+          `  wave ${wave.index} ${wave.name}: ${wave.size - wave.failed}/${wave.size} migrated, ${wave.failed} failed\n`,
         );
         shown = wave.index;
       }
@@ -162,8 +166,8 @@ export async function migrationsRolloutCommand(options: RolloutCommandOptions, c
           rollout: ours,
         });
       else {
-        ctx.out(ours ? renderRollout(ours) : `rollout ${name}: ${execution.status}`);
-        if (execution.status !== 'SUCCEEDED') ctx.out(`  ${execution.error ?? ''}: ${execution.cause ?? ''}`);
+        ctx.out(`${ours ? renderRollout(ours) : `rollout ${name}: ${execution.status}`}\n`);
+        if (execution.status !== 'SUCCEEDED') ctx.out(`  ${execution.error ?? ''}: ${execution.cause ?? ''}\n`);
       }
       return code;
     }

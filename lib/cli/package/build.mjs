@@ -45,8 +45,9 @@ export async function buildTenantctl(out = DEFAULT_OUT) {
     metafile: true,
     logLevel: 'warning',
     banner: {
-      // Bundled CommonJS modules call require() for Node built-ins; an ES module has none of its own.
-      js: "#!/usr/bin/env node\nimport { createRequire as __tenantctlRequire } from 'node:module';\nconst require = __tenantctlRequire(import.meta.url);",
+      // Bundled CommonJS modules call require() for Node built-ins, and shared modules that locate files beside
+      // themselves read __dirname when they load; an ES module has neither of its own.
+      js: "#!/usr/bin/env node\nimport { createRequire as __tenantctlRequire } from 'node:module';\nimport { dirname as __tenantctlDirname } from 'node:path';\nimport { fileURLToPath as __tenantctlPath } from 'node:url';\nconst require = __tenantctlRequire(import.meta.url);\nconst __dirname = __tenantctlDirname(__tenantctlPath(import.meta.url));",
     },
   });
   writeFileSync(

@@ -62,8 +62,8 @@ import { breakExpectation, type CallContext, type DoubleEnvironment, type Out, t
 import { errorMetadata, NotModeledError } from './errors';
 import { LOWER_ALNUM, UPPER_ALNUM } from './ids';
 import { firstDue } from './persisted';
-import type { PersistedModification } from './rds-modification';
 import { type BackendEndpoint, type BackendServers, backendKey, type InstanceBackend, isEndpoint } from './rds-backend';
+import type { PersistedModification } from './rds-modification';
 import { InstanceModifications, TIER_CHANGE_PARAMETERS } from './rds-modification';
 import { RdsRestores } from './rds-restore';
 import {

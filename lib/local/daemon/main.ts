@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     throw new Error(`a local platform already runs for ${stateDir} (pid ${running.pid})`);
   }
   // A handler's stray rejection is logged, as Lambda would log it; it must not take every tenant down with it.
-  process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`));
+  process.on('unhandledRejection', (reason) =>
+    log(`unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`),
+  );
   const platform = await startLocalPlatform({ stateDir, cdkOut, log });
   const stop = () => void platform.shutdown();
   process.once('SIGTERM', stop);

@@ -21,9 +21,9 @@ import { startPlatformServer } from '../remote/server';
 import { removeEndpoint, writeEndpoint } from '../state-dir';
 import { startLocalWorkflows } from '../workflows';
 import { readCloudAssembly } from '../workflows/template';
+import { createResources, synthesizedResources } from './resources';
 import { instancesToResume } from './resume';
 import type { LocalStatus } from './status';
-import { createResources, synthesizedResources } from './resources';
 import { listTenants } from './tenants';
 import { localTimings } from './timings';
 

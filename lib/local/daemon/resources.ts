@@ -21,13 +21,15 @@ function keysOf(schema: readonly KeyElement[]): { partitionKey: string; sortKey?
   return sortKey ? { partitionKey, sortKey } : { partitionKey };
 }
 
-/** What the local AWS must hold before the first call: the synthesized app's tables, topics and buckets. */
+/** What the local AWS must hold before the first call: the synthesized app's tables, topics, buckets and schedule groups. */
 export interface SynthesizedResources {
   readonly tables: readonly TableDefinition[];
   /** ARNs of the SNS topics (the alert topic: ConfigureAlarms checks that it exists). */
   readonly topics: readonly string[];
   /** Names of the S3 buckets (the rollout's manifests). */
   readonly buckets: readonly string[];
+  /** Names of the EventBridge Scheduler groups (scheduled offboardings). */
+  readonly scheduleGroups: readonly string[];
 }
 
 /** The physical names (`Ref`) of the resources of `type` in the app. */
@@ -40,8 +42,8 @@ function namesOf(assembly: CloudAssembly, target: DeploymentTarget, type: string
 }
 
 /**
- * What CloudFormation would have created for the synthesized app, read from its templates, so a table, topic or
- * bucket added to the app exists locally without more code. Defining them again on each start is harmless: a table
+ * What CloudFormation would have created for the synthesized app, read from its templates, so a table, topic,
+ * bucket or schedule group added to the app exists locally without more code. Defining them again on each start is harmless: a table
  * already on disk is found, topics and buckets are sets.
  */
 export function synthesizedResources(assembly: CloudAssembly, target: DeploymentTarget): SynthesizedResources {
@@ -49,6 +51,7 @@ export function synthesizedResources(assembly: CloudAssembly, target: Deployment
     tables: synthesizedTables(assembly, target),
     topics: namesOf(assembly, target, 'AWS::SNS::Topic'),
     buckets: namesOf(assembly, target, 'AWS::S3::Bucket'),
+    scheduleGroups: namesOf(assembly, target, 'AWS::Scheduler::ScheduleGroup'),
   };
 }
 
@@ -57,6 +60,7 @@ export function createResources(double: AwsDouble, resources: SynthesizedResourc
   for (const table of resources.tables) double.dynamodb.defineTable(table);
   for (const topic of resources.topics) double.sns.createTopic(topic);
   for (const bucket of resources.buckets) double.s3.createBucket(bucket);
+  for (const group of resources.scheduleGroups) double.scheduler.createGroup(group);
 }
 
 /**

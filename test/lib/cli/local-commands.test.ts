@@ -186,7 +186,9 @@ describe('tenantctl local up', () => {
     const base = STATUS(platform.stateDir, pid);
     statusOverride = {
       ...base,
-      tenants: demoStatus ? [{ tenantId: 'demo', tier: 'starter', status: demoStatus }] : [base.tenants[1]].flatMap((t) => (t ? [t] : [])),
+      tenants: demoStatus
+        ? [{ tenantId: 'demo', tier: 'starter', status: demoStatus }]
+        : [base.tenants[1]].flatMap((t) => (t ? [t] : [])),
     };
     const launched: string[] = [];
     const up: Parameters<typeof localUpCommand>[3] = async (options) => {

@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TenantRecord } from '../../../../lambdas/shared/contracts';
 import { progressOf } from '../../../../lib/cli/progress';
-import { AwsDouble, installAwsDouble, registryTable } from '../../../../lib/local/aws';
+import { AwsDouble, installAwsDouble } from '../../../../lib/local/aws';
 import { followWallClock, type RealTimeClock } from '../../../../lib/local/aws/real-time';
+import { createResources, synthesizedResources } from '../../../../lib/local/daemon/resources';
 import { type LocalWorkflows, startLocalWorkflows } from '../../../../lib/local/workflows';
+import { readCloudAssembly } from '../../../../lib/local/workflows/template';
 import { startWorkflowDatabase, type WorkflowDatabase } from '../../../support/workflow-harness';
 
 jest.setTimeout(200_000);
@@ -94,12 +96,9 @@ beforeAll(async () => {
     input: { StackName: 'tenant-db-workflow' },
   })) as { Stacks: { Outputs: { OutputKey: string; OutputValue: string }[] }[] };
   outputs = Object.fromEntries((described.Stacks[0]?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-  // What the stack creates and the handlers expect to find.
-  double.dynamodb.defineTable(registryTable(outputs.RegistryTableName as string));
-  double.dynamodb.defineTable({ name: outputs.RolloutTableName as string, partitionKey: 'lockId' });
-  if (process.env.ALERT_TOPIC_ARN) double.sns.createTopic(process.env.ALERT_TOPIC_ARN);
-  if (process.env.ROLLOUT_BUCKET_NAME) double.s3.createBucket(process.env.ROLLOUT_BUCKET_NAME);
-  if (process.env.OFFBOARDING_SCHEDULE_GROUP) double.scheduler.createGroup(process.env.OFFBOARDING_SCHEDULE_GROUP);
+  // What the stack creates and the handlers expect to find, as the daemon creates it.
+  const target = { region: double.region, account: double.account };
+  createResources(double, synthesizedResources(readCloudAssembly(cdkOut), target));
 }, 300_000);
 
 afterAll(async () => {
