@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { daemonAlive } from './daemon/liveness';
+import { processExists } from '../postgres/cluster';
 import type { LocalStatus } from './daemon/status';
 import { callDaemon, LocalPlatformNotRunningError } from './remote/client';
 import { PATHS } from './remote/protocol';
@@ -88,7 +88,7 @@ export function synthesisNeeded(checkout: string): boolean {
 /** The daemon's status, or undefined when no daemon of `stateDir` answers. */
 async function runningStatus(stateDir: string): Promise<LocalStatus | undefined> {
   const endpoint = readEndpoint(stateDir);
-  if (!endpoint || !daemonAlive(endpoint.pid)) return undefined;
+  if (!endpoint || !processExists(endpoint.pid)) return undefined;
   try {
     const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
     return status === 200 ? (body as LocalStatus) : undefined;

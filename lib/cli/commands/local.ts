@@ -9,12 +9,12 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
-import { daemonAlive } from '../../local/daemon/liveness';
 import type { LocalInstanceStatus, LocalStatus, LocalTenantStatus } from '../../local/daemon/status';
 import type { upLocalPlatform } from '../../local/launcher';
 import { callDaemon, LocalPlatformNotRunningError } from '../../local/remote/client';
 import { PATHS } from '../../local/remote/protocol';
 import { type DaemonEndpoint, readEndpoint, removeEndpoint } from '../../local/state-dir';
+import { processExists } from '../../postgres/cluster';
 import type { CliContext } from '../context';
 import { EXIT, type ExitCode } from '../exit-codes';
 import { writeJson } from '../output';
@@ -128,7 +128,7 @@ async function stopDaemon(stateDir: string, endpoint: DaemonEndpoint | undefined
   } catch (error) {
     if (!(error instanceof LocalPlatformNotRunningError)) throw error;
     // The daemon died without removing its endpoint file: nothing to stop, the stale file goes.
-    if (!daemonAlive(endpoint.pid)) {
+    if (!processExists(endpoint.pid)) {
       removeEndpoint(stateDir);
       return false;
     }
@@ -137,7 +137,7 @@ async function stopDaemon(stateDir: string, endpoint: DaemonEndpoint | undefined
     );
   }
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (daemonAlive(endpoint.pid)) {
+  while (processExists(endpoint.pid)) {
     if (Date.now() > deadline) {
       throw new ConfigurationError(
         `the local platform (pid ${endpoint.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s; its log is in ${stateDir}`,

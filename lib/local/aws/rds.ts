@@ -1008,19 +1008,14 @@ export class RdsDouble {
     if (instance.status !== 'available') {
       throw invalidState(`Instance ${instance.identifier} is not in available state (it is ${instance.status}).`);
     }
-    instance.status = 'stopping';
-    this.serverWork(instance, 'stop', (backend, key) => backend.stop(key));
-    const { clock } = this.env;
-    instance.timers.push(
-      clock.schedule(this.timings.stoppingMs, () =>
-        this.afterServer(instance, 'stopping', () => {
-          if (instance.status !== 'stopping') return undefined;
-          instance.status = 'stopped';
-          instance.timers.push(clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance)));
-          return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0087', 'DB instance stopped', clock.now()));
-        }),
-      ),
-    );
+    this.powerTransition(instance, {
+      operation: 'stop',
+      during: 'stopping',
+      after: 'stopped',
+      ms: this.timings.stoppingMs,
+      event: ['RDS-EVENT-0087', 'DB instance stopped'],
+      then: () => instance.timers.push(this.env.clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance))),
+    });
     return { DBInstance: this.describe(instance) };
   }
 
@@ -1061,15 +1056,40 @@ export class RdsDouble {
 
   private beginStart(instance: InstanceState): void {
     for (const timer of instance.timers.splice(0)) timer.cancel();
-    instance.status = 'starting';
-    this.serverWork(instance, 'start', (backend, key) => backend.start(key));
+    this.powerTransition(instance, {
+      operation: 'start',
+      during: 'starting',
+      after: 'available',
+      ms: this.timings.startingMs,
+      event: ['RDS-EVENT-0088', 'DB instance started'],
+    });
+  }
+
+  /**
+   * A stop or a start: `during` now, the server stopped or started, then `after` once both the timing and the server
+   * are done, with the event RDS sends (and `then`, what follows it).
+   */
+  private powerTransition(
+    instance: InstanceState,
+    change: {
+      operation: 'stop' | 'start';
+      during: string;
+      after: string;
+      ms: number;
+      event: readonly [id: string, message: string];
+      then?: () => unknown;
+    },
+  ): void {
+    instance.status = change.during;
+    this.serverWork(instance, change.operation, (backend, key) => backend[change.operation](key));
     const { clock } = this.env;
     instance.timers.push(
-      clock.schedule(this.timings.startingMs, () =>
-        this.afterServer(instance, 'starting', () => {
-          if (instance.status !== 'starting') return undefined;
-          instance.status = 'available';
-          return this.onPowerEvent?.(powerEvent(instance, 'RDS-EVENT-0088', 'DB instance started', clock.now()));
+      clock.schedule(change.ms, () =>
+        this.afterServer(instance, change.during, () => {
+          if (instance.status !== change.during) return undefined;
+          instance.status = change.after;
+          change.then?.();
+          return this.onPowerEvent?.(powerEvent(instance, change.event[0], change.event[1], clock.now()));
         }),
       ),
     );

@@ -7,8 +7,8 @@
  */
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { processExists } from '../../postgres/cluster';
 import { readEndpoint } from '../state-dir';
-import { daemonAlive } from './liveness';
 import { startLocalPlatform } from './platform';
 
 /**
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const cdkOut = values['cdk-out'];
   if (!stateDir || !cdkOut) throw new Error('usage: main.ts --state-dir <dir> --cdk-out <dir>');
   const running = readEndpoint(stateDir);
-  if (running && running.pid !== process.pid && daemonAlive(running.pid)) {
+  if (running && running.pid !== process.pid && processExists(running.pid)) {
     throw new Error(`a local platform already runs for ${stateDir} (pid ${running.pid})`);
   }
   // A handler's stray rejection is logged, as Lambda would log it; it must not take every tenant down with it.

@@ -55,6 +55,18 @@ function page<T>(items: readonly T[], maxResults: unknown, nextToken: unknown): 
 }
 
 /** A stored event as GetExecutionHistory returns it. */
+/** What DescribeExecution and ListExecutions both say of an execution. */
+function executionSummary(e: StoredExecution): Record<string, unknown> {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: new Date(e.startDate),
+    ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
+  };
+}
+
 function historyEvent(event: StoredEvent, includeData: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
@@ -101,12 +113,7 @@ export function apiOf(parts: ApiParts): Record<string, Operation> {
     'sfn:DescribeExecution': (input) => {
       const e = execution(input);
       return {
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: new Date(e.startDate),
-        ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
+        ...executionSummary(e),
         input: e.input,
         inputDetails: { included: true },
         ...(e.output !== undefined ? { output: e.output, outputDetails: { included: true } } : {}),
@@ -126,14 +133,7 @@ export function apiOf(parts: ApiParts): Record<string, Operation> {
         .sort((a, b) => b.startDate - a.startDate);
       const { items, nextToken } = page(listed, input.maxResults, input.nextToken);
       return {
-        executions: items.map((e) => ({
-          executionArn: e.executionArn,
-          stateMachineArn: e.stateMachineArn,
-          name: e.name,
-          status: e.status,
-          startDate: new Date(e.startDate),
-          ...(e.stopDate !== undefined ? { stopDate: new Date(e.stopDate) } : {}),
-        })),
+        executions: items.map(executionSummary),
         ...(nextToken ? { nextToken } : {}),
       };
     },
