@@ -1014,7 +1014,7 @@ export class RdsDouble {
       after: 'stopped',
       ms: this.timings.stoppingMs,
       event: ['RDS-EVENT-0087', 'DB instance stopped'],
-      then: () => instance.timers.push(this.env.clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance))),
+      afterwards: () => instance.timers.push(this.env.clock.schedule(STOPPED_LIMIT_MS, () => this.autoStart(instance))),
     });
     return { DBInstance: this.describe(instance) };
   }
@@ -1067,7 +1067,7 @@ export class RdsDouble {
 
   /**
    * A stop or a start: `during` now, the server stopped or started, then `after` once both the timing and the server
-   * are done, with the event RDS sends (and `then`, what follows it).
+   * are done, with the event RDS sends (and `afterwards`, what follows it).
    */
   private powerTransition(
     instance: InstanceState,
@@ -1077,7 +1077,7 @@ export class RdsDouble {
       after: string;
       ms: number;
       event: readonly [id: string, message: string];
-      then?: () => unknown;
+      afterwards?: () => unknown;
     },
   ): void {
     instance.status = change.during;
@@ -1088,7 +1088,7 @@ export class RdsDouble {
         this.afterServer(instance, change.during, () => {
           if (instance.status !== change.during) return undefined;
           instance.status = change.after;
-          change.then?.();
+          change.afterwards?.();
           return this.onPowerEvent?.(powerEvent(instance, change.event[0], change.event[1], clock.now()));
         }),
       ),
