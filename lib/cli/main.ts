@@ -44,6 +44,8 @@ const VERSION: string = version;
 
 const DEFAULT_CDK_JSON = 'cdk.json';
 const DEFAULT_POLL_SECONDS = '5';
+/** Local workflows take seconds, not minutes: `--wait` polls the local platform every second unless told otherwise. */
+const LOCAL_POLL_SECONDS = '1';
 
 const HELP_AFTER = `
 Where the workflow is: ${TARGETS.stateMachineArn.flag} / ${TARGETS.registryTable.flag}, else the environment variables
@@ -544,7 +546,7 @@ function addLocalCommands(program: Command, ctx: CliContext, result: { code: num
       const onboardDemo = async () => {
         const { onboardCommand } = await loadOnboard();
         const demo = { tier: 'starter', wait: true, requestedBy: 'tenantctl local up', stack: DEFAULT_STACK_NAME };
-        const settings = { cdkJson: 'cdk.json', cdkJsonExplicit: false, pollInterval: DEFAULT_POLL_SECONDS };
+        const settings = { cdkJson: 'cdk.json', cdkJsonExplicit: false, pollInterval: LOCAL_POLL_SECONDS };
         return onboardCommand(DEMO_TENANT, { ...demo, ...settings }, { ...ctx, local: { stateDir } });
       };
       result.code = await localUpCommand(stateDir, options, ctx, upLocalPlatform, onboardDemo);
@@ -623,7 +625,14 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     facts.region = options.region;
     facts.profile = options.profile;
     run.color = program.opts().color !== false;
-    if (program.opts().local === true || ctx.env[LOCAL_ENV] === '1') run.local = { stateDir: stateDirOf(program, ctx) };
+    if (program.opts().local === true || ctx.env[LOCAL_ENV] === '1') {
+      run.local = { stateDir: stateDirOf(program, ctx) };
+      for (const name of ['pollInterval', 'poll']) {
+        if (action.getOptionValueSource(name) === 'default') {
+          action.setOptionValueWithSource(name, LOCAL_POLL_SECONDS, 'default');
+        }
+      }
+    }
     seconds = assertSeconds(program.opts().timeout as string, '--timeout');
   });
   try {
