@@ -1,8 +1,9 @@
 /**
- * The local platform as a person uses it: `npm start` in a clean clone of the repository, then tenantctl `--local`,
- * the client library and the Express example from docs/local-platform.md against it, with real PostgreSQL servers
- * behind every tenant (the daemon runs lib/local/host through lib/local/aws). One platform for the whole file: the
- * cases run in order and build on each other, as a session at a terminal would.
+ * The local platform as a person uses it: `npm start` in a clean clone of the repository (installed and built as
+ * `npm ci` leaves it), then tenantctl `--local`, the client library and the Express example from
+ * docs/local-platform.md against it, with real PostgreSQL servers behind every tenant (the daemon runs lib/local/host
+ * through lib/local/aws). One platform for the whole file: the cases run in order and build on each other, as a
+ * session at a terminal would.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -112,13 +113,15 @@ beforeAll(async () => {
   checkout = join(workDir, 'repo');
   stateDir = join(workDir, 'state');
   execFileSync('git', ['clone', '--quiet', REPOSITORY_ROOT, checkout]);
-  for (const installed of ['node_modules', 'dist']) {
-    try {
-      execFileSync('cp', ['-al', join(REPOSITORY_ROOT, installed), join(checkout, installed)]);
-    } catch {
-      execFileSync('cp', ['-a', join(REPOSITORY_ROOT, installed), join(checkout, installed)]);
-    }
+  // The installed packages are the checkout's own (hard links when the file system allows); the build is what
+  // `npm ci` runs next (its prepare script), done here in the clone.
+  try {
+    execFileSync('cp', ['-al', join(REPOSITORY_ROOT, 'node_modules'), join(checkout, 'node_modules')]);
+  } catch {
+    rmSync(join(checkout, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', join(REPOSITORY_ROOT, 'node_modules'), join(checkout, 'node_modules')]);
   }
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: checkout, stdio: 'pipe' });
 });
 
 afterAll(async () => {
