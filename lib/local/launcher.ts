@@ -11,8 +11,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processExists } from '../postgres/cluster';
 import type { LocalStatus } from './daemon/status';
-import { callDaemon, LocalPlatformNotRunningError } from './remote/client';
-import { PATHS } from './remote/protocol';
+import { daemonStatus, LocalPlatformNotRunningError } from './remote/client';
 import { readEndpoint } from './state-dir';
 
 /** What `local up` reports once the platform runs. */
@@ -90,8 +89,7 @@ async function runningStatus(stateDir: string): Promise<LocalStatus | undefined>
   const endpoint = readEndpoint(stateDir);
   if (!endpoint || !processExists(endpoint.pid)) return undefined;
   try {
-    const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
-    return status === 200 ? (body as LocalStatus) : undefined;
+    return await daemonStatus(stateDir);
   } catch (error) {
     if (error instanceof LocalPlatformNotRunningError) return undefined;
     throw error;

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ConfigurationError, ValidationError } from '../../../lambdas/shared/errors';
 import type { LocalInstanceStatus, LocalStatus, LocalTenantStatus } from '../../local/daemon/status';
 import type { upLocalPlatform } from '../../local/launcher';
-import { callDaemon, LocalPlatformNotRunningError } from '../../local/remote/client';
+import { callDaemon, daemonStatus, LocalPlatformNotRunningError } from '../../local/remote/client';
 import { PATHS } from '../../local/remote/protocol';
 import { type DaemonEndpoint, readEndpoint, removeEndpoint } from '../../local/state-dir';
 import { processExists } from '../../postgres/cluster';
@@ -72,15 +72,6 @@ export async function localUpCommand(
     ].join('\n'),
   );
   return EXIT.ok;
-}
-
-/** The daemon's status (GET /status), or {@link LocalPlatformNotRunningError}. */
-async function daemonStatus(stateDir: string): Promise<LocalStatus> {
-  const endpoint = readEndpoint(stateDir);
-  if (!endpoint) throw new LocalPlatformNotRunningError(stateDir);
-  const { status, body } = await callDaemon(endpoint, 'GET', PATHS.status);
-  if (status !== 200) throw new ConfigurationError(`the local platform answered its status with HTTP ${status}`);
-  return body as LocalStatus;
 }
 
 const notRunning = (stateDir: string): string => `the local platform is not running (state dir ${stateDir})`;

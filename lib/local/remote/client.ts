@@ -13,6 +13,8 @@
  * @module
  */
 import { request as httpRequest } from 'node:http';
+import { ConfigurationError } from '../../../lambdas/shared/errors';
+import type { LocalStatus } from '../daemon/status';
 import { type DaemonEndpoint, readEndpoint } from '../state-dir';
 import { decode, type EncodedError, encode, isEncodedError } from './codec';
 import { type AwsRequest, type LocalServiceName, PATHS } from './protocol';
@@ -103,6 +105,16 @@ export function callDaemon(
     });
     req.end(text);
   });
+}
+
+/**
+ * The status of the daemon of `stateDir` (GET /status). {@link LocalPlatformNotRunningError} when it has no endpoint
+ * or does not answer; a ConfigurationError naming the HTTP status when it answers otherwise.
+ */
+export async function daemonStatus(stateDir: string): Promise<LocalStatus> {
+  const { status, body } = await callDaemon(requireEndpoint(stateDir), 'GET', PATHS.status);
+  if (status !== 200) throw new ConfigurationError(`the local platform answered its status with HTTP ${status}`);
+  return body as LocalStatus;
 }
 
 interface ErrorRegistry {
